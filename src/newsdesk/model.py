@@ -1,0 +1,158 @@
+"""The one data model every step reads and writes.
+
+Spans are character offsets into ``Article.text`` (``start`` inclusive, ``end``
+exclusive), so ``article.text[e.start:e.end] == e.text`` holds for every record.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+INPUT_FORMATS = ("auto", "html", "text", "dated-text", "jsonl", "clean")
+FACTUALITY = ("asserted", "negated", "planned", "predicted", "hypothetical", "uncertain")
+PLOVER_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+
+
+@dataclass
+class RawPage:
+    """One page as a source read it, before extraction."""
+
+    content: str | bytes
+    source: str = "-"            # where it came from: a path, "path:line", a URL
+    format: str = "auto"         # one of INPUT_FORMATS (never "jsonl": sources unpack those)
+    url: str | None = None
+    date: str | None = None      # publication date given by the corpus (overrides the page)
+
+
+@dataclass
+class Entity:
+    text: str
+    label: str
+    start: int
+    end: int
+    canonical: str
+    role: str | None = None
+
+
+@dataclass
+class Place:
+    text: str
+    start: int
+    end: int
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    kind: str | None = None      # "country", "city", "admin1", "region"
+
+
+@dataclass
+class TimeRef:
+    text: str
+    start: int
+    end: int
+    value: str                   # TIMEX3 value: 2022-12-15, 2023-SP, 2000, P3D
+    type: str = "DATE"           # TIMEX3 type: DATE, TIME, DURATION, SET
+
+
+@dataclass
+class Quantity:
+    text: str
+    start: int
+    end: int
+    value: float
+    unit: str | None = None
+    approximate: bool = False
+
+
+@dataclass
+class Statement:
+    source: str | None
+    source_start: int | None
+    source_end: int | None
+    cue: str
+    cue_start: int
+    cue_end: int
+    content: str
+    content_start: int
+    content_end: int
+    kind: str                    # "direct" or "reported"
+    date: str | None = None      # TIMEX3 value of when it was said
+    venue: str | None = None     # "The Economist" in "in an interview with The Economist"
+
+
+@dataclass
+class Event:
+    type: str                    # PLOVER event type
+    trigger: str
+    start: int
+    end: int
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    place: str | None = None
+    time: str | None = None      # TIMEX3 value
+    factuality: str = "asserted"
+    attributed_to: str | None = None
+    mode: str | None = None
+    sentence_start: int | None = None
+    sentence_end: int | None = None
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None     # ISO 8601
+    byline: list[str] = field(default_factory=list)
+    language: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    times: list[TimeRef] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source: str | None = None        # where the page was read from
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Article":
+        d = dict(d)
+        kinds = {"entities": Entity, "places": Place, "times": TimeRef,
+                 "quantities": Quantity, "statements": Statement, "events": Event}
+        for key, kind in kinds.items():
+            names = {f.name for f in dataclasses.fields(kind)}
+            d[key] = [kind(**{k: v for k, v in r.items() if k in names}) for r in d.get(key) or []]
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class PageError:
+    """A page that could not be processed: kept, with the reason, so nothing is lost."""
+
+    source: str
+    reason: str
+    step: str = "extract"
+    id: str = ""
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def article_id(url: str | None, text: str) -> str:
+    """Stable id: the same page (same URL, or same body when no URL) always gets the same id."""
+    key = ("url:" + url.strip()) if url else ("text:" + " ".join(text.split()))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
