@@ -1,0 +1,36 @@
+# newsdesk: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= newsdesk.db
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv demo test gate bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/newsdesk ingest examples/corpus --db $(DB)
+	@echo
+	$(BIN)/newsdesk stats --db $(DB)
+	@echo
+	@echo "Next:"
+	@echo "  $(BIN)/newsdesk list --db $(DB)"
+	@echo "  $(BIN)/newsdesk search 'troops' --db $(DB)"
+	@echo "  $(BIN)/newsdesk show ID --db $(DB)"
+	@echo "  $(BIN)/newsdesk extract examples/corpus/scraped/<file>.txt"
+
+test: venv
+	$(BIN)/python -m pytest
+
+gate: venv
+	$(BIN)/python bench/gate.py
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache
