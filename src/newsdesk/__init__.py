@@ -1,0 +1,132 @@
+"""newsdesk: turn raw news pages into sourced, searchable records.
+
+The Python API mirrors the command line::
+
+    import newsdesk
+    article = newsdesk.extract_file("page.html")             # newsdesk extract page.html
+    for rec in newsdesk.extract_files(["corpus.jsonl"]): ...  # newsdesk extract corpus.jsonl
+    report = newsdesk.ingest(["pages/"], db="newsdesk.db")    # newsdesk ingest pages/
+    store = newsdesk.open_store("newsdesk.db")                # list / show / search / stats
+
+Heavy modules (spaCy, trafilatura) load on first use, so importing newsdesk is cheap.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .model import Article, PageError, RawPage
+
+if TYPE_CHECKING:
+    from .store.sqlite import SQLiteStore
+
+__version__ = "0.1.0"
+__all__ = ["Article", "PageError", "RawPage", "IngestReport", "NewsdeskError", "extract_file",
+           "extract_files", "extract_text", "ingest", "open_store", "STEPS"]
+
+STEPS = ("extract", "entities", "places", "times", "statements", "events")
+
+
+class NewsdeskError(Exception):
+    """A page could not be turned into an article (carries the PageError)."""
+
+    def __init__(self, error: PageError):
+        super().__init__(f"{error.source}: {error.reason} (step {error.step})")
+        self.error = error
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did. ``skipped`` counts articles already stored."""
+
+    added: int = 0
+    skipped: int = 0
+    errors: int = 0
+    error_records: list[PageError] = field(default_factory=list, repr=False)
+
+    @property
+    def total(self) -> int:
+        return self.added + self.skipped + self.errors
+
+    def __str__(self) -> str:
+        return f"added {self.added}, skipped {self.skipped} (already stored), errors {self.errors}"
+
+
+def extract_files(paths: Iterable[str] | str, input_format: str = "auto", steps=STEPS,
+                  url: str | None = None, published: str | None = None,
+                  workers: int = 1) -> Iterator[Article | PageError]:
+    """One Article or PageError per page in ``paths`` (files, directories, corpora, "-"), in order."""
+    from .executor import make_executor
+    from .sources import read_pages
+    if isinstance(paths, str):
+        paths = [paths]
+    pages = read_pages(list(paths), input_format=input_format, url=url, published=published)
+    return make_executor(steps, workers=workers).run(pages)
+
+
+def _single(results: Iterable[Article | PageError], what: str) -> Article:
+    results = list(results)
+    if not results:
+        raise ValueError(f"{what}: no page found")
+    if len(results) > 1:
+        raise ValueError(f"{what} holds {len(results)} pages; use newsdesk.extract_files()")
+    if isinstance(results[0], PageError):
+        raise NewsdeskError(results[0])
+    return results[0]
+
+
+def extract_file(path: str, input_format: str = "auto", steps=STEPS, url: str | None = None,
+                 published: str | None = None) -> Article:
+    """Extract and enrich the one page in ``path``; raises NewsdeskError if it fails."""
+    return _single(extract_files([path], input_format, steps, url, published), str(path))
+
+
+def extract_text(text: str | bytes, input_format: str = "auto", steps=STEPS, url: str | None = None,
+                 published: str | None = None, source: str = "<text>") -> Article:
+    """Extract and enrich one page given as a string (HTML, scraped or clean text)."""
+    from .pipeline import Pipeline
+    from .sources import pages_from_bytes
+    pages = pages_from_bytes(text, source, input_format, url=url, published=published)
+    return _single(Pipeline(steps).process(pages), source)
+
+
+def open_store(db: str = "newsdesk.db") -> "SQLiteStore":
+    """Open the store at a path, ``sqlite:///path`` (or, later, ``postgresql://``)."""
+    from .store import open_store as _open
+    return _open(db)
+
+
+def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, progress: bool = False,
+           input_format: str = "auto", workers: int = 1, url: str | None = None,
+           published: str | None = None, on_error=None) -> IngestReport:
+    """Process every page in ``paths`` and store articles and errors in ``db``.
+
+    Idempotent: pages already stored are counted as skipped, never duplicated.
+    ``on_error(page_error)`` is called for each page that failed (it is stored too).
+    """
+    records = extract_files(paths, input_format, steps, url, published, workers)
+    report = IngestReport()
+
+    def tally(recs):
+        # Count as records reach the store, so a run stopped midway reports what it stored.
+        for rec in recs:
+            if isinstance(rec, PageError):
+                report.error_records.append(rec)
+                if on_error is not None:
+                    on_error(rec)
+            yield rec
+
+    with open_store(db) as store:  # opened first: a bad --db fails before any work
+        records = tally(records)
+        if progress:
+            from tqdm import tqdm
+            records = tqdm(records, unit="page", desc="ingest", dynamic_ncols=True)
+        for status in store.add_many(records):
+            if status == "added":
+                report.added += 1
+            elif status == "skipped":
+                report.skipped += 1
+            else:
+                report.errors += 1
+    return report

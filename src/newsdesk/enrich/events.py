@@ -1,8 +1,614 @@
-"""Enrichment step 'events' (placeholder until implemented)."""
+"""Enrichment step 'events': what happened, as PLOVER events in ``doc._.nd_events``.
+
+Triggers come from a lexicon of verb and noun lemmas (``data/plover_triggers.tsv``) with
+argument constraints ("send" is MOBILIZE only with troops as its object, AID with weapons).
+Nouns count only when a support verb anchors them ("launch an attack", "talks were held",
+"preparing for an offensive") or when the lexicon marks them free ("joint exercises").
+
+Arguments come from the dependency parse: actors are subjects / passive agents (climbing
+xcomp chains, "continuing to deploy"); a military noun modified by a demonym names the
+country ("Belarusian troops" -> Belarus); "both countries" names the two countries last
+mentioned; for symmetric types (AGREE, CONSULT, COOPERATE) the first actor stays the actor
+and the partners go to ``targets``. ``place`` is a ``doc._.nd_places`` place linked to the
+trigger ("to Belarus"; "on the border with Belarus" -> "Belarus border"); ``time`` a
+``doc._.nd_times`` value in the clause or sentence, else, for a present-tense event, the
+publication date. ``factuality`` reads negation, conditionals, plans, predictions and hedges
+off the trigger's governing chain; ``attributed_to`` is the source of the innermost
+statement whose content holds the trigger, else the outlet.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass, field
+
 from spacy.language import Language
+
+from ..model import Event
+from .resolve import (GROUP_COUNTRIES, Resolver, actor_of_np, country_of_demonym, np_span,
+                      read_table, strip_the)
+from .statements import cue_lexicon
+
+log = logging.getLogger(__name__)
+
+SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
+UNNAMED_TARGETS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"}
+NEG_DETS = {"no", "neither", "nor"}
+IF_MARKS = {"if", "unless", "whether"}
+HEDGES = {"reportedly", "allegedly", "possibly", "perhaps", "maybe", "apparently", "purportedly",
+          "supposedly", "presumably", "seemingly", "probably"}
+PREDICT_HEDGES = {"likely", "probably", "certainly", "surely", "expectedly"}
+PREDICT_GOVERNORS = {"expect", "likely", "anticipate", "forecast", "predict", "poise", "bind",
+                     "prepare", "ready", "unlikely", "due", "project"}
+PLAN_GOVERNORS = {"plan", "intend", "set", "schedule", "aim", "decide", "promise", "pledge",
+                  "vow", "agree", "want", "seek", "go", "mean", "propose", "hope", "threaten",
+                  "prepare", "consider", "order"}
+REQUEST_GOVERNORS = {"urge", "ask", "call", "demand", "request", "appeal", "press", "encourage",
+                     "invite", "implore", "beg", "want", "wish", "need"}
+UNCERTAIN_GOVERNORS = {"say", "believe", "think", "rumor", "rumour", "report", "allege",
+                       "appear", "seem", "suspect", "understand"}
+FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
+UNCERTAIN_AUX = {"may", "might", "could"}
+NEEDS_NAMED_ARG = {"meet", "support", "back", "welcome", "host", "visit", "recognize",
+                   "recognise", "free", "release", "move", "gather", "form", "create",
+                   "establish", "reach", "offer", "agree", "accept", "discuss", "seize",
+                   "kill", "fire", "decline", "dismiss", "refuse", "reject", "yield", "march",
+                   "rally", "demonstrate", "transfer", "appeal", "request", "assist", "aid"}
+
+
+@dataclass
+class Trigger:
+    type: str
+    mode: str | None
+    pos: str
+    lemma: str
+    cons: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Lexicon:
+    classes: dict[str, dict[str, list[str] | None]]
+    anchors: set[str]
+    verbs: dict[str, list[Trigger]]
+    nouns: dict[str, list[Trigger]]
+
+
+@functools.lru_cache(maxsize=None)
+def lexicon() -> Lexicon:
+    classes: dict[str, dict[str, list[str] | None]] = {}
+    anchors: set[str] = set()
+    verbs: dict[str, list[Trigger]] = {}
+    nouns: dict[str, list[Trigger]] = {}
+    for row in read_table("plover_triggers.tsv"):
+        if row[0].startswith("@"):
+            words = row[1].split() if len(row) > 1 else []
+            if row[0] == "@ANCHOR":
+                anchors.update(words)
+                continue
+            table: dict[str, list[str] | None] = {}
+            for w in words:
+                m = re.match(r"^([\w'-]+)(?:\[([^\]]*)\])?$", w)
+                if m:
+                    table[m.group(1)] = m.group(2).split(",") if m.group(2) else None
+            classes[row[0][1:]] = table
+            continue
+        row = row + [""] * (5 - len(row))
+        etype, mode, pos, lemma, cons = (x.strip() for x in row[:5])
+        parsed: dict[str, list[str]] = {}
+        for c in cons.split():
+            k, _, v = c.partition(":")
+            parsed[k] = v.split("|") if v else []
+        trig = Trigger(etype, mode or None, pos, lemma, parsed)
+        (verbs if pos == "V" else nouns).setdefault(lemma, []).append(trig)
+    return Lexicon(classes, anchors, verbs, nouns)
+
+
+def lemma(tok) -> str:
+    return tok.lemma_.lower()
+
+
+def in_class(tok, cls: str) -> bool:
+    table = lexicon().classes.get(cls, {})
+    base = tok
+    while base.dep_ == "conj" and base.head.i != base.i and base.head.pos_ in ("NOUN", "PROPN"):
+        base = base.head
+    mods = {lemma(c) for t in (tok, base) for c in t.children if c.dep_ in ("amod", "compound", "nmod")}
+    mods |= {c.lower_ for t in (tok, base) for c in t.children if c.dep_ in ("amod", "compound", "nmod")}
+    for word in (lemma(tok), tok.lower_):
+        if word in table:
+            need = table[word]
+            if need is None or mods & set(need):
+                return True
+    for c in tok.children:  # "Union State": a listed compound
+        if c.dep_ == "compound" and (lemma(c) in table and table[lemma(c)] is None):
+            return True
+    return False
+
+
+def with_conjuncts(toks):
+    out = []
+    for t in toks:
+        out.append(t)
+        out.extend(t.conjuncts)
+    return out
+
+
+def subjects(verb):
+    """Subject tokens of a verb, climbing xcomp / conj / advcl-less chains."""
+    v = verb
+    via_xcomp = False
+    for _ in range(5):
+        subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
+        if via_xcomp:
+            # object control: "urged Serbia and Kosovo to resume talks"
+            objs = [c for c in v.children if c.dep_ == "dobj"]
+            if objs:
+                return with_conjuncts(objs)
+        if subj:
+            return with_conjuncts(subj)
+        passive_subj = [c for c in v.children if c.dep_ == "nsubjpass"]
+        if passive_subj:
+            # raising: "China is expected to impose ...", "X is set to launch ..."
+            return with_conjuncts(passive_subj) if via_xcomp else []
+        if v.dep_ in ("xcomp", "conj") and v.head.i != v.i and v.head.pos_ in ("VERB", "AUX", "ADJ"):
+            via_xcomp = v.dep_ == "xcomp"
+            v = v.head
+            continue
+        return []
+    return []
+
+
+def objects(verb):
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    return with_conjuncts(objs)
+
+
+def agents(verb):
+    out = []
+    for c in verb.children:
+        if c.dep_ == "agent":
+            out.extend(with_conjuncts([p for p in c.children if p.dep_ == "pobj"]))
+    return out
+
+
+def in_parentheses(tok) -> bool:
+    text = tok.doc.text
+    sent = tok.sent
+    before = text[sent.start_char:tok.idx]
+    return before.count("(") > before.count(")")
+
+
+class _Events:
+    def __init__(self, doc):
+        self.doc = doc
+        self.res = Resolver(doc)
+        self.lex = lexicon()
+        self.cues = cue_lexicon()
+        self.statements = list(doc._.nd_statements or [])
+        self.published = (doc._.published or "")[:10] or None
+        if self.published and not re.match(r"^\d{4}-\d{2}-\d{2}$", self.published):
+            self.published = None
+        self.out: list[Event] = []
+        self.where: dict[int, tuple[int, int | None]] = {}   # id(event) -> (trigger, anchor)
+
+    # -- detection -------------------------------------------------------------------------
+    def run(self) -> list[Event]:
+        for tok in self.doc:
+            if tok.is_space or tok.is_punct or in_parentheses(tok):
+                continue
+            lem = lemma(tok)
+            if tok.pos_ == "VERB" and lem in self.lex.verbs and tok.dep_ not in ("amod", "compound"):
+                for trig in self.lex.verbs[lem]:
+                    ev = self.verb_event(tok, trig)
+                    if ev is not None:
+                        self.out.append(ev)
+                        self.where[id(ev)] = (tok.i, None)
+                        break
+            elif tok.pos_ in ("NOUN", "PROPN") and lem in self.lex.nouns:
+                for trig in self.lex.nouns[lem]:
+                    ev = self.noun_event(tok, trig)
+                    if ev is not None:
+                        self.out.append(ev)
+                        anchor = self.anchor_of(tok)
+                        self.where[id(ev)] = (tok.i, anchor.i if anchor is not None else None)
+                        break
+        return self.dedup(self.out)
+
+    def check(self, trig: Trigger, verb, noun=None, anchor=None) -> bool:
+        c = trig.cons
+        if verb is not None:
+            subj = subjects(verb)
+            objs = objects(verb)
+        else:
+            subj, objs = [], []
+        if "obj" in c and not any(in_class(o, c["obj"][0]) for o in objs):
+            return False
+        if "subj" in c and not any(in_class(s, c["subj"][0]) for s in subj):
+            return False
+        if "arg" in c and not any(in_class(o, c["arg"][0]) for o in subj + objs):
+            return False
+        if "prt" in c and not any(ch.dep_ == "prt" and ch.lower_ in c["prt"] for ch in verb.children):
+            return False
+        if "prep" in c and not any(ch.dep_ == "prep" and ch.lower_ in c["prep"] for ch in verb.children):
+            return False
+        if "noccomp" in c and verb is not None and any(ch.dep_ == "ccomp" for ch in verb.children):
+            return False
+        if "plural" in c and not any(s.conjuncts or s.tag_ in ("NNS", "NNPS") for s in subj):
+            return False
+        if "mod" in c and noun is not None:
+            base = noun
+            while base.dep_ == "conj" and base.head.pos_ in ("NOUN", "PROPN"):
+                base = base.head
+            mods = {lemma(ch) for t in (noun, base) for ch in t.children if ch.dep_ in ("amod", "compound")}
+            if not mods & set(c["mod"]):
+                return False
+        if "anchor" in c and (anchor is None or lemma(anchor) not in c["anchor"]):
+            return False
+        return True
+
+    def verb_event(self, tok, trig: Trigger):
+        # imperatives ("Support us") and bare participles are no events
+        if tok.dep_ == "ROOT" and tok.tag_ == "VB" and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux") for c in tok.children):
+            return None
+        if not self.check(trig, tok):
+            return None
+        ev = self.build(trig, tok, tok, tok.idx, tok.idx + len(tok))
+        if ev is not None and lemma(tok) in NEEDS_NAMED_ARG and not (ev.actors or ev.targets):
+            return None
+        return ev
+
+    def anchor_of(self, noun):
+        """The support verb of a noun trigger ("held" for "training would be held")."""
+        base = noun
+        while base.dep_ == "conj" and base.head.pos_ in ("NOUN", "PROPN"):
+            base = base.head
+        head = base.head
+        if base.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and head.pos_ in ("VERB", "AUX"):
+            return head
+        if base.dep_ == "nsubj" and head.pos_ == "VERB" and lemma(head) in {
+                "begin", "start", "continue", "resume", "take", "end", "kill", "hit", "destroy",
+                "damage", "target", "occur", "happen", "leave", "injure", "wound", "intensify",
+                "escalate", "last"}:
+            return head
+        if base.dep_ == "pobj" and head.dep_ == "prep":
+            verb = head.head
+            if verb.pos_ in ("VERB", "ADJ") and lemma(verb) in self.lex.anchors | {"ready", "call", "participate"}:
+                return verb
+        if base.dep_ == "xcomp" and head.pos_ == "VERB":
+            return head
+        return None
+
+    def noun_event(self, tok, trig: Trigger):
+        if tok.dep_ in ("compound",) and tok.head.pos_ in ("NOUN", "PROPN"):
+            return None
+        anchor = self.anchor_of(tok)
+        free = "free" in trig.cons
+        if anchor is None and not free:
+            return None
+        if anchor is not None and not free and lemma(anchor) not in self.lex.anchors | {
+                "ready", "call", "participate", "begin", "start", "continue", "resume", "take",
+                "end", "kill", "hit", "destroy", "damage", "target", "occur", "happen", "leave",
+                "injure", "wound", "intensify", "escalate", "last", "prepare", "plan", "gather"}:
+            return None
+        if not self.check(trig, None, noun=tok, anchor=anchor):
+            return None
+        # trigger text: the noun with its modifiers (conjoined nouns share the first's)
+        base = tok
+        while base.dep_ == "conj" and base.head.pos_ in ("NOUN", "PROPN"):
+            base = base.head
+        left = tok
+        for t in (base,):
+            mods = [c for c in t.children if c.dep_ in ("amod", "compound") and c.i < t.i]
+            if mods:
+                left = min([left] + mods, key=lambda x: x.i)
+        if not free:
+            comps = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+            left = min([tok] + comps, key=lambda x: x.i)
+        start, end = left.idx, tok.idx + len(tok)
+        return self.build(trig, tok, anchor, start, end, noun=tok)
+
+    # -- arguments ---------------------------------------------------------------------------
+    def build(self, trig: Trigger, tok, verb, start, end, noun=None):
+        doc = self.doc
+        res = self.res
+        actors: list[str] = []
+        targets: list[str] = []
+        used: list[tuple[int, int]] = []
+
+        def add(lst, names):
+            for n in names:
+                if n and n not in lst:
+                    lst.append(n)
+
+        def take(t):
+            span = np_span(t)
+            used.append((span.start_char, span.end_char))
+            return actor_of_np(res, t)
+
+        passive = verb is not None and any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        if verb is not None:
+            for s in subjects(verb):
+                add(actors, take(s) or self.unnamed(s))
+            for a in agents(verb):
+                add(actors, take(a) or self.unnamed(a))
+        if noun is not None:
+            for c in noun.children:
+                if c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and country_of_demonym(c.text)):
+                    add(actors, take(c) if c.dep_ == "poss" else [country_of_demonym(c.text)])
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            add(actors, take(p))
+        # patients: troops and weapons name their own country; others are targets
+        if verb is not None:
+            for o in objects(verb):
+                if noun is not None and (o.i == noun.i or o.i in {c.i for c in noun.conjuncts}):
+                    continue
+                if in_class(o, "MILITARY") or in_class(o, "WEAPON") or in_class(o, "UNIT"):
+                    if (passive and not agents(verb)) or not actors:
+                        names = [n for n in actor_of_np(res, o) if n]
+                        add(actors, names)
+                        used.append((np_span(o).start_char, np_span(o).end_char))
+                    continue
+                if trig.type in ("MOBILIZE",) or o.pos_ == "PRON":
+                    continue
+                if "obj" in trig.cons and in_class(o, trig.cons["obj"][0]):
+                    continue  # the thing made or handed over, not a target
+                add(targets, take(o) or (self.unnamed(o) if trig.type in UNNAMED_TARGETS else []))
+        # prepositional partners and targets
+        heads = [h for h in (verb, noun) if h is not None]
+        for h in heads:
+            for c in h.children:
+                if c.dep_ != "prep":
+                    continue
+                p = c.lower_
+                pobjs = with_conjuncts([x for x in c.children if x.dep_ == "pobj"])
+                if p in ("against", "on", "upon", "at") and trig.type in (
+                        "ASSAULT", "ACCUSE", "SANCTION", "THREATEN", "PROTEST", "COERCE", "REQUEST"):
+                    for x in pobjs:
+                        add(targets, take(x))
+                elif p in ("with", "between", "among") and trig.type in SYMMETRIC | {"SUPPORT", "AID"}:
+                    for x in pobjs:
+                        add(targets, take(x))
+                elif p in ("to", "for") and trig.type in ("AID", "SUPPORT", "REQUEST", "CONCEDE", "AGREE"):
+                    for x in pobjs:
+                        if x.ent_type_ in ("GPE", "ORG", "PERSON", "NORP"):
+                            add(targets, take(x))
+                elif p == "of" and noun is not None and trig.type in ("ASSAULT", "COERCE") and h.i == noun.i:
+                    for x in pobjs:
+                        add(targets, take(x))
+        if noun is not None and trig.type in SYMMETRIC and not actors:
+            scope = verb if verb is not None else noun
+            for t in scope.subtree:
+                if t.lower_ in ("countries", "nations", "sides", "governments") and any(
+                        c.lower_ in ("both", "two") for c in t.children):
+                    add(actors, actor_of_np(res, t))
+                    break
+        if trig.type in SYMMETRIC and len(actors) > 1:
+            actors, extra = actors[:1], actors[1:]
+            targets = extra + [t for t in targets if t not in extra]
+        targets = [t for t in targets if t not in actors]
+
+        sent = tok.sent
+        s_start, s_end = sent.start_char, sent.end_char
+        text = doc.text
+        while s_start < s_end and (text[s_start].isspace() or text[s_start] in "\"”’"):
+            s_start += 1
+        while s_end > s_start and text[s_end - 1].isspace():
+            s_end -= 1
+        factuality = self.factuality(tok, verb)
+        place = self.place(tok, verb, used)
+        time = self.time(tok, verb, sent, factuality)
+        trigger_text = text[start:end]
+        if verb is not None and noun is None:
+            prt = [c for c in verb.children if c.dep_ == "prt"]
+            if prt and prt[0].i == verb.i + 1:
+                end = prt[0].idx + len(prt[0])
+                trigger_text = text[start:end]
+        return Event(type=trig.type, trigger=trigger_text, start=start, end=end,
+                     actors=actors, targets=targets, place=place, time=time,
+                     factuality=factuality, attributed_to=self.attribution(start),
+                     mode=trig.mode, sentence_start=s_start, sentence_end=s_end)
+
+    def unnamed(self, tok) -> list[str]:
+        """Unnamed actors kept as written ("protesters", "gunmen"), not pronouns."""
+        if tok.pos_ != "NOUN" or tok.lower_ in ("it", "they", "this", "which"):
+            return []
+        if GROUP_COUNTRIES.match(np_span(tok).text):
+            return []
+        return [strip_the(np_span(tok).text)] if len(np_span(tok)) <= 4 else [tok.text]
+
+    # -- place and time ------------------------------------------------------------------
+    def place(self, tok, verb, used):
+        res, doc = self.res, self.doc
+        heads = [h for h in (tok, verb) if h is not None]
+        for h in list(heads):
+            heads.extend(o for o in objects(h) if o not in heads)
+        cands = []
+        for h in heads:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in ("to", "in", "into", "on", "at", "near", "across",
+                                                      "along", "inside", "toward", "towards", "within",
+                                                      "over", "outside"):
+                    cands.append((c.left_edge.idx, c.right_edge.idx + len(c.right_edge)))
+        scope = verb if verb is not None else tok
+        cands.append((scope.left_edge.idx, scope.right_edge.idx + len(scope.right_edge)))
+        for s, e in cands:
+            places = [p for p in self.places_in(s, e)
+                      if not any(us <= p.start and p.end <= ue for us, ue in used)]
+            if places:
+                return self.place_name(places[0])
+        return None
+
+    def places_in(self, s, e):
+        if self.res.places:
+            return self.res.places_in(s, e)
+        # fallback: spaCy's place entities
+        from ..model import Place
+        return [Place(text=x.text, start=x.start_char, end=x.end_char, name=strip_the(x.text))
+                for x in self.doc.ents if x.label_ in ("GPE", "LOC", "FAC")
+                and x.start_char >= s and x.end_char <= e]
+
+    def place_name(self, p) -> str:
+        """'on the border with Belarus' / 'the Belarusian border' -> 'Belarus border'."""
+        doc = self.doc
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        name = p.name
+        if span is None:
+            return name
+        root = span.root
+        if root.dep_ == "pobj" and root.head.lower_ in ("with", "of") and lemma(root.head.head) in ("border", "frontier", "boundary"):
+            return f"{name} border"
+        if root.dep_ in ("amod", "compound") and lemma(root.head) in ("border", "frontier", "boundary"):
+            return f"{name} border"
+        return name
+
+    def time(self, tok, verb, sent, factuality):
+        res = self.res
+        clause = verb if verb is not None else tok
+        while clause.dep_ == "xcomp" and clause.head.i != clause.i:
+            clause = clause.head
+        s_lo, s_hi = sent.start_char, sent.end_char
+        inside = self.statement_of(tok.idx)
+        if inside is not None:  # a time outside the content dates the saying, not the event
+            s_lo, s_hi = max(s_lo, inside.content_start), min(s_hi, inside.content_end)
+        for s, e in ((clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)),
+                     (s_lo, s_hi)):
+            s, e = max(s, s_lo), min(e, s_hi)
+            found = [t for t in res.times if t.start >= s and t.end <= e and t.type != "DURATION"]
+            # a calendar value beats a vague one ("until recently" -> PAST_REF)
+            found.sort(key=lambda t: (not re.match(r"^\d", t.value or ""), t.start))
+            if found:
+                return found[0].value
+        # present-tense, ongoing events happen "now": the publication date
+        if factuality == "asserted" and self.published and verb is not None:
+            v = clause
+            auxes = {lemma(c) for c in v.children if c.dep_ in ("aux", "auxpass")}
+            tags = {c.tag_ for c in v.children if c.dep_ in ("aux", "auxpass")}
+            if v.tag_ in ("VBZ", "VBP") or (v.tag_ == "VBG" and "be" in auxes and tags & {"VBZ", "VBP"}):
+                return self.published
+        return None
+
+    # -- factuality ----------------------------------------------------------------------
+    def chain(self, tok, verb):
+        """The trigger and the verbs governing it up to its clause (not past a speech cue)."""
+        out = [tok]
+        v = verb if verb is not None else tok
+        if v.i != tok.i:
+            out.append(v)
+        for _ in range(6):
+            if v.dep_ in ("xcomp",) or (v.dep_ == "pobj" and v.head.dep_ == "prep"):
+                v = v.head if v.dep_ == "xcomp" else v.head.head
+                out.append(v)
+                continue
+            if v.dep_ in ("acomp",) and v.head.pos_ in ("AUX", "VERB"):
+                v = v.head
+                out.append(v)
+                continue
+            break
+        return out
+
+    def factuality(self, tok, verb) -> str:
+        chain = self.chain(tok, verb)
+        kids = [c for t in chain for c in t.children]
+        aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
+        advs = {c.lower_ for c in kids if c.dep_ == "advmod"}
+        lemmas = {lemma(t) for t in chain[1:]}
+        # negation: "did not", "have not been sent", "never", "no troops were sent"
+        if any(c.dep_ == "neg" for c in kids) or advs & {"never"}:
+            return "negated"
+        for t in chain:
+            for arg in t.children:
+                if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
+                        d.dep_ == "det" and d.lower_ in NEG_DETS for d in arg.children):
+                    return "negated"
+        if any(c.dep_ == "det" and c.lower_ in NEG_DETS for c in tok.children):
+            return "negated"
+        # hypothetical: inside an if-clause, or a modal main clause with an if-clause
+        t = tok
+        for _ in range(8):
+            if any(c.dep_ == "mark" and c.lower_ in IF_MARKS for c in t.children) and t.dep_ in ("advcl", "ccomp"):
+                return "hypothetical"
+            if t.head.i == t.i:
+                break
+            t = t.head
+        for t in chain:
+            if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in IF_MARKS for m in c.children)
+                   for c in t.children) and aux & (FUTURE_AUX | UNCERTAIN_AUX):
+                return "hypothetical"
+        # asked of someone, not done: "urged Serbia and Kosovo to resume talks"
+        if any(lemma(t) in REQUEST_GOVERNORS for t in chain[1:] if t.pos_ == "VERB"):
+            return "hypothetical"
+        # predicted / planned / uncertain
+        hedged_future = bool(aux & FUTURE_AUX) and bool(advs & PREDICT_HEDGES)
+        governed_by = lambda words: bool(lemmas & words) or any(  # noqa: E731
+            lemma(c) in words and c.dep_ == "acomp" for c in kids)
+        if hedged_future or governed_by(PREDICT_GOVERNORS - {"prepare"}) or (
+                "prepare" in lemmas and tok.pos_ == "NOUN"):
+            return "predicted"
+        if "prepare" in lemmas:
+            return "predicted"
+        if aux & UNCERTAIN_AUX or advs & HEDGES:
+            return "uncertain"
+        if any(lemma(t) in UNCERTAIN_GOVERNORS and t.tag_ == "VBN" and any(
+                c.dep_ == "auxpass" for c in t.children) for t in chain[1:]):
+            return "uncertain"
+        if aux & FUTURE_AUX or governed_by(PLAN_GOVERNORS):
+            return "planned"
+        return "asserted"
+
+    # -- attribution --------------------------------------------------------------------
+    def statement_of(self, start: int):
+        inside = [s for s in self.statements if s.content_start <= start < s.content_end]
+        if inside:
+            return min(inside, key=lambda s: s.content_end - s.content_start)
+        return None
+
+    def attribution(self, start: int) -> str | None:
+        inner = self.statement_of(start)
+        if inner is not None:
+            return inner.source
+        return self.doc._.outlet
+
+    def dedup(self, events: list[Event]) -> list[Event]:
+        """Drop an argument-less event when the same sentence has one of its type with arguments."""
+        # "imposed sanctions": the verb and its noun are one event
+        verb_at = {(self.where[id(e)][0], e.type): e for e in events if self.where.get(id(e), (0, 0))[1] is None}
+        dropped = set()
+        for e in events:
+            anchor = self.where.get(id(e), (0, None))[1]
+            twin = verb_at.get((anchor, e.type)) if anchor is not None else None
+            if twin is not None:  # keep the noun ("missile strike"), with the verb's arguments
+                e.actors += [a for a in twin.actors if a not in e.actors]
+                e.targets += [t for t in twin.targets if t not in e.targets and t not in e.actors]
+                e.place = e.place or twin.place
+                e.time = e.time or twin.time
+                e.mode = e.mode or twin.mode
+                dropped.add(id(twin))
+        events = [e for e in events if id(e) not in dropped]
+        keep = []
+        for e in events:
+            if not (e.actors or e.targets) and any(
+                    o is not e and o.type == e.type and o.sentence_start == e.sentence_start
+                    and (o.actors or o.targets) for o in events):
+                continue
+            keep.append(e)
+        return keep
+
+
+def extract_events(doc) -> list[Event]:
+    if not len(doc):
+        return []
+    return _Events(doc).run()
 
 
 @Language.component("newsdesk_events")
 def events_component(doc):
-    doc._.nd_events = []
+    try:
+        doc._.nd_events = extract_events(doc)
+    except Exception:  # one odd parse must not sink the batch
+        log.exception("events: failed on a document")
+        doc._.nd_events = []
     return doc

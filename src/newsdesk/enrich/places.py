@@ -1,8 +1,144 @@
-"""Enrichment step 'places' (placeholder until implemented)."""
+"""Enrichment step 'places': toponyms resolved against the offline gazetteer.
+
+Every GPE/LOC/FAC entity of ``doc._.nd_entities`` that the gazetteer knows becomes a
+``model.Place`` with coordinates, ISO country and GeoNames id. A demonym right before
+"border" ("the Belarusian border") also yields the country as a place.
+
+Disambiguation between same-name candidates scores each one by
+  * population (log scale), countries and primary names first;
+  * the country being mentioned elsewhere in the article (as a country or a demonym);
+  * an adjacent qualifier: "Paris, Texas" / "Kharkiv, Ukraine".
+"""
+from __future__ import annotations
+
+import math
+import re
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import Place
+from .gazetteer import GazEntry, Gazetteer, get_gazetteer, norm
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_BORDER_WORDS = {"border", "borders", "frontier", "border-crossing"}
 
 
-@Language.component("newsdesk_places")
-def places_component(doc):
-    doc._.nd_places = []
-    return doc
+def _score(e: GazEntry, context: dict[str, float], qualifier: set[str]) -> float:
+    s = math.log10(e.population + 10)
+    if e.kind == "country":
+        s += 4
+    elif e.kind == "region":
+        s += 1
+    elif e.kind == "city":
+        s += 0.5   # "New York": the city rather than the state of a similar size
+    if not e.primary:
+        s -= 2.5
+    if e.country and e.country in qualifier:
+        s += 8
+    if e.admin1 and e.kind == "city" and f"{e.country}.{e.admin1}" in qualifier:
+        s += 4
+    if e.country:
+        s += context.get(e.country, 0.0)
+        if e.admin1 and e.kind == "city":
+            s += context.get(f"{e.country}.{e.admin1}", 0.0)
+    return s
+
+
+def _article_countries(gaz: Gazetteer, ents) -> dict[str, float]:
+    """ISO2 -> bonus for countries the article mentions (names, demonyms, unambiguous cities)."""
+    counts: dict[str, int] = {}
+    for e in ents:
+        iso = None
+        if e.label == "GPE":
+            cands = gaz.lookup(e.text)
+            if cands and cands[0].kind == "country":
+                iso = cands[0].country
+            elif len(cands) == 1 and cands[0].country:
+                iso = cands[0].country
+        elif e.label == "NORP":
+            iso = gaz.iso_of_demonym(e.text)
+        if iso:
+            counts[iso] = counts.get(iso, 0) + 1
+        if e.label == "GPE":
+            for c in gaz.lookup(e.text)[:1]:
+                if c.kind == "admin1" and c.admin1:
+                    key = f"{c.country}.{c.admin1}"
+                    counts[key] = counts.get(key, 0) + 1
+    return {iso: 1.5 + 0.5 * min(n, 4) for iso, n in counts.items()}
+
+
+def _qualifier(doc: Doc, gaz: Gazetteer, end_char: int) -> set[str]:
+    """Country codes named right after a toponym: 'Paris, Texas' -> {'US'}."""
+    rest = doc.text[end_char:end_char + 40]
+    if not rest.startswith(", "):
+        return set()
+    words = rest[2:].split()
+    out: set[str] = set()
+    for n in (3, 2, 1):
+        cand = " ".join(words[:n]).rstrip(",.;:)'\"")
+        for e in gaz.lookup(cand):
+            if e.kind in ("country", "admin1") and e.primary and e.country:
+                out.add(e.country)
+                if e.kind == "admin1" and e.admin1:
+                    out.add(f"{e.country}.{e.admin1}")
+        if out:
+            break
+    return out
+
+
+def _place(text: str, start: int, end: int, e: GazEntry) -> Place:
+    return Place(text=text, start=start, end=end, name=e.name, country=e.country,
+                 lat=None if e.lat is None else round(float(e.lat), 5),
+                 lon=None if e.lon is None else round(float(e.lon), 5),
+                 geonameid=e.geonameid, kind=e.kind)
+
+
+def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
+    gaz = gaz or get_gazetteer()
+    ents = doc._.nd_entities or []
+    context = _article_countries(gaz, ents)
+    places: list[Place] = []
+    for e in ents:
+        if e.label not in PLACE_LABELS:
+            continue
+        cands = gaz.lookup(e.text)
+        if not cands and e.label in ("LOC", "FAC") and e.canonical:
+            cands = gaz.lookup(e.canonical)
+        if re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]{2,4}", e.text.strip()):
+            # abbreviations ("P.A.", "NYC"): only countries and states, never a small town
+            cands = [c for c in cands if c.kind in ("country", "admin1")]
+        if not cands:
+            continue
+        qual = _qualifier(doc, gaz, e.end)
+        best = max(cands, key=lambda c: _score(c, context, qual))
+        places.append(_place(e.text, e.start, e.end, best))
+    # "the Belarusian border": the demonym's country as a place
+    for e in ents:
+        if e.label != "NORP":
+            continue
+        after = re.match(r"\s+([A-Za-z-]+)", doc.text[e.end:e.end + 24])
+        if after and after.group(1).lower() in _BORDER_WORDS:
+            iso = gaz.iso_of_demonym(e.text)
+            country = gaz.country(iso)
+            if country is not None:
+                places.append(_place(e.text, e.start, e.end, country))
+    places.sort(key=lambda p: p.start)
+    return places
+
+
+@Language.factory("newsdesk_places")
+def make_places_component(nlp, name):
+    return PlacesComponent(get_gazetteer())
+
+
+class PlacesComponent:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.nd_places = resolve(doc, self.gaz)
+        return doc
+
+
+__all__ = ["resolve", "PLACE_LABELS", "norm"]

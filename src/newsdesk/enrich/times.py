@@ -1,9 +1,565 @@
-"""Enrichment step 'times' (placeholder until implemented)."""
+"""Enrichment step 'times': temporal expressions normalised to TIMEX3 values.
+
+Extents come from spaCy's DATE/TIME entities and from a few regex patterns the small model
+misses (weekdays, "yesterday", "last week", "every week", "now" ...). Each extent is
+normalised by ``normalize(text, anchor, tense)``, anchored on the publication date
+``doc._.published``; expressions without a year, relative ones, weekdays and seasons are
+resolved with the tense of the governing verb:
+
+  * "Dec. 15" with a past verb in a 2023-01-05 article -> 2022-12-15 (a month/day more than
+    a few days ahead of publication in past context lies in the previous year);
+  * "in spring" with a future/present/modal verb -> the next spring (2023-SP);
+  * "on Friday" with a past verb -> the previous Friday.
+
+The component also sets ``doc._.nd_quantities`` (see ``quantities.py``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import TimeRef
+from .quantities import extract_quantities, parse_number
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+            "saturday": 5, "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3,
+            "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9),
+           "winter": ("WI", 12)}
+UNIT = {  # unit word -> (TIMEX3 duration letter, is time part, days for date arithmetic)
+    "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
+    "night": ("D", False), "week": ("W", False), "weekend": ("WE", False),
+    "month": ("M", False), "quarter": ("Q", False), "year": ("Y", False),
+    "decade": ("DE", False), "century": ("CE", False), "millennium": ("ML", False),
+}
+_MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WD_RE = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_UNIT_RE = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|months?|quarters?|years?|decades?|century|centuries|millennium|millennia)"
+_PART_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+                "tonight": "NI", "overnight": "NI"}
+_QUANT_WORD = {"several": "X", "a few": "X", "few": "X", "many": "X", "some": "X",
+               "the past few": "X", "a couple of": 2}
+
+PAST, FUTURE, PRESENT = "past", "future", "present"
+
+
+# --------------------------------------------------------------------------------------------
+def parse_anchor(published: str | None) -> dt.datetime | None:
+    if not published:
+        return None
+    s = published.strip().replace("Z", "+00:00")
+    for fn in (dt.datetime.fromisoformat,):
+        try:
+            d = fn(s)
+            return d.replace(tzinfo=None)
+        except ValueError:
+            pass
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", s)
+    if m:
+        return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
+    return None
+
+
+def _iso_week(d: dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
+    n = y * 12 + (m - 1) + k
+    return n // 12, n % 12 + 1
+
+
+def _month_day(a: dt.date | None, month: int, day: int | None, tense: str) -> str:
+    """A month (and day) without a year, resolved against the anchor and the tense."""
+    if a is None:
+        return f"XXXX-{month:02d}" + (f"-{day:02d}" if day else "")
+    y = a.year
+    try:
+        cand = dt.date(y, month, day or 1)
+    except ValueError:
+        return f"XXXX-{month:02d}" + (f"-{day:02d}" if day else "")
+    ref = a if day else a.replace(day=1)
+    delta = (cand - ref).days
+    if tense == FUTURE:
+        if delta < -7 and (day or month < a.month):
+            y += 1
+    elif tense == PAST:
+        if delta > 7 and (day or month > a.month):
+            y -= 1
+    else:  # present / unknown: the closest occurrence
+        if delta > 183:
+            y -= 1
+        elif delta < -183:
+            y += 1
+    return f"{y}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def _season(a: dt.date | None, name: str, tense: str, rel: str | None) -> str:
+    code, start_month = SEASONS[name]
+    if a is None:
+        return f"XXXX-{code}"
+    y = a.year
+    # the season year of the anchor: January of 2023 belongs to the winter of 2022
+    in_season_year = y - 1 if (code == "WI" and a.month < 3) else y
+    if code == "WI":
+        started = a.month == 12 or a.month < 3
+        s_year = in_season_year
+        if rel == "last":
+            return f"{s_year - 1 if started else y - 1}-WI"
+        if rel == "next":
+            return f"{s_year + 1 if started else y}-WI"
+        if rel == "this" or started:
+            return f"{s_year if started else y}-WI"
+        return f"{y - 1 if tense == PAST else y}-WI"
+    end_month = start_month + 2
+    if rel == "last":
+        return f"{y if a.month > end_month else y - 1}-{code}"
+    if rel == "next":
+        return f"{y if a.month < start_month else y + 1}-{code}"
+    if rel == "this":
+        return f"{y}-{code}"
+    if tense == PAST:
+        return f"{y if a.month >= start_month else y - 1}-{code}"
+    # future / present: the next (or current) occurrence
+    return f"{y if a.month <= end_month else y + 1}-{code}"
+
+
+def _weekday(a: dt.date | None, wd: int, tense: str, rel: str | None) -> str:
+    if a is None:
+        return f"XXXX-WXX-{wd + 1}"
+    diff = (wd - a.weekday()) % 7
+    if rel == "next":
+        d = a + dt.timedelta(days=diff or 7)
+        if diff and diff < 3:
+            d = d  # "next Friday" said on a Wednesday: this coming Friday
+    elif rel == "last":
+        d = a - dt.timedelta(days=(7 - diff) % 7 or 7)
+    elif rel == "this" or tense == FUTURE:
+        d = a + dt.timedelta(days=diff)
+    else:  # past, present, unknown: the most recent such day (today included)
+        d = a - dt.timedelta(days=(7 - diff) % 7)
+    return d.isoformat()
+
+
+def _relative_unit(a: dt.date | None, unit: str, k: int) -> str | None:
+    """The calendar unit k steps away from the anchor: week -1 -> '2022-W52'."""
+    if a is None:
+        return None
+    if unit == "day":
+        return (a + dt.timedelta(days=k)).isoformat()
+    if unit == "week":
+        return _iso_week(a + dt.timedelta(weeks=k))
+    if unit == "weekend":
+        return _iso_week(a + dt.timedelta(weeks=k)) + "-WE"
+    if unit == "month":
+        y, m = _shift_month(a.year, a.month, k)
+        return f"{y}-{m:02d}"
+    if unit == "quarter":
+        q = (a.month - 1) // 3 + k
+        y = a.year + q // 4
+        return f"{y}-Q{q % 4 + 1}"
+    if unit == "year":
+        return f"{a.year + k}"
+    if unit == "decade":
+        return f"{(a.year // 10) + k}"
+    if unit == "century":
+        return f"{(a.year // 100) + k}"
+    return None
+
+
+def _unit_of(word: str) -> str | None:
+    w = word.lower()
+    if w in ("centuries",):
+        return "century"
+    if w in ("millennia",):
+        return "millennium"
+    w = w[:-1] if w.endswith("s") and w[:-1] in UNIT else w
+    return w if w in UNIT else None
+
+
+def _duration(n, unit: str) -> str:
+    letter, timepart = UNIT[unit]
+    if unit == "weekend":
+        letter = "WE"
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    return ("PT" if timepart else "P") + f"{n}{letter}"
+
+
+def _clock(text: str) -> tuple[int, int] | None:
+    m = re.search(r"\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)", text, re.I)
+    if m:
+        h, mi = int(m[1]) % 12, int(m[2] or 0)
+        if m[3].lower().startswith("p"):
+            h += 12
+        return h, mi
+    m = re.search(r"\b(\d{1,2}):(\d{2})\b", text)
+    if m and int(m[1]) < 24:
+        return int(m[1]), int(m[2])
+    if re.search(r"\bnoon\b", text, re.I):
+        return 12, 0
+    if re.search(r"\bmidnight\b", text, re.I):
+        return 0, 0
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
+              tense: str = PRESENT) -> tuple[str, str] | None:
+    """TIMEX3 (value, type) of a temporal expression, or None when it cannot be normalised.
+
+    ``anchor`` is the publication date; ``tense`` one of "past", "present", "future" (of the
+    verb governing the expression).
+    """
+    if isinstance(anchor, dt.datetime):
+        a = anchor.date()
+    else:
+        a = anchor
+    t = " ".join(text.replace("’", "'").split())
+    low = t.lower()
+    low = re.sub(r"^(?:on|in|at|by|since|from|until|till|during|for|of|before|after)\s+", "", low)
+    low = re.sub(r"^(?:the|a|an)\s+", "", low) if not re.match(r"^(?:a|an)\s+" + _UNIT_RE, low) else low
+    low = re.sub(r"^(?:early|late|mid|middle of|end of|the end of|beginning of|start of|the start of|the beginning of|the middle of|earlier|later)[\s-]+", "", low)
+    low = re.sub(r"^(?:the)\s+", "", low)
+    low = low.strip(" ,.;")
+
+    # ---- SET -----------------------------------------------------------------------------
+    m = re.fullmatch(r"(?:every|each)\s+(?:other\s+)?(" + _WD_RE + r")", low)
+    if m:
+        return f"XXXX-WXX-{WEEKDAYS[m[1]] + 1}", "SET"
+    m = re.fullmatch(r"(?:every|each|per|a)\s+(?:(\d+|[a-z]+)\s+)?(" + _UNIT_RE + r")", low)
+    if m and low.split()[0] in ("every", "each", "per"):
+        n = parse_number(m[1]) if m[1] else 1
+        u = _unit_of(m[2])
+        if u and n:
+            return _duration(n, u), "SET"
+    for w, v in (("daily", "P1D"), ("weekly", "P1W"), ("monthly", "P1M"), ("annually", "P1Y"),
+                 ("yearly", "P1Y"), ("hourly", "PT1H"), ("nightly", "P1D")):
+        if low == w:
+            return v, "SET"
+
+    # ---- references ----------------------------------------------------------------------
+    if low in ("now", "currently", "at present", "present", "right now", "nowadays", "today's"):
+        if low == "today's" and a:
+            return a.isoformat(), "DATE"
+        return "PRESENT_REF", "DATE"
+    if low in ("past", "recently", "previously", "lately"):
+        return "PAST_REF", "DATE"
+    if low in ("future", "soon", "coming years"):
+        return "FUTURE_REF", "DATE"
+
+    # ---- TIME ----------------------------------------------------------------------------
+    clock = _clock(low)
+    pod = None
+    for w, code in _PART_OF_DAY.items():
+        if re.search(r"\b" + w + r"\b", low):
+            pod = code
+    day_word = None
+    for w, k in (("yesterday", -1), ("today", 0), ("tomorrow", 1), ("tonight", 0)):
+        if re.search(r"\b" + w + r"\b", low):
+            day_word = k
+    if clock or (pod and (day_word is not None or re.match(r"^(this|last|tomorrow|yesterday|" + _WD_RE + ")", low) or low in ("tonight", "overnight"))):
+        base = None
+        wd = re.search(_WD_RE, low)
+        if day_word is not None and a:
+            base = (a + dt.timedelta(days=day_word)).isoformat()
+        elif wd and a:
+            base = _weekday(a, WEEKDAYS[wd.group(0)], tense, None)
+        elif re.match(r"^last\s+night", low) and a:
+            base = (a - dt.timedelta(days=1)).isoformat()
+        elif a:
+            date_part = _explicit_date(low, a, tense)
+            base = date_part or a.isoformat()
+        base = base or "XXXX-XX-XX"
+        if clock:
+            return f"{base}T{clock[0]:02d}:{clock[1]:02d}", "TIME"
+        return f"{base}T{pod}", "TIME"
+
+    # ---- explicit calendar dates --------------------------------------------------------
+    v = _explicit_date(low, a, tense)
+    if v:
+        return v, "DATE"
+
+    # ---- deictic days / weekdays ---------------------------------------------------------
+    if low in ("today", "this day"):
+        return (a.isoformat() if a else "XXXX-XX-XX"), "DATE"
+    if low == "yesterday":
+        return ((a - dt.timedelta(days=1)).isoformat() if a else "XXXX-XX-XX"), "DATE"
+    if low == "tomorrow":
+        return ((a + dt.timedelta(days=1)).isoformat() if a else "XXXX-XX-XX"), "DATE"
+    if low in ("the day before yesterday", "day before yesterday"):
+        return ((a - dt.timedelta(days=2)).isoformat() if a else "XXXX-XX-XX"), "DATE"
+    m = re.fullmatch(r"(?:(last|next|this|coming|past)\s+)?(" + _WD_RE + r")", low)
+    if m:
+        rel = {"coming": "next", "past": "last"}.get(m[1], m[1])
+        return _weekday(a, WEEKDAYS[m[2]], tense, rel), "DATE"
+
+    # ---- seasons -------------------------------------------------------------------------
+    m = re.fullmatch(r"(?:(last|next|this|coming|past)\s+)?(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(\d{4}))?", low)
+    if m:
+        if m[3]:
+            return f"{m[3]}-{SEASONS[m[2]][0]}", "DATE"
+        rel = {"coming": "next", "past": "last"}.get(m[1], m[1])
+        return _season(a, m[2], tense, rel), "DATE"
+
+    # ---- this/last/next unit -------------------------------------------------------------
+    m = re.fullmatch(r"(this|last|next|past|previous|coming|current|same)\s+(week|weekend|month|quarter|year|decade|century)", low)
+    if m:
+        k = {"this": 0, "current": 0, "same": 0, "last": -1, "past": -1, "previous": -1,
+             "next": 1, "coming": 1}[m[1]]
+        v = _relative_unit(a, m[2], k)
+        if v is None:
+            return None
+        return v, "DATE"
+
+    # ---- "N units ago" / "in N units" / "N units from now" -------------------------------
+    m = re.fullmatch(r"(.+?)\s+(" + _UNIT_RE + r")\s+(ago|earlier|before|from now|later|hence)", low)
+    if m:
+        n = parse_number(m[1])
+        u = _unit_of(m[2])
+        if u and a:
+            if n is None:
+                return ("PAST_REF" if m[3] in ("ago", "earlier", "before") else "FUTURE_REF"), "DATE"
+            k = -n if m[3] in ("ago", "earlier", "before") else n
+            if u == "day":
+                return (a + dt.timedelta(days=k)).isoformat(), "DATE"
+            if u in ("week", "month", "year", "decade", "quarter") and float(k).is_integer():
+                return _relative_unit(a, u, int(k)), "DATE"
+
+    # ---- durations -----------------------------------------------------------------------
+    m = re.fullmatch(r"(?:(?:the\s+)?(?:past|last|next|coming|first|final|following|previous|over|within|nearly|almost|about|around|more than|less than|at least|up to|some)\s+)*"
+                     r"((?:\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?)\s+)?(?:and\s+a\s+half\s+)?(" + _UNIT_RE + r")(?:[\s-]+(?:long|old))?", low)
+    if m:
+        u = _unit_of(m[2])
+        num_text = (m[1] or "").strip()
+        if u:
+            if not num_text:
+                n = "X" if m[2].endswith("s") else 1
+            elif num_text in _QUANT_WORD or num_text.split()[-1] in ("several", "few", "many", "some", "couple"):
+                n = "X"
+            else:
+                n = parse_number(num_text)
+                if n is None:
+                    return None
+            if " and a half" in low:
+                n = n + 0.5 if isinstance(n, (int, float)) else n
+            return _duration(n, u), "DURATION"
+    if low in ("decades", "years", "months", "weeks", "days", "hours"):
+        return _duration("X", _unit_of(low)), "DURATION"
+    return None
+
+
+def _explicit_date(low: str, a: dt.date | None, tense: str) -> str | None:
+    low = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", low)
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", low)
+    if m:
+        return f"{m[1]}-{m[2]}-{m[3]}"
+    # Month Day, Year / Month Day Year
+    m = re.search(r"\b(" + _MONTH_RE + r")\s+(\d{1,2}),?\s+(\d{4})\b", low)
+    if m:
+        return f"{m[3]}-{MONTHS[m[1].rstrip('.')]:02d}-{int(m[2]):02d}"
+    # Day Month Year
+    m = re.search(r"\b(\d{1,2})\s+(?:of\s+)?(" + _MONTH_RE + r"),?\s+(\d{4})\b", low)
+    if m:
+        return f"{m[3]}-{MONTHS[m[2].rstrip('.')]:02d}-{int(m[1]):02d}"
+    # Month Year
+    m = re.search(r"\b(" + _MONTH_RE + r"),?\s+(?:of\s+)?(\d{4})\b", low)
+    if m:
+        return f"{m[2]}-{MONTHS[m[1].rstrip('.')]:02d}"
+    # Month Day / Day Month (no year)
+    m = re.search(r"\b(" + _MONTH_RE + r")\s+(\d{1,2})\b", low) or None
+    if m and 1 <= int(m[2]) <= 31:
+        return _month_day(a, MONTHS[m[1].rstrip('.')], int(m[2]), tense)
+    m = re.search(r"\b(\d{1,2})\s+(?:of\s+)?(" + _MONTH_RE + r")(?:\W|$)", low)
+    if m and 1 <= int(m[1]) <= 31:
+        return _month_day(a, MONTHS[m[2].rstrip('.')], int(m[1]), tense)
+    # Numeric dates 1/5/2023 (US order)
+    m = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", low)
+    if m and int(m[1]) <= 12:
+        return f"{m[3]}-{int(m[1]):02d}-{int(m[2]):02d}"
+    # quarters: "the first quarter (of 2022)", "Q3 2021"
+    m = re.search(r"\b(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4)[\s-]+(?:quarter|half)?(?:\s+(?:of\s+)?(\d{4}))?", low)
+    if m and ("quarter" in low or m[1].startswith("q")) :
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+             "4th": 4, "q1": 1, "q2": 2, "q3": 3, "q4": 4}[m[1]]
+        y = m[2] or (str(a.year) if a else "XXXX")
+        return f"{y}-Q{q}"
+    if m and "half" in low:
+        h = {"first": 1, "second": 2, "1st": 1, "2nd": 2}.get(m[1])
+        if h:
+            y = m[2] or (str(a.year) if a else "XXXX")
+            return f"{y}-H{h}"
+    # Month alone
+    m = re.fullmatch(r"(" + _MONTH_RE + r")", low)
+    if m and low not in ("may", "mar"):
+        return _month_day(a, MONTHS[m[1].rstrip('.')], None, tense)
+    m = re.fullmatch(r"(last|next|this|past|coming)\s+(" + _MONTH_RE + r")", low)
+    if m and a:
+        mon = MONTHS[m[2].rstrip('.')]
+        y = a.year
+        if m[1] in ("last", "past") and mon >= a.month:
+            y -= 1
+        elif m[1] in ("next", "coming") and mon <= a.month:
+            y += 1
+        return f"{y}-{mon:02d}"
+    # decades: 1990s, '90s, the 2010s
+    m = re.fullmatch(r"(\d{3})0'?s", low)
+    if m:
+        return m[1]
+    m = re.fullmatch(r"'(\d)0s", low)
+    if m:
+        return f"19{m[1]}"
+    # centuries: the 20th century
+    m = re.fullmatch(r"(\d{1,2})\s*(?:th|st|nd|rd)?\s*century", low)
+    if m:
+        return f"{int(m[1]) - 1:02d}"
+    # years: 2000, fiscal 2022, the year 2000, 2019-2020
+    m = re.fullmatch(r"(?:fiscal\s+(?:year\s+)?|fy\s*|the\s+year\s+|year\s+)?(\d{4})", low)
+    if m and 1000 <= int(m[1]) <= 2199:
+        return m[1]
+    m = re.fullmatch(r"(\d{4})\s*(?:-|–|to)\s*(?:\d{2,4})", low)
+    if m and 1000 <= int(m[1]) <= 2199:
+        return m[1]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+_PATTERNS = [re.compile(p, re.I) for p in (
+    r"\b(?:(?:last|next|this|coming|past)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?\b",
+    r"\b(?:yesterday|today|tomorrow|tonight|overnight)(?:\s+(?:morning|afternoon|evening|night))?\b",
+    r"\b(?:this|last)\s+(?:morning|afternoon|evening|night)\b",
+    r"\b(?:this|last|next|past|previous|coming)\s+(?:week|weekend|month|quarter|year|decade|century)\b",
+    r"\b(?:every|each)\s+(?:other\s+)?(?:\d+\s+|[a-z]+\s+)?(?:" + _UNIT_RE + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b(?!\s+(?:mail|news|newspaper|express|beast|telegraph|show|star|record))",
+    r"\b(?:now|currently|recently|nowadays)\b",
+    r"\b(?:in|the)\s+(?:past|future)\b",
+    r"\b(?:(?:last|next|this|coming|past)\s+)?(?:spring|summer|autumn|winter)(?:\s+(?:of\s+)?\d{4})?\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|several|a few|few)\s+" + _UNIT_RE + r"\s+(?:ago|earlier|later|from now)\b",
+    r"\b" + _MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b",
+    r"\b(?:1[0-9]|20)\d0s\b",
+)]
+# words that start a DATE extent in spaCy but are not temporal ("the", "some") are stripped
+_STRIP_LEFT = re.compile(r"^(?:the|a|an|some|about|around|nearly|almost|over|more than|less than|at least|up to)\s+", re.I)
+
+
+def _tense(doc: Doc, start_char: int, end_char: int) -> str:
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None:
+        return PRESENT
+    tok = span.root
+    seen = 0
+    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and seen < 8:
+        tok = tok.head
+        seen += 1
+    if tok.pos_ not in ("VERB", "AUX"):
+        # verbless sentence: the sentence's first verb
+        verbs = [t for t in span.sent if t.pos_ in ("VERB", "AUX")]
+        if not verbs:
+            return PRESENT
+        tok = verbs[0]
+    auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in auxes}
+    if words & {"will", "'ll", "shall", "wo"} or (tok.lower_ in ("will", "shall")):
+        return FUTURE
+    if words & {"would", "could", "might", "may", "should", "must", "can"}:
+        # modal: future unless a perfect ("would have done")
+        return PAST if "have" in words else FUTURE
+    if "to" in words:
+        # "going to", "plans to", "is set to": look at the governing verb
+        head = tok.head
+        if head.lower_ in ("going", "plan", "plans", "planned", "set", "expected", "due", "intends", "aims", "hopes", "wants", "scheduled") or head.lemma_ in ("plan", "expect", "intend", "aim", "hope", "want", "schedule", "prepare"):
+            return FUTURE
+        if head.tag_ in ("VBD",):
+            return PAST
+    if tok.tag_ == "VBD" or words & {"had", "did", "was", "were"}:
+        return PAST
+    if tok.tag_ == "VBN" and words & {"has", "have"}:
+        return PAST
+    if tok.tag_ == "VBN" and not words:
+        return PAST
+    if tok.tag_ == "VBG" and words & {"is", "are", "am", "'s", "'re"} and tok.lemma_ in (
+            "prepare", "plan", "go", "come", "expect", "schedule", "set", "aim", "hope", "head"):
+        return FUTURE
+    if tok.tag_ == "VBG" and words & {"was", "were"}:
+        return PAST
+    return PRESENT
+
+
+def _candidates(doc: Doc) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            a, b = ent.start_char, ent.end_char
+            text = doc.text[a:b]
+            m = _STRIP_LEFT.match(text)
+            while m and m.end() < len(text):
+                a += m.end()
+                text = doc.text[a:b]
+                m = _STRIP_LEFT.match(text)
+            spans.append((a, b))
+    for pat in _PATTERNS:
+        for m in pat.finditer(doc.text):
+            spans.append((m.start(), m.end()))
+    # longest first, no overlaps
+    spans = sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0]))
+    chosen: list[tuple[int, int]] = []
+    for a, b in spans:
+        if all(b <= c or a >= d for c, d in chosen):
+            chosen.append((a, b))
+    return sorted(chosen)
+
+
+def _split_value_parts(text: str) -> list[tuple[int, int]]:
+    """Sub-extents for compound DATE ents spaCy joins: 'Jan. 5 and Dec. 15' -> two."""
+    parts = []
+    pos = 0
+    for piece in re.split(r"(\s+(?:and|or|to|through|until|-|–)\s+)", text):
+        if piece and not re.fullmatch(r"\s+(?:and|or|to|through|until|-|–)\s+", piece):
+            parts.append((pos, pos + len(piece)))
+        pos += len(piece)
+    return parts
+
+
+def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
+    out: list[TimeRef] = []
+    for a, b in _candidates(doc):
+        text = doc.text[a:b]
+        tense = _tense(doc, a, b)
+        res = normalize(text, anchor, tense)
+        if res is None:
+            # a compound extent: try its parts
+            for pa, pb in _split_value_parts(text):
+                sub = text[pa:pb].strip()
+                if not sub:
+                    continue
+                r2 = normalize(sub, anchor, tense)
+                if r2:
+                    off = a + pa + (len(text[pa:pb]) - len(text[pa:pb].lstrip()))
+                    out.append(TimeRef(text=sub, start=off, end=off + len(sub), value=r2[0], type=r2[1]))
+            continue
+        value, typ = res
+        # "now" inside "now-defunct", "currently" as a plain adverb: TIMEX3 marks them too
+        out.append(TimeRef(text=text, start=a, end=b, value=value, type=typ))
+    return out
 
 
 @Language.component("newsdesk_times")
-def times_component(doc):
-    doc._.nd_times = []
-    doc._.nd_quantities = []
+def times_component(doc: Doc) -> Doc:
+    anchor = parse_anchor(doc._.published)
+    times = extract_times(doc, anchor)
+    doc._.nd_times = times
+    doc._.nd_quantities = extract_quantities(doc, [(t.start, t.end) for t in times])
     return doc
+
+
+__all__ = ["normalize", "extract_times", "parse_anchor", "times_component"]

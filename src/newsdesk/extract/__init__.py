@@ -1,11 +1,100 @@
-"""Extraction: a raw page (HTML, scraped text, clean text) becomes an Article."""
+"""Extraction: a raw page (HTML, scraped text, clean text) becomes an Article.
+
+``extract(page)`` is the one entry point; ``ExtractionError`` says why a page cannot be
+processed (empty, binary, undecodable, too large) so the caller can keep an error record.
+"""
 from __future__ import annotations
 
+import re
+
 from ..model import Article, RawPage, article_id
+from . import dates, lang
+from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode
+from .scraped import clean_scraped, normalise_text, outlet_from
+
+__all__ = ["extract", "ExtractionError", "DEFAULT_MAX_BYTES", "sniff_format"]
+
+_DATED = re.compile(r"^\s*date\s+((?:19|20)\d\d-[01]\d-[0-3]\d)(?:[T ]([0-2]\d:[0-5]\d))?\b[ \t]*(.*)", re.S)
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
+_TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|h[1-6]|section|article|script|style|table|td|tr|img|meta|link|nav|header|footer)\b[^>]*>", re.I)
 
 
-def extract(page: RawPage) -> Article:
-    """Turn one raw page into an Article (placeholder: text passes through)."""
-    text = page.content.decode("utf-8", "replace") if isinstance(page.content, bytes) else page.content
+def sniff_format(text: str) -> str:
+    """auto -> dated-text, html or text."""
+    if _DATED.match(text[:200]):
+        return "dated-text"
+    head = text[:5000]
+    if _HTML_START.match(head) or len(_TAG.findall(head)) >= 5:
+        return "html"
+    return "text"
+
+
+def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Turn one raw page into an Article; raise ExtractionError if it is not a processable page."""
+    fmt = page.format or "auto"
+    if fmt not in ("auto", "html", "text", "dated-text", "clean"):
+        raise ExtractionError(f"unknown input format {fmt!r}")
+    check_size(page.content, max_bytes)
+    if fmt in ("auto", "html") and isinstance(page.content, bytes):
+        head = page.content[:5000].decode("latin-1").lower()
+        looks_html = "<html" in head or "<!doctype" in head or "<meta" in head or "<body" in head
+        text = decode(page.content, html=fmt == "html" or looks_html)
+    else:
+        text = decode(page.content)
+    if fmt == "auto":
+        fmt = sniff_format(text)
+    if fmt == "clean":
+        return _clean(page, text)
+    if fmt == "html":
+        from .html import extract_html  # trafilatura is slow to import: only when needed
+        return _finish(page, extract_html(text, page.url), corpus_date=None)
+    corpus_date = None
+    if fmt == "dated-text":
+        m = _DATED.match(text)
+        if not m:
+            raise ExtractionError("dated-text page without a 'date YYYY-MM-DD' first line")
+        corpus_date = m.group(1) + (f"T{m.group(2)}" if m.group(2) else "")
+        text = m.group(3)
+        if not text.strip():
+            raise ExtractionError("empty page: only a date header")
+    return _finish(page, clean_scraped(text, page.url), corpus_date)
+
+
+def _clean(page: RawPage, text: str) -> Article:
+    """Input already is the body: keep it byte for byte so offsets stay exact."""
+    warnings = []
+    published = dates.normalise(page.date)
+    if not published:
+        warnings.append("no publication date found")
+    language = lang.detect(text)
     return Article(id=article_id(page.url, text), text=text, url=page.url,
-                   published=page.date, source=page.source)
+                   outlet=outlet_from([], [], page.url), title=None, published=published,
+                   byline=[], language=language, warnings=warnings, source=page.source)
+
+
+def _finish(page: RawPage, res, corpus_date: str | None) -> Article:
+    """Merge what the page says with what the corpus says (page.date, the dated-text header)."""
+    warnings = list(res.warnings)
+    stated = res.date  # dates.Found or ISO string or None
+    stated_iso = stated.iso if isinstance(stated, dates.Found) else dates.normalise(stated)
+    given = dates.normalise(page.date) or dates.normalise(corpus_date)
+    if given:
+        published = dates.refine(given, stated_iso)
+        if stated_iso and stated_iso[:10] != given[:10]:
+            warnings.append(f"page states {stated_iso}, corpus date {given} kept")
+    else:
+        published = stated_iso
+    text = res.text
+    if not text.strip():
+        warnings.append("no article body found")
+    if not published:
+        warnings.append("no publication date found")
+    if not res.title:
+        warnings.append("no title found")
+    n_words = len(text.split())
+    if 0 < n_words < 50:
+        warnings.append(f"short body ({n_words} words)")
+    language = lang.detect(text) or lang.detect(normalise_text(res.title or ""), min_words=6)
+    return Article(id=article_id(page.url, text), text=text, url=page.url, outlet=res.outlet,
+                   title=res.title, published=published, byline=list(res.byline),
+                   language=language, warnings=warnings, source=page.source)

@@ -1,0 +1,178 @@
+"""Article Extraction Benchmark (AEB): newsdesk's HTML extraction against trafilatura & co.
+
+Metric as in shared/bench/README.md: texts become multisets of 4-token shingles of
+``\\w+`` tokens; per page tp/fp/fn are normalised to sum 1; precision and recall are
+averaged over pages and F1 is taken from the two averages; accuracy is the share of pages
+whose token sequence equals the gold exactly.
+
+    python bench/extraction.py            # prints the table
+    run(shared_path) -> dict               # figures for a quality gate
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shared_path() -> Path:
+    return Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared"))
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def shingles(toks: list[str], n: int = 4) -> Counter:
+    # A text shorter than n tokens is one shingle of all its tokens, so it still counts.
+    if 0 < len(toks) < n:
+        return Counter([tuple(toks)])
+    return Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
+
+
+def page_score(pred: str, gold: str) -> tuple[float, float, float]:
+    """(precision, recall, exact) for one page."""
+    pt, gt = tokens(pred), tokens(gold)
+    ps, gs = shingles(pt), shingles(gt)
+    tp = sum((ps & gs).values())
+    fp = sum((ps - gs).values())
+    fn = sum((gs - ps).values())
+    total = tp + fp + fn
+    if total == 0:             # both empty: a perfect (if vacuous) page
+        return 1.0, 1.0, 1.0
+    tp, fp, fn = tp / total, fp / total, fn / total
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, float(pt == gt)
+
+
+def load(shared: Path) -> list[tuple[str, str, bytes, str]]:
+    """[(id, url, html bytes, gold body)] from shared/bench/aeb."""
+    aeb = shared / "bench" / "aeb"
+    gold = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for pid, rec in sorted(gold.items()):
+        path = aeb / "html" / f"{pid}.html.gz"
+        if not path.exists():
+            path = aeb / "html" / f"{pid}.html"
+            if not path.exists():
+                continue
+            data = path.read_bytes()
+        else:
+            data = gzip.decompress(path.read_bytes())
+        pages.append((pid, rec.get("url"), data, rec.get("articleBody") or ""))
+    return pages
+
+
+def score(name: str, fn: Callable[[bytes, str | None], str], pages) -> dict[str, float]:
+    ps, rs, acc = [], [], []
+    failures = 0
+    t0 = time.perf_counter()
+    for _pid, url, data, gold in pages:
+        try:
+            pred = fn(data, url) or ""
+        except Exception:   # a crash counts as an empty prediction, as for any extractor
+            pred, failures = "", failures + 1
+        p, r, a = page_score(pred, gold)
+        ps.append(p)
+        rs.append(r)
+        acc.append(a)
+    elapsed = time.perf_counter() - t0
+    P, R = sum(ps) / len(ps), sum(rs) / len(rs)
+    F = 2 * P * R / (P + R) if P + R else 0.0
+    return {"name": name, "f1": F, "precision": P, "recall": R, "accuracy": sum(acc) / len(acc),
+            "pages_per_s": len(pages) / elapsed if elapsed else 0.0, "failures": failures}
+
+
+def _newsdesk(data: bytes, url: str | None) -> str:
+    from newsdesk.extract import extract
+    from newsdesk.model import RawPage
+    return extract(RawPage(content=data, format="html", url=url)).text
+
+
+def _trafilatura(data: bytes, url: str | None) -> str:
+    import trafilatura
+    return trafilatura.extract(data, url=url) or ""
+
+
+def _readability(data: bytes, url: str | None) -> str:
+    import lxml.html
+    from readability import Document
+    summary = Document(data, url=url).summary(html_partial=True)
+    return lxml.html.fromstring(summary).text_content() if summary.strip() else ""
+
+
+def _justext(data: bytes, url: str | None) -> str:
+    import justext
+    paras = justext.justext(data, justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paras if not p.is_boilerplate)
+
+
+SYSTEMS: list[tuple[str, Callable]] = [
+    ("newsdesk", _newsdesk), ("trafilatura", _trafilatura),
+    ("readability-lxml", _readability), ("jusText", _justext),
+]
+
+
+def run(shared: Path, systems: list[str] | None = None, verbose: bool = False) -> dict[str, float]:
+    """Score the systems on AEB; figures for newsdesk under aeb_* keys (empty dict if AEB absent)."""
+    if not (shared / "bench" / "aeb" / "ground-truth.json").exists():
+        return {}
+    pages = load(shared)
+    wanted = systems or ["newsdesk", "trafilatura"]
+    rows = {}
+    for name, fn in SYSTEMS:
+        if name not in wanted:
+            continue
+        try:
+            fn(pages[0][2], pages[0][1])    # import and warm up outside the timing
+        except ImportError as exc:
+            if verbose:
+                print(f"  {name}: skipped ({exc})")
+            continue
+        except Exception:
+            pass
+        rows[name] = score(name, fn, pages)
+    nd = rows["newsdesk"]
+    out = {"aeb_pages": float(len(pages)), "aeb_f1": nd["f1"], "aeb_precision": nd["precision"],
+           "aeb_recall": nd["recall"], "aeb_accuracy": nd["accuracy"], "aeb_pages_per_s": nd["pages_per_s"],
+           "aeb_failures": float(nd["failures"])}
+    if "trafilatura" in rows:
+        tr = rows["trafilatura"]
+        out.update({"aeb_trafilatura_f1": tr["f1"], "aeb_f1_ratio": nd["f1"] / tr["f1"] if tr["f1"] else 0.0,
+                    "aeb_pages_per_s_ratio": nd["pages_per_s"] / tr["pages_per_s"] if tr["pages_per_s"] else 0.0})
+    out["_rows"] = rows  # type: ignore[assignment]
+    return out
+
+
+def main() -> int:
+    shared = shared_path()
+    if not (shared / "bench" / "aeb" / "ground-truth.json").exists():
+        print(f"AEB data not found under {shared}/bench/aeb (set NEWSDESK_SHARED); nothing to measure.")
+        return 0
+    res = run(shared, systems=[n for n, _ in SYSTEMS], verbose=True)
+    rows = res.pop("_rows")
+    print(f"AEB: {int(res['aeb_pages'])} pages (4-token shingles; P, R averaged over pages)\n")
+    print(f"{'system':<18}{'F1':>7}{'P':>7}{'R':>7}{'acc':>7}{'pages/s':>9}{'errors':>8}")
+    for r in rows.values():
+        print(f"{r['name']:<18}{r['f1']:>7.3f}{r['precision']:>7.3f}{r['recall']:>7.3f}"
+              f"{r['accuracy']:>7.3f}{r['pages_per_s']:>9.1f}{r['failures']:>8}")
+    if "aeb_f1_ratio" in res:
+        print(f"\nnewsdesk/trafilatura: F1 ratio {res['aeb_f1_ratio']:.3f}, "
+              f"speed ratio {res['aeb_pages_per_s_ratio']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

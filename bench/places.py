@@ -1,0 +1,143 @@
+"""Toponym resolution on GeoWebNews (Gritta et al. 2019), read in place from shared/.
+
+For each of the 200 articles, newsdesk's 'entities' + 'places' steps run on the article text
+and the places are compared with the gold toponyms that carry a GeoNames id:
+
+  * recall: gold toponyms (with geonamesID) overlapped by a predicted place;
+  * precision: predicted places overlapping a gold toponym (a place type, or any toponym
+    with a geonamesID); F1 from the two;
+  * acc161: share of matched gold toponyms whose predicted coordinates lie within 161 km
+    (100 miles) of the gold's; exact: share whose predicted GeoNames id equals the gold's;
+  * unresolved: share of predicted GPE/LOC/FAC entities the gazetteer could not resolve.
+
+Mordecai 3's published figures (accuracy within 161 km 94.1 %, exact GeoNames match 90.1 %)
+are printed beside ours for comparison; they are measured on resolved toponyms as here.
+
+    python bench/places.py            # table
+    python bench/places.py --json     # also the metrics as JSON
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+PLACE_TYPES = {"Literal", "Metonymic", "Mixed", "Literal_Modifier", "Non_Literal_Modifier",
+               "Embedded_Literal", "Embedded_Non_Lit", "Coercion"}
+PUBLISHED = {"places_acc161": 0.941, "places_exact": 0.901}
+
+
+def shared_dir() -> Path | None:
+    env = os.environ.get("NEWSDESK_SHARED")
+    path = Path(env) if env else ROOT.parent / "shared"
+    return path if path.is_dir() else None
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def load(shared: Path) -> list[dict]:
+    root = ET.parse(shared / "bench" / "geowebnews" / "GWN.xml").getroot()
+    docs = []
+    for art in root.findall("article"):
+        gold = []
+        for tp in art.find("toponyms") or []:
+            gid = tp.findtext("geonamesID")
+            lat, lon = tp.findtext("latitude"), tp.findtext("longitude")
+            gold.append({
+                "start": int(tp.findtext("start")), "end": int(tp.findtext("end")),
+                "type": tp.findtext("type"), "name": tp.findtext("extractedName"),
+                "geonameid": int(gid) if gid else None,
+                "lat": float(lat) if lat else None, "lon": float(lon) if lon else None,
+            })
+        docs.append({"id": art.get("file"), "text": art.findtext("text") or "", "gold": gold})
+    return docs
+
+
+def run(shared: Path, limit: int | None = None) -> dict[str, float]:
+    from newsdesk.enrich import Enricher
+    from newsdesk.model import Article
+
+    docs = load(shared)[:limit]
+    enr = Enricher(steps=["entities", "places"])
+    arts = [Article(id=d["id"], text=d["text"]) for d in docs]
+    n_gold = n_found = n_pred = n_pred_ok = 0
+    n_close = n_exact = n_with_coords = 0
+    n_topo_ents = n_unresolved = 0
+    for d, art in zip(docs, enr.enrich_many(arts)):
+        gold = [g for g in d["gold"] if g["geonameid"]]
+        any_topo = [g for g in d["gold"] if g["geonameid"] or g["type"] in PLACE_TYPES]
+        places = art.places
+        for p in places:
+            n_pred += 1
+            if any(p.start < g["end"] and g["start"] < p.end for g in any_topo):
+                n_pred_ok += 1
+        for g in gold:
+            n_gold += 1
+            hit = [p for p in places if p.start < g["end"] and g["start"] < p.end]
+            if not hit:
+                continue
+            n_found += 1
+            p = max(hit, key=lambda p: min(p.end, g["end"]) - max(p.start, g["start"]))
+            if p.geonameid == g["geonameid"]:
+                n_exact += 1
+            if p.lat is not None and g["lat"] is not None:
+                n_with_coords += 1
+                if haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= 161:
+                    n_close += 1
+        resolved = {(p.start, p.end) for p in places}
+        for e in art.entities:
+            if e.label in ("GPE", "LOC", "FAC"):
+                n_topo_ents += 1
+                if (e.start, e.end) not in resolved:
+                    n_unresolved += 1
+    rec = n_found / n_gold if n_gold else 0.0
+    prec = n_pred_ok / n_pred if n_pred else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {
+        "places_recall": rec,
+        "places_precision": prec,
+        "places_f1": f1,
+        "places_acc161": n_close / n_found if n_found else 0.0,
+        "places_exact": n_exact / n_found if n_found else 0.0,
+        "places_unresolved": n_unresolved / n_topo_ents if n_topo_ents else 0.0,
+        "places_gold_toponyms": float(n_gold),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    shared = shared_dir()
+    if shared is None or not (shared / "bench" / "geowebnews" / "GWN.xml").exists():
+        print("shared/bench/geowebnews absent: places benchmark skipped")
+        return 0
+    t = time.perf_counter()
+    m = run(shared)
+    secs = time.perf_counter() - t
+    print(f"GeoWebNews toponym resolution ({int(m['places_gold_toponyms'])} gold toponyms "
+          f"with a GeoNames id, {secs:.0f} s)")
+    print(f"{'metric':<22}{'newsdesk':>10}{'Mordecai 3':>12}")
+    for k, v in m.items():
+        if k == "places_gold_toponyms":
+            continue
+        ref = PUBLISHED.get(k)
+        print(f"{k:<22}{v:>10.3f}{(f'{ref:.3f}' if ref is not None else '-'):>12}")
+    if "--json" in argv:
+        print(json.dumps(m, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

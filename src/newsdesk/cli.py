@@ -1,0 +1,351 @@
+"""Command line: ``newsdesk extract | ingest | list | show | search | stats``."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from itertools import islice
+
+from . import STEPS, __version__
+from .model import INPUT_FORMATS, Article, PageError
+
+# Output key order for an article: what a reader looks for first.
+ARTICLE_KEYS = ("id", "url", "outlet", "title", "published", "byline", "language", "text",
+                "entities", "places", "times", "quantities", "statements", "events", "warnings",
+                "source")
+
+
+def article_json(article: Article) -> dict:
+    d = article.to_dict()
+    return {k: d[k] for k in ARTICLE_KEYS if k in d} | {k: v for k, v in d.items() if k not in ARTICLE_KEYS}
+
+
+def error_json(error: PageError) -> dict:
+    return {"error": error.reason, "source": error.source, "step": error.step, "url": error.url}
+
+
+def _steps(value: str) -> tuple[str, ...]:
+    from .pipeline import parse_steps
+    try:
+        return parse_steps(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _date(value: str) -> str:
+    from datetime import date, datetime
+    try:
+        (date if len(value) == 10 else datetime).fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r} (e.g. 2023-01-05)") from None
+    return value
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Turn raw news pages into sourced, searchable records: who said what, "
+                    "what happened, where and when.",
+        epilog=textwrap.dedent("""\
+            examples:
+              newsdesk extract page.html                 one article as JSON
+              newsdesk extract pages/ > articles.jsonl   one JSON line per page
+              newsdesk ingest corpus.jsonl.gz --workers 4
+              newsdesk search "Union State"
+            """))
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, directories (read recursively, hidden files skipped), "
+                             ".gz files, JSONL corpora, or - for stdin")
+    inputs.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                        help="how to read the input (default: auto, guessed per file). "
+                             "html: a web page; text: text scraped from a page, boilerplate "
+                             "included; clean: article text only; dated-text: pages each "
+                             "starting with a line 'date YYYY-MM-DD'; jsonl: one JSON object "
+                             "per line with url, html or text, and optional date and format")
+    inputs.add_argument("--steps", type=_steps, default=STEPS, metavar="LIST",
+                        help=f"comma-separated steps to run (default: all: {','.join(STEPS)}); "
+                             "extract always runs, e.g. --steps extract for text and metadata only")
+    inputs.add_argument("--url", help="the page's URL, overriding what the page or corpus says "
+                                      "(meant for a single page)")
+    inputs.add_argument("--published", type=_date, metavar="DATE",
+                        help="publication date (ISO 8601), overriding the page's")
+
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", default=os.environ.get("NEWSDESK_DB", "newsdesk.db"), metavar="URL",
+                    help="store: a SQLite path or sqlite:///path "
+                         "(default: $NEWSDESK_DB or newsdesk.db)")
+
+    p = sub.add_parser("extract", parents=[inputs],
+                       help="extract and annotate pages, print JSON",
+                       description="Extract and annotate pages and print them as JSON: one page "
+                                   "gives one pretty-printed article; several pages give JSON "
+                                   "Lines, one article per page in input order. A page that "
+                                   "fails gives a line {\"error\": ..., \"source\": ...} and a "
+                                   "message on stderr, and the exit status is 1.")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="worker processes (default: 1)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("ingest", parents=[inputs, db],
+                       help="extract, annotate and store pages",
+                       description="Extract, annotate and store pages. Re-ingesting is safe: "
+                                   "stored articles are skipped, never duplicated; pages that "
+                                   "fail are stored as errors with the reason.")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="worker processes, each loading the models once (default: 1)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("list", parents=[db], help="list stored articles, newest first",
+                       description="List stored articles, newest first (undated last).")
+    p.add_argument("--limit", type=_positive, default=20, help="how many (default: 20)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many first (default: 0)")
+    p.add_argument("--outlet", help="only this outlet")
+    p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[db], help="show one stored article",
+                       description="Show one stored article: its text and what was found in it.")
+    p.add_argument("id", metavar="ID", help="article id (or a unique prefix of it)")
+    p.add_argument("--json", action="store_true", help="print the full record as JSON")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", parents=[db], help="full-text search over stored articles",
+                       description="Search titles and texts, best match first. Words are "
+                                   "ANDed, \"quoted words\" match as a phrase, word* matches "
+                                   "a prefix; anything else is taken literally.")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=_positive, default=10, help="how many (default: 10)")
+    p.add_argument("--json", action="store_true", help="JSON Lines output")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", parents=[db], help="counts of what is stored",
+                       description="Counts of stored articles, errors, annotations and events by type.")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def _out(obj, pretty: bool = False) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None) + "\n")
+
+
+def _report_error(error: PageError) -> None:
+    where = f" [{error.step}]" if error.step else ""
+    print(f"newsdesk: {error.source}{where}: {error.reason}", file=sys.stderr)
+
+
+def cmd_extract(args) -> int:
+    from . import extract_files
+    results = iter(extract_files(args.paths, args.input_format, args.steps, args.url,
+                                 args.published, workers=args.workers))
+    # Peek two results: one page prints pretty JSON, more print JSON Lines.
+    head = list(islice(results, 2))
+    pretty = len(head) == 1
+    failed = 0
+    for record in [*head, *results]:
+        if isinstance(record, PageError):
+            failed += 1
+            _report_error(record)
+            _out(error_json(record), pretty)
+        else:
+            _out(article_json(record), pretty)
+        sys.stdout.flush()
+    if not head:
+        print("newsdesk: no pages found", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
+def cmd_ingest(args) -> int:
+    from . import ingest
+    progress = sys.stderr.isatty()
+
+    def on_error(error: PageError) -> None:
+        if progress:
+            from tqdm import tqdm
+            tqdm.write(f"error: {error.source}: {error.reason}", file=sys.stderr)
+        else:
+            _report_error(error)
+
+    report = ingest(args.paths, db=args.db, steps=args.steps, progress=progress,
+                    input_format=args.input_format, workers=args.workers, url=args.url,
+                    published=args.published, on_error=on_error)
+    print(str(report))
+    return 0
+
+
+def _open(args):
+    from .store import open_store
+    return open_store(args.db)
+
+
+def _require_db(args) -> None:
+    """Reading commands never create an empty store by mistake."""
+    from .store import sqlite_path
+    path = sqlite_path(args.db)
+    if path is not None and path != ":memory:" and not os.path.exists(path):
+        raise SystemExit(f"newsdesk: no store at {args.db} (run newsdesk ingest first, or pass --db)")
+
+
+def cmd_list(args) -> int:
+    _require_db(args)
+    with _open(args) as store:
+        rows = store.list(limit=args.limit, offset=args.offset, outlet=args.outlet)
+    for r in rows:
+        if args.json:
+            _out(r)
+        else:
+            date = (r["published"] or "")[:10].ljust(10)
+            outlet = (r["outlet"] or "")[:20].ljust(20)
+            print(f"{r['id']}  {date}  {outlet}  {_clip(r['title'] or '(untitled)', 70)}")
+    return 0
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+_QUOTES = "\"'“”‘’«» "
+
+
+def _grouped(items, key) -> list[tuple[tuple, int]]:
+    counts: dict[tuple, int] = {}
+    for item in items:
+        k = key(item)
+        counts[k] = counts.get(k, 0) + 1
+    return list(counts.items())  # first-mention order
+
+
+def _times(n: int) -> str:
+    return f" ×{n}" if n > 1 else ""
+
+
+def render_article(a: Article, excerpt: int = 600) -> str:
+    """A readable view of an article and what was found in it."""
+    lines = [a.title or "(untitled)", "=" * min(len(a.title or "(untitled)"), 79)]
+    meta = [("outlet", a.outlet), ("date", a.published), ("byline", ", ".join(a.byline)),
+            ("url", a.url), ("language", a.language), ("id", a.id)]
+    lines += [f"{k + ':':10}{v}" for k, v in meta if v]
+    lines += ["", textwrap.fill(_clip(a.text, excerpt), 79)]
+
+    def section(name, items, fmt):
+        if items:
+            lines.extend(["", f"{name} ({len(items)})"])
+            lines.extend("  " + fmt(x) for x in items)
+
+    # Entities and places are listed once each, with how often they are mentioned.
+    section("Entities", _grouped(a.entities, lambda e: (e.canonical or e.text, e.label, e.role)),
+            lambda g: f"{g[0][0]} [{g[0][1]}]" + (f" ({g[0][2]})" if g[0][2] else "") + _times(g[1]))
+    section("Places", _grouped(a.places, lambda p: (p.name, p.country, p.kind, p.lat, p.lon)),
+            lambda g: ", ".join(x for x in g[0][:2] if x) + (f" [{g[0][2]}]" if g[0][2] else "")
+            + (f" ({g[0][3]:.2f}, {g[0][4]:.2f})" if g[0][3] is not None and g[0][4] is not None else "")
+            + _times(g[1]))
+    section("Times", a.times, lambda t: f"{t.text} → {t.value} [{t.type}]")
+    section("Statements", a.statements, lambda s: f"{s.source or '(unattributed)'} — {s.cue} — "
+            f"“{_clip(s.content.strip(_QUOTES), 160)}”" + (f" [{s.date}]" if s.date else ""))
+
+    def event(e):
+        who = ", ".join(e.actors) or "?"
+        s = f"{e.type} {e.factuality}: {who}"
+        if e.targets:
+            s += " → " + ", ".join(e.targets)
+        where_when = ", ".join(x for x in (e.place, e.time) if x)
+        if where_when:
+            s += f" @ {where_when}"
+        if e.attributed_to:
+            s += f", per {e.attributed_to}"
+        return s + f"  (“{e.trigger}”)"
+
+    section("Events", a.events, event)
+    if a.warnings:
+        section("Warnings", a.warnings, str)
+    return "\n".join(lines)
+
+
+def cmd_show(args) -> int:
+    _require_db(args)
+    with _open(args) as store:
+        article = store.get(args.id)
+    if article is None:
+        print(f"newsdesk: no article {args.id!r} in {args.db}", file=sys.stderr)
+        return 1
+    if args.json:
+        _out(article_json(article), pretty=True)
+    else:
+        print(render_article(article))
+    return 0
+
+
+def cmd_search(args) -> int:
+    _require_db(args)
+    with _open(args) as store:
+        hits = store.search(args.query, limit=args.limit)
+    for id_, title, snippet in hits:
+        if args.json:
+            _out({"id": id_, "title": title, "snippet": snippet})
+        else:
+            print(f"{id_}  {_clip(title or '(untitled)', 70)}\n    {_clip(snippet, 150)}")
+    if not hits and not args.json:
+        print("no match", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    _require_db(args)
+    with _open(args) as store:
+        counts = store.counts()
+    if args.json:
+        _out(counts, pretty=True)
+        return 0
+    by_type = counts.pop("events_by_type")
+    width = max(map(len, [*counts, *(f"  {k}" for k in by_type)]))
+    for key, n in counts.items():
+        print(f"{key:<{width}}  {n:>7}")
+    if by_type:
+        print("events by type:")
+        for kind, n in by_type.items():
+            print(f"  {kind:<{width - 2}}  {n:>7}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    import sqlite3
+
+    from .store import StoreError
+    try:
+        return args.func(args)
+    except (NotImplementedError, StoreError) as exc:
+        print(f"newsdesk: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # e.g. --db pointing at a file that is not a database
+        print(f"newsdesk: {args.db}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # Output piped into head & co: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Executors run a Pipeline over pages: here in process, or across worker processes.
+
+They are kept apart from the steps so the same pipeline runs either way.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from ..model import Article, PageError, RawPage
+from ..pipeline import STEPS, Pipeline, parse_steps
+
+__all__ = ["LocalExecutor", "ProcessExecutor", "make_executor"]
+
+
+class LocalExecutor:
+    """Runs the pipeline in this process."""
+
+    def __init__(self, steps: Iterable[str] | str | None = STEPS, batch_size: int = 16):
+        self.pipeline = Pipeline(steps, batch_size=batch_size)
+
+    def run(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
+        return self.pipeline.process(pages)
+
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(steps: tuple[str, ...], batch_size: int) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline(steps, batch_size=batch_size)
+    _worker_pipeline.warm_up()  # the model is loaded once per worker, not per chunk
+
+
+def _run_chunk(pages: list[RawPage | PageError]) -> list[Article | PageError]:
+    assert _worker_pipeline is not None
+    return list(_worker_pipeline.process(pages))
+
+
+class ProcessExecutor:
+    """Runs the pipeline in ``workers`` processes, on chunks of pages, keeping input order.
+
+    At most ``2 * workers`` chunks are in flight, so a large corpus streams through
+    in bounded memory. A worker that dies raises BrokenProcessPool instead of hanging.
+    """
+
+    def __init__(self, steps: Iterable[str] | str | None = STEPS, workers: int | None = None,
+                 chunk_size: int = 16, batch_size: int = 16):
+        self.steps = parse_steps(steps)
+        self.workers = workers or os.cpu_count() or 1
+        self.chunk_size = chunk_size
+        self.batch_size = batch_size
+
+    def run(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
+        pages = iter(pages)
+        # "spawn": a fresh interpreter per worker, safe whatever threads the parent runs.
+        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker,
+                                 initargs=(self.steps, self.batch_size)) as pool:
+            pending: deque = deque()
+            while True:
+                while len(pending) < 2 * self.workers:
+                    chunk = list(islice(pages, self.chunk_size))
+                    if not chunk:
+                        break
+                    pending.append(pool.submit(_run_chunk, chunk))
+                if not pending:
+                    return
+                yield from pending.popleft().result()
+
+
+def make_executor(steps=STEPS, workers: int = 1):
+    """In process for one worker, a process pool for more."""
+    return LocalExecutor(steps) if workers <= 1 else ProcessExecutor(steps, workers=workers)

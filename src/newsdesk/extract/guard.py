@@ -1,0 +1,123 @@
+"""Input checks and decoding: reject what is not a processable page before any parsing."""
+from __future__ import annotations
+
+import codecs
+import re
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ExtractionError(Exception):
+    """The input is not a processable page; the message says why, for the error record."""
+
+
+# Magic numbers of formats that are never a news page in text form.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or office document)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "gzip-compressed data (decompress it first)"),
+    (b"RIFF", "a RIFF media file"),
+    (b"\x7fELF", "an executable"),
+    (b"OggS", "an Ogg media file"),
+    (b"ID3", "an MP3 file"),
+)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
+# C0 controls other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NONLETTER = re.compile(r"[\W\d_]+")
+
+
+def check_size(content: str | bytes, limit: int) -> None:
+    """Fail fast on oversized input: O(1), before decoding or parsing anything."""
+    size = len(content)
+    if size > limit:
+        unit = "bytes" if isinstance(content, bytes) else "characters"
+        raise ExtractionError(f"page too large: {size:,} {unit} (limit {limit:,})")
+
+
+def _sniff_binary(head: bytes) -> None:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise ExtractionError(f"binary input: looks like {what}, not a text or HTML page")
+    # UTF-16/32 text has NULs too, but it announces itself with a BOM (handled by decode).
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ExtractionError("binary input: contains NUL bytes")
+
+
+def declared_charset(head: bytes) -> str | None:
+    """Charset declared by an HTML meta tag or XML prolog in the first bytes, if any."""
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(content: str | bytes, html: bool = False) -> str:
+    """Bytes -> str: BOM, then (for HTML) the declared charset, then UTF-8, then cp1252.
+
+    Raises ExtractionError for binary or undecodable input.
+    """
+    if isinstance(content, str):
+        text = content
+    else:
+        head = content[:8192]
+        _sniff_binary(head)
+        text = None
+        for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                         (codecs.BOM_UTF16_BE, "utf-16")):
+            if content.startswith(bom):
+                try:
+                    text = content.decode(enc)
+                except UnicodeDecodeError as exc:
+                    raise ExtractionError(f"undecodable input: bad {enc} after its byte-order mark ({exc.reason})") from None
+                break
+        if text is None:
+            candidates = []
+            if html:
+                declared = declared_charset(head)
+                if declared:
+                    candidates.append(declared)
+            candidates += ["utf-8", "cp1252"]
+            for enc in dict.fromkeys(candidates):
+                try:
+                    text = content.decode(enc)
+                    break
+                except (UnicodeDecodeError, LookupError):
+                    continue
+            if text is None:
+                raise ExtractionError("undecodable input: not valid in its declared charset, UTF-8 or cp1252")
+    check_text(text)
+    return text
+
+
+def check_text(text: str) -> None:
+    """Reject empty, binary-looking or broken text (after decoding)."""
+    if not text or text.isspace():
+        raise ExtractionError("empty page: no text (only whitespace)" if text else "empty page")
+    sample = text[:65536]
+    if "\x00" in sample:
+        raise ExtractionError("binary input: contains NUL characters")
+    if sample.lstrip().startswith("%PDF-"):
+        raise ExtractionError("binary input: looks like a PDF document, not a text or HTML page")
+    n = len(sample)
+    controls = len(_CONTROL.findall(sample))
+    if controls > max(8, 0.02 * n):
+        raise ExtractionError(f"binary input: {controls} control characters in the first {n} characters")
+    bad = sample.count("\ufffd") + len(_SURROGATE.findall(sample))
+    if bad > max(8, 0.02 * n):
+        raise ExtractionError(f"undecodable input: {bad} replacement or invalid characters in the first {n} characters")
+    head = sample[:16384]
+    letters = len(_NONLETTER.sub("", head))
+    if len(head) >= 200 and letters < 0.2 * len(head):
+        raise ExtractionError(f"not a text page: only {letters} letters in the first {len(head)} characters")

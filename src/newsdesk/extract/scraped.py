@@ -1,0 +1,394 @@
+"""Scraped text -> body and metadata.
+
+A scraper flattens a page to lines: navigation, banners, the headline, a byline, the
+article, then author boxes, testimonials and footers. Lines are classified with general
+layout cues (length, sentence punctuation, capitalisation, repetition, position) plus
+small generic keyword lists for the usual chrome (cookies, sharing, donations, payment
+logos). The body is the longest run of prose paragraphs; title and byline are read from
+the block just above it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .dates import DATE_RE, Found, find_dates, find_time
+
+# Characters that scrapers leave in place of plain spaces, and invisible ones.
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_END_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”»]$")
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.U)
+_OPEN_QUOTE = ("“", '"', "«", "„", "‘")
+_CLOSE_QUOTE = re.compile(r"[”\"»]\s*$")
+
+_SOCIAL = frozenset("""share shares sharing tweet retweet email e-mail mail facebook twitter x linkedin
+whatsapp telegram reddit pinterest print copy link links url messenger flipboard pocket tumblr
+vk viber threads bluesky mastodon save this article story page post on via the to with
+comment comments""".split())
+_SOCIAL_CORE = frozenset("""share sharing tweet facebook twitter linkedin whatsapp telegram reddit
+pinterest messenger flipboard tumblr viber bluesky mastodon""".split())
+_PAYMENT = ("visa", "mastercard", "paypal", "amex", "americanexpress", "applepay", "googlepay",
+            "gpay", "maestro", "discover", "stripe", "bitcoin", "patreon", "bank", "transfer",
+            "card", "crypto", "jcb", "unionpay", "sepa", "liqpay", "monobank")
+_COOKIE = re.compile(r"\bcookies?\b.*\b(use|uses|using|accept|consent|agree|experience|browsing|"
+                     r"privacy|continue|settings|preferences|policy)\b|\b(use|uses|accept|consent)\b.*\bcookies?\b", re.I)
+# Calls to pay, join or subscribe: imperative phrases, rare in reporting itself.
+_DONATE = re.compile(
+    r"\b(donate|donation|support (us|our|independent|the|this)\b|become an? (member|subscriber|patron|supporter)|"
+    r"(reach|join) [\d,.]+k? (members|subscribers|supporters|readers)|subscribe\b|subscription|"
+    r"sign up|newsletter|membership|members only|paywall|unlock|free trial|already a (member|subscriber)|"
+    r"log ?in\b|sign in\b|register\b)", re.I)
+_MISC_CHROME = re.compile(
+    r"^(advertisement|advert|sponsored|ad|ads|skip to (main )?content|menu|search|close|open|ok|okay|"
+    r"got it|accept( all)?|reject( all)?|i agree|agree|more|read more|see more|show more|load more|"
+    r"continue reading|related( (articles|stories|posts|news))?|most (read|popular|viewed)|trending|"
+    r"latest( news)?|top stories|home|back to top|previous|next|click here|listen|play|watch|"
+    r"photo|video|image|gallery|loading\W*|tags?|topics?)\W*$"
+    r"|^(read (more|also|next)|see also|related|also read|watch|listen|photo|image|source|credit|"
+    r"tags|topics)\s*:"
+    r"|©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|\bprivacy policy\b|terms (of (use|service)|and conditions)",
+    re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by)\s+(?P<names>\S.{1,120})$", re.I)
+_ORG_BYLINE = re.compile(
+    r"^(?P<org>.+?)\s+(?:news ?desk|desk|newsroom|staff(?: writers?| reporters?)?|editorial(?: board| team| staff)?|"
+    r"editors|reporters|team|wire|staff and agencies)$", re.I)
+_ATTRIBUTION_ROLE = re.compile(r"\b(member|reader|subscriber|supporter|donor|patron|customer|user|listener|viewer)s?\b", re.I)
+_ATTRIBUTION_NAME = re.compile(r"^[—–-]?\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\s+[A-Z]\.(?:\s*,|\s*$|\s+[—–-])")
+_DATE_FILLER = re.compile(
+    r"\b(published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|est|edt|cet|cest|eet|eest|"
+    r"bst|pst|pdt|et|pt|kyiv|time|local|date)\b|[\W\d_]", re.I)
+_GLUE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
+_CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+$")
+
+
+@dataclass
+class Line:
+    text: str
+    kind: str = "other"    # blank prose date byline chrome nav author quote other
+    dates: list[Found] = field(default_factory=list)
+    repeated: bool = False
+
+
+@dataclass
+class Scraped:
+    text: str
+    title: str | None = None
+    byline: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    date: Found | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_text(raw: str) -> str:
+    """Unify line ends and odd spaces; strip and collapse spaces on every line."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    raw = _INVISIBLE.sub("", _SPACES.sub(" ", raw))
+    return "\n".join(" ".join(line.split()) for line in raw.split("\n"))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def is_prose(text: str) -> bool:
+    """A sentence-like line: several words, mostly lower-case, ends like a sentence."""
+    w = words(text)
+    if len(w) < 7 or not _END_SENTENCE.search(text):
+        return False
+    lower = sum(1 for x in w if x[0].islower())
+    return lower >= 0.3 * len(w)
+
+
+def _split_glued(text: str) -> list[str]:
+    """Split tokens a scraper glued together: 'deskJanuary 5, 2023', 'membersSupport us'."""
+    cuts = set()
+    for m in DATE_RE.finditer(text):
+        # A date stuck to the word before it, or trailing a byline, is a field of its own.
+        if m.start() > 0 and (text[m.start() - 1].isalpha() or _BYLINE.match(text)):
+            cuts.add(m.start())
+    pos = 0
+    for tok in text.split(" "):
+        if not _CAMEL_BRAND.match(tok.strip("“”\"'‘’()[],.:;!?")):
+            cuts.update(pos + m.start() for m in _GLUE.finditer(tok))
+        pos += len(tok) + 1
+    pieces, last = [], 0
+    for c in sorted(cuts):
+        pieces.append(text[last:c].strip())
+        last = c
+    pieces.append(text[last:].strip())
+    return [p for p in pieces if p]
+
+
+def _is_payment(text: str) -> bool:
+    s = re.sub(r"[^a-z]", "", text.lower())
+    if not s or len(words(text)) > 8:
+        return False
+    for name in sorted(_PAYMENT, key=len, reverse=True):
+        s = s.replace(name, "")
+    return not s
+
+
+def _is_social(text: str) -> bool:
+    w = [x.lower() for x in words(text)]
+    return bool(w) and len(w) <= 12 and all(x in _SOCIAL for x in w) and any(x in _SOCIAL_CORE for x in w)
+
+
+def _is_date_line(text: str, dates: list[Found]) -> bool:
+    if not dates:
+        return False
+    rest = text
+    for d in reversed(dates):
+        rest = rest[:d.start] + " " + rest[d.end:]
+    return not _DATE_FILLER.sub("", rest).strip()
+
+
+def _is_nav(text: str) -> bool:
+    """Short label(s) in Title Case with no sentence punctuation: menu items, section names."""
+    w = words(text)
+    if not w or len(w) > 6 or _END_SENTENCE.search(text):
+        return False
+    small = {"and", "of", "the", "in", "on", "for", "to", "a", "&", "us", "at"}
+    return all(x[0].isupper() or x[0].isdigit() or x.lower() in small for x in w) and w[0][0].isupper()
+
+
+def _classify(text: str) -> str:
+    if not text:
+        return "blank"
+    n = len(words(text))
+    if _is_payment(text) or _is_social(text):
+        return "chrome"
+    if _COOKIE.search(text) and n <= 60:
+        return "chrome"
+    if _DONATE.search(text) and (n <= 12 or (n <= 30 and re.search(r"\b(us|our)\b", text, re.I))):
+        return "chrome"
+    if _MISC_CHROME.search(text) and n <= 15:
+        return "chrome"
+    if is_prose(text):
+        return "prose"
+    if _BYLINE.match(text):
+        return "byline"
+    return "other"
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Re-join hard-wrapped lines: a long line without end punctuation followed by a lower-case start."""
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        # Both sides must look like running text: a lone lower-case token (a logo strip,
+        # a button) after a long label is not a continuation.
+        if (line and prev and len(prev) >= 50 and not _END_SENTENCE.search(prev)
+                and len(words(line)) >= 3 and len(words(prev)) >= 8
+                and (line[0].islower() or prev.endswith((",", ";", "-")))):
+            out[-1] = prev + ("" if prev.endswith("-") and line[0].islower() else " ") + line
+        else:
+            out.append(line)
+    return out
+
+
+def _lines(raw: str) -> list[Line]:
+    out: list[Line] = []
+    for text in _unwrap(normalise_text(raw).split("\n")):
+        kind = _classify(text)
+        pieces = [text] if kind in ("prose", "chrome", "blank") else _split_glued(text)
+        for piece in pieces:
+            k = kind if len(pieces) == 1 else _classify(piece)
+            line = Line(piece, k, find_dates(piece))
+            if k in ("other",) and _is_date_line(piece, line.dates):
+                line.kind = "date"
+            out.append(line)
+    # A non-prose line seen more than once is navigation or a repeated label.
+    counts = Counter(l.text.lower() for l in out if l.kind != "blank")
+    for l in out:
+        l.repeated = counts[l.text.lower()] > 1
+        if l.kind == "other" and (l.repeated or _is_nav(l.text)):
+            l.kind = "nav"
+    _mark_testimonials(out)
+    return out
+
+
+def _mark_testimonials(lines: list[Line]) -> None:
+    """A quoted blurb followed by 'Name X., role' is a reader testimonial, not reporting."""
+    for i, l in enumerate(lines):
+        t = l.text
+        if l.kind in ("blank", "prose") or len(words(t)) > 14 or _END_SENTENCE.search(t.rstrip(".")) and not _ATTRIBUTION_NAME.match(t):
+            continue
+        if not (_ATTRIBUTION_NAME.match(t) or (_ATTRIBUTION_ROLE.search(t) and "," in t)):
+            continue
+        j = i - 1
+        while j >= 0 and lines[j].kind == "blank":
+            j -= 1
+        if j < 0 or not _CLOSE_QUOTE.search(lines[j].text):
+            continue
+        start = None
+        for k in range(j, max(-1, j - 8), -1):
+            if lines[k].text.startswith(_OPEN_QUOTE):
+                start = k
+                break
+        if start is None:
+            continue
+        for k in range(start, i + 1):
+            if lines[k].kind != "blank":
+                lines[k].kind = "quote"
+
+
+def _byline_names(text: str) -> list[str]:
+    m = _BYLINE.match(text)
+    names = m.group("names") if m else text
+    names = re.sub(r"\s*[|•·].*$", "", names)
+    parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", names)
+    return [p.strip(" .") for p in parts if p.strip(" .") and len(p) <= 80]
+
+
+def _host_label(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    parts = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition", "news")]
+    if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "net", "gov", "ac"):
+        return parts[-3]
+    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else None)
+
+
+def outlet_from(names: list[str], lines: list[str], url: str | None) -> str | None:
+    """Outlet from an organisational byline, the URL host named in the page, or a copyright line."""
+    for name in names:
+        m = _ORG_BYLINE.match(name)
+        if m and m.group("org")[:1].isupper():
+            return m.group("org").strip()
+    label = _host_label(url)
+    if label:
+        phrase = re.compile(r"(?:\bThe\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4}")
+        seen = Counter()
+        for text in lines:
+            for m in phrase.finditer(text):
+                words_ = m.group(0).split()
+                # Any sub-phrase whose letters spell the host label names the outlet.
+                for a in range(len(words_)):
+                    for b in range(a + 1, len(words_) + 1):
+                        cand = " ".join(words_[a:b])
+                        key = re.sub(r"[^a-z0-9]", "", cand.lower())
+                        if key == label or (key.startswith("the") and key[3:] == label):
+                            seen[cand] += 1
+        if seen:
+            return max(seen, key=lambda c: (seen[c], len(c)))
+    for text in lines:
+        m = re.search(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*([A-Z][\w&'’. -]{1,60}?)\s*(?:[.,|]|all rights|$)", text, re.I)
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    if url:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "")
+        return host.removeprefix("www.") or None
+    return None
+
+
+def clean_scraped(raw: str, url: str | None = None) -> Scraped:
+    """Find body, title, byline, outlet and page date in scraped page text."""
+    lines = _lines(raw)
+    n = len(lines)
+    warnings: list[str] = []
+
+    # Body: the run of prose lines with the most prose text. Short non-prose lines between
+    # prose (subheads, stray labels) do not end a run; author boxes and testimonials do.
+    best, best_score = None, 0
+    i = 0
+    while i < n:
+        if lines[i].kind != "prose":
+            i += 1
+            continue
+        start, end, score, gap = i, i, 0, 0
+        j = i
+        while j < n:
+            k = lines[j].kind
+            if k == "prose":
+                end, gap = j, 0
+                score += len(lines[j].text)
+            elif k in ("author", "quote", "byline"):
+                break
+            elif k != "blank":
+                gap += 1
+                if gap > 3:
+                    break
+            j += 1
+        if score > best_score:
+            best, best_score = (start, end), score
+        i = end + 1
+
+    byline_idx = None
+    names: list[str] = []
+    if best:
+        start, end = best
+        for k in range(start - 1, max(-1, start - 15), -1):
+            if lines[k].kind == "byline":
+                byline_idx = k
+                names = _byline_names(lines[k].text)
+                break
+        # The byline name repeated after the body opens the author box: the body ends before it.
+        if names:
+            low = {x.lower() for x in names} | {"by " + x.lower() for x in names}
+            for k in range(start, end + 1):
+                if lines[k].text.lower() in low:
+                    lines[k].kind = "author"
+                    end = k - 1
+                    while end > start and lines[end].kind != "prose":
+                        end -= 1
+                    break
+        # Short sentences right above the first long one belong to the body (e.g. a lede).
+        while start > 0 and lines[start - 1].kind in ("other", "blank") and start - 1 != byline_idx:
+            prev = lines[start - 1]
+            if prev.kind == "other" and not (_END_SENTENCE.search(prev.text) and len(words(prev.text)) >= 3):
+                break
+            start -= 1
+        while lines[start].kind == "blank":
+            start += 1
+        # Inside the body a lone Title-Case line is a subhead, not a menu.
+        body = [l.text for l in lines[start:end + 1]
+                if l.kind in ("prose", "other") or (l.kind == "nav" and not l.repeated)]
+    else:
+        start = end = n
+        body = [l.text for l in lines if l.kind in ("prose", "other")]
+        warnings.append("no prose paragraphs found: kept every line not recognised as boilerplate")
+
+    # Title: the headline line just above the byline, else just above the body.
+    title = None
+    anchor = byline_idx if byline_idx is not None else start
+    for k in range(anchor - 1, max(-1, anchor - 12), -1):
+        l = lines[k]
+        if l.kind in ("other", "nav") and len(words(l.text)) >= (2 if byline_idx is not None else 4):
+            title = l.text
+            break
+    if title and body and body[0] == title:
+        body = body[1:]
+
+    # Publication date: on the byline, or in the header block between title and body.
+    date = None
+    header_from = max(0, (byline_idx if byline_idx is not None else start) - 12)
+    header = [l for l in lines[header_from:start] if l.dates]
+    near = []
+    if byline_idx is not None:
+        near = [l for l in lines[byline_idx:start] if l.dates]
+    for group in (near, header):
+        cands = [d for l in group for d in l.dates]
+        if cands:
+            timed = [d for d in cands if d.time]
+            date = timed[0] if timed else cands[0]
+            break
+    if date is None:
+        any_date = [d for l in lines[:start] for d in l.dates if l.kind == "date"]
+        if any_date:
+            date = any_date[0]
+    if date and not date.time:
+        # A time alone on a line next to the date line ("5:52 pm") completes it.
+        for l in lines[header_from:start]:
+            if not l.dates and l.kind in ("other", "nav") and len(l.text) <= 20:
+                t = find_time(l.text)
+                if t:
+                    date = Found(date.date, t, date.start, date.end)
+                    break
+
+    outlet = outlet_from(names, [l.text for l in lines if l.kind not in ("prose",)], url)
+    return Scraped(text="\n\n".join(body), title=title, byline=names, outlet=outlet,
+                   date=date, warnings=warnings)

@@ -1,0 +1,115 @@
+"""The processing pipeline: RawPage → extract → enrich → Article (or PageError).
+
+Pages flow through in input order. A page that fails any step becomes a PageError
+with the step's name and the reason; it never stops the stream.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .enrich import ENRICH_STEPS, Enricher
+from .extract import extract
+from .model import Article, PageError, RawPage
+from .sources import content_hash
+
+try:  # The extraction step defines it; until then any exception counts the same.
+    from .extract import ExtractionError
+except ImportError:  # pragma: no cover - depends on the extract step's progress
+    class ExtractionError(Exception):
+        """Raised by extraction for a page it cannot process."""
+
+__all__ = ["STEPS", "Pipeline", "ExtractionError", "parse_steps"]
+
+STEPS = ("extract",) + ENRICH_STEPS
+
+
+def parse_steps(steps: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Normalise a step list ("extract,entities" or an iterable) to pipeline order.
+
+    "extract" is always run: nothing can be enriched before it.
+    """
+    if steps is None:
+        return STEPS
+    names = [s.strip() for s in (steps.split(",") if isinstance(steps, str) else steps)]
+    names = [s for s in names if s]
+    unknown = sorted(set(names) - set(STEPS))
+    if unknown:
+        raise ValueError(f"unknown step(s): {', '.join(unknown)} (choose from {', '.join(STEPS)})")
+    return tuple(s for s in STEPS if s in set(names) or s == "extract")
+
+
+def _reason(exc: BaseException) -> str:
+    msg = str(exc).strip()
+    if isinstance(exc, ExtractionError):
+        return msg or type(exc).__name__
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+class Pipeline:
+    """Extract then enrich pages, batch by batch, keeping input order.
+
+    ``steps`` is a subset of STEPS; enrichment steps not listed are left empty.
+    One Pipeline loads the spaCy model once (lazily, on the first batch to enrich).
+    """
+
+    def __init__(self, steps: str | Iterable[str] | None = STEPS, batch_size: int = 16):
+        self.steps = parse_steps(steps)
+        self.batch_size = batch_size
+        self.enricher = Enricher([s for s in self.steps if s != "extract"], batch_size=batch_size)
+
+    def warm_up(self) -> None:
+        """Load the model now (executors call this once per worker)."""
+        if self.enricher.steps:
+            self.enricher.nlp
+
+    def extract(self, page: RawPage | PageError) -> Article | PageError:
+        if isinstance(page, PageError):
+            return page
+        try:
+            article = extract(page)
+        except Exception as exc:  # one bad page must not stop the others
+            return PageError(source=page.source, reason=_reason(exc), step="extract",
+                             id=content_hash(page.content), url=page.url)
+        if article.source is None:
+            article.source = page.source
+        return article
+
+    def enrich(self, articles: list[Article]) -> list[Article | PageError]:
+        """Enrich a batch; if the batch fails, retry one by one to isolate the culprit."""
+        if not articles or not self.enricher.steps:
+            return list(articles)
+        try:
+            out = list(self.enricher.enrich_many(articles))
+            if len(out) == len(articles):
+                return out
+        except Exception:
+            pass
+        results: list[Article | PageError] = []
+        for article in articles:
+            try:
+                results.append(next(iter(self.enricher.enrich_many([article]))))
+            except Exception as exc:
+                results.append(PageError(source=article.source or article.id, reason=_reason(exc),
+                                         step="enrich", id=article.id, url=article.url))
+        return results
+
+    def process(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
+        """Yield one Article or PageError per page, in input order."""
+        buffer: list[Article | PageError] = []
+        n_articles = 0
+        for page in pages:
+            item = self.extract(page)
+            buffer.append(item)
+            n_articles += isinstance(item, Article)
+            # Errors are held only so order is kept; cap the buffer for error-heavy input.
+            if n_articles >= self.batch_size or len(buffer) >= 4 * self.batch_size:
+                yield from self._flush(buffer)
+                buffer, n_articles = [], 0
+        yield from self._flush(buffer)
+
+    __call__ = process
+
+    def _flush(self, buffer: list[Article | PageError]) -> Iterator[Article | PageError]:
+        enriched = iter(self.enrich([x for x in buffer if isinstance(x, Article)]))
+        for item in buffer:
+            yield next(enriched) if isinstance(item, Article) else item

@@ -1,0 +1,266 @@
+"""SQLite store: one file holding articles, their annotations, errors and a full-text index."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
+
+SCHEMA_VERSION = 1
+
+# Annotation table -> model record. Columns are the model's fields, so the tables
+# follow the model; list fields (event actors/targets) are stored as JSON.
+ANNOTATIONS = {
+    "entities": Entity, "places": Place, "times": TimeRef, "quantities": Quantity,
+    "statements": Statement, "events": Event,
+}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(kind) -> list[str]:
+    return [f.name for f in dataclasses.fields(kind)]
+
+
+def _schema_v1() -> list[str]:
+    stmts = [
+        """CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            url TEXT, outlet TEXT, title TEXT, published TEXT,
+            byline TEXT,          -- JSON list
+            language TEXT,
+            text TEXT NOT NULL,
+            warnings TEXT,        -- JSON list
+            source TEXT,
+            ingested_at TEXT NOT NULL,
+            record TEXT NOT NULL  -- the full Article dict, JSON
+        )""",
+        "CREATE INDEX articles_newest ON articles (published DESC, ingested_at DESC, id)",
+        "CREATE INDEX articles_outlet ON articles (outlet)",
+        "CREATE INDEX articles_url ON articles (url)",
+        """CREATE TABLE errors (
+            id TEXT PRIMARY KEY, source TEXT NOT NULL, step TEXT, reason TEXT NOT NULL,
+            url TEXT, at TEXT NOT NULL
+        )""",
+        "CREATE INDEX errors_source ON errors (source)",
+        # A plain FTS5 table keyed by the article id: an external-content table would
+        # hang on articles' implicit rowid, which VACUUM may renumber.
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            id UNINDEXED, title, text, tokenize = 'porter unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (id, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+        """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            DELETE FROM articles_fts WHERE id = old.id;
+        END""",
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            DELETE FROM articles_fts WHERE id = old.id;
+            INSERT INTO articles_fts (id, title, text) VALUES (new.id, new.title, new.text);
+        END""",
+    ]
+    for table, kind in ANNOTATIONS.items():
+        cols = ", ".join(_q(c) for c in _columns(kind))
+        stmts.append(f"""CREATE TABLE {table} (
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            n INTEGER NOT NULL, {cols},
+            PRIMARY KEY (article_id, n)
+        )""")
+    stmts.append("CREATE INDEX events_type ON events (type)")
+    stmts.append("CREATE INDEX entities_canonical ON entities (canonical)")
+    stmts.append("CREATE INDEX places_name ON places (name)")
+    return stmts
+
+
+# Migration i+1 takes a database from version i to version i+1.
+MIGRATIONS = [_schema_v1]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION (recorded in PRAGMA user_version)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema version {version} is newer than this newsdesk "
+                           f"({SCHEMA_VERSION}); upgrade newsdesk")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with conn:  # each migration is one transaction
+            for stmt in MIGRATIONS[target - 1]():
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {target}")
+    return SCHEMA_VERSION
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def error_id(error: PageError) -> str:
+    """The same failure of the same page always gets the same id."""
+    key = "\x1f".join([error.source, error.step or "", error.reason, error.id or ""])
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(query: str) -> str:
+    """Turn a user query into a safe FTS5 query: every word or "quoted phrase" becomes a
+    quoted term (so FTS5 syntax in the input is just text), terms are ANDed, and a
+    trailing ``*`` keeps prefix search."""
+    terms = []
+    for phrase, word in _TOKEN.findall(query):
+        token, prefix = (phrase, False) if phrase else (word, word.endswith("*") and len(word) > 1)
+        if prefix:
+            token = token.rstrip("*")
+        token = token.replace('"', "")
+        if not re.search(r"\w", token):
+            continue  # pure punctuation: nothing to match
+        terms.append('"' + token + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+class SQLiteStore:
+    """Articles and errors in one SQLite file. Adding is idempotent: the same article
+    (same id) or the same error is stored once, however often it is ingested."""
+
+    def __init__(self, path: str | Path = "newsdesk.db"):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")  # readers do not block the ingester
+        migrate(self.conn)
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # -- writing -------------------------------------------------------------------
+    def add(self, record: Article | PageError, commit: bool = True) -> str:
+        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
+        if isinstance(record, PageError):
+            self._add_error(record)
+            status = "error"
+        elif isinstance(record, Article):
+            status = "added" if self._add_article(record) else "skipped"
+            if record.source:
+                # The page is stored now: errors from earlier failed runs are settled.
+                self.conn.execute("DELETE FROM errors WHERE source = ?", (record.source,))
+        else:
+            raise TypeError(f"cannot store {type(record).__name__}")
+        if commit:
+            self.conn.commit()
+        return status
+
+    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
+        """Store records, committing every ``commit_every``; yields each status."""
+        try:
+            for i, record in enumerate(records, 1):
+                yield self.add(record, commit=False)
+                if i % commit_every == 0:
+                    self.conn.commit()
+        finally:
+            self.conn.commit()
+
+    def _add_article(self, a: Article) -> bool:
+        cur = self.conn.execute(
+            """INSERT OR IGNORE INTO articles (id, url, outlet, title, published, byline, language,
+                   text, warnings, source, ingested_at, record)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (a.id, a.url, a.outlet, a.title, a.published, _json(a.byline), a.language, a.text,
+             _json(a.warnings), a.source, _now(), _json(a.to_dict())))
+        if cur.rowcount == 0:
+            return False
+        for table, kind in ANNOTATIONS.items():
+            rows = getattr(a, table)
+            if not rows:
+                continue
+            cols = _columns(kind)
+            sql = (f"INSERT INTO {table} (article_id, n, {', '.join(_q(c) for c in cols)}) "
+                   f"VALUES ({', '.join('?' * (len(cols) + 2))})")
+            self.conn.executemany(sql, [
+                (a.id, n, *(_json(v) if isinstance(v, (list, dict)) else v
+                            for v in (getattr(r, c) for c in cols)))
+                for n, r in enumerate(rows)])
+        return True
+
+    def _add_error(self, e: PageError) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO errors (id, source, step, reason, url, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (error_id(e), e.source, e.step, e.reason, e.url, _now()))
+        return cur.rowcount > 0
+
+    # -- reading -------------------------------------------------------------------
+    def list(self, limit: int = 20, offset: int = 0, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Articles newest first (undated last), as dicts of id, published, outlet, title, url."""
+        where, args = ("WHERE outlet = ?", [outlet]) if outlet else ("", [])
+        rows = self.conn.execute(
+            f"""SELECT id, published, outlet, title, url, source FROM articles {where}
+                ORDER BY published IS NULL, published DESC, ingested_at DESC, id
+                LIMIT ? OFFSET ?""", (*args, limit, offset)).fetchall()
+        return [dict(r) for r in rows]
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id (or unique id prefix), or None."""
+        row = self.conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None and article_id and len(article_id) >= 4:
+            like = article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = self.conn.execute("SELECT record FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                                     (like,)).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return Article.from_dict(json.loads(row["record"])) if row else None
+
+    def __contains__(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def search(self, query: str, limit: int = 10) -> list[tuple[str, str | None, str]]:
+        """Full-text search over title and text, best first: (id, title, snippet) tuples.
+
+        Any user input is safe: words are matched as quoted terms, never as FTS5 syntax.
+        """
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.conn.execute(
+            """SELECT id, title, snippet(articles_fts, 2, '[', ']', '…', 16) AS snippet
+               FROM articles_fts WHERE articles_fts MATCH ?
+               ORDER BY bm25(articles_fts, 0.0, 5.0, 1.0), id LIMIT ?""", (match, limit)).fetchall()
+        return [(r["id"], r["title"], r["snippet"]) for r in rows]
+
+    def errors(self, limit: int = 50) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT * FROM errors ORDER BY at DESC, source LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def counts(self) -> dict[str, Any]:
+        """Row counts: articles, errors, each annotation table, and events by type."""
+        out: dict[str, Any] = {}
+        for table in ("articles", "errors", *ANNOTATIONS):
+            out[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["events_by_type"] = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT type, count(*) FROM events GROUP BY type ORDER BY count(*) DESC, type")}
+        return out

@@ -1,0 +1,163 @@
+"""Events: PLOVER type, arguments, place, time, factuality and attribution."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsdesk import model
+
+from test_statements import enrich, norm, seed_article  # tests/ is on sys.path (rootdir-less layout)
+
+
+@pytest.fixture(scope="module")
+def seed_art(seed, enricher):
+    return seed_article(seed, enricher)
+
+
+def sentence(art, e):
+    return art.text[e.sentence_start:e.sentence_end]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_seed_event(seed, seed_art, index):
+    gold = seed[1]["events"][index]
+    cands = [e for e in seed_art.events
+             if e.type == gold["type"] and norm(gold["actor"]) in {norm(a) for a in e.actors}
+             and all(k.lower() in sentence(seed_art, e).lower() for k in gold["key_words"])]
+    assert cands, f"gold event not found: {gold}\n got: {seed_art.events}"
+    e = cands[0]
+    assert e.factuality == gold["factuality"]
+    assert norm(e.attributed_to) == norm(gold["source"])
+    if "location" in gold:
+        assert norm(e.place) == norm(gold["location"])
+    if "partner" in gold:
+        assert norm(gold["partner"]) in {norm(t) for t in e.targets}
+    if "time" in gold:
+        assert e.time == gold["time"]
+
+
+def test_seed_event_records_are_consistent(seed_art):
+    assert seed_art.events
+    for e in seed_art.events:
+        assert e.type in model.PLOVER_TYPES
+        assert e.factuality in model.FACTUALITY
+        assert seed_art.text[e.start:e.end] == e.trigger
+        assert e.sentence_start <= e.start < e.end <= e.sentence_end
+
+
+def test_seed_no_speech_or_ui_events(seed_art):
+    triggers = {e.trigger.lower() for e in seed_art.events}
+    assert not triggers & {"said", "added", "announced", "emphasized", "share"}
+    # the parenthetical "(invading soldiers)" and the unanchored "attacks against Ukraine"
+    assert "invading" not in triggers and "attacks" not in triggers
+
+
+# -- types and arguments on original sentences --------------------------------------------------
+TYPED = [
+    # text, type, actor, target (or None), place (or None), mode (or None)
+    ("Serbian troops were deployed to the Kosovo border on Monday.", "MOBILIZE", "Serbia", None, None, "troops"),
+    ("Hamas accused Israel of violating the ceasefire.", "ACCUSE", "Hamas", "Israel", None, None),
+    ("Russia launched a massive missile strike on Kyiv overnight.", "ASSAULT", "Russia", "Kyiv", "Kyiv", "aerial"),
+    ("The United States imposed new sanctions on Iran.", "SANCTION", "United States", "Iran", None, None),
+    ("Police arrested 30 protesters in Tbilisi.", "COERCE", "Police", "30 protesters", "Tbilisi", None),
+    ("Germany delivered Leopard tanks to Ukraine.", "AID", "Germany", "Ukraine", None, "military"),
+    ("Russian forces withdrew from Kherson.", "RETREAT", "Russia", None, None, None),
+    ("Turkish and Azerbaijani troops held joint exercises near Baku.", "COOPERATE", "Turkey", "Azerbaijan", "Baku", None),
+    ("Japan and South Korea signed a defense pact.", "AGREE", "Japan", "South Korea", None, None),
+    ("Indian Prime Minister Narendra Modi met Vladimir Putin in Moscow.", "CONSULT", "Narendra Modi", "Vladimir Putin", "Moscow", None),
+    ("Thousands of farmers protested in Brussels.", "PROTEST", "Thousands of farmers", None, "Brussels", None),
+    ("Venezuela threatened to annex the Essequibo region.", "THREATEN", "Venezuela", None, None, None),
+    ("The EU urged Serbia to recognize Kosovo.", "REQUEST", "EU", "Serbia", None, None),
+    ("Iran rejected the proposal.", "REJECT", "Iran", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text,etype,actor,target,place,mode", TYPED)
+def test_event_types(enricher, text, etype, actor, target, place, mode):
+    art = enrich(enricher, text)
+    evs = [e for e in art.events if e.type == etype]
+    assert evs, art.events
+    e = evs[0]
+    assert norm(actor) in {norm(a) for a in e.actors}, e
+    if target:
+        assert norm(target) in {norm(t) for t in e.targets}, e
+    if place:
+        assert norm(e.place) == norm(place), e
+    if mode:
+        assert e.mode == mode
+
+
+# -- factuality ---------------------------------------------------------------------------------
+FACTUALITY = [
+    ("Polish troops attacked the depot at dawn.", "ASSAULT", "asserted"),
+    ("Belarusian troops have not been sent to Ukraine.", "MOBILIZE", "negated"),
+    ("No troops were deployed to the island.", "MOBILIZE", "negated"),
+    ("Chile will hold joint exercises with Peru next month.", "COOPERATE", "planned"),
+    ("Georgia plans to deploy troops to the border.", "MOBILIZE", "planned"),
+    ("North Korea is set to launch missiles toward Japan.", "ASSAULT", "planned"),
+    ("China is expected to impose sanctions on Lithuania.", "SANCTION", "predicted"),
+    ("Russia is preparing for a large offensive in spring.", "MOBILIZE", "predicted"),
+    ("Iran will likely attack the tanker.", "ASSAULT", "predicted"),
+    ("If Russia attacks Lithuania, NATO would respond.", "ASSAULT", "hypothetical"),
+    ("Iranian forces reportedly seized a tanker in the Gulf.", "COERCE", "uncertain"),
+    ("The militants may have kidnapped three aid workers.", "ASSAULT", "uncertain"),
+]
+
+
+@pytest.mark.parametrize("text,etype,fact", FACTUALITY)
+def test_factuality(enricher, text, etype, fact):
+    art = enrich(enricher, text)
+    evs = [e for e in art.events if e.type == etype]
+    assert evs, art.events
+    assert evs[0].factuality == fact, evs[0]
+
+
+# -- attribution, time, false positives ---------------------------------------------------------
+def test_attribution_to_statement_source_else_outlet(enricher):
+    art = enrich(enricher, "Ukrainian forces shelled Donetsk overnight, the separatist authorities said. "
+                           "Russia and Belarus signed a treaty in 1999.")
+    shelled = [e for e in art.events if e.type == "ASSAULT"][0]
+    assert norm(shelled.attributed_to) == "separatist authorities"
+    agree = [e for e in art.events if e.type == "AGREE"][0]
+    assert agree.attributed_to == "Test Outlet"
+    assert agree.actors == ["Russia"] and agree.targets == ["Belarus"]
+    assert agree.time == "1999"
+
+
+def test_present_event_takes_publication_date(enricher):
+    art = enrich(enricher, "Russian forces are deploying tanks to Belarus.", published="2024-03-10T10:00")
+    e = [e for e in art.events if e.type == "MOBILIZE"][0]
+    assert e.time == "2024-03-10"
+    assert e.actors == ["Russia"] and e.place == "Belarus"
+
+
+def test_time_of_saying_is_not_time_of_event(enricher):
+    art = enrich(enricher, "Emmanuel Macron said on March 3 that France will not send troops to Ukraine.")
+    e = [e for e in art.events if e.type == "MOBILIZE"][0]
+    assert e.factuality == "negated"
+    assert e.time is None
+    assert e.attributed_to == "Emmanuel Macron"
+
+
+@pytest.mark.parametrize("text", [
+    "Share this article on Facebook.",
+    "The minister said the economy was growing.",
+    "Support our reporting.",
+])
+def test_no_false_events(enricher, text):
+    art = enrich(enricher, text)
+    assert art.events == []
+
+
+def test_verb_and_its_noun_are_one_event(enricher):
+    art = enrich(enricher, "The United States imposed sanctions on Iran.")
+    assert len([e for e in art.events if e.type == "SANCTION"]) == 1
+
+
+def test_lexicon_loads_all_types():
+    from newsdesk.enrich.events import lexicon
+    lex = lexicon()
+    types = {t.type for ts in list(lex.verbs.values()) + list(lex.nouns.values()) for t in ts}
+    assert types == set(model.PLOVER_TYPES)
+    assert {"MILITARY", "WEAPON", "UNIT"} <= set(lex.classes)

@@ -1,0 +1,289 @@
+"""Extraction: the seed page, formats, HTML metadata, robustness."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsdesk.extract import ExtractionError, extract, sniff_format
+from newsdesk.model import RawPage, article_id
+
+
+# --- the seed page ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_article(seed):
+    txt, gold = seed
+    page = RawPage(content=txt.read_text(encoding="utf-8"), source=str(txt), format="dated-text")
+    return extract(page), gold["article"]
+
+
+def test_seed_fields(seed_article):
+    art, gold = seed_article
+    assert art.outlet == gold["outlet"]
+    assert art.title == gold["title"]
+    assert art.published == gold["published"]
+    assert art.byline == gold["byline"]
+    assert art.language == gold["language"]
+    assert art.id == article_id(None, art.text)
+
+
+def test_seed_body(seed_article):
+    art, gold = seed_article
+    assert art.text.startswith(gold["body_first_words"])
+    assert art.text.endswith(gold["body_last_words"])
+    assert len(art.text.split("\n\n")) == gold["body_paragraphs"]
+    for chrome in gold["boilerplate_that_must_not_be_in_body"]:
+        if chrome == "OK":   # the cookie button: as a line of its own, not inside words
+            assert "\nOK" not in art.text and not art.text.endswith("OK")
+        else:
+            assert chrome not in art.text, chrome
+    assert "\xa0" not in art.text
+    assert art.warnings == []
+
+
+def test_seed_auto_is_dated_text(seed):
+    txt, gold = seed
+    content = txt.read_text(encoding="utf-8")
+    assert sniff_format(content) == "dated-text"
+    art = extract(RawPage(content=content, format="auto"))
+    assert art.published == gold["article"]["published"]
+    assert art.title == gold["article"]["title"]
+
+
+def test_seed_page_date_overrides(seed):
+    txt, _ = seed
+    art = extract(RawPage(content=txt.read_text(encoding="utf-8"), format="dated-text", date="2023-01-07"))
+    assert art.published == "2023-01-07"       # page says Jan 5: its time does not refine another day
+    assert any("2023-01-05" in w for w in art.warnings)
+
+
+def test_seed_as_bytes_and_with_url(seed):
+    txt, gold = seed
+    url = "https://kyivindependent.com/belarus-russian-troops/"
+    art = extract(RawPage(content=txt.read_bytes(), format="dated-text", url=url))
+    assert art.url == url and art.id == article_id(url, art.text)
+    assert art.outlet == gold["article"]["outlet"]
+
+
+# --- clean and auto ----------------------------------------------------------------------
+
+def test_clean_keeps_text_identical():
+    text = "  The council met on Monday.\xa0It voted 7-2 to close the bridge.\r\n\nShare\n"
+    art = extract(RawPage(content=text, format="clean", date="2024-03-04", url="https://www.example.org/a"))
+    assert art.text == text
+    assert art.published == "2024-03-04"
+    assert art.outlet == "example.org"
+    assert art.title is None
+
+
+def test_auto_detection():
+    assert sniff_format("<!DOCTYPE html><html><body><p>x</p></body></html>") == "html"
+    assert sniff_format("  date 2021-02-03 Some page text") == "dated-text"
+    assert sniff_format("The mayor said on Monday that the bridge would close.\n\nIt will reopen in May.") == "text"
+    assert sniff_format("<div><p>a</p><p>b</p><span>c</span><a href=x>d</a></div>") == "html"
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="windows-1252">
+<title>Harbour ferry returns after storm | The Coastal Ledger</title>
+<meta property="og:site_name" content="Coastal Ledger Online">
+<meta property="og:title" content="Harbour ferry returns (og)">
+<meta name="author" content="Meta Author">
+<meta property="article:published_time" content="2024-02-11T08:30:00+01:00">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "ignored"},
+  {"@type": "NewsArticle", "headline": "Harbour ferry returns after three-day storm",
+   "datePublished": "2024-02-10T19:05:00+01:00",
+   "author": [{"@type": "Person", "name": "Marta Quill"}, {"@type": "Person", "name": "Owen Pratt"}],
+   "publisher": {"@type": "NewsMediaOrganization", "name": "The Coastal Ledger"}}]}
+</script>
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<div class="cookie">We use cookies to improve your experience. <button>Accept</button></div>
+<main><article>
+<h1>Harbour ferry returns after three-day storm</h1>
+<p class="byline">By Marta Quill and Owen Pratt</p>
+<p>The island ferry resumed its crossings on Saturday morning after gales had kept it in port for three days, the operator said.</p>
+<p>Around 240 passengers boarded the first sailing, many of them islanders who had been stranded on the mainland since Wednesday.</p>
+<p>Harbour staff worked through the night to repair a damaged mooring post, and engineers inspected the ship’s hull before it was cleared to sail.</p>
+<p>The operator said a second vessel would join the route next week to clear the backlog of freight lorries waiting at the quay.</p>
+</article></main>
+<footer><p>&copy; 2024 The Coastal Ledger. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def html_article():
+    data = HTML_PAGE.encode("cp1252")   # the apostrophe becomes byte 0x92
+    assert b"ship\x92s" in data
+    return extract(RawPage(content=data, format="html", url="https://coastal-ledger.example/ferry"))
+
+
+def test_html_body(html_article):
+    text = html_article.text
+    assert text.startswith("The island ferry resumed its crossings")
+    assert text.endswith("waiting at the quay.")
+    assert len(text.split("\n\n")) == 4
+    assert "ship’s hull" in text          # cp1252 byte 0x92 decoded from the declared charset
+    for chrome in ("Home", "cookies", "All rights reserved", "Privacy"):
+        assert chrome not in text
+
+
+def test_html_metadata_prefers_jsonld(html_article):
+    a = html_article
+    assert a.title == "Harbour ferry returns after three-day storm"
+    assert a.published == "2024-02-10T19:05"
+    assert a.byline == ["Marta Quill", "Owen Pratt"]
+    assert a.outlet == "The Coastal Ledger"
+    assert a.language == "en"
+    assert a.url == "https://coastal-ledger.example/ferry"
+
+
+def test_html_metadata_from_meta_tags():
+    page = HTML_PAGE.split("<script")[0] + HTML_PAGE.split("</script>")[1]
+    a = extract(RawPage(content=page, format="auto"))
+    assert a.published == "2024-02-11T08:30"
+    assert a.byline == ["Meta Author"]
+    assert a.outlet == "Coastal Ledger Online"
+    assert a.text.startswith("The island ferry resumed")
+
+
+def test_html_page_date_overrides():
+    a = extract(RawPage(content=HTML_PAGE, format="html", date="2024-02-10"))
+    assert a.published == "2024-02-10T19:05"    # same day: the page's time refines the corpus date
+    a = extract(RawPage(content=HTML_PAGE, format="html", date="2024-03-01"))
+    assert a.published == "2024-03-01"
+
+
+# --- errors ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content", ["", "   \n\t  ", b"", b"\n\n  "])
+def test_empty_raises(content):
+    with pytest.raises(ExtractionError, match="empty"):
+        extract(RawPage(content=content, format="auto"))
+
+
+def test_pdf_raises():
+    pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstream\n\x00\x9c\xff\x10\nendstream\n%%EOF"
+    for fmt in ("auto", "html", "text", "clean"):
+        with pytest.raises(ExtractionError, match="binary"):
+            extract(RawPage(content=pdf, format=fmt))
+
+
+def test_nul_bytes_and_noise_raise():
+    with pytest.raises(ExtractionError, match="binary"):
+        extract(RawPage(content=b"hello\x00world " * 50, format="text"))
+    noise = bytes(range(1, 32)) * 40
+    with pytest.raises(ExtractionError):
+        extract(RawPage(content=noise, format="text"))
+
+
+def test_bad_encoding_raises():
+    # Invalid UTF-8 and holding bytes that cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d).
+    data = b"The council met \xc3\x28 on Monday \x81\x8d\x8f\x90\x9d and voted."
+    with pytest.raises(ExtractionError, match="undecodable"):
+        extract(RawPage(content=data, format="text"))
+    with pytest.raises(ExtractionError, match="undecodable"):
+        extract(RawPage(content="bad \udc81 surrogates " + "\ufffd" * 40, format="text"))
+
+
+def test_huge_markup_fails_fast():
+    blob = b"<html><body>" + b"<div><p>row</p></div>" * (50 * 1024 * 1024 // 21) + b"</body></html>"
+    assert len(blob) > 50_000_000
+    t0 = time.perf_counter()
+    with pytest.raises(ExtractionError, match="too large"):
+        extract(RawPage(content=blob, format="html"))
+    with pytest.raises(ExtractionError, match="too large"):
+        extract(RawPage(content=blob.decode("ascii"), format="auto"))
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_size_limit_is_configurable():
+    with pytest.raises(ExtractionError, match="too large"):
+        extract(RawPage(content="The council met on Monday and voted to close the bridge.", format="text"), max_bytes=10)
+
+
+# --- generic scraped text ----------------------------------------------------------------
+
+SCRAPED = """Subscribe nowLog in
+NewsWorldSportCulture
+Opinion
+Monday, 4 March 2024
+
+Council votes to close the old river bridge
+
+By Ana Ruiz and Tom Bell11 March 2024 at 9:15 am
+Share on FacebookTweet
+The city council voted on Monday evening to close the old river bridge to cars from April, citing cracks found during an inspection last month.
+
+Engineers said the steel supports had corroded faster than expected and that heavy traffic could no longer be allowed across the span.
+
+Repairs
+
+The work is expected to take at least two years and cost about 14 million euros, according to the council's own estimate.
+Shop owners on the east bank said they feared losing customers while the bridge is closed.
+Ana Ruiz
+Ana Ruiz is a city reporter who has covered local politics for ten years and lives by the river.
+Join 5,000 subscribersBecome a member
+This site uses cookies to personalise content. By continuing to browse you agree to our use of cookies.
+Accept
+© 2024 The River Gazette
+"""
+
+
+@pytest.fixture(scope="module")
+def scraped():
+    return extract(RawPage(content=SCRAPED, format="text", url="https://rivergazette.example/bridge"))
+
+
+def test_scraped_glued_byline_and_date(scraped):
+    assert scraped.byline == ["Ana Ruiz", "Tom Bell"]
+    assert scraped.published == "2024-03-11T09:15"        # the byline's date, not the page's dateline
+    assert scraped.title == "Council votes to close the old river bridge"
+    assert scraped.outlet == "The River Gazette"
+
+
+def test_scraped_body_and_chrome(scraped):
+    text = scraped.text
+    assert text.startswith("The city council voted on Monday evening")
+    assert text.endswith("while the bridge is closed.")
+    assert "Repairs" in text                               # a subhead inside the body is kept
+    for chrome in ("Share", "Tweet", "cookies", "Accept", "subscribers", "city reporter", "Subscribe", "Sport"):
+        assert chrome not in text, chrome
+    assert len(text.split("\n\n")) == 5
+    assert scraped.language == "en"
+
+
+def test_scraped_cookie_and_share_lines_dropped():
+    body = ("The regional train line will reopen on Friday after a month of track repairs, the operator said.\n"
+            "We use cookies to give you the best experience on our website.\n"
+            "Share this article\n"
+            "Passengers had used replacement buses between the two towns since the end of January.\n")
+    art = extract(RawPage(content=body, format="text"))
+    assert art.text == ("The regional train line will reopen on Friday after a month of track repairs, the operator said."
+                        "\n\nPassengers had used replacement buses between the two towns since the end of January.")
+    assert "no publication date found" in art.warnings
+
+
+def test_scraped_testimonial_dropped():
+    text = ("Heavy snow closed the mountain pass for a second day on Tuesday, stranding dozens of lorries at the border.\n\n"
+            "Police said the road would reopen once ploughs had cleared the drifts and the avalanche risk had fallen.\n\n"
+            "“Reliable reporting I read every single morning with my coffee,\n"
+            "and I recommend it to my friends.”\n"
+            "Peter K., subscriber since 2019\n")
+    art = extract(RawPage(content=text, format="text"))
+    assert art.text.endswith("the avalanche risk had fallen.")
+    assert "Peter K." not in art.text and "coffee" not in art.text
+
+
+def test_not_english_is_not_en():
+    text = ("Der Stadtrat hat am Montag beschlossen, die alte Brücke für den Verkehr zu sperren. "
+            "Die Arbeiten sollen mindestens zwei Jahre dauern und werden von der Stadt bezahlt, "
+            "die auch die Umleitung für den Verkehr plant.")
+    art = extract(RawPage(content=text, format="clean"))
+    assert art.language == "de"

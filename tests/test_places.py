@@ -1,0 +1,88 @@
+"""Places step: toponyms resolved against the offline gazetteer."""
+import time
+
+import pytest
+
+from newsdesk.enrich import Enricher
+from newsdesk.enrich.gazetteer import _build, get_gazetteer, haversine_km
+from newsdesk.model import Article
+
+
+def _body(seed) -> str:
+    txt, gold = seed
+    text = txt.read_text(encoding="utf-8")
+    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
+    a = text.index(first)
+    return text[a:text.index(last, a) + len(last)]
+
+
+@pytest.fixture(scope="module")
+def enr():
+    return Enricher(steps=["entities", "places"])
+
+
+def run(enr, text):
+    art = enr(Article(id="t", text=text, published="2023-01-05T17:52"))
+    for p in art.places:
+        assert text[p.start:p.end] == p.text
+    return art.places
+
+
+def test_seed_gold_places(seed, enr):
+    _, gold = seed
+    places = run(enr, _body(seed))
+    for g in gold["places"]:
+        hits = [p for p in places if p.name.lower() == g["name"].lower()]
+        assert hits, g["name"]
+        for p in hits:
+            assert p.country == g["country"] and p.kind == g["kind"], p
+            assert haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= g["tolerance_km"], p
+            assert p.geonameid
+
+
+def test_seed_border_demonym_is_place(seed, enr):
+    body = _body(seed)
+    places = run(enr, body)
+    i = body.index("Belarusian border")
+    assert any(p.start == i and p.name == "Belarus" for p in places)
+    # demonyms elsewhere ("Russian forces") are not places
+    assert not any(p.start == 0 for p in places)
+
+
+def test_population_default_and_capital(enr):
+    places = run(enr, "Protesters gathered in Paris and Washington on Saturday.")
+    by = {p.text: p for p in places}
+    assert by["Paris"].country == "FR"
+    assert by["Washington"].country == "US" and by["Washington"].kind == "city"
+    assert haversine_km(by["Washington"].lat, by["Washington"].lon, 38.9, -77.04) < 30
+
+
+def test_qualifier_disambiguates(enr):
+    places = run(enr, "A tornado hit Paris, Texas, late on Friday.")
+    paris = [p for p in places if p.text == "Paris"][0]
+    assert paris.country == "US"
+    assert haversine_km(paris.lat, paris.lon, 33.66, -95.56) < 30
+
+
+def test_article_country_context_disambiguates(enr):
+    # Without context "Kharkiv" is unique anyway; use a shared name: Odessa (UA) vs Odessa (US)
+    places = run(enr, "Ukraine said shelling hit Odessa overnight.")
+    od = [p for p in places if p.text == "Odessa"]
+    assert od and od[0].country == "UA"
+    places = run(enr, "Texas officials said a storm hit Odessa overnight.")
+    od = [p for p in places if p.text == "Odessa"]
+    assert od and od[0].country == "US"
+
+
+def test_unknown_places_are_skipped(enr):
+    places = run(enr, "Sailors crossed the Zzyzxian Sea near Qqqland.")
+    assert places == []
+
+
+def test_gazetteer_fast_and_cached():
+    t = time.perf_counter()
+    gaz = _build()
+    assert time.perf_counter() - t < 6  # ~2 s on the reference machine
+    assert gaz.best("Kyiv").country == "UA"
+    assert get_gazetteer().best("Kiev").name == "Kyiv"
+    assert get_gazetteer().best("Russia").kind == "country"

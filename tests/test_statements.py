@@ -1,0 +1,181 @@
+"""Statements: who said what (direct, reported, according to, unnamed), with offsets."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsdesk import model
+
+
+def norm(name: str | None) -> str:
+    return re.sub(r"^the\s+", "", (name or "").strip().lower())
+
+
+def enrich(enricher, text: str, published: str = "2024-03-10T10:00") -> model.Article:
+    art = model.Article(id="t", text=text, published=published, outlet="Test Outlet")
+    return enricher(art)
+
+
+def seed_article(seed, enricher) -> model.Article:
+    txt, gold = seed
+    raw = txt.read_text(encoding="utf-8")
+    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
+    start = raw.index(first)
+    end = raw.index(last, start) + len(last)
+    art = model.Article(id="seed", text=raw[start:end], published=gold["article"]["published"],
+                        outlet=gold["article"]["outlet"])
+    return enricher(art)
+
+
+def check_offsets(art: model.Article) -> None:
+    for s in art.statements:
+        assert art.text[s.cue_start:s.cue_end] == s.cue
+        assert art.text[s.content_start:s.content_end] == s.content
+        if s.source_start is not None:
+            assert 0 <= s.source_start < s.source_end <= len(art.text)
+        assert s.kind in ("direct", "reported")
+
+
+# -- seed gold -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_art(seed, enricher):
+    return seed_article(seed, enricher)
+
+
+def _gold_statements(seed):
+    return seed[1]["statements"]
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_seed_statement(seed, seed_art, index):
+    gold = _gold_statements(seed)[index]
+    check_offsets(seed_art)
+    found = [s for s in seed_art.statements
+             if norm(s.source) == norm(gold["source"]) and s.kind == gold["kind"]
+             and s.cue.lower() == gold["cue"].lower()
+             and all(k.lower() in s.content.lower() for k in gold["key_words"])]
+    assert found, f"gold statement not found: {gold}\n got: {seed_art.statements}"
+    s = found[0]
+    if "date" in gold:
+        assert s.date == gold["date"]
+    if "venue" in gold:
+        assert norm(s.venue) == norm(gold["venue"])
+
+
+def test_seed_no_footer_statement(seed_art):
+    assert not any("emily" in (s.source or "").lower() for s in seed_art.statements)
+
+
+def test_seed_passive_unnamed(seed_art):
+    said = [s for s in seed_art.statements if "is said to be" in s.content]
+    assert said and said[0].source is None and said[0].kind == "reported"
+
+
+# -- shapes on original sentences -------------------------------------------------------------
+SHAPES = [
+    # text, source, cue, kind, words in content, words NOT in content
+    ('"We will not give up a single village," Mayor Anna Kovacs said on Monday.',
+     "Anna Kovacs", "said", "direct", ["single village"], ["Mayor", "said"]),
+    ("“The port is closed until further notice,” the harbour master told reporters.",
+     "harbour master", "told", "direct", ["port is closed"], ["told"]),
+    ('Prime Minister Lena Holm said: "Our budget is balanced for the first time in a decade."',
+     "Lena Holm", "said", "direct", ["budget is balanced"], ["Holm"]),
+    ("“The bridge will reopen,” said Tomas Varga, the city engineer.",
+     "Tomas Varga", "said", "direct", ["bridge will reopen"], ["Varga"]),
+    ("The central bank announced that interest rates would stay at 4 percent.",
+     "central bank", "announced", "reported", ["interest rates would stay"], ["that interest", "announced"]),
+    ("Senator Ruth Adler emphasized that the bill protects farmers.",
+     "Ruth Adler", "emphasized", "reported", ["protects farmers"], []),
+    ("The drought has cut wheat harvests by a third, the agriculture ministry added.",
+     "agriculture ministry", "added", "reported", ["wheat harvests"], ["added"]),
+    ("According to the World Health Organization, measles cases doubled last year.",
+     "World Health Organization", "According to", "reported", ["measles cases doubled"], ["According"]),
+    ("Measles cases doubled last year, according to the World Health Organization.",
+     "World Health Organization", "according to", "reported", ["Measles cases doubled"], ["according"]),
+    ("Officials said the road would remain closed through Friday.",
+     "officials", "said", "reported", ["road would remain closed"], []),
+    ("The painting is said to be worth millions.",
+     None, "said", "reported", ["worth millions"], []),
+    ("Rescuers warned that more storms were coming.",
+     "rescuers", "warned", "reported", ["more storms"], []),
+]
+
+
+@pytest.mark.parametrize("text,source,cue,kind,words,absent", SHAPES)
+def test_statement_shapes(enricher, text, source, cue, kind, words, absent):
+    art = enrich(enricher, text)
+    check_offsets(art)
+    assert len(art.statements) == 1, art.statements
+    s = art.statements[0]
+    assert norm(s.source) == norm(source)
+    assert s.cue == cue
+    assert s.kind == kind
+    for w in words:
+        assert w in s.content
+    for w in absent:
+        assert w not in s.content
+
+
+def test_interrupted_quote_gives_two_parts(enricher):
+    art = enrich(enricher, "“We are ready,” Yusuf Demir said, “and we will not wait for Brussels.”")
+    check_offsets(art)
+    parts = [s for s in art.statements if s.kind == "direct"]
+    assert len(parts) == 2
+    assert {norm(s.source) for s in parts} == {"yusuf demir"}
+    assert "ready" in parts[0].content and "Brussels" in parts[1].content
+
+
+def test_pronoun_resolves_to_last_person(enricher):
+    art = enrich(enricher, "Captain Ilse Brandt inspected the ship on Tuesday. "
+                           "The hull needs repairs, she said.")
+    s = [s for s in art.statements if s.cue == "said"][0]
+    assert s.source == "Ilse Brandt"
+    assert art.text[s.source_start:s.source_end] == "she"
+
+
+def test_interview_venue_and_date(enricher):
+    art = enrich(enricher, "In an interview with The Guardian on Feb. 2, Marta Lopez said that "
+                           "the strike would continue.", published="2024-03-10T10:00")
+    s = art.statements[0]
+    assert norm(s.source) == "marta lopez"
+    assert norm(s.venue) == "guardian"
+    assert s.date == "2024-02-02"
+    assert s.content.startswith("the strike would continue")
+
+
+def test_social_media_venue(enricher):
+    art = enrich(enricher, "Maria Zakharova wrote on Telegram that the talks had stalled.")
+    assert art.statements[0].venue == "Telegram"
+    assert art.statements[0].cue == "wrote"
+
+
+def test_no_statement_without_attribution(enricher):
+    art = enrich(enricher, "The river flooded three villages. Say what you want, the \"best\" is yet to come.")
+    assert art.statements == []
+
+
+def test_fallback_without_entities_step():
+    """With no nd_entities, names come from spaCy's NER: the surname maps to the full name."""
+    import spacy
+
+    from newsdesk.enrich import nlp as nd_nlp
+    from newsdesk.enrich.statements import extract_statements
+
+    nlp = spacy.load(nd_nlp.MODEL)
+    doc = nlp("General Oleksandr Pavliuk visited the front. "
+              "\u201cThe line will hold,\u201d Pavliuk said. The ministry is calm, he added.")
+    assert doc._.nd_entities is None
+    got = extract_statements(doc)
+    assert [s.source for s in got] == ["Oleksandr Pavliuk", "Oleksandr Pavliuk"]
+    assert [s.kind for s in got] == ["direct", "reported"]
+
+
+def test_cue_lexicon_breadth():
+    from newsdesk.enrich.statements import cue_lexicon
+    lex = cue_lexicon()
+    for verb in ("say", "tell", "add", "announce", "emphasize", "stress", "claim", "state",
+                 "report", "note", "warn", "deny", "insist", "confirm", "explain", "accuse",
+                 "write", "tweet", "argue"):
+        assert verb in lex
+    assert len(lex) >= 80

@@ -1,0 +1,153 @@
+"""Times step: TIMEX3 normalisation anchored on the publication date; quantities."""
+import datetime as dt
+
+import pytest
+
+from newsdesk.enrich import Enricher
+from newsdesk.enrich.quantities import parse_number
+from newsdesk.enrich.times import normalize, parse_anchor
+from newsdesk.model import Article
+
+A = dt.date(2023, 1, 5)  # a Thursday
+
+
+def _body(seed) -> str:
+    txt, gold = seed
+    text = txt.read_text(encoding="utf-8")
+    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
+    a = text.index(first)
+    return text[a:text.index(last, a) + len(last)]
+
+
+@pytest.fixture(scope="module")
+def enr():
+    return Enricher(steps=["times"])
+
+
+def run(enr, text, published="2023-01-05T17:52"):
+    art = enr(Article(id="t", text=text, published=published))
+    for t in art.times:
+        assert text[t.start:t.end] == t.text
+    for q in art.quantities:
+        assert text[q.start:q.end] == q.text
+    return art
+
+
+def values(art):
+    return {t.text: t.value for t in art.times}
+
+
+def test_seed_gold_times_and_quantities(seed, enr):
+    _, gold = seed
+    art = run(enr, _body(seed))
+    got = {t.value for t in art.times}
+    for g in gold["times"]:
+        assert g["value"] in got, g
+        assert any(g["text"].endswith(t.text) or t.text in g["text"] for t in art.times
+                   if t.value == g["value"]), g
+    for g in gold["quantities"]:
+        hits = [q for q in art.quantities if q.value == g["value"]]
+        assert hits, g
+        assert hits[0].unit == g["unit"] and hits[0].approximate == g["approximate"]
+        assert hits[0].text == g["text"]
+
+
+@pytest.mark.parametrize("text,tense,value,typ", [
+    ("Jan. 5", "past", "2023-01-05", "DATE"),
+    ("Dec. 15", "past", "2022-12-15", "DATE"),          # month/day ahead in past context
+    ("Jan. 9", "future", "2023-01-09", "DATE"),
+    ("Jan. 2", "future", "2023-01-02", "DATE"),          # only days ago: stays this year
+    ("December 15, 2021", "past", "2021-12-15", "DATE"),
+    ("15 March 2020", "past", "2020-03-15", "DATE"),
+    ("March 2022", "past", "2022-03", "DATE"),
+    ("2000", "past", "2000", "DATE"),
+    ("since 2019", "present", "2019", "DATE"),
+    ("in spring", "future", "2023-SP", "DATE"),
+    ("in spring", "past", "2022-SP", "DATE"),
+    ("last summer", "past", "2022-SU", "DATE"),
+    ("spring 2021", "past", "2021-SP", "DATE"),
+    ("on Friday", "past", "2022-12-30", "DATE"),
+    ("on Friday", "future", "2023-01-06", "DATE"),
+    ("Thursday", "past", "2023-01-05", "DATE"),
+    ("yesterday", "past", "2023-01-04", "DATE"),
+    ("today", "present", "2023-01-05", "DATE"),
+    ("tomorrow", "future", "2023-01-06", "DATE"),
+    ("last week", "past", "2022-W52", "DATE"),
+    ("next week", "future", "2023-W02", "DATE"),
+    ("next month", "future", "2023-02", "DATE"),
+    ("last month", "past", "2022-12", "DATE"),
+    ("this year", "present", "2023", "DATE"),
+    ("last year", "past", "2022", "DATE"),
+    ("two weeks ago", "past", "2022-W51", "DATE"),
+    ("three days ago", "past", "2023-01-02", "DATE"),
+    ("the 1990s", "past", "199", "DATE"),
+    ("the 20th century", "past", "19", "DATE"),
+    ("the first quarter of 2022", "past", "2022-Q1", "DATE"),
+    ("three days", "past", "P3D", "DURATION"),
+    ("24 hours", "past", "PT24H", "DURATION"),
+    ("the past two years", "past", "P2Y", "DURATION"),
+    ("several months", "past", "PXM", "DURATION"),
+    ("every week", "present", "P1W", "SET"),
+    ("daily", "present", "P1D", "SET"),
+    ("every Monday", "present", "XXXX-WXX-1", "SET"),
+    ("5:52 pm", "past", "2023-01-05T17:52", "TIME"),
+    ("yesterday morning", "past", "2023-01-04TMO", "TIME"),
+    ("now", "present", "PRESENT_REF", "DATE"),
+])
+def test_normalize(text, tense, value, typ):
+    assert normalize(text, A, tense) == (value, typ)
+
+
+def test_normalize_without_anchor():
+    assert normalize("Dec. 15", None, "past") == ("XXXX-12-15", "DATE")
+    assert normalize("2000", None) == ("2000", "DATE")
+    assert normalize("a banana", A) is None
+
+
+def test_parse_anchor():
+    assert parse_anchor("2023-01-05T17:52") == dt.datetime(2023, 1, 5, 17, 52)
+    assert parse_anchor("2023-01-05") == dt.datetime(2023, 1, 5)
+    assert parse_anchor("2023-01-05T17:52:00Z") == dt.datetime(2023, 1, 5, 17, 52)
+    assert parse_anchor(None) is None
+
+
+def test_tense_from_sentence(enr):
+    art = run(enr, "The rally took place on Friday. Another rally will take place on Friday.")
+    vals = [t.value for t in art.times]
+    assert vals == ["2022-12-30", "2023-01-06"]
+
+
+def test_season_tense_from_sentence(enr):
+    art = run(enr, "Officials expect that the bridge will reopen in summer. "
+                   "The old bridge was damaged in summer.")
+    vals = [t.value for t in art.times if "summer" in t.text]
+    assert vals == ["2023-SU", "2022-SU"]
+
+
+def test_month_day_past_context(enr):
+    art = run(enr, "In a speech on Nov. 30, the mayor said the plan had failed.")
+    assert "2022-11-30" in {t.value for t in art.times}
+
+
+def test_regex_extents(enr):
+    art = run(enr, "Meetings are held every week, and the council met yesterday.")
+    v = values(art)
+    assert v.get("every week") == "P1W"
+    assert v.get("yesterday") == "2023-01-04"
+
+
+def test_quantities(enr):
+    art = run(enr, "About 10,000 troops moved 40 kilometers, and $2.5 million in aid arrived. "
+                   "Prices rose 5 percent.")
+    q = {(x.value, x.unit): x for x in art.quantities}
+    assert q[(10000, "troop")].approximate
+    assert not q[(40, "km")].approximate
+    assert (2_500_000, "USD") in q
+    assert (5, "%") in q
+
+
+def test_parse_number():
+    assert parse_number("1,000") == 1000
+    assert parse_number("twenty-five") == 25
+    assert parse_number("2.5 million") == 2_500_000
+    assert parse_number("banana") is None
