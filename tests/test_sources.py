@@ -67,6 +67,15 @@ def test_directory_is_recursive_sorted_and_skips_hidden(tmp_path):
     assert names == ["a.txt", os.path.join("b", "1.txt"), os.path.join("b", "2.txt")]
 
 
+def test_directory_skips_corpus_docs_but_not_when_named(tmp_path):
+    (tmp_path / "README.md").write_text("# About this corpus")
+    (tmp_path / "LICENSE").write_text("terms")
+    (tmp_path / "page.txt").write_text("A page.")
+    names = [os.path.basename(p.source) for p in pages([tmp_path])]
+    assert names == ["page.txt"]
+    assert [os.path.basename(p.source) for p in pages([tmp_path / "README.md"])] == ["README.md"]
+
+
 def test_gzip_decompressed_and_inner_name_decides_type(tmp_path):
     f = tmp_path / "corpus.jsonl.gz"
     with gzip.open(f, "wt", encoding="utf-8") as fh:

@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="newsdesk",
+        formatter_class=fmt,
         description="Turn raw news pages into sourced, searchable records: who said what, "
                     "what happened, where and when.",
         epilog=textwrap.dedent("""\

@@ -40,8 +40,8 @@ def _score(e: GazEntry, context: dict[str, float], qualifier: set[str]) -> float
         s += 4
     if e.country:
         s += context.get(e.country, 0.0)
-        if e.admin1 and e.kind == "city":
-            s += context.get(f"{e.country}.{e.admin1}", 0.0)
+        if e.admin1 and e.kind == "city" and e.primary:
+            s += min(1.5, context.get(f"{e.country}.{e.admin1}", 0.0))
     return s
 
 

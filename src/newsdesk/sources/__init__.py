@@ -69,12 +69,16 @@ def read_pages(paths: Iterable[str], input_format: str = "auto", url: str | None
             yield from _read_file(p, input_format, url, published, max_bytes)
 
 
+# A corpus folder's own documentation is not a page; named on the command line it still is.
+_CORPUS_DOCS = re.compile(r"^(readme|license|licence|copying|changelog)(\.[\w.]*)?$|\.(md|rst)$", re.I)
+
+
 def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root``, recursively, sorted, skipping hidden files and directories."""
+    """Files under ``root``, recursively, sorted, skipping hidden files and folder docs."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith("."):
+            if not name.startswith(".") and not _CORPUS_DOCS.search(name):
                 yield Path(dirpath) / name
 
 
