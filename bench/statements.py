@@ -13,7 +13,8 @@ Two measures per role (source, cue, content), both micro-averaged over the corpu
   * exact-span F1: a predicted span is right when a gold span of the same role has the same
     boundaries, after trimming whitespace, quote marks and edge punctuation (,.;:) from both.
     PolNeAR puts quote marks and a leading "that" inside Content; newsdesk keeps the marks
-    out and drops the complementizer, so exact content figures are strict for us.
+    out and drops the complementizer, so exact content figures are strict for us. A third
+    content figure ("exact, no that") also drops a leading "that" from both sides.
 
 No public tool publishes figures on this set (see shared/bench/README.md).
 
@@ -34,7 +35,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 ROLES = ("source", "cue", "content")
-TRIM = " \t\r\n\"'“”‘’«»,.;:"
+TRIM = " \t\r\n\u00a0\"'“”‘’«»,.;:"
 
 
 def shared_dir() -> Path | None:
@@ -69,6 +70,13 @@ def trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
     while b > a and text[b - 1] in TRIM:
         b -= 1
     return a, b
+
+
+def drop_that(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Convention-neutral start: without a leading complementizer 'that'."""
+    a, b = span
+    m = re.match(r"that\s+", text[a:b], re.I)
+    return (a + m.end(), b) if m else span
 
 
 def tokens(text: str, spans) -> set[int]:
@@ -118,7 +126,7 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
     preds = {a.id: predicted(a) for a in enricher.enrich_many(arts)}
     elapsed = time.perf_counter() - t0
 
-    counts = {r: {"tok": [0, 0, 0], "exact": [0, 0, 0]} for r in ROLES}
+    counts = {r: {"tok": [0, 0, 0], "exact": [0, 0, 0], "exactnt": [0, 0, 0]} for r in ROLES}
     for ann in anns:
         name = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
         text = texts[name]
@@ -132,6 +140,12 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             c[0] += len(g & p)
             c[1] += len(p)
             c[2] += len(g)
+            gn = {drop_that(text, x) for x in g}
+            pn = {drop_that(text, x) for x in p}
+            c = counts[r]["exactnt"]
+            c[0] += len(gn & pn)
+            c[1] += len(pn)
+            c[2] += len(gn)
             gt, pt = tokens(text, g), tokens(text, p)
             c = counts[r]["tok"]
             c[0] += len(gt & pt)
@@ -139,7 +153,9 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             c[2] += len(gt)
     metrics: dict[str, float] = {}
     for r in ROLES:
-        for kind in ("tok", "exact"):
+        for kind in ("tok", "exact", "exactnt"):
+            if kind == "exactnt" and r != "content":
+                continue
             p, rec, f = f1(*counts[r][kind])
             metrics[f"statements_{r}_{kind}_p"] = round(p, 4)
             metrics[f"statements_{r}_{kind}_r"] = round(rec, 4)
@@ -162,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind, label in (("tok", "token-overlap"), ("exact", "exact-span")):
             print(f"{r:<8} {label:<14} {m[f'statements_{r}_{kind}_p']:>6.3f} "
                   f"{m[f'statements_{r}_{kind}_r']:>6.3f} {m[f'statements_{r}_{kind}_f1']:>6.3f}")
+    print(f"{'content':<8} {'exact, no that':<14} {m['statements_content_exactnt_p']:>6.3f} "
+          f"{m['statements_content_exactnt_r']:>6.3f} {m['statements_content_exactnt_f1']:>6.3f}")
     print("anchor: none published for a public tool on this set")
     if "--json" in argv:
         print(json.dumps(m, indent=1))

@@ -155,3 +155,16 @@ def test_helpers(ent):
     assert canonical_at(doc, i, i + len("Pavliuk")) == "Oleksandr Pavliuk"
     assert doc._.nd_canonical_at(i, i + 3) == "Oleksandr Pavliuk"
     assert canonical_at(doc, 0, 2) is None
+
+
+def test_surname_subject_not_turned_into_city(ent):
+    ents = run(ent, "On Friday, Jackson said the vote would be close.")
+    assert not any(e.text == "Jackson" and e.label == "GPE" for e in ents)
+
+
+def test_generic_president_anaphora(ent):
+    text = ("President Joe Biden said Tuesday that the U.S. would send tanks. "
+            "The president said the tanks would arrive in the fall.")
+    ents = run(ent, text)
+    p = [e for e in ents if e.text.lower() == "the president"]
+    assert p and p[0].canonical == "Joe Biden" and p[0].label == "PERSON"

@@ -7,7 +7,24 @@ import pytest
 
 from newsdesk import model
 
-from test_statements import enrich, norm, seed_article  # tests/ is on sys.path (rootdir-less layout)
+
+def norm(name: str | None) -> str:
+    return re.sub(r"^the\s+", "", (name or "").strip().lower())
+
+
+def enrich(enricher, text: str, published: str = "2024-03-10T10:00") -> model.Article:
+    return enricher(model.Article(id="t", text=text, published=published, outlet="Test Outlet"))
+
+
+def seed_article(seed, enricher) -> model.Article:
+    """The seed body, sliced from the raw page by the gold's first and last words."""
+    txt, gold = seed
+    raw = txt.read_text(encoding="utf-8")
+    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
+    start = raw.index(first)
+    end = raw.index(last, start) + len(last)
+    return enricher(model.Article(id="seed", text=raw[start:end], published=gold["article"]["published"],
+                                  outlet=gold["article"]["outlet"]))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +118,7 @@ FACTUALITY = [
     ("Iran will likely attack the tanker.", "ASSAULT", "predicted"),
     ("If Russia attacks Lithuania, NATO would respond.", "ASSAULT", "hypothetical"),
     ("Iranian forces reportedly seized a tanker in the Gulf.", "COERCE", "uncertain"),
-    ("The militants may have kidnapped three aid workers.", "ASSAULT", "uncertain"),
+    ("The militants may have kidnapped three aid workers.", "COERCE", "uncertain"),
 ]
 
 
@@ -161,3 +178,30 @@ def test_lexicon_loads_all_types():
     types = {t.type for ts in list(lex.verbs.values()) + list(lex.nouns.values()) for t in ts}
     assert types == set(model.PLOVER_TYPES)
     assert {"MILITARY", "WEAPON", "UNIT"} <= set(lex.classes)
+
+
+def test_events_without_other_steps():
+    """No nd_entities / nd_places / nd_times: demonyms and spaCy's entities still serve."""
+    import spacy
+
+    from newsdesk.enrich import nlp as nd_nlp
+    from newsdesk.enrich.events import extract_events
+    from newsdesk.enrich.statements import extract_statements
+
+    nlp = spacy.load(nd_nlp.MODEL)
+    doc = nlp("Belarusian troops have not been sent to Ukraine, the ministry said.")
+    doc._.outlet = "Test Outlet"
+    doc._.nd_statements = extract_statements(doc)
+    evs = extract_events(doc)
+    assert [(e.type, e.actors, e.place, e.factuality) for e in evs] == \
+        [("MOBILIZE", ["Belarus"], "Ukraine", "negated")]
+    assert evs[0].attributed_to == "ministry"
+
+
+def test_both_countries_and_border_place(enricher):
+    art = enrich(enricher, "Polish and Lithuanian officials met in Vilnius. Troops from both countries "
+                           "will hold joint drills on the border with Belarus.")
+    e = [e for e in art.events if e.type == "COOPERATE"][0]
+    assert e.actors == ["Poland"] and e.targets == ["Lithuania"]
+    assert e.place == "Belarus border"
+    assert e.factuality == "planned"

@@ -194,12 +194,13 @@ def test_bad_encoding_raises():
 
 def test_huge_markup_fails_fast():
     blob = b"<html><body>" + b"<div><p>row</p></div>" * (50 * 1024 * 1024 // 21) + b"</body></html>"
+    text = blob.decode("ascii")
     assert len(blob) > 50_000_000
     t0 = time.perf_counter()
     with pytest.raises(ExtractionError, match="too large"):
         extract(RawPage(content=blob, format="html"))
     with pytest.raises(ExtractionError, match="too large"):
-        extract(RawPage(content=blob.decode("ascii"), format="auto"))
+        extract(RawPage(content=text, format="auto"))
     assert time.perf_counter() - t0 < 1.0
 
 
@@ -287,3 +288,84 @@ def test_not_english_is_not_en():
             "die auch die Umleitung für den Verkehr plant.")
     art = extract(RawPage(content=text, format="clean"))
     assert art.language == "de"
+
+
+def test_reader_comments_are_not_the_body():
+    article = "\n\n".join(
+        f"Paragraph {i} of the report says the harbour authority approved the new pier after a long public consultation."
+        for i in range(4))
+    comments = "\n".join(
+        f"reader{i} says:\nNovember 19, 2019 at {i + 1}:00 am\n"
+        f"I think this is a terrible decision and the council should have listened to the residents who live near the pier {i}."
+        for i in range(12))
+    page = f"Harbour pier approved\nBy Lee Wong\n{article}\n12 responses to “Harbour pier approved”\n{comments}\nLeave a Reply"
+    art = extract(RawPage(content=page, format="text"))
+    assert art.text.startswith("Paragraph 0 of the report")
+    assert art.text.endswith("long public consultation.")
+    assert "says:" not in art.text and "terrible" not in art.text and "responses" not in art.text
+    assert art.title == "Harbour pier approved" and art.byline == ["Lee Wong"]
+
+
+def test_link_teasers_are_not_the_body():
+    teasers = "\n".join(
+        f"Local Team Wins Big Game In {town}The home side came back from ten points down to win the final in front of a packed stadium."
+        for town in ("Leeds", "York", "Hull", "Derby", "Bath", "Wells", "Ely", "Ripon", "Truro", "Exeter"))
+    body = ("The water company said on Tuesday that supplies to the northern district had been restored after a burst main.\n"
+            "Engineers worked overnight to replace a section of the pipe, and bottled water stations will close on Wednesday.")
+    art = extract(RawPage(content=f"{teasers}\n\n{body}", format="text"))
+    assert art.text == body.replace("\n", "\n\n")
+
+
+def test_markup_only_page_raises():
+    with pytest.raises(ExtractionError, match="no article text"):
+        extract(RawPage(content="<html><head><title>x</title></head><body><div></div></body></html>", format="html"))
+    with pytest.raises(ExtractionError, match="no article text"):
+        extract(RawPage(content="Home\nNews\nSport\nShare\nSubscribe now", format="text"))
+
+
+def test_utf16_with_bom_is_decoded():
+    text = "The council met on Monday and voted to close the old bridge to traffic from April."
+    art = extract(RawPage(content=b"\xff\xfe" + text.encode("utf-16-le"), format="text"))
+    assert art.text == text
+
+
+def test_very_long_text_is_capped_and_fast():
+    line = "The committee said the report would be published next week after a final review by the board."
+    t0 = time.perf_counter()
+    art = extract(RawPage(content="\n".join([line + f" {i}." for i in range(60000)]), format="text"))
+    assert time.perf_counter() - t0 < 20
+    assert any("lines" in w for w in art.warnings)
+
+
+def test_reporting_that_mentions_support_or_says_is_kept():
+    text = ("The prime minister told parliament on Monday that the country would support our allies with more aid.\n\n"
+            "In a letter to members, the chair says:\n\n"
+            "“We will not accept any cuts to the hospital budget this year, whatever the council decides.”\n\n"
+            "Hospital staff welcomed the statement but said they were still waiting for a written guarantee.\n\n"
+            "The mayor pledged to donate his salary.\n\n"
+            "Residents must register by Friday to vote in the local referendum on the hospital, officials said.")
+    art = extract(RawPage(content=text, format="text"))
+    assert art.text == text
+
+
+def test_dated_text_header_variants():
+    body = "The council met on Monday and voted to close the old bridge to traffic from April onwards."
+    assert extract(RawPage(content="\ufeff\n  date 2023-01-05 " + body)).published == "2023-01-05"
+    assert extract(RawPage(content="date 2023-01-05 17:40\n" + body)).published == "2023-01-05T17:40"
+    assert extract(RawPage(content="date 2023-01-05 " + body, date="2023-01-06")).published == "2023-01-06"
+    with pytest.raises(ExtractionError, match="impossible date"):
+        extract(RawPage(content="date 2023-02-30 " + body, format="dated-text"))
+    with pytest.raises(ExtractionError, match="date"):
+        extract(RawPage(content=body, format="dated-text"))
+
+
+def test_article_split_by_a_widget_is_rejoined():
+    first = [f"The river authority said on Friday that flood defences along the east bank had held during the storm, report {i}."
+             for i in range(4)]
+    second = [f"Engineers will inspect the barrier again next week before the spring tides arrive in the estuary, note {i}."
+              for i in range(4)]
+    widget = ["Most read", "CELEB SHOCK", "Star spotted at airport in disguise", "HOLIDAY HELL",
+              "Family stranded for days after airline collapse", "Advertisement"]
+    page = "\n".join(["River defences hold", "By Sam Hale"] + first + widget + second + ["Topics", "Weather"])
+    art = extract(RawPage(content=page, format="text"))
+    assert art.text == "\n\n".join(first + second)

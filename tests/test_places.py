@@ -82,7 +82,30 @@ def test_unknown_places_are_skipped(enr):
 def test_gazetteer_fast_and_cached():
     t = time.perf_counter()
     gaz = _build()
-    assert time.perf_counter() - t < 6  # ~2 s on the reference machine
+    assert time.perf_counter() - t < 20  # ~2 s on an idle 2-core machine; loose against load
     assert gaz.best("Kyiv").country == "UA"
     assert get_gazetteer().best("Kiev").name == "Kyiv"
     assert get_gazetteer().best("Russia").kind == "country"
+
+
+def test_facility_not_resolved_by_translated_alias(enr):
+    places = run(enr, "President Joe Biden spoke at the White House on Tuesday.")
+    assert not any(p.name == "Casablanca" for p in places)
+
+
+def test_abbreviations_only_countries_or_states(enr):
+    places = run(enr, "Officials in the U.S. and the UK said the talks would resume.")
+    names = {p.text: p for p in places}
+    assert names["U.S."].kind == "country" and names["U.S."].country == "US"
+    assert names["UK"].country == "GB"
+
+
+def test_metonymy_marked(enr):
+    nlp = enr.nlp
+    doc = nlp("Kyiv said the talks had failed, and Washington warned Moscow. "
+              "Many people live in Kyiv.")
+    flags = {(p.text, p.start): m for p, m in zip(doc._.nd_places, doc._.nd_place_metonymy)}
+    assert flags[("Kyiv", 0)] is True
+    assert flags[("Washington", doc.text.index("Washington"))] is True
+    assert flags[("Moscow", doc.text.index("Moscow"))] is False
+    assert flags[("Kyiv", doc.text.rindex("Kyiv"))] is False

@@ -179,3 +179,54 @@ def test_cue_lexicon_breadth():
                  "write", "tweet", "argue"):
         assert verb in lex
     assert len(lex) >= 80
+
+
+def test_it_resolves_to_last_organisation(enricher):
+    art = enrich(enricher, "The World Bank released a report on Monday. "
+                           "It said that growth would slow to 2 percent.")
+    s = art.statements[0]
+    assert s.source == "World Bank"
+    assert art.text[s.source_start:s.source_end] == "It"
+
+
+def test_statement_own_date(enricher):
+    art = enrich(enricher, "Mayor Anna Kovacs said on Monday that the bridge would reopen.",
+                 published="2024-03-10T10:00")
+    s = art.statements[0]
+    assert s.date is not None and s.date.startswith("2024-03")
+    art = enrich(enricher, "Mayor Anna Kovacs said that the bridge would reopen.")
+    assert art.statements[0].date is None
+
+
+def test_parenthesised_attribution(enricher):
+    art = enrich(enricher, "(Russia attacked Kyiv, officials said.)")
+    s = art.statements[0]
+    assert s.content == "Russia attacked Kyiv"
+    assert [e.attributed_to for e in art.events] == ["officials"]
+
+
+def test_dash_byline_and_transcript_speaker(enricher):
+    art = enrich(enricher, "“We have waited for this bridge for thirty years.” ― Maria Silva\n\n"
+                           "HOLT: Do you support the plan?\n")
+    kinds = {(s.cue, s.kind) for s in art.statements}
+    assert ("―", "direct") in kinds
+    dash = [s for s in art.statements if s.cue == "―"][0]
+    assert dash.source == "Maria Silva" and "thirty years" in dash.content
+    holt = [s for s in art.statements if s.cue == ":"]
+    assert holt and holt[0].content.startswith("Do you support")
+
+
+def test_quote_continued_and_running_on(enricher):
+    text = ("“The first paragraph of a long statement goes here.\n\n"
+            "“And the second paragraph ends the quote,” said Ivan Petrenko.\n\n"
+            "“A later quote follows on its own.”\n\n"
+            "The council met on Friday. “An unattributed remark stands alone here.”")
+    art = enrich(enricher, text)
+    check_offsets(art)
+    by_content = {s.content: s for s in art.statements}
+    for part in ("The first paragraph of a long statement goes here.",
+                 "And the second paragraph ends the quote",
+                 "A later quote follows on its own."):
+        assert by_content[part].source == "Ivan Petrenko"
+        assert by_content[part].kind == "direct"
+    assert not any("unattributed remark" in s.content for s in art.statements)

@@ -151,3 +151,44 @@ def test_parse_number():
     assert parse_number("twenty-five") == 25
     assert parse_number("2.5 million") == 2_500_000
     assert parse_number("banana") is None
+
+
+@pytest.mark.parametrize("text,value,typ", [
+    ("nineteen ninety-six", "1996", "DATE"),
+    ("the year two thousand", "2000", "DATE"),
+    ("two-year", "P2Y", "DURATION"),
+    ("two decades", "P20Y", "DURATION"),
+    ("more than four hours", "PT4H", "DURATION"),
+    ("the quarter", "2022-Q4", "DATE"),      # the last complete quarter, in past context
+])
+def test_normalize_more(text, value, typ):
+    assert normalize(text, A, "past") == (value, typ)
+
+
+def test_ages_are_not_times():
+    assert normalize("52 years old", A, "present") is None
+
+
+def test_timex_extents(enr):
+    art = run(enr, "Profit rose in the third quarter, and the company said sales in the "
+                   "quarter ended Sept. 30 were up.")
+    texts = [t.text for t in art.times]
+    assert "the third quarter" in texts
+    assert "the quarter" in texts and "Sept. 30" in texts
+    assert {t.value for t in art.times if t.text == "Sept. 30"} == {"2022-09-30"}
+
+
+def test_past_deadline_stays_in_publication_year(enr):
+    # past verb, date a fortnight after publication: a deadline, not last year's date
+    art = run(enr, "The company extended its offer to Jan. 20.")
+    assert [t.value for t in art.times] == ["2023-01-20"]
+
+
+def test_tense_through_control_verbs(enr):
+    art = run(enr, "The deal was set to close on Monday. Sony plans to close another deal on Monday.")
+    assert [t.value for t in art.times] == ["2023-01-02", "2023-01-09"]
+
+
+def test_nested_patterns_inside_unreadable_extent(enr):
+    art = run(enr, "Sales rose from the corresponding period last year.")
+    assert "2022" in {t.value for t in art.times}

@@ -1,4 +1,4 @@
-"""Command line: ``newsdesk extract | ingest | list | show | search | stats``."""
+"""Command line: ``newsdesk extract | ingest | list | show | search | stats | serve``."""
 from __future__ import annotations
 
 import argparse
@@ -137,6 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Counts of stored articles, errors, annotations and events by type.")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", parents=[db], help="serve the HTTP API and the web page",
+                       description="Serve the JSON API (/api, docs at /docs) and the web page "
+                                   "(/) over the store. Reads are open unless NEWSDESK_PRIVATE=1; "
+                                   "POST /api/pages (ingest) needs the token and is disabled "
+                                   "without one.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--token", default=os.environ.get("NEWSDESK_TOKEN") or None,
+                   help="bearer token allowing writes (default: $NEWSDESK_TOKEN; none: read only)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -321,6 +332,23 @@ def cmd_stats(args) -> int:
         print("events by type:")
         for kind, n in by_type.items():
             print(f"  {kind:<{width - 2}}  {n:>7}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .api import create_app
+    private = os.environ.get("NEWSDESK_PRIVATE", "").lower() in ("1", "true", "yes")
+    if private and not args.token:
+        raise SystemExit("newsdesk: NEWSDESK_PRIVATE=1 needs a token (--token or NEWSDESK_TOKEN)")
+    if not args.token:
+        _require_db(args)  # read only: never serve a new empty store by mistake
+    app = create_app(args.db, token=args.token, open_reads=not private)
+    print(f"newsdesk: serving {args.db} on http://{args.host}:{args.port}/ "
+          f"({'writes need the token' if args.token else 'read only'}"
+          f"{', reads need the token' if private else ''})", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

@@ -61,6 +61,9 @@ _TITLE_HEADS = {
     "coach", "cardinal", "sultan", "brigadier", "brig", "corporal", "cpl", "private",
 }
 # Generic nominal heads resolved to a preceding ORG/PERSON ("the ministry").
+# Untagged capitalised words are added as GPE when they name a country, a US state or a
+# city at least this large.
+MISSED_CITY_POP = 200_000
 GENERIC_HEADS = {
     "ministry", "army", "government", "military", "agency", "committee", "company",
     "president", "department", "council", "commission", "court", "party", "office",
@@ -128,7 +131,8 @@ class EntityFixer:
                      or doc[m.start].is_sent_start):
                 m.start += 1
             while m.end > m.start and (doc[m.end - 1].tag_ == "POS" or doc[m.end - 1].is_punct
-                                        and doc[m.end - 1].text not in (".",)):
+                                        and doc[m.end - 1].text not in (".",)
+                                        or doc[m.end - 1].lower_ in ("of", "and", "the", "for")):
                 m.end -= 1
             if m.start < m.end:
                 ments.append(m)
@@ -207,6 +211,10 @@ class EntityFixer:
                 return
             if m.label == "PERSON" and len(span) > 1 and kind == "city":
                 return  # "Paris Hilton": a multi-word person name that happens to be a city
+            if m.label == "PERSON" and kind == "city" and span.root.dep_ in ("nsubj", "nsubjpass"):
+                best = get_gazetteer().best(span.text)
+                if best is None or best.population < 1_000_000:
+                    return  # "Jackson said": a surname far likelier than a mid-size city
             if m.label == "LOC" and kind == "region":
                 return
             m.label = "GPE"
@@ -268,7 +276,12 @@ class EntityFixer:
                     if any(o.start <= k < o.end for o in ments if o is not m):
                         break
                     k += 1
-                if k == j:
+                # a known place ends the name ("Communist Party of Vietnam | Nguyen ...")
+                for n in (3, 2, 1):
+                    if j + n <= k and _gaz_kind(doc[j:j + n].text):
+                        k = j + n
+                        break
+                if k == j or k - j > 3:
                     break
                 m.end = k
             else:
@@ -300,7 +313,7 @@ class EntityFixer:
                 if gaz.is_demonym(span.text) and not _gaz_kind(span.text):
                     hit = (n, "NORP")
                     break
-                kind = _gaz_kind(span.text, min_city_pop=50_000)
+                kind = _gaz_kind(span.text, min_city_pop=MISSED_CITY_POP)
                 if kind in ("country", "city", "admin1") and span[-1].tag_ in ("NNP", "NNPS"):
                     hit = (n, "GPE")
                     break

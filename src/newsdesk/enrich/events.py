@@ -33,8 +33,16 @@ from .statements import cue_lexicon
 log = logging.getLogger(__name__)
 
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
+BORDER_WORDS = {"border", "frontier", "boundary"}
+HUMAN_GROUPS = {"official", "government", "leader", "authority", "police", "force", "troop",
+                "country", "nation", "state", "party", "side", "people", "citizen", "voter",
+                "minister", "president", "administration", "congress", "parliament", "company",
+                "rebel", "militant", "army", "military", "member", "ally", "partner", "lawmaker"}
+VERBAL_ATTACKS = {"attack", "assault", "slam", "blast"}
+PATIENT_TYPES = {"ACCUSE", "COERCE", "ASSAULT", "THREATEN", "REQUEST"}   # the object is the target
 UNNAMED_TARGETS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"}
 NEG_DETS = {"no", "neither", "nor"}
+NEG_GOVERNORS = {"fail", "refuse", "decline", "cancel", "abandon", "avoid", "stop", "halt", "deny"}
 IF_MARKS = {"if", "unless", "whether"}
 HEDGES = {"reportedly", "allegedly", "possibly", "perhaps", "maybe", "apparently", "purportedly",
           "supposedly", "presumably", "seemingly", "probably"}
@@ -173,10 +181,14 @@ def agents(verb):
 
 
 def in_parentheses(tok) -> bool:
+    """Inside a parenthetical aside of a sentence ("(invading soldiers)"), not a sentence
+    that is wholly in parentheses."""
     text = tok.doc.text
     sent = tok.sent
     before = text[sent.start_char:tok.idx]
-    return before.count("(") > before.count(")")
+    if before.count("(") <= before.count(")"):
+        return False
+    return not text[sent.start_char:sent.end_char].lstrip(" \"“").startswith("(")
 
 
 class _Events:
@@ -213,7 +225,40 @@ class _Events:
                         anchor = self.anchor_of(tok)
                         self.where[id(ev)] = (tok.i, anchor.i if anchor is not None else None)
                         break
+        self.demands()
         return self.dedup(self.out)
+
+    def demands(self) -> None:
+        """'X said (that) Y must Z': a REQUEST by the speaker of Y."""
+        doc = self.doc
+        for st in self.statements:
+            if st.source is None or st.kind != "reported":
+                continue
+            span = doc.char_span(st.content_start, st.content_end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            musts = [c for c in root.children if c.dep_ == "aux" and c.lower_ in ("must", "should")]
+            subj = [c for c in root.children if c.dep_ == "nsubj"]
+            if not musts or not subj or root.pos_ != "VERB" or lemma(root) in ("be", "have"):
+                continue
+            targets = []
+            for t in with_conjuncts(subj[:1]):
+                names = actor_of_np(self.res, t)
+                if not names and lemma(t) in HUMAN_GROUPS:
+                    names = self.unnamed(t)
+                for name in names:
+                    if name not in targets:
+                        targets.append(name)
+            if not targets:
+                continue
+            m = musts[0]
+            sent = m.sent
+            self.out.append(Event(
+                type="REQUEST", trigger=m.text, start=m.idx, end=m.idx + len(m),
+                actors=[st.source], targets=targets, place=None,
+                time=st.date, factuality="asserted", attributed_to=st.source, mode=None,
+                sentence_start=sent.start_char, sentence_end=sent.end_char))
 
     def check(self, trig: Trigger, verb, noun=None, anchor=None) -> bool:
         c = trig.cons
@@ -231,6 +276,23 @@ class _Events:
         if "prt" in c and not any(ch.dep_ == "prt" and ch.lower_ in c["prt"] for ch in verb.children):
             return False
         if "prep" in c and not any(ch.dep_ == "prep" and ch.lower_ in c["prep"] for ch in verb.children):
+            return False
+        if "any" in c and verb is not None:
+            ok = False
+            for need in c["any"]:
+                dep, _, word = need.partition("=")
+                for ch in verb.children:
+                    if ch.dep_ == dep and (not word or ch.lower_ == word):
+                        ok = True
+            if not ok:
+                return False
+        if "noprt" in c and verb is not None and any(ch.dep_ == "prt" for ch in verb.children):
+            return False
+        if "notobj" in c and any(in_class(o, c["notobj"][0]) for o in objs):
+            return False
+        if "active" in c and verb is not None and any(ch.dep_ in ("auxpass", "nsubjpass") for ch in verb.children):
+            return False
+        if "noobj" in c and verb is not None and any(ch.dep_ == "dobj" for ch in verb.children):
             return False
         if "noccomp" in c and verb is not None and any(ch.dep_ == "ccomp" for ch in verb.children):
             return False
@@ -254,10 +316,48 @@ class _Events:
             return None
         if not self.check(trig, tok):
             return None
-        ev = self.build(trig, tok, tok, tok.idx, tok.idx + len(tok))
-        if ev is not None and lemma(tok) in NEEDS_NAMED_ARG and not (ev.actors or ev.targets):
+        lem = lemma(tok)
+        if lem in NEEDS_NAMED_ARG and not self.named_argument(tok):
+            return None  # "make ends meet", "meet the requirements"
+        # "declined to comment" is no rejection; "refused to say" neither
+        xc = [c for c in tok.children if c.dep_ == "xcomp"]
+        if trig.type == "REJECT" and xc and (lemma(xc[0]) in self.cues or lemma(xc[0]) in (
+                "comment", "elaborate", "discuss", "speculate", "answer", "respond")):
             return None
+        ev = self.build(trig, tok, tok, tok.idx, tok.idx + len(tok))
+        if ev is not None and trig.type == "ASSAULT" and lem in VERBAL_ATTACKS and self.verbal(tok):
+            ev.type, ev.mode = "ACCUSE", None
         return ev
+
+    def named_argument(self, verb) -> bool:
+        """Some subject, object or with/to-partner of the verb is a named actor."""
+        args = subjects(verb) + objects(verb) + agents(verb)
+        for c in verb.children:
+            if c.dep_ in ("prep", "dative") and c.lower_ in ("with", "to", "for", "on", "against", "from"):
+                args.extend(with_conjuncts([p for p in c.children if p.dep_ == "pobj"]))
+            if c.dep_ == "dative":
+                args.append(c)
+        for a in args:
+            if a.pos_ == "PRON":
+                continue
+            span = np_span(a)
+            if self.res.mentions_in(span.start_char, span.end_char) or country_of_demonym(a.text):
+                return True
+            if any(country_of_demonym(m.text) for m in a.children if m.dep_ in ("amod", "compound")):
+                return True
+        return False
+
+    def verbal(self, verb) -> bool:
+        """'Trump attacked Clinton for her support of ...': a person attacking a person in words."""
+        if any(c.dep_ == "prep" and c.lower_ in ("for", "over") for c in verb.children):
+            return True
+        def is_person(toks):
+            for t in toks:
+                span = np_span(t)
+                if any(m.label in ("PERSON", "PER") for m in self.res.mentions_in(span.start_char, span.end_char)):
+                    return True
+            return False
+        return is_person(subjects(verb)) and is_person([o for o in objects(verb) if o.dep_ == "dobj"])
 
     def anchor_of(self, noun):
         """The support verb of a noun trigger ("held" for "training would be held")."""
@@ -322,9 +422,10 @@ class _Events:
                 if n and n not in lst:
                     lst.append(n)
 
-        def take(t):
+        def take(t, actor=True):
             span = np_span(t)
-            used.append((span.start_char, span.end_char))
+            if actor:  # actors are no place; targets may be ("a strike on Kyiv")
+                used.append((span.start_char, span.end_char))
             return actor_of_np(res, t)
 
         passive = verb is not None and any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
@@ -354,11 +455,24 @@ class _Events:
                     continue
                 if trig.type in ("MOBILIZE",) or o.pos_ == "PRON":
                     continue
-                if "obj" in trig.cons and in_class(o, trig.cons["obj"][0]):
+                if "obj" in trig.cons and in_class(o, trig.cons["obj"][0]) and trig.type not in PATIENT_TYPES:
                     continue  # the thing made or handed over, not a target
-                add(targets, take(o) or (self.unnamed(o) if trig.type in UNNAMED_TARGETS else []))
-        # prepositional partners and targets
+                add(targets, take(o, False) or (self.unnamed(o) if trig.type in UNNAMED_TARGETS else []))
+        # recipients: "gave the Ivory Coast 5 million dollars"
+        if verb is not None:
+            for c in verb.children:
+                if c.dep_ == "dative" and c.pos_ in ("PROPN", "NOUN"):
+                    add(targets, take(c, False))
+            # the addressee of a demand: "demanded that the US cancel ..."
+            if trig.type == "REQUEST":
+                for comp in (c for c in verb.children if c.dep_ == "ccomp"):
+                    for subj in (x for x in comp.children if x.dep_ in ("nsubj", "nsubjpass")):
+                        add(targets, take(subj, False) or self.unnamed(subj))
+        # prepositional partners and targets, on the trigger, its object or its complement
         heads = [h for h in (verb, noun) if h is not None]
+        if verb is not None:
+            heads += [c for c in verb.children if c.dep_ == "xcomp"]
+            heads += [o for o in objects(verb) if noun is None or o.i != noun.i]
         for h in heads:
             for c in h.children:
                 if c.dep_ != "prep":
@@ -368,17 +482,21 @@ class _Events:
                 if p in ("against", "on", "upon", "at") and trig.type in (
                         "ASSAULT", "ACCUSE", "SANCTION", "THREATEN", "PROTEST", "COERCE", "REQUEST"):
                     for x in pobjs:
-                        add(targets, take(x))
-                elif p in ("with", "between", "among") and trig.type in SYMMETRIC | {"SUPPORT", "AID"}:
+                        add(targets, take(x, False))
+                elif p in ("with", "between", "among") and trig.type in SYMMETRIC | {"SUPPORT", "AID", "ACCUSE"}:
+                    if c.i > 0 and lemma(doc[c.i - 1]) in BORDER_WORDS:
+                        continue  # "on the border with Belarus": a place, not a partner
                     for x in pobjs:
-                        add(targets, take(x))
+                        add(targets, take(x, False))
                 elif p in ("to", "for") and trig.type in ("AID", "SUPPORT", "REQUEST", "CONCEDE", "AGREE"):
                     for x in pobjs:
-                        if x.ent_type_ in ("GPE", "ORG", "PERSON", "NORP"):
-                            add(targets, take(x))
+                        add(targets, take(x, False))
+                elif p == "into" and trig.type == "ACCUSE":
+                    for x in pobjs:
+                        add(targets, take(x, False))
                 elif p == "of" and noun is not None and trig.type in ("ASSAULT", "COERCE") and h.i == noun.i:
                     for x in pobjs:
-                        add(targets, take(x))
+                        add(targets, take(x, False))
         if noun is not None and trig.type in SYMMETRIC and not actors:
             scope = verb if verb is not None else noun
             for t in scope.subtree:
@@ -459,9 +577,11 @@ class _Events:
         if span is None:
             return name
         root = span.root
-        if root.dep_ == "pobj" and root.head.lower_ in ("with", "of") and lemma(root.head.head) in ("border", "frontier", "boundary"):
+        if root.dep_ == "pobj" and root.head.lower_ in ("with", "of") and (
+                lemma(root.head.head) in BORDER_WORDS
+                or (root.head.i > 0 and lemma(doc[root.head.i - 1]) in BORDER_WORDS)):
             return f"{name} border"
-        if root.dep_ in ("amod", "compound") and lemma(root.head) in ("border", "frontier", "boundary"):
+        if root.dep_ in ("amod", "compound") and lemma(root.head) in BORDER_WORDS:
             return f"{name} border"
         return name
 
@@ -516,8 +636,11 @@ class _Events:
         aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
         advs = {c.lower_ for c in kids if c.dep_ == "advmod"}
         lemmas = {lemma(t) for t in chain[1:]}
-        # negation: "did not", "have not been sent", "never", "no troops were sent"
+        # negation: "did not", "have not been sent", "never", "no troops were sent",
+        # "failed to reach an agreement"
         if any(c.dep_ == "neg" for c in kids) or advs & {"never"}:
+            return "negated"
+        if lemmas & NEG_GOVERNORS:
             return "negated"
         for t in chain:
             for arg in t.children:

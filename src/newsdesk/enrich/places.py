@@ -21,6 +21,15 @@ from ..model import Place
 from .gazetteer import GazEntry, Gazetteer, get_gazetteer, norm
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Verbs of speech and stance: a place as their subject stands for its government
+# ("Kyiv said", "Washington warned") -- metonymy, see ``is_metonymic``.
+SPEECH_VERBS = {
+    "say", "tell", "warn", "announce", "claim", "deny", "accuse", "urge", "demand", "insist",
+    "state", "declare", "threaten", "reject", "condemn", "criticize", "criticise", "praise",
+    "welcome", "respond", "reply", "confirm", "report", "argue", "blame", "vow", "pledge",
+    "promise", "call", "ask", "agree", "refuse", "protest", "sanction", "recognize",
+    "recognise", "negotiate", "propose", "suggest", "insist", "complain", "retaliate",
+}
 _BORDER_WORDS = {"border", "borders", "frontier", "border-crossing"}
 
 
@@ -41,7 +50,7 @@ def _score(e: GazEntry, context: dict[str, float], qualifier: set[str]) -> float
     if e.country:
         s += context.get(e.country, 0.0)
         if e.admin1 and e.kind == "city" and e.primary:
-            s += min(1.5, context.get(f"{e.country}.{e.admin1}", 0.0))
+            s += min(3.0, context.get(f"{e.country}.{e.admin1}", 0.0))
     return s
 
 
@@ -103,8 +112,10 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
         if e.label not in PLACE_LABELS:
             continue
         cands = gaz.lookup(e.text)
-        if not cands and e.label in ("LOC", "FAC") and e.canonical:
-            cands = gaz.lookup(e.canonical)
+        if e.label in ("LOC", "FAC"):
+            # facilities and regions only by a place's own name: alternate names include
+            # translations ("White House" is an alternate name of Casablanca)
+            cands = [c for c in cands if c.primary]
         if re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]{2,4}", e.text.strip()):
             # abbreviations ("P.A.", "NYC"): only countries and states, never a small town
             cands = [c for c in cands if c.kind in ("country", "admin1")]
@@ -127,6 +138,18 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
     return places
 
 
+def is_metonymic(doc: Doc, start: int, end: int) -> bool:
+    """True when the toponym at [start, end) is the subject of a speech/stance verb
+    ("Kyiv said ...", "Washington warned ..."): the place stands for its government."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    return root.head.lemma_.lower() in SPEECH_VERBS
+
+
 @Language.factory("newsdesk_places")
 def make_places_component(nlp, name):
     return PlacesComponent(get_gazetteer())
@@ -137,8 +160,15 @@ class PlacesComponent:
         self.gaz = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.nd_places = resolve(doc, self.gaz)
+        places = resolve(doc, self.gaz)
+        doc._.nd_places = places
+        # extra, not on the Article: which places are metonymic (aligned with nd_places)
+        doc._.nd_place_metonymy = [is_metonymic(doc, p.start, p.end) for p in places]
         return doc
 
 
-__all__ = ["resolve", "PLACE_LABELS", "norm"]
+if not Doc.has_extension("nd_place_metonymy"):
+    Doc.set_extension("nd_place_metonymy", default=None)
+
+
+__all__ = ["resolve", "is_metonymic", "PLACE_LABELS", "SPEECH_VERBS", "norm"]

@@ -34,6 +34,12 @@ ORG_HEADS = {
     "mission", "authority", "authorities", "regime", "newspaper", "network", "channel",
     "agency", "institute", "university", "campaign", "team", "board", "senate", "house",
 }
+# Nouns naming a group by what it is, not who it is ("troops", "officials").
+GENERIC_HEADS = {
+    "troop", "force", "soldier", "unit", "personnel", "army", "military", "official", "officer",
+    "diplomat", "delegation", "representative", "leader", "minister", "warship", "jet",
+    "aircraft", "navy", "police", "agent", "envoy", "negotiator", "fighter", "vessel",
+}
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 GROUP_COUNTRIES = re.compile(r"^(?:the\s+)?(?:two|both)\s+(?:countries|nations|states|sides|governments|allies)$"
                              r"|^both(?:\s+of\s+them)?$", re.I)
@@ -205,7 +211,7 @@ class Resolver:
             if m.end > char:
                 break
             name = None
-            if m.label == "GPE":
+            if m.label == "GPE" and self.is_country(m):
                 name = m.canonical
             elif m.label == "NORP":
                 name = country_of_demonym(m.text) or (m.canonical if m.canonical != m.text else None)
@@ -215,6 +221,12 @@ class Resolver:
                 seen.append(name)
         # demonym adjectives the NER missed ("Belarusian troops" tagged or not)
         return seen[-n:]
+
+    def is_country(self, m: Mention) -> bool:
+        kinds = [p.kind for p in self.places if p.start < m.end and p.end > m.start]
+        if kinds:
+            return "country" in kinds
+        return m.canonical in set(demonym_table().values())
 
     def time_in(self, start: int, end: int):
         for t in self.times:
@@ -238,7 +250,7 @@ def np_span(tok):
             break
         right = max(right, child.right_edge.i)
     doc = tok.doc
-    while right > left and doc[right].is_punct:
+    while right > left and (doc[right].is_punct or doc[right].is_space):
         right -= 1
     while left < right and (doc[left].is_punct or doc[left].is_space):
         left += 1
@@ -278,6 +290,15 @@ def _actor_one(res: Resolver, tok) -> list[str]:
                     names.append(c)
         if names:
             return names
+    # "troops from both countries", "soldiers of the Russian army": the group's country
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in GENERIC_HEADS:
+        for prep in tok.rights:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "of"):
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        names = actor_of_np(res, pobj)
+                        if names:
+                            return names
     if tok.pos_ == "PRON" and tok.lower_ not in PRONOUNS_PERSON:
         return []
     name = res.resolve_np(tok, span.start_char, span.end_char)

@@ -68,18 +68,31 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         if para and not para.startswith("\n"):
             curly_open = None
             straight_open = None
-            for i, ch in enumerate(para):
+            double_open = None       # ''...'' (two apostrophes, as some wires print quotes)
+            for m in re.finditer(r"''|[\"“”„«»]", para):
+                ch, i = m.group(), m.start()
                 if ch in OPEN_QUOTES:
-                    curly_open = i
+                    curly_open = m.end()
                 elif ch in CLOSE_QUOTES and curly_open is not None:
-                    out.append((pos + curly_open + 1, pos + i))
+                    out.append((pos + curly_open, pos + i))
                     curly_open = None
                 elif ch == '"':
                     if straight_open is None:
-                        straight_open = i
+                        straight_open = m.end()
                     else:
-                        out.append((pos + straight_open + 1, pos + i))
+                        out.append((pos + straight_open, pos + i))
                         straight_open = None
+                elif ch == "''":
+                    if double_open is None:
+                        double_open = m.end()
+                    else:
+                        out.append((pos + double_open, pos + i))
+                        double_open = None
+            if curly_open is not None and curly_open < len(para):
+                # '“A long quote' running on: the next paragraph reopens with a quote mark
+                rest = text[pos + len(para):].lstrip("\n")
+                if rest[:1] in OPEN_QUOTES:
+                    out.append((pos + curly_open, pos + len(para.rstrip())))
         pos += len(para)
     return sorted(out)
 
@@ -122,13 +135,39 @@ class _Ctx:
         return None
 
     def _source_np(self, tok):
+        if tok.lower_ == "it" and tok.dep_ == "nsubj":
+            # "It said ...": the organisation last named
+            org = None
+            for m in self.res.mentions:
+                if m.end <= tok.idx and m.label == "ORG":
+                    org = m
+            if org is not None:
+                return org.canonical, tok.idx, tok.idx + len(tok), tok
+            return None
         if tok.lower_ in ("it", "there", "this", "that", "which", "who"):
             return None
         span = np_span(tok)
         name = self.res.resolve_np(tok, span.start_char, span.end_char)
         if name is None:
             name = strip_the(span.text) if tok.pos_ != "PRON" else span.text
-        return name, span.start_char, span.end_char, tok
+        # the source span is the whole noun phrase, titles, appositions and all
+        # ("A spokeswoman for Hillary Clinton", "The state's campaign chairman, Phil Lovas")
+        doc = tok.doc
+        left, right = tok.left_edge.i, tok.right_edge.i
+        for i in range(tok.i, right + 1):
+            if "\n" in doc[i].text_with_ws and i < right:
+                right = i
+                break
+        for i in range(tok.i, left - 1, -1):
+            if i < tok.i and "\n" in doc[i].text_with_ws:
+                left = i + 1
+                break
+        while right > tok.i and (doc[right].is_punct or doc[right].is_space) and doc[right].text != ")":
+            right -= 1
+        while left < tok.i and (doc[left].is_punct or doc[left].is_space):
+            left += 1
+        start, end = doc[left].idx, doc[right].idx + len(doc[right].text.rstrip())
+        return name, start, end, tok
 
     def frame_info(self, cue, exclude: list[tuple[int, int]], extra: list[tuple[int, int]] = ()):
         """Date and venue from the cue's own modifiers (not its content or source)."""
@@ -182,6 +221,10 @@ class _Ctx:
             content_start += 1
         while content_end > content_start and (text[content_end - 1].isspace() or text[content_end - 1] in ",;:—–-"):
             content_end -= 1
+        # an unbalanced bracket at an edge ("(Russia attacked Kyiv, officials said.)")
+        if text[content_start] in "([" and text.count(")" if text[content_start] == "(" else "]",
+                                                         content_start, content_end) == 0:
+            content_start += 1
         if content_end - content_start < 3:
             return
         for s in self.out:
@@ -202,8 +245,14 @@ def _direct_quotes(ctx: _Ctx) -> None:
         inner = text[qs:qe].strip()
         if len(inner.split()) < 3:
             continue
-        cue = _cue_after(ctx, qe + 1) or _cue_before(ctx, qs - 1)
+        close_len = 2 if text[qe:qe + 2] == "''" else 1
+        open_len = 2 if qs >= 2 and text[qs - 2:qs] == "''" else 1
+        cue = _cue_after(ctx, qe + close_len) or _cue_before(ctx, qs - open_len)
         if cue is None:
+            before = len(ctx.out)
+            _punct_cue(ctx, qs, qe, close_len, open_len)
+            if len(ctx.out) == before:
+                _continued_quote(ctx, qs, qe)
             continue
         source = ctx.source_of(cue)
         if source is None:
@@ -212,6 +261,88 @@ def _direct_quotes(ctx: _Ctx) -> None:
         exclude = [(qs, qe)] + ([(source[1], source[2])] if source else [])
         date, venue = ctx.frame_info(cue, exclude)
         ctx.add(cue.idx, cue.idx + len(cue), qs, qe, source, "direct", date, venue)
+    # a quote running on over paragraphs takes the speaker of the part that closes it
+    for qs, qe in reversed(ctx.quotes):
+        if text[qe:qe + 1] in CLOSE_QUOTES + '"' or any(s.content_start <= qs < s.content_end for s in ctx.out):
+            continue
+        nxt = [s for s in ctx.out if s.kind == "direct" and 0 <= s.content_start - qe <= 6]
+        if nxt:
+            n = nxt[0]
+            ctx.add(n.cue_start, n.cue_end, qs, qe,
+                    (n.source, n.source_start, n.source_end) if n.source is not None else None,
+                    "direct", n.date, n.venue)
+
+
+DASHES = "―—–"
+
+
+def _continued_quote(ctx: _Ctx, qs: int, qe: int) -> None:
+    """A quote with no cue of its own that follows the same speaker's quote with nothing
+    but that quote's attribution in between: '"A," he said. "B."' and a quote running on
+    into the next paragraph take the previous speaker and cue."""
+    text = ctx.doc.text
+    prev = [s for s in ctx.out if s.kind == "direct" and s.content_end <= qs]
+    if not prev:
+        return
+    last = max(prev, key=lambda s: s.content_end)
+    gap = text[last.content_end:qs]
+    if len(gap) > 120 or any(q in gap[1:-1] for q in OPEN_QUOTES) or gap.count("\n\n") > 1:
+        return
+    # between the quotes only the attribution sentence may stand
+    if last.cue_start < last.content_end:
+        return  # attributed before the quote ('X said: "A." "B."') is fine only when adjacent
+    if last.cue_end > qs:
+        return
+    ctx.add(last.cue_start, last.cue_end, qs, qe,
+            (last.source, last.source_start, last.source_end) if last.source_start is not None or last.source
+            else None, "direct", last.date, last.venue)
+
+
+def _punct_cue(ctx: _Ctx, qs: int, qe: int, close_len: int, open_len: int) -> None:
+    """'"..." ― Jorge Falcon' (dash byline) and 'Trump: "..."' (colon after a name)."""
+    text = ctx.doc.text
+    # a dash right after the closing mark, then a short name to the end of the line
+    m = re.match(r"[ \t]*([" + DASHES + r"])[ \t]*([^\n]{2,60}?)[ \t.]*(?:\n|$)", text[qe + close_len:])
+    if m:
+        d_start = qe + close_len + m.start(1)
+        n_start = qe + close_len + m.start(2)
+        n_end = qe + close_len + m.end(2)
+        name = text[n_start:n_end].split(",")[0].strip()
+        if 1 <= len(name.split()) <= 5 and name[:1].isupper():
+            n_end = n_start + len(name)
+            tok = ctx.token_at(n_start)
+            canon = ctx.res.resolve_np(tok, n_start, n_end) or name
+            ctx.add(d_start, d_start + 1, qs, qe, (canon, n_start, n_end), "direct")
+            return
+    # a colon right before the opening mark, after a name that opens the sentence
+    j = qs - open_len - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    if j >= 0 and text[j] == ":":
+        line_start = max(text.rfind("\n", 0, j) + 1, max(text.rfind(c, 0, j) + 1 for c in ".!?"))
+        name = text[line_start:j].strip()
+        if 1 <= len(name.split()) <= 5 and name[:1].isupper():
+            n_start = text.index(name, line_start)
+            tok = ctx.token_at(n_start)
+            if any(m.label in ("PERSON", "ORG", "GPE", "NORP") for m in ctx.res.mentions_in(n_start, n_start + len(name))):
+                canon = ctx.res.resolve_np(tok, n_start, n_start + len(name)) or name
+                ctx.add(j, j + 1, qs, qe, (canon, n_start, n_start + len(name)), "direct")
+
+
+def _speaker_lines(ctx: _Ctx) -> None:
+    """Transcripts: 'PENCE: Well, look, ...' (a capitalised speaker label opening a paragraph)."""
+    text = ctx.doc.text
+    for m in re.finditer(r"(?m)^[ \t\"“]*([A-Z][A-Z.'\- ]{1,30}[A-Z.]):[ \t]+(\S[^\n]*)$", text):
+        name = m.group(1).strip()
+        if len(name.split()) > 4:
+            continue
+        c_start, c_end = m.start(2), m.end(2)
+        if any(s.content_start < c_end and s.content_end > c_start for s in ctx.out):
+            continue
+        tok = ctx.token_at(m.start(1))
+        canon = ctx.res.resolve_np(tok, m.start(1), m.end(1)) or name.title()
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(m.end(1), m.end(1) + 1, c_start, c_end, (canon, m.start(1), m.end(1)), kind)
 
 
 def _inverted_source(ctx, cue):
@@ -323,6 +454,9 @@ def _reported(ctx: _Ctx) -> None:
         klass = lex.get(tok.lemma_.lower())
         if klass == "cognition" and ctx.in_quote(tok.idx, tok.idx + 1):
             continue
+        if klass == "cognition" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you")
+                                        for c in tok.children):
+            continue  # "I think ..." is the quoted speaker's hedge, not a new attribution
         comp = comps[0]
         source = ctx.source_of(tok)
         c_start = comp.left_edge.idx
@@ -342,11 +476,7 @@ def _reported(ctx: _Ctx) -> None:
         if klass in ("cognition", "evidential") and source is None:
             continue
         exclude = [(c_start, c_end)] + ([(source[1], source[2])] if source else [])
-        extra = []
-        if source:
-            st = source[3]
-            extra.append((st.left_edge.idx, st.right_edge.idx + len(st.right_edge)))
-        date, venue = ctx.frame_info(tok, exclude, extra=[])
+        date, venue = ctx.frame_info(tok, exclude)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         ctx.used_cues.add(tok.i)
         ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
@@ -369,6 +499,79 @@ def _final_attribution(ctx: _Ctx) -> None:
             continue
         sent = tok.sent
         c_start, c_end = sent.start_char, doc[left - 1].idx
+        ctx.used_cues.add(tok.i)
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
+        ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
+
+
+COMMISSIVES = {"vow", "pledge", "promise", "threaten", "urge", "ask", "call", "demand",
+               "encourage", "propose", "warn", "appeal", "beg", "implore", "order", "instruct",
+               "swear", "undertake", "plead"}
+
+
+def _interrupted_and_loose(ctx: _Ctx) -> None:
+    """'Acts of protest, Mr. Obama said, are ...' (cue inside the content) and cues whose
+    'that'-clause the parser attached elsewhere ('X reported at the time that ...')."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.i in ctx.used_cues or not is_cue(tok):
+            continue
+        source = ctx.source_of(tok)
+        if source is None:
+            continue
+        sent = tok.sent
+        subj = source[3]
+        left = min(subj.left_edge.i, tok.i)
+        right = tok.i
+        # interruption: ", he said," with the content's head after it
+        if tok.dep_ in ("parataxis", "advcl", "ccomp") and tok.head.i > tok.i and left > sent.start \
+                and doc[left - 1].text == "," and right + 1 < sent.end and doc[right + 1].text == ",":
+            c_start, c_end = sent.start_char, sent.end_char
+            ctx.used_cues.add(tok.i)
+            kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+            ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind)
+            continue
+        # a complementizer shortly after the cue: "reported at the time that ..."
+        if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
+            continue
+        for k in range(tok.i + 1, min(tok.i + 7, sent.end - 1)):
+            if doc[k].lower_ == "that" and doc[k].dep_ == "mark":
+                c_start, c_end = doc[k + 1].idx, sent.end_char
+                ctx.used_cues.add(tok.i)
+                kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+                date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
+                ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
+                break
+            if doc[k].text in ",;:" or doc[k].pos_ == "VERB":
+                break
+
+
+def _commissives(ctx: _Ctx) -> None:
+    """'X vowed to punish ...', 'X urged Congress to act', 'X called for a ceasefire'."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.i in ctx.used_cues or tok.pos_ != "VERB" or tok.lemma_.lower() not in COMMISSIVES:
+            continue
+        source = ctx.source_of(tok)
+        if source is None:
+            continue
+        comp = [c for c in tok.children if c.dep_ == "xcomp"]
+        if comp:
+            c = comp[0]
+            first = c.left_edge
+            c_start = doc[first.i + 1].idx if first.lower_ == "to" and first.i + 1 < len(doc) else first.idx
+            c_end = c.right_edge.idx + len(c.right_edge)
+        elif tok.lemma_.lower() == "call":
+            pfor = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"]
+            if not pfor:
+                continue
+            c_start = pfor[0].idx + len(pfor[0])
+            c_end = pfor[0].right_edge.idx + len(pfor[0].right_edge)
+        else:
+            continue
+        if source[1] >= c_start and source[2] <= c_end:
+            continue
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
@@ -405,7 +608,10 @@ def extract_statements(doc) -> list[Statement]:
     _according_to(ctx)
     _reported(ctx)
     _final_attribution(ctx)
+    _interrupted_and_loose(ctx)
+    _commissives(ctx)
     _passive(ctx)
+    _speaker_lines(ctx)
     return sorted(ctx.out, key=lambda s: (s.content_start, s.cue_start))
 
 

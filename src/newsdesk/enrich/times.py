@@ -50,6 +50,9 @@ _QUANT_WORD = {"several": "X", "a few": "X", "few": "X", "many": "X", "some": "X
                "the past few": "X", "a couple of": 2}
 
 PAST, FUTURE, PRESENT = "past", "future", "present"
+# In past context a month/day up to this many days after publication stays in the
+# publication's year (deadlines, record dates); further ahead it is last year's.
+PAST_AHEAD_DAYS = 45
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,7 +97,9 @@ def _month_day(a: dt.date | None, month: int, day: int | None, tense: str) -> st
         if delta < -7 and (day or month < a.month):
             y += 1
     elif tense == PAST:
-        if delta > 7 and (day or month > a.month):
+        # a past verb, a date ahead of publication: last year's, unless it is close enough
+        # to be a deadline the past event set ("extended the offer to Nov. 20")
+        if delta > PAST_AHEAD_DAYS and (day or month > a.month):
             y -= 1
     else:  # present / unknown: the closest occurrence
         if delta > 183:
@@ -188,6 +193,8 @@ def _unit_of(word: str) -> str | None:
 
 
 def _duration(n, unit: str) -> str:
+    if unit == "decade" and not isinstance(n, str):
+        n, unit = n * 10, "year"
     letter, timepart = UNIT[unit]
     if unit == "weekend":
         letter = "WE"
@@ -228,6 +235,23 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     t = " ".join(text.replace("’", "'").split())
     low = t.lower()
     low = re.sub(r"^(?:on|in|at|by|since|from|until|till|during|for|of|before|after)\s+", "", low)
+    low = re.sub(r"^(?:nearly|almost|about|around|roughly|approximately|more than|less than|"
+                 r"fewer than|at least|up to|no more than|over|some|just|only|barely)\s+", "", low)
+    if re.search(r"\b(?:years?|months?|weeks?|days?)[\s-]+old\b", low):
+        return None  # ages are not temporal expressions
+    # "the quarter", "the year": the reference period of the report, a DATE
+    m = re.fullmatch(r"(?:the|this|that)\s+(quarter|year|month|week|weekend|fiscal year|full year)", low)
+    if m and a is not None:
+        unit = {"fiscal year": "year", "full year": "year"}.get(m[1], m[1])
+        if unit == "quarter":
+            k = 0 if tense == FUTURE or low.startswith("this") else -1
+            return _relative_unit(a, "quarter", k), "DATE"
+        if unit == "weekend" and tense == PAST:
+            return _relative_unit(a, "weekend", -1), "DATE"
+        return _relative_unit(a, unit, 0), "DATE"
+    year = _spelled_year(low)
+    if year:
+        return year, "DATE"
     low = re.sub(r"^(?:the|a|an)\s+", "", low) if not re.match(r"^(?:a|an)\s+" + _UNIT_RE, low) else low
     low = re.sub(r"^(?:early|late|mid|middle of|end of|the end of|beginning of|start of|the start of|the beginning of|the middle of|earlier|later)[\s-]+", "", low)
     low = re.sub(r"^(?:the)\s+", "", low)
@@ -253,8 +277,16 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         if low == "today's" and a:
             return a.isoformat(), "DATE"
         return "PRESENT_REF", "DATE"
-    if low in ("past", "recently", "previously", "lately"):
+    if low in ("past", "recently", "previously", "lately", "recent"):
         return "PAST_REF", "DATE"
+    if low in ("current",):
+        return "PRESENT_REF", "DATE"
+    if re.fullmatch(r"recent\s+(?:years|months|weeks|days|decades|quarters)", low):
+        return "PAST_REF", "DATE"
+    if re.fullmatch(r"year[-\s](?:earlier|ago)(?:\s+(?:period|quarter|levels?))?", low) and a is not None:
+        return str(a.year - 1), "DATE"
+    if re.fullmatch(r"(?:latest|most recent|recent|past|last|previous)\s+(?:quarter|period)", low) and a is not None:
+        return _relative_unit(a, "quarter", -1), "DATE"
     if low in ("future", "soon", "coming years"):
         return "FUTURE_REF", "DATE"
 
@@ -286,6 +318,8 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         return f"{base}T{pod}", "TIME"
 
     # ---- explicit calendar dates --------------------------------------------------------
+    if t in ("May", "May.") and a is not None:
+        return _month_day(a, 5, None, tense), "DATE"
     v = _explicit_date(low, a, tense)
     if v:
         return v, "DATE"
@@ -323,6 +357,13 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         return v, "DATE"
 
     # ---- "N units ago" / "in N units" / "N units from now" -------------------------------
+    m = re.fullmatch(r"(.+?)\s+((?:second|minute|hour|day|night|week)s?)\s+(?:earlier|later|before|after)", low)
+    if m:
+        # relative to another event, not to publication: the span itself is the value
+        n = parse_number(m[1])
+        u = _unit_of(m[2])
+        if u:
+            return _duration(n if n is not None else "X", u), "DURATION"
     m = re.fullmatch(r"(.+?)\s+(" + _UNIT_RE + r")\s+(ago|earlier|before|from now|later|hence)", low)
     if m:
         n = parse_number(m[1])
@@ -338,7 +379,7 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
 
     # ---- durations -----------------------------------------------------------------------
     m = re.fullmatch(r"(?:(?:the\s+)?(?:past|last|next|coming|first|final|following|previous|over|within|nearly|almost|about|around|more than|less than|at least|up to|some)\s+)*"
-                     r"((?:\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?)\s+)?(?:and\s+a\s+half\s+)?(" + _UNIT_RE + r")(?:[\s-]+(?:long|old))?", low)
+                     r"((?:\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?)[\s-]+)?(?:and\s+a\s+half\s+)?(" + _UNIT_RE + r")(?:[\s-]+long)?", low)
     if m:
         u = _unit_of(m[2])
         num_text = (m[1] or "").strip()
@@ -351,11 +392,35 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
                 n = parse_number(num_text)
                 if n is None:
                     return None
+                if re.fullmatch(r"1\d{3}|20\d{2}", num_text):
+                    return num_text, "DATE"   # "the 1988 quarter": a year, not 1988 quarters
             if " and a half" in low:
                 n = n + 0.5 if isinstance(n, (int, float)) else n
             return _duration(n, u), "DURATION"
     if low in ("decades", "years", "months", "weeks", "days", "hours"):
         return _duration("X", _unit_of(low)), "DURATION"
+    return None
+
+
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+
+
+def _spelled_year(low: str) -> str | None:
+    """'nineteen ninety-six' -> '1996'; 'the year two thousand' -> '2000'."""
+    low = re.sub(r"^(?:the\s+)?year\s+", "", low)
+    m = re.fullmatch(r"(nineteen|eighteen|twenty)[\s-]+([a-z]+(?:[\s-][a-z]+)?)", low)
+    if m:
+        rest = parse_number(m[2])
+        if rest is not None and 10 <= rest < 100:
+            return str(_TEENS.get(m[1], 20) * 100 + int(rest))
+    if low in ("two thousand",):
+        return "2000"
+    m = re.fullmatch(r"two thousand (?:and )?([a-z]+(?:[\s-][a-z]+)?)", low)
+    if m:
+        rest = parse_number(m[1])
+        if rest is not None and rest < 100:
+            return str(2000 + int(rest))
     return None
 
 
@@ -392,8 +457,16 @@ def _explicit_date(low: str, a: dt.date | None, tense: str) -> str | None:
     if m and ("quarter" in low or m[1].startswith("q")) :
         q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
              "4th": 4, "q1": 1, "q2": 2, "q3": 3, "q4": 4}[m[1]]
-        y = m[2] or (str(a.year) if a else "XXXX")
-        return f"{y}-Q{q}"
+        y = m[2] or re.search(r"\b(1\d{3}|20\d{2})\b", low) and re.search(r"\b(1\d{3}|20\d{2})\b", low)[1]
+        if not y and a is not None:
+            y = a.year
+            if "next" in low:
+                y += 1
+            elif "last" in low or "year-earlier" in low or "year-ago" in low:
+                y -= 1
+            elif tense != FUTURE and (q - 1) * 3 + 1 > a.month:
+                y -= 1  # "the fourth quarter" reported in January: last year's
+        return f"{y or 'XXXX'}-Q{q}"
     if m and "half" in low:
         h = {"first": 1, "second": 2, "1st": 1, "2nd": 2}.get(m[1])
         if h:
@@ -401,7 +474,7 @@ def _explicit_date(low: str, a: dt.date | None, tense: str) -> str | None:
             return f"{y}-H{h}"
     # Month alone
     m = re.fullmatch(r"(" + _MONTH_RE + r")", low)
-    if m and low not in ("may", "mar"):
+    if m and low not in ("mar", "may", "jun", "jul", "sep", "oct", "dec", "jan", "feb", "apr", "aug", "nov", "sept"):
         return _month_day(a, MONTHS[m[1].rstrip('.')], None, tense)
     m = re.fullmatch(r"(last|next|this|past|coming)\s+(" + _MONTH_RE + r")", low)
     if m and a:
@@ -440,16 +513,23 @@ _PATTERNS = [re.compile(p, re.I) for p in (
     r"\b(?:this|last)\s+(?:morning|afternoon|evening|night)\b",
     r"\b(?:this|last|next|past|previous|coming)\s+(?:week|weekend|month|quarter|year|decade|century)\b",
     r"\b(?:every|each)\s+(?:other\s+)?(?:\d+\s+|[a-z]+\s+)?(?:" + _UNIT_RE + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    r"\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b(?!\s+(?:mail|news|newspaper|express|beast|telegraph|show|star|record))",
-    r"\b(?:now|currently|recently|nowadays)\b",
+    r"\b(?:weekly|monthly|hourly|nightly)\b(?=\s*[.,;])",
+    r"\b(?:now|currently|recently|nowadays|current|recent)\b(?!-)",
+    r"\brecent\s+(?:years|months|weeks|days|decades|quarters)\b",
+    r"\b(?:the\s+)?(?:latest|most\s+recent)\s+(?:quarter|period)\b",
+    r"\b(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:period|quarter|level|levels))?\b",
+    r"\b(?:earlier|later)\s+(?:this|last|next)\s+(?:week|month|year|morning|afternoon|evening)\b",
     r"\b(?:in|the)\s+(?:past|future)\b",
     r"\b(?:(?:last|next|this|coming|past)\s+)?(?:spring|summer|autumn|winter)(?:\s+(?:of\s+)?\d{4})?\b",
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|several|a few|few)\s+" + _UNIT_RE + r"\s+(?:ago|earlier|later|from now)\b",
     r"\b" + _MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b",
     r"\b(?:1[0-9]|20)\d0s\b",
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred)-(?:year|month|week|day|hour|minute)\b(?!-old)",
+    r"\b(?:nineteen|eighteen)[\s-]+(?:[a-z]+ty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b",
+    r"\b(?:the\s+)?year\s+two\s+thousand(?:\s+(?:and\s+)?[a-z]+)?\b",
 )]
-# words that start a DATE extent in spaCy but are not temporal ("the", "some") are stripped
-_STRIP_LEFT = re.compile(r"^(?:the|a|an|some|about|around|nearly|almost|over|more than|less than|at least|up to)\s+", re.I)
+# words spaCy puts at the start of a DATE that TIMEX3 leaves out ("just last month")
+_LEAD_DROP = re.compile(r"(?:just|only|barely|as early as|as late as|as recently as|even)\s+", re.I)
 
 
 def _tense(doc: Doc, start_char: int, end_char: int) -> str:
@@ -477,6 +557,13 @@ def _tense(doc: Doc, start_char: int, end_char: int) -> str:
     if "to" in words:
         # "going to", "plans to", "is set to": look at the governing verb
         head = tok.head
+        head_aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
+        if head.dep_ in ("acomp", "xcomp", "attr"):   # "had been due to", "was set to"
+            head_aux |= {c.lower_ for c in head.head.children if c.dep_ in ("aux", "auxpass")}
+            head_aux |= {head.head.lower_} if head.head.tag_ == "VBD" else set()
+        if head_aux & {"had", "was", "were"} or head.tag_ == "VBD" or \
+                (head.dep_ in ("acomp", "xcomp", "attr") and head.head.tag_ == "VBD"):
+            return PAST   # "had been due to expire Friday", "was set to close Monday"
         if head.lower_ in ("going", "plan", "plans", "planned", "set", "expected", "due", "intends", "aims", "hopes", "wants", "scheduled") or head.lemma_ in ("plan", "expect", "intend", "aim", "hope", "want", "schedule", "prepare"):
             return FUTURE
         if head.tag_ in ("VBD",):
@@ -499,17 +586,26 @@ def _candidates(doc: Doc) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME"):
-            a, b = ent.start_char, ent.end_char
-            text = doc.text[a:b]
-            m = _STRIP_LEFT.match(text)
-            while m and m.end() < len(text):
-                a += m.end()
-                text = doc.text[a:b]
-                m = _STRIP_LEFT.match(text)
-            spans.append((a, b))
+            spans.append((ent.start_char, ent.end_char))
     for pat in _PATTERNS:
         for m in pat.finditer(doc.text):
             spans.append((m.start(), m.end()))
+    # TIMEX3 extents take a leading determiner: "the third quarter", "the weekend"
+    ext = []
+    for a, b in spans:
+        m = _LEAD_DROP.match(doc.text[a:b])
+        if m and m.end() < b - a:
+            a += m.end()
+        seg = doc.text[a:b]
+        before = doc.text[max(0, a - 4):a]
+        if "-" in seg or re.match(r"(?:the|a|an|this|that|its|daily|weekly|monthly|annually|current|recent|earlier|later)\b", seg, re.I):
+            pass  # a modifier ("the eight-year plan") or already determined
+        elif before.lower() == "the " and seg[:1].islower():
+            a -= 4
+        elif doc.text[max(0, a - 2):a].lower() == "a " and re.match(_UNIT_RE + r"\b", seg, re.I):
+            a -= 2
+        ext.append((a, b))
+    spans = ext
     # longest first, no overlaps
     spans = sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0]))
     chosen: list[tuple[int, int]] = []
@@ -530,13 +626,42 @@ def _split_value_parts(text: str) -> list[tuple[int, int]]:
     return parts
 
 
+def _split_ended(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """'the quarter ended Sept. 30' -> 'the quarter' and 'Sept. 30'; ranges between two
+    dates ('Aug. 26 to Oct. 20', 'Sept. 14 to Thursday') -> both ends (TIMEX3 marks each)."""
+    m = re.search(r"\s+(?:ended|ending|that ended|which ended)\s+", text[a:b])
+    if m:
+        return [(a, a + m.start()), (a + m.end(), b)]
+    m = re.search(r"\s+(?:to|through|until|till|and)\s+|\s*[-–]\s*(?=[A-Z])", text[a:b])
+    if m:
+        left, right = text[a:a + m.start()], text[a + m.end():b]
+        datey = re.compile(r"(?:" + _MONTH_RE + r"\s+\d|" + _WD_RE + r"|today|yesterday|tomorrow|\d{4}$)", re.I)
+        if datey.search(left) and datey.search(right) and not re.fullmatch(r"[\d\s]+", left):
+            return [(a, a + m.start()), (a + m.end(), b)]
+    return [(a, b)]
+
+
 def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
     out: list[TimeRef] = []
-    for a, b in _candidates(doc):
+    cands = [piece for a, b in _candidates(doc) for piece in _split_ended(doc.text, a, b)]
+    for a, b in cands:
         text = doc.text[a:b]
         tense = _tense(doc, a, b)
         res = normalize(text, anchor, tense)
         if res is None:
+            # an extent we cannot read whole: the known patterns inside it
+            inner = [(m.start(), m.end()) for pat in _PATTERNS for m in pat.finditer(text)]
+            inner = sorted(set(inner), key=lambda s: (-(s[1] - s[0]), s[0]))
+            kept: list[tuple[int, int]] = []
+            for pa, pb in inner:
+                if all(pb <= c or pa >= d for c, d in kept):
+                    r2 = normalize(text[pa:pb], anchor, tense)
+                    if r2:
+                        kept.append((pa, pb))
+                        out.append(TimeRef(text=text[pa:pb], start=a + pa, end=a + pb,
+                                           value=r2[0], type=r2[1]))
+            if kept:
+                continue
             # a compound extent: try its parts
             for pa, pb in _split_value_parts(text):
                 sub = text[pa:pb].strip()

@@ -5,16 +5,18 @@ processed (empty, binary, undecodable, too large) so the caller can keep an erro
 """
 from __future__ import annotations
 
+from html import unescape
 import re
 
 from ..model import Article, RawPage, article_id
 from . import dates, lang
 from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode
-from .scraped import clean_scraped, normalise_text, outlet_from
+from .scraped import clean_scraped, outlet_from
 
 __all__ = ["extract", "ExtractionError", "DEFAULT_MAX_BYTES", "sniff_format"]
 
-_DATED = re.compile(r"^\s*date\s+((?:19|20)\d\d-[01]\d-[0-3]\d)(?:[T ]([0-2]\d:[0-5]\d))?\b[ \t]*(.*)", re.S)
+# The corpus header, as sources split on it: "date YYYY-MM-DD", maybe an HH:MM, then the page.
+_DATED = re.compile(r"^\s*date[ \t]+(\d{4}-\d\d-\d\d)(?![\d-])(?:[T ]([0-2]\d:[0-5]\d)(?![\d:]))?[ \t]*(.*)", re.S)
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
 _TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|h[1-6]|section|article|script|style|table|td|tr|img|meta|link|nav|header|footer)\b[^>]*>", re.I)
 
@@ -41,6 +43,7 @@ def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         text = decode(page.content, html=fmt == "html" or looks_html)
     else:
         text = decode(page.content)
+    text = text.removeprefix("\ufeff")
     if fmt == "auto":
         fmt = sniff_format(text)
     if fmt == "clean":
@@ -54,6 +57,8 @@ def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         if not m:
             raise ExtractionError("dated-text page without a 'date YYYY-MM-DD' first line")
         corpus_date = m.group(1) + (f"T{m.group(2)}" if m.group(2) else "")
+        if not dates.normalise(corpus_date):
+            raise ExtractionError(f"dated-text page with an impossible date line: {m.group(1)}")
         text = m.group(3)
         if not text.strip():
             raise ExtractionError("empty page: only a date header")
@@ -64,6 +69,8 @@ def _clean(page: RawPage, text: str) -> Article:
     """Input already is the body: keep it byte for byte so offsets stay exact."""
     warnings = []
     published = dates.normalise(page.date)
+    if page.date and not published:
+        warnings.append(f"unreadable corpus date {page.date!r} ignored")
     if not published:
         warnings.append("no publication date found")
     language = lang.detect(text)
@@ -78,6 +85,8 @@ def _finish(page: RawPage, res, corpus_date: str | None) -> Article:
     stated = res.date  # dates.Found or ISO string or None
     stated_iso = stated.iso if isinstance(stated, dates.Found) else dates.normalise(stated)
     given = dates.normalise(page.date) or dates.normalise(corpus_date)
+    if page.date and not dates.normalise(page.date):
+        warnings.append(f"unreadable corpus date {page.date!r} ignored")
     if given:
         published = dates.refine(given, stated_iso)
         if stated_iso and stated_iso[:10] != given[:10]:
@@ -86,7 +95,9 @@ def _finish(page: RawPage, res, corpus_date: str | None) -> Article:
         published = stated_iso
     text = res.text
     if not text.strip():
-        warnings.append("no article body found")
+        # Nothing left once navigation and banners are gone: an error record says more
+        # downstream than an empty article would.
+        raise ExtractionError("no article text found: the page holds only markup, navigation or boilerplate")
     if not published:
         warnings.append("no publication date found")
     if not res.title:
@@ -94,7 +105,17 @@ def _finish(page: RawPage, res, corpus_date: str | None) -> Article:
     n_words = len(text.split())
     if 0 < n_words < 50:
         warnings.append(f"short body ({n_words} words)")
-    language = lang.detect(text) or lang.detect(normalise_text(res.title or ""), min_words=6)
-    return Article(id=article_id(page.url, text), text=text, url=page.url, outlet=res.outlet,
-                   title=res.title, published=published, byline=list(res.byline),
+    language = lang.detect(text) or res.language
+    outlet = _tidy(res.outlet)
+    outlet = outlet.rstrip(" .") or None if outlet else None
+    return Article(id=article_id(page.url, text), text=text, url=page.url, outlet=outlet,
+                   title=_tidy(res.title), published=published,
+                   byline=[t for t in (_tidy(b) for b in res.byline) if t],
                    language=language, warnings=warnings, source=page.source)
+
+
+def _tidy(value: str | None) -> str | None:
+    """Metadata strings as pages give them: entities left escaped, stray whitespace."""
+    if not value:
+        return None
+    return " ".join(unescape(value).split()) or None

@@ -23,6 +23,7 @@ DATE_RE = re.compile(
     rf"(?:(?:\s*,|\s+at|\s*[-|–—·•/]|T)?\s*{_TIME})?",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
 # A time alone ("5:52 pm", "17:52"), e.g. on a line of its own next to a date line.
 TIME_RE = re.compile(rf"(?<![\w:]){_TIME}", re.I)
 
@@ -55,7 +56,9 @@ def _hm(h: str | None, mi: str | None, ampm: str | None) -> str | None:
 
 def find_dates(text: str) -> list[Found]:
     """All valid calendar dates in text, with the time written next to them if any."""
-    out = []
+    out: list[Found] = []
+    if not _DIGIT.search(text):   # every date form has digits: skip the big regex
+        return out
     for m in DATE_RE.finditer(text):
         g = m.groupdict()
         try:
@@ -86,6 +89,12 @@ def normalise(value: str | None) -> str | None:
     m = re.match(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?:[T ]([0-2]\d):([0-5]\d))?", value)
     if m:
         y, mo, d, h, mi = m.groups()
+        try:
+            datetime.date(int(y), int(mo), int(d))
+        except ValueError:
+            return None
+        if h is not None and int(h) > 23:
+            h = mi = None
         base = f"{y}-{mo}-{d}"
         # Midnight with no other sign of a time is usually "date only" in CMS output.
         return f"{base}T{h}:{mi}" if h is not None and not (h == "00" and mi == "00") else base

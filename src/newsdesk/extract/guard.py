@@ -30,6 +30,7 @@ _XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9
 # C0 controls other than tab, newline, vertical tab, form feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TAGLIKE = re.compile(r"<[A-Za-z!/][^<>]{0,200}>")
 _NONLETTER = re.compile(r"[\W\d_]+")
 
 
@@ -118,6 +119,8 @@ def check_text(text: str) -> None:
     if bad > max(8, 0.02 * n):
         raise ExtractionError(f"undecodable input: {bad} replacement or invalid characters in the first {n} characters")
     head = sample[:16384]
+    if len(_TAGLIKE.findall(head)) >= 5:
+        return  # markup: inline data (SVG paths, JSON) may be mostly non-letters; the extractor judges
     letters = len(_NONLETTER.sub("", head))
     if len(head) >= 200 and letters < 0.2 * len(head):
         raise ExtractionError(f"not a text page: only {letters} letters in the first {len(head)} characters")

@@ -9,6 +9,7 @@ the block just above it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,15 +33,19 @@ _SOCIAL_CORE = frozenset("""share sharing tweet facebook twitter linkedin whatsa
 pinterest messenger flipboard tumblr viber bluesky mastodon""".split())
 _PAYMENT = ("visa", "mastercard", "paypal", "amex", "americanexpress", "applepay", "googlepay",
             "gpay", "maestro", "discover", "stripe", "bitcoin", "patreon", "bank", "transfer",
-            "card", "crypto", "jcb", "unionpay", "sepa", "liqpay", "monobank")
+            "card", "crypto", "jcb", "unionpay", "sepa")
 _COOKIE = re.compile(r"\bcookies?\b.*\b(use|uses|using|accept|consent|agree|experience|browsing|"
                      r"privacy|continue|settings|preferences|policy)\b|\b(use|uses|accept|consent)\b.*\bcookies?\b", re.I)
-# Calls to pay, join or subscribe: imperative phrases, rare in reporting itself.
+# Calls to pay, join or subscribe addressed to the reader: rare in reporting itself.
 _DONATE = re.compile(
-    r"\b(donate|donation|support (us|our|independent|the|this)\b|become an? (member|subscriber|patron|supporter)|"
-    r"(reach|join) [\d,.]+k? (members|subscribers|supporters|readers)|subscribe\b|subscription|"
-    r"sign up|newsletter|membership|members only|paywall|unlock|free trial|already a (member|subscriber)|"
-    r"log ?in\b|sign in\b|register\b)", re.I)
+    r"\b(support (us|our (work|journalism|reporting|newsroom|mission|team))\b|"
+    r"support (independent|quality) (journalism|media|reporting)|become an? (member|subscriber|patron|supporter)|"
+    r"(reach|join) [\d,.]+k? (members|subscribers|supporters|readers)|donate (now|today|here)|make a donation|"
+    r"already a (member|subscriber)|members only|paywall|free trial|unlock (this|full|all|unlimited)|"
+    r"subscribe (now|today|here|for)|sign up (now|today|for))", re.I)
+# The same words alone are buttons; inside a sentence ("pledged to donate") they are news.
+_BUTTON = re.compile(r"\b(donate|donation|subscribe|subscription|sign up|newsletter|membership|log ?in|log ?out|"
+                     r"sign in|register|join now|my account)\b", re.I)
 _MISC_CHROME = re.compile(
     r"^(advertisement|advert|sponsored|ad|ads|skip to (main )?content|menu|search|close|open|ok|okay|"
     r"got it|accept( all)?|reject( all)?|i agree|agree|more|read more|see more|show more|load more|"
@@ -51,15 +56,26 @@ _MISC_CHROME = re.compile(
     r"tags|topics)\s*:"
     r"|©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|\bprivacy policy\b|terms (of (use|service)|and conditions)",
     re.I)
-_BYLINE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by)\s+(?P<names>\S.{1,120})$", re.I)
+BYLINE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by|posted by)\s+(?P<names>\S.{1,120})$", re.I)
+# Reader comments start the page's tail: a comment count/heading or "name says:".
+_COMMENTS = re.compile(
+    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions)\b.{0,80}|(?:leave a (?:reply|comment)|post a comment|"
+    r"add a comment|join the (?:discussion|conversation)|comments?|show comments|view comments)\b.{0,30}"
+    r"|\S.{0,40}?\s(?:says|wrote|writes|replied|commented)\s*:)$", re.I)
 _ORG_BYLINE = re.compile(
     r"^(?P<org>.+?)\s+(?:news ?desk|desk|newsroom|staff(?: writers?| reporters?)?|editorial(?: board| team| staff)?|"
     r"editors|reporters|team|wire|staff and agencies)$", re.I)
+_ROLE = re.compile(r"(?:in|from)\s.*|(?:(?:senior|chief|staff|special|political|foreign|news|contributing|guest|"
+                   r"associate|deputy|managing)\s+)*(?:writer|reporter|correspondent|editor|contributor|columnist|"
+                   r"journalist|photographer|producer|analyst)s?", re.I)
 _ATTRIBUTION_ROLE = re.compile(r"\b(member|reader|subscriber|supporter|donor|patron|customer|user|listener|viewer)s?\b", re.I)
 _ATTRIBUTION_NAME = re.compile(r"^[—–-]?\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\s+[A-Z]\.(?:\s*,|\s*$|\s+[—–-])")
 _DATE_FILLER = re.compile(
     r"\b(published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|est|edt|cet|cest|eet|eest|"
-    r"bst|pst|pdt|et|pt|kyiv|time|local|date)\b|[\W\d_]", re.I)
+    r"bst|pst|pdt|et|pt|time|local|date)\b|[\W\d_]", re.I)
+MAX_LINES = 20000
+MAX_GAP = 5
+MERGE_GAP = 15
 _GLUE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
 _CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+$")
 
@@ -67,7 +83,7 @@ _CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+$")
 @dataclass
 class Line:
     text: str
-    kind: str = "other"    # blank prose date byline chrome nav author quote other
+    kind: str = "other"    # blank prose date byline chrome nav author quote comments other
     dates: list[Found] = field(default_factory=list)
     repeated: bool = False
 
@@ -80,6 +96,8 @@ class Scraped:
     outlet: str | None = None
     date: Found | None = None
     warnings: list[str] = field(default_factory=list)
+    prose: bool = True     # False when no prose run was found (body is a best-effort residue)
+    language: str | None = None   # as the page declares it (HTML lang), used when detection is unsure
 
 
 def normalise_text(raw: str) -> str:
@@ -102,12 +120,13 @@ def is_prose(text: str) -> bool:
     return lower >= 0.3 * len(w)
 
 
-def _split_glued(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _split_glued(text: str) -> tuple[str, ...]:
     """Split tokens a scraper glued together: 'deskJanuary 5, 2023', 'membersSupport us'."""
     cuts = set()
     for m in DATE_RE.finditer(text):
         # A date stuck to the word before it, or trailing a byline, is a field of its own.
-        if m.start() > 0 and (text[m.start() - 1].isalpha() or _BYLINE.match(text)):
+        if m.start() > 0 and (text[m.start() - 1].isalpha() or BYLINE.match(text)):
             cuts.add(m.start())
     pos = 0
     for tok in text.split(" "):
@@ -119,10 +138,30 @@ def _split_glued(text: str) -> list[str]:
         pieces.append(text[last:c].strip())
         last = c
     pieces.append(text[last:].strip())
-    return [p for p in pieces if p]
+    return tuple(p for p in pieces if p)
+
+
+_GLUED_TOKEN = re.compile(r"[a-z][A-Z][a-z]")
+
+
+def _is_teaser(text: str) -> bool:
+    """A link teaser flattened into one line: 'Title Case HeadlineThe first sentence...'."""
+    toks = text.split()
+    for i, tok in enumerate(toks[:25]):
+        core = tok.strip("“”\"'‘’()[],.:;!?")
+        m = _GLUED_TOKEN.search(core)
+        if m and i >= 2:
+            head = toks[:i] + [core[:m.start() + 1]]
+            caps = sum(1 for w in head if w[:1].isupper() or w[:1].isdigit())
+            # 'PlayStation' inside a sentence is a name; after a Title Case run it is glue.
+            need = 0.8 if _CAMEL_BRAND.match(core) else 0.6
+            return caps >= need * len(head)
+    return False
 
 
 def _is_payment(text: str) -> bool:
+    if len(text) > 80:
+        return False
     s = re.sub(r"[^a-z]", "", text.lower())
     if not s or len(words(text)) > 8:
         return False
@@ -132,6 +171,8 @@ def _is_payment(text: str) -> bool:
 
 
 def _is_social(text: str) -> bool:
+    if len(text) > 120:
+        return False
     w = [x.lower() for x in words(text)]
     return bool(w) and len(w) <= 12 and all(x in _SOCIAL for x in w) and any(x in _SOCIAL_CORE for x in w)
 
@@ -154,21 +195,27 @@ def _is_nav(text: str) -> bool:
     return all(x[0].isupper() or x[0].isdigit() or x.lower() in small for x in w) and w[0][0].isupper()
 
 
-def _classify(text: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def classify_line(text: str) -> str:
+    """Kind of one scraped line: blank, prose, chrome, comments, nav (teaser), byline or other."""
     if not text:
         return "blank"
     n = len(words(text))
     if _is_payment(text) or _is_social(text):
         return "chrome"
-    if _COOKIE.search(text) and n <= 60:
+    if _COOKIE.search(text) and (n <= 60 or len(re.findall(r"\bcookies?\b", text, re.I)) >= 3):
         return "chrome"
-    if _DONATE.search(text) and (n <= 12 or (n <= 30 and re.search(r"\b(us|our)\b", text, re.I))):
+    if _DONATE.search(text) and (n <= 12 or (n <= 30 and re.search(r"\b(us|our|you|your)\b", text, re.I))):
+        return "chrome"
+    if _BUTTON.search(text) and n <= 6 and not _END_SENTENCE.search(text):
         return "chrome"
     if _MISC_CHROME.search(text) and n <= 15:
         return "chrome"
+    if _COMMENTS.match(text.strip("[](){}<>-–—|•· ")):
+        return "comments"
     if is_prose(text):
-        return "prose"
-    if _BYLINE.match(text):
+        return "nav" if _is_teaser(text) else "prose"
+    if BYLINE.match(text):
         return "byline"
     return "other"
 
@@ -189,14 +236,22 @@ def _unwrap(lines: list[str]) -> list[str]:
     return out
 
 
-def _lines(raw: str) -> list[Line]:
+def _lines(raw: str, warnings: list[str]) -> list[Line]:
     out: list[Line] = []
-    for text in _unwrap(normalise_text(raw).split("\n")):
-        kind = _classify(text)
-        pieces = [text] if kind in ("prose", "chrome", "blank") else _split_glued(text)
+    texts = _unwrap(normalise_text(raw).split("\n"))
+    if len(texts) > MAX_LINES:
+        # No article has this many paragraphs; the rest is listings or generated filler.
+        warnings.append(f"page has {len(texts):,} lines: only the first {MAX_LINES:,} were read")
+        texts = texts[:MAX_LINES]
+    for text in texts:
+        kind = classify_line(text)
+        # Glued fields ('membersSupport us', 'deskJanuary 5') are split before judging each
+        # piece; prose is left whole, and so are logo strips ('visamasterCard') and share rows.
+        keep = kind in ("prose", "blank") or _is_payment(text) or _is_social(text)
+        pieces = (text,) if keep else _split_glued(text)
         for piece in pieces:
-            k = kind if len(pieces) == 1 else _classify(piece)
-            line = Line(piece, k, find_dates(piece))
+            k = kind if len(pieces) == 1 else classify_line(piece)
+            line = Line(piece, k, find_dates(piece) if k not in ("blank", "prose") else [])
             if k in ("other",) and _is_date_line(piece, line.dates):
                 line.kind = "date"
             out.append(line)
@@ -207,6 +262,13 @@ def _lines(raw: str) -> list[Line]:
         if l.kind == "other" and (l.repeated or _is_nav(l.text)):
             l.kind = "nav"
     _mark_testimonials(out)
+    # "Name says:" heads a reader comment only when a timestamp follows; in an article
+    # ("The minister says:") it introduces a quote.
+    for i, l in enumerate(out):
+        if l.kind == "comments" and l.text.rstrip().endswith(":"):
+            nxt = next((m for m in out[i + 1:i + 4] if m.kind != "blank"), None)
+            if not (nxt and (nxt.dates or find_time(nxt.text) or re.search(r"\bago\b", nxt.text))):
+                l.kind = "other"
     return out
 
 
@@ -235,12 +297,15 @@ def _mark_testimonials(lines: list[Line]) -> None:
                 lines[k].kind = "quote"
 
 
-def _byline_names(text: str) -> list[str]:
-    m = _BYLINE.match(text)
+def byline_names(text: str) -> list[str]:
+    """'By Ana Ruiz and Tom Bell, staff writers' -> ['Ana Ruiz', 'Tom Bell']."""
+    m = BYLINE.match(text)
     names = m.group("names") if m else text
     names = re.sub(r"\s*[|•·].*$", "", names)
-    parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", names)
-    return [p.strip(" .") for p in parts if p.strip(" .") and len(p) <= 80]
+    names = re.sub(r"[\s,]+(?:on|at|updated|published|posted|in)$", "", names, flags=re.I)
+    parts = [p.strip(" .") for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", names)]
+    # Roles and places after the names ("staff writer", "in Kyiv") are not names.
+    return [p for p in parts if p and len(p) <= 80 and p[:1].isupper() and not _ROLE.fullmatch(p)]
 
 
 def _host_label(url: str | None) -> str | None:
@@ -251,6 +316,16 @@ def _host_label(url: str | None) -> str | None:
     if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "net", "gov", "ac"):
         return parts[-3]
     return parts[-2] if len(parts) >= 2 else (parts[0] if parts else None)
+
+
+_NAME = r"(?:The )?[A-Z][\w'’&-]+(?: [A-Z][\w'’&-]+){0,3}"
+_OUTLET_PHRASES = re.compile(
+    rf"\b(?:writes|reports|works|reporter|correspondent|editor|columnist)\b[^.]{{0,60}}?\b(?:for|at) (?P<a>{_NAME})"
+    rf"|(?:^|[,.;] ?)(?P<b>{_NAME}) (?:community )?(?:member|reader|subscriber|supporter)s?\b"
+    rf"|\b(?:published|owned|operated) by (?P<c>{_NAME})")
+# "Northgate Tribune Media Ltd" publishes "Northgate Tribune".
+_CORPORATE = re.compile(r"(?:\s+(?:Media|Group|Publishing|Publications|Holdings|Company|News))*"
+                        r"\s+(?:Ltd|Limited|Inc|LLC|GmbH|plc|PLC|Co|Corp|SA|AG|LLP)\.?$")
 
 
 def outlet_from(names: list[str], lines: list[str], url: str | None) -> str | None:
@@ -275,6 +350,15 @@ def outlet_from(names: list[str], lines: list[str], url: str | None) -> str | No
                             seen[cand] += 1
         if seen:
             return max(seen, key=lambda c: (seen[c], len(c)))
+    # Chrome names the outlet: "writes for The X", "X member", "Support The X", "© 2024 X".
+    named = Counter()
+    for text in lines:
+        for m in _OUTLET_PHRASES.finditer(text):
+            name = _CORPORATE.sub("", (m.group("a") or m.group("b") or m.group("c") or "").strip())
+            if name and not _ROLE.fullmatch(name):
+                named[name] += 1
+    if named:
+        return max(named, key=lambda c: (named[c], len(c)))
     for text in lines:
         m = re.search(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*([A-Z][\w&'’. -]{1,60}?)\s*(?:[.,|]|all rights|$)", text, re.I)
         if m and m.group(1).strip():
@@ -285,15 +369,13 @@ def outlet_from(names: list[str], lines: list[str], url: str | None) -> str | No
     return None
 
 
-def clean_scraped(raw: str, url: str | None = None) -> Scraped:
-    """Find body, title, byline, outlet and page date in scraped page text."""
-    lines = _lines(raw)
+def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int, int]]:
+    """Runs of prose lines as (first, last, prose characters). Up to max_gap short non-prose
+    lines (subheads, captions, ad labels) may sit inside a run; author boxes, testimonials,
+    bylines and comment headings end it."""
+    max_gap = MAX_GAP if max_gap is None else max_gap
+    runs = []
     n = len(lines)
-    warnings: list[str] = []
-
-    # Body: the run of prose lines with the most prose text. Short non-prose lines between
-    # prose (subheads, stray labels) do not end a run; author boxes and testimonials do.
-    best, best_score = None, 0
     i = 0
     while i < n:
         if lines[i].kind != "prose":
@@ -306,36 +388,88 @@ def clean_scraped(raw: str, url: str | None = None) -> Scraped:
             if k == "prose":
                 end, gap = j, 0
                 score += len(lines[j].text)
-            elif k in ("author", "quote", "byline"):
+            elif k in ("author", "quote", "byline", "comments"):
                 break
             elif k != "blank":
                 gap += 1
-                if gap > 3:
+                if gap > max_gap:
                     break
             j += 1
-        if score > best_score:
-            best, best_score = (start, end), score
+        runs.append((start, end, score))
         i = end + 1
+    return runs
+
+
+def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
+                best: tuple[int, int, int]) -> list[tuple[int, int]]:
+    """The best run plus neighbouring substantial runs that a widget (a 'most read' box, a
+    gallery) split off; the widget's own lines between them stay out."""
+    segs = [best]
+    idx = runs.index(best)
+    lo, hi = idx, idx
+
+    def joinable(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+        between = [l for l in lines[a[1] + 1:b[0]] if l.kind != "blank"]
+        prose_lines = sum(1 for l in lines[b[0]:b[1] + 1] if l.kind == "prose") if b[0] > a[0] else \
+            sum(1 for l in lines[a[0]:a[1] + 1] if l.kind == "prose")
+        other = b if b[0] > a[0] else a
+        return (len(between) <= MERGE_GAP and prose_lines >= 2
+                and other[2] >= max(200, 0.6 * best[2])
+                and not any(l.kind in ("author", "quote", "byline", "comments") for l in between))
+
+    while lo > 0 and joinable(runs[lo - 1], segs[0]):
+        lo -= 1
+        segs.insert(0, runs[lo])
+    while hi + 1 < len(runs) and joinable(segs[-1], runs[hi + 1]):
+        hi += 1
+        segs.append(runs[hi])
+    return [(a, b) for a, b, _ in segs]
+
+
+def clean_scraped(raw: str, url: str | None = None) -> Scraped:
+    """Find body, title, byline, outlet and page date in scraped page text."""
+    warnings: list[str] = []
+    lines = _lines(raw, warnings)
+    n = len(lines)
+
+    # Body: the run of prose lines with the most prose text. Short non-prose lines between
+    # prose (subheads, stray labels) do not end a run; author boxes and testimonials do.
+    runs = _runs(lines)
+    best = max(runs, key=lambda r: r[2]) if runs else None
+    # Reader comments come after the article: once a comments heading follows a solid run
+    # of prose, longer runs further down are the discussion, not the story.
+    for c, l in enumerate(lines):
+        # A bare "Comments" may be a button anywhere; a count or a reply prompt is the section.
+        if l.kind != "comments" or re.fullmatch(r"\W*comments?\W*", l.text, re.I):
+            continue
+        before = [r for r in runs if r[1] < c]
+        if before and best and best[0] > c:
+            top = max(before, key=lambda r: r[2])
+            if top[2] >= 400 or top[2] >= 0.25 * best[2]:
+                best = top
+        break
+    segments = _merge_runs(lines, runs, best) if best else []
 
     byline_idx = None
     names: list[str] = []
-    if best:
-        start, end = best
+    if segments:
+        start = segments[0][0]
         for k in range(start - 1, max(-1, start - 15), -1):
             if lines[k].kind == "byline":
                 byline_idx = k
-                names = _byline_names(lines[k].text)
+                names = byline_names(lines[k].text)
                 break
         # The byline name repeated after the body opens the author box: the body ends before it.
         if names:
             low = {x.lower() for x in names} | {"by " + x.lower() for x in names}
-            for k in range(start, end + 1):
-                if lines[k].text.lower() in low:
-                    lines[k].kind = "author"
-                    end = k - 1
-                    while end > start and lines[end].kind != "prose":
-                        end -= 1
-                    break
+            cut = next((k for k in range(start, segments[-1][1] + 1) if lines[k].text.lower() in low), None)
+            if cut is not None:
+                lines[cut].kind = "author"
+                segments = [(a, min(b, cut - 1)) for a, b in segments if a < cut]
+                a, b = segments[-1]
+                while b > a and lines[b].kind != "prose":
+                    b -= 1
+                segments[-1] = (a, b)
         # Short sentences right above the first long one belong to the body (e.g. a lede).
         while start > 0 and lines[start - 1].kind in ("other", "blank") and start - 1 != byline_idx:
             prev = lines[start - 1]
@@ -344,11 +478,12 @@ def clean_scraped(raw: str, url: str | None = None) -> Scraped:
             start -= 1
         while lines[start].kind == "blank":
             start += 1
+        segments[0] = (start, segments[0][1])
         # Inside the body a lone Title-Case line is a subhead, not a menu.
-        body = [l.text for l in lines[start:end + 1]
+        body = [l.text for a, b in segments for l in lines[a:b + 1]
                 if l.kind in ("prose", "other") or (l.kind == "nav" and not l.repeated)]
     else:
-        start = end = n
+        start = n
         body = [l.text for l in lines if l.kind in ("prose", "other")]
         warnings.append("no prose paragraphs found: kept every line not recognised as boilerplate")
 
@@ -389,6 +524,7 @@ def clean_scraped(raw: str, url: str | None = None) -> Scraped:
                     date = Found(date.date, t, date.start, date.end)
                     break
 
-    outlet = outlet_from(names, [l.text for l in lines if l.kind not in ("prose",)], url)
+    inside = {k for a, b in segments for k in range(a, b + 1)}
+    outlet = outlet_from(names, [l.text for k, l in enumerate(lines) if k not in inside], url)
     return Scraped(text="\n\n".join(body), title=title, byline=names, outlet=outlet,
-                   date=date, warnings=warnings)
+                   date=date, warnings=warnings, prose=best is not None)

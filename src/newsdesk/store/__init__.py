@@ -1,13 +1,15 @@
 """Storage of articles and errors. ``open_store(url_or_path)`` picks the backend.
 
 - ``newsdesk.db``, any path, or ``sqlite:///path`` → SQLiteStore
-- ``postgresql://...`` → not yet (issue 7)
+- ``postgresql://...`` (or ``postgres://``, ``postgresql+psycopg://``) → PostgresStore
+  (needs psycopg 3: ``pip install 'newsdesk[postgres]'``; imported only then)
 """
 from __future__ import annotations
 
+from .base import Filters, Page, Store
 from .sqlite import SQLiteStore
 
-__all__ = ["open_store", "sqlite_path", "SQLiteStore", "StoreError"]
+__all__ = ["open_store", "sqlite_path", "SQLiteStore", "StoreError", "Filters", "Page", "Store"]
 
 
 class StoreError(Exception):
@@ -29,12 +31,13 @@ def sqlite_path(url_or_path: str) -> str | None:
     return None
 
 
-def open_store(url_or_path: str = "newsdesk.db") -> SQLiteStore:
+def open_store(url_or_path: str = "newsdesk.db") -> "Store":
     """Open (creating or migrating as needed) the store at ``url_or_path``."""
     path = sqlite_path(url_or_path)
     if path is not None:
         return SQLiteStore(path)
     scheme = str(url_or_path).partition("://")[0].lower()
     if scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+"):
-        raise NotImplementedError("PostgreSQL store arrives with issue 7; use a SQLite path for now")
+        from .postgres import PostgresStore  # lazy: psycopg is only needed here
+        return PostgresStore(str(url_or_path))
     raise StoreError(f"unknown store URL scheme {scheme!r} (use a path, sqlite:///path or postgresql://)")

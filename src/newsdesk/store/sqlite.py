@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
+from .query import HL_START, HL_STOP, QueryMixin
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -81,22 +82,67 @@ def _schema_v1() -> list[str]:
     return stmts
 
 
+def _schema_v2() -> list[str]:
+    """Indexes for the query contract (store.base) and a map from article id to FTS rowid.
+
+    ``fts_map`` lets a query read matching ids and snippets without touching the FTS
+    content table (the id column of articles_fts is UNINDEXED). FTS5 rowids are explicit
+    and survive VACUUM.
+    """
+    return [
+        "CREATE TABLE fts_map (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)",
+        "INSERT INTO fts_map (rid, id) SELECT rowid, id FROM articles_fts",
+        "DROP TRIGGER articles_fts_insert",
+        "DROP TRIGGER articles_fts_delete",
+        "DROP TRIGGER articles_fts_update",
+        """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (id, title, text) VALUES (new.id, new.title, new.text);
+            INSERT INTO fts_map (rid, id) VALUES (last_insert_rowid(), new.id);
+        END""",
+        """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            DELETE FROM articles_fts WHERE rowid = (SELECT rid FROM fts_map WHERE id = old.id);
+            DELETE FROM fts_map WHERE id = old.id;
+        END""",
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            DELETE FROM articles_fts WHERE rowid = (SELECT rid FROM fts_map WHERE id = old.id);
+            DELETE FROM fts_map WHERE id = old.id;
+            INSERT INTO articles_fts (id, title, text) VALUES (new.id, new.title, new.text);
+            INSERT INTO fts_map (rid, id) VALUES (last_insert_rowid(), new.id);
+        END""",
+        # Newest first, then id: the order of every query; per outlet too.
+        "CREATE INDEX articles_published_id ON articles (published DESC, id)",
+        "DROP INDEX articles_outlet",
+        "CREATE INDEX articles_outlet ON articles (outlet, published DESC, id)",
+        # Filters read article ids from the annotation tables by value.
+        "DROP INDEX events_type",
+        "DROP INDEX entities_canonical",
+        "DROP INDEX places_name",
+        "CREATE INDEX events_type ON events (type, factuality, article_id)",
+        "CREATE INDEX events_factuality ON events (factuality, article_id)",
+        "CREATE INDEX events_attributed_to ON events (attributed_to, article_id)",
+        "CREATE INDEX entities_canonical ON entities (canonical, article_id)",
+        "CREATE INDEX places_name ON places (name, article_id)",
+        "CREATE INDEX statements_source ON statements (source, article_id)",
+    ]
+
+
 # Migration i+1 takes a database from version i to version i+1.
-MIGRATIONS = [_schema_v1]
+MIGRATIONS = [_schema_v1, _schema_v2]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to SCHEMA_VERSION (recorded in PRAGMA user_version)."""
+def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to SCHEMA_VERSION (recorded in PRAGMA user_version).
+    ``upto`` stops earlier (tests build old databases with it)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"database schema version {version} is newer than this newsdesk "
                            f"({SCHEMA_VERSION}); upgrade newsdesk")
-    for target in range(version + 1, SCHEMA_VERSION + 1):
+    for target in range(version + 1, upto + 1):
         with conn:  # each migration is one transaction
             for stmt in MIGRATIONS[target - 1]():
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {target}")
-    return SCHEMA_VERSION
+    return max(version, upto)
 
 
 def _now() -> str:
@@ -132,15 +178,20 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
-class SQLiteStore:
+class SQLiteStore(QueryMixin):
     """Articles and errors in one SQLite file. Adding is idempotent: the same article
-    (same id) or the same error is stored once, however often it is ingested."""
+    (same id) or the same error is stored once, however often it is ingested.
+
+    Queries follow ``store.base.Store`` (see ``store.query`` for how filters apply). The
+    connection may be used from another thread than the one that opened it (a web
+    server's worker threads), one call at a time.
+    """
 
     def __init__(self, path: str | Path = "newsdesk.db"):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=30)
+        self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
@@ -149,6 +200,10 @@ class SQLiteStore:
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
+        try:
+            self.conn.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
+        except sqlite3.Error:
+            pass
         self.conn.close()
 
     def __enter__(self) -> "SQLiteStore":
@@ -263,4 +318,31 @@ class SQLiteStore:
             out[table] = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         out["events_by_type"] = {r[0]: r[1] for r in self.conn.execute(
             "SELECT type, count(*) FROM events GROUP BY type ORDER BY count(*) DESC, type")}
+        return out
+
+    # -- query contract hooks (store.query) -----------------------------------------
+    def _rows(self, sql: str, args=()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(sql, tuple(args))]
+
+    def _fts(self, q: str):
+        match = fts_query(q)
+        if not match:
+            return None
+        return ("a.id IN (SELECT m.id FROM fts_map m WHERE m.rid IN "
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))", [match])
+
+    def _day(self, time_col: str, published_col: str) -> str:
+        return (f"CASE WHEN {time_col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
+                f"THEN substr({time_col}, 1, 10) ELSE substr({published_col}, 1, 10) END")
+
+    def _article_snippets(self, q: str, ids: list[str]) -> dict[str, str]:
+        match = fts_query(q)
+        out = {}
+        for id_ in ids:
+            row = self.conn.execute(
+                f"""SELECT snippet(articles_fts, 2, '{HL_START}', '{HL_STOP}', '…', 24)
+                    FROM articles_fts WHERE articles_fts MATCH ?
+                    AND rowid = (SELECT rid FROM fts_map WHERE id = ?)""", (match, id_)).fetchone()
+            if row is not None and row[0]:
+                out[id_] = row[0]
         return out

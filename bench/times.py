@@ -1,0 +1,152 @@
+"""Temporal expressions on TimeBank 1.2 (TempEval-3 release), read in place from shared/.
+
+Each .tml document's TEXT is run through newsdesk's 'times' step with the document creation
+time (the TIMEX3 with functionInDocument="CREATION_TIME") as ``published``; predicted
+TimeRefs are compared with the gold TIMEX3s, TempEval-3 style:
+
+  * extent strict P/R/F1: identical character span;
+  * extent relaxed P/R/F1: overlapping spans (one-to-one);
+  * value F1: relaxed matches whose TIMEX3 value is identical;
+  * type accuracy: share of relaxed matches with the right type.
+
+HeidelTime's TempEval-3 figures (strict 0.813, relaxed 0.903, value 0.776) are printed beside.
+
+    python bench/times.py            # table
+    python bench/times.py --json     # also the metrics as JSON
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+PUBLISHED = {"times_strict_f1": 0.813, "times_relaxed_f1": 0.903, "times_value_f1": 0.776}
+
+
+sys.path.insert(0, str(HERE))
+try:
+    from _shared import shared_dir  # type: ignore
+except ImportError:  # pragma: no cover
+    def shared_dir() -> Path | None:
+        env = os.environ.get("NEWSDESK_SHARED")
+        path = Path(env) if env else ROOT.parent / "shared"
+        return path if path.is_dir() else None
+
+
+def parse_tml(path: Path) -> dict:
+    """Plain TEXT, gold TIMEX3 spans (char offsets into it) and the creation time."""
+    root = ET.parse(path).getroot()
+    dct = None
+    for t in root.iter("TIMEX3"):
+        if t.get("functionInDocument") == "CREATION_TIME":
+            dct = t.get("value")
+            break
+    text_el = root.find("TEXT")
+    parts: list[str] = []
+    gold: list[dict] = []
+
+    def walk(el, pos: int) -> int:
+        if el.text:
+            parts.append(el.text)
+            pos += len(el.text)
+        for child in el:
+            start = pos
+            pos = walk(child, pos)
+            if child.tag == "TIMEX3":
+                gold.append({"start": start, "end": pos, "value": child.get("value"),
+                             "type": child.get("type")})
+            if child.tail:
+                parts.append(child.tail)
+                pos += len(child.tail)
+        return pos
+
+    walk(text_el, 0)
+    text = "".join(parts)
+    # trim surrounding whitespace of gold extents
+    for g in gold:
+        seg = text[g["start"]:g["end"]]
+        g["start"] += len(seg) - len(seg.lstrip())
+        g["end"] -= len(seg) - len(seg.rstrip())
+    return {"id": path.stem, "text": text, "dct": dct, "gold": gold}
+
+
+def _f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def run(shared: Path, limit: int | None = None) -> dict[str, float]:
+    from newsdesk.enrich import Enricher
+    from newsdesk.model import Article
+
+    files = sorted((shared / "bench" / "timebank").glob("*.tml"))[:limit]
+    docs = [parse_tml(f) for f in files]
+    enr = Enricher(steps=["times"])
+    arts = [Article(id=d["id"], text=d["text"], published=d["dct"]) for d in docs]
+    n_pred = n_gold = strict = relaxed = value_ok = type_ok = 0
+    for d, art in zip(docs, enr.enrich_many(arts)):
+        pred = art.times
+        gold = d["gold"]
+        n_pred += len(pred)
+        n_gold += len(gold)
+        exact = {(g["start"], g["end"]) for g in gold}
+        strict += sum(1 for p in pred if (p.start, p.end) in exact)
+        used: set[int] = set()
+        for p in pred:
+            best, best_ov = None, 0
+            for i, g in enumerate(gold):
+                if i in used:
+                    continue
+                ov = min(p.end, g["end"]) - max(p.start, g["start"])
+                if ov > best_ov:
+                    best, best_ov = i, ov
+            if best is None:
+                continue
+            used.add(best)
+            relaxed += 1
+            g = gold[best]
+            value_ok += p.value == g["value"]
+            type_ok += p.type == g["type"]
+    sp, sr, sf = _f1(strict, n_pred, n_gold)
+    rp, rr, rf = _f1(relaxed, n_pred, n_gold)
+    vp, vr, vf = _f1(value_ok, n_pred, n_gold)
+    return {
+        "times_strict_p": sp, "times_strict_r": sr, "times_strict_f1": sf,
+        "times_relaxed_p": rp, "times_relaxed_r": rr, "times_relaxed_f1": rf,
+        "times_value_p": vp, "times_value_r": vr, "times_value_f1": vf,
+        "times_type_acc": type_ok / relaxed if relaxed else 0.0,
+        "times_gold": float(n_gold),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    shared = shared_dir()
+    if shared is None or not (shared / "bench" / "timebank").is_dir():
+        print("shared/bench/timebank absent: times benchmark skipped")
+        return 0
+    t = time.perf_counter()
+    m = run(shared)
+    secs = time.perf_counter() - t
+    print(f"TimeBank 1.2 temporal expressions ({int(m['times_gold'])} gold TIMEX3, {secs:.0f} s)")
+    print(f"{'metric':<20}{'newsdesk':>10}{'HeidelTime':>12}")
+    for k, v in m.items():
+        if k == "times_gold":
+            continue
+        ref = PUBLISHED.get(k)
+        print(f"{k:<20}{v:>10.3f}{(f'{ref:.3f}' if ref is not None else '-'):>12}")
+    if "--json" in argv:
+        print(json.dumps(m, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

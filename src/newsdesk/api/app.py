@@ -1,0 +1,367 @@
+"""The HTTP API and the web page: ``create_app(db)`` builds a FastAPI app over one store.
+
+Reads (``GET /api/...``) are open unless ``open_reads=False``; writing (``POST /api/pages``)
+needs ``Authorization: Bearer <token>`` and is disabled when no token is configured.
+Everything reads the store through the contract in ``newsdesk.store.base``.
+"""
+
+import hmac
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import Field
+
+from .. import __version__
+from ..model import Article, PageError
+from ..store import open_store, sqlite_path
+from ..store.base import Filters, Page
+from .models import (ArticlesPage, EntitiesPage, ErrorOut, EventCollection, EventsPage,
+                     EventType, Factuality, Health, IngestResult, PageIn, PageResult,
+                     PlacesPage, StatementsPage, TimelineItem)
+
+log = logging.getLogger("newsdesk.api")
+
+STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
+MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+MAX_BODY = 20 * 1024 * 1024        # bytes per POST request
+MAX_PAGES_PER_POST = 100
+GEOJSON_SCAN = 20_000              # events looked at, at most, for one GeoJSON answer
+
+# The page builds its DOM from data with textContent only; the policy is a second line.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'")
+
+ERRORS = {401: {"model": ErrorOut, "description": "token missing or wrong"},
+          403: {"model": ErrorOut, "description": "not allowed (e.g. writing disabled)"},
+          422: {"model": ErrorOut, "description": "invalid parameters"}}
+
+# Text filters: bounded, and without NUL (which no stored name holds, and which SQLite's
+# full-text parser rejects).
+_text = dict(max_length=500, pattern=r"^[^\x00]*$")
+
+
+def filters(
+    q: Annotated[str | None, Query(description='full-text query over title and body: words '
+                                               'are ANDed, "quoted words" form a phrase, '
+                                               'word* matches a prefix', **_text)] = None,
+    outlet: Annotated[str | None, Query(description="exact outlet name", **_text)] = None,
+    since: Annotated[date | None, Query(description="published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[date | None, Query(description="published on or before (YYYY-MM-DD)")] = None,
+    entity: Annotated[str | None, Query(description="canonical entity name", **_text)] = None,
+    place: Annotated[str | None, Query(description="place name", **_text)] = None,
+    event_type: Annotated[EventType | None, Query(description="PLOVER event type")] = None,
+    factuality: Annotated[Factuality | None, Query(description="event factuality")] = None,
+    source: Annotated[str | None, Query(description="statement source or event attributed_to",
+                                        **_text)] = None,
+) -> Filters:
+    if since and until and since > until:
+        raise HTTPException(422, f"since ({since}) is after until ({until})")
+    return Filters(q=q or None, outlet=outlet or None, since=since.isoformat() if since else None,
+                   until=until.isoformat() if until else None, entity=entity or None,
+                   place=place or None, event_type=event_type, factuality=factuality,
+                   source=source or None)
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="records to skip")]
+F = Annotated[Filters, Depends(filters)]
+Pages = PageIn | Annotated[list[PageIn], Field(min_length=1, max_length=MAX_PAGES_PER_POST)]
+
+
+class Backend:
+    """How requests reach the store. SQLite: a connection per request (a sqlite3 connection
+    belongs to its thread, and opening one is cheap). Other backends: one store per app,
+    used by one request at a time, and reopened after a failure (a PostgreSQL connection
+    whose transaction failed refuses every later statement)."""
+
+    def __init__(self, db: str):
+        self.db = db
+        self.is_sqlite = sqlite_path(db) is not None
+        self.kind = "sqlite" if self.is_sqlite else str(db).partition("://")[0].split("+")[0]
+        self._shared = None
+        self._lock = threading.Lock()
+        first = open_store(db)  # fails early on a bad URL; creates or migrates the schema
+        if self.is_sqlite:
+            first.close()
+        else:
+            self._shared = first
+
+    @contextmanager
+    def session(self) -> Iterator[Any]:
+        if self.is_sqlite:
+            store = open_store(self.db)
+            try:
+                yield store
+            finally:
+                store.close()
+            return
+        with self._lock:
+            if self._shared is None:
+                self._shared = open_store(self.db)
+            try:
+                yield self._shared
+            except BaseException:
+                self._discard()
+                raise
+
+    def _discard(self) -> None:
+        store, self._shared = self._shared, None
+        if store is not None:
+            try:
+                store.close()
+            except Exception:  # already broken: nothing more to do
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            self._discard()
+
+
+def _page(page: Page) -> dict[str, Any]:
+    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": page.items}
+
+
+def create_app(db: str, token: str | None = None, open_reads: bool = True):
+    """The API and web page over the store at ``db`` (a path, sqlite:///path or postgresql://).
+
+    ``token``: the bearer token that allows writing (None: writing disabled).
+    ``open_reads=False``: reads need the token too.
+    """
+    if not open_reads and not token:
+        raise ValueError("private reads (open_reads=False) need a token")
+    backend = Backend(db)
+    ingest_lock = threading.Lock()  # one spaCy pipeline per app, used by one request at a time
+    state: dict[str, Any] = {}
+    bearer = HTTPBearer(auto_error=False, description="the token given to newsdesk serve")
+
+    def _check(creds: HTTPAuthorizationCredentials | None) -> None:
+        given = creds.credentials if creds is not None else ""
+        if not (token and hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                              token.encode("utf-8", "surrogatepass"))):
+            raise HTTPException(401, "a valid bearer token is required",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    def can_read(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        if not open_reads:
+            _check(creds)
+
+    def can_write(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        if not token:
+            raise HTTPException(403, "writing is disabled: start the server with --token "
+                                     "(or NEWSDESK_TOKEN) to allow it")
+        _check(creds)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        backend.close()
+
+    app = FastAPI(
+        title="newsdesk",
+        version=__version__,
+        description="Sourced records from news pages: articles with entities, places, times, "
+                    "attributed statements and PLOVER events. Spans are character offsets "
+                    "into the article text.",
+        lifespan=lifespan,
+        max_body_size=MAX_BODY,  # 413 beyond, chunked bodies included
+    )
+    app.state.backend = backend
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        path = request.url.path
+        if not path.startswith(("/docs", "/redoc")):  # Swagger UI loads its own assets
+            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        # Like FastAPI's answer, without echoing big inputs (a page body can be megabytes).
+        from fastapi.encoders import jsonable_encoder
+        errors = []
+        for err in exc.errors():
+            err = dict(err)
+            if len(repr(err.get("input"))) > 200:
+                err["input"] = "(omitted: too long)"
+            if isinstance(err.get("ctx"), dict):
+                err["ctx"] = {k: str(v) for k, v in err["ctx"].items()}
+            errors.append(err)
+        try:
+            detail = jsonable_encoder(errors)
+        except Exception:  # pragma: no cover - exotic input
+            detail = "invalid request"
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        log.exception("error serving %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    read = [Depends(can_read)]
+
+    # -- reading ---------------------------------------------------------------------
+    @app.get("/api/health", response_model=Health, tags=["meta"])
+    def health() -> dict:
+        """Liveness and what the server allows; row counts when reads are open."""
+        out: dict[str, Any] = {"version": __version__, "store": backend.kind,
+                               "writable": bool(token), "open_reads": open_reads}
+        if open_reads:
+            with backend.session() as store:
+                counts = store.counts()
+            out["counts"] = {k: v for k, v in counts.items() if isinstance(v, int)}
+        return out
+
+    @app.get("/api/articles", response_model=ArticlesPage, dependencies=read, responses=ERRORS,
+             tags=["articles"])
+    def articles(f: F, limit: Limit = 20, offset: Offset = 0) -> dict:
+        """Matching articles, newest first, with facet counts over all matches."""
+        with backend.session() as store:
+            page = store.articles(f, limit=limit, offset=offset)
+            facets = store.facets(f)
+        return _page(page) | {"facets": facets}
+
+    @app.get("/api/articles/{article_id}", response_model=Article, dependencies=read,
+             responses={404: {"model": ErrorOut, "description": "no such article"}, **ERRORS},
+             tags=["articles"])
+    def article(article_id: str) -> Article:
+        """One article with everything found in it (id or a unique prefix of at least 4 chars)."""
+        with backend.session() as store:
+            found = store.get(article_id) if 0 < len(article_id) <= 200 else None
+        if found is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return found
+
+    @app.get("/api/events", response_model=EventsPage, dependencies=read, responses=ERRORS,
+             tags=["events"])
+    def events(f: F, limit: Limit = 100, offset: Offset = 0) -> dict:
+        """Matching events, by article (newest first) then position in the text."""
+        with backend.session() as store:
+            return _page(store.events(f, limit=limit, offset=offset))
+
+    @app.get("/api/events.geojson", response_model=EventCollection, dependencies=read,
+             responses=ERRORS, tags=["events"],
+             response_class=JSONResponse)
+    def events_geojson(f: F, limit: Annotated[int, Query(ge=1, le=5000, description=
+                       "features at most")] = 1000) -> JSONResponse:
+        """Matching events that have coordinates, as a GeoJSON FeatureCollection of points."""
+        features: list[dict] = []
+        offset = 0
+        with backend.session() as store:
+            while len(features) < limit and offset < GEOJSON_SCAN:
+                page = store.events(f, limit=MAX_LIMIT, offset=offset)
+                for e in page.items:
+                    if e.get("lat") is not None and e.get("lon") is not None:
+                        features.append({"type": "Feature",
+                                         "geometry": {"type": "Point",
+                                                      "coordinates": [e["lon"], e["lat"]]},
+                                         "properties": e})
+                offset += MAX_LIMIT
+                if offset >= page.total or not page.items:
+                    break
+        body = EventCollection.model_validate(
+            {"type": "FeatureCollection", "features": features[:limit]})
+        return JSONResponse(body.model_dump(mode="json"), media_type="application/geo+json")
+
+    @app.get("/api/statements", response_model=StatementsPage, dependencies=read,
+             responses=ERRORS, tags=["statements"])
+    def statements(f: F, limit: Limit = 100, offset: Offset = 0) -> dict:
+        """Matching attributed statements: who said what, with the cue."""
+        with backend.session() as store:
+            return _page(store.statements(f, limit=limit, offset=offset))
+
+    @app.get("/api/entities", response_model=EntitiesPage, dependencies=read, responses=ERRORS,
+             tags=["entities"])
+    def entities(f: F, limit: Limit = 100, offset: Offset = 0) -> dict:
+        """Entities in matching articles, most mentioned first."""
+        with backend.session() as store:
+            return _page(store.entities(f, limit=limit, offset=offset))
+
+    @app.get("/api/places", response_model=PlacesPage, dependencies=read, responses=ERRORS,
+             tags=["places"])
+    def places(f: F, limit: Limit = 100, offset: Offset = 0) -> dict:
+        """Places in matching articles, most mentioned first, with coordinates."""
+        with backend.session() as store:
+            return _page(store.places(f, limit=limit, offset=offset))
+
+    @app.get("/api/timeline", response_model=list[TimelineItem], dependencies=read,
+             responses=ERRORS, tags=["events"])
+    def timeline(f: F) -> list[dict]:
+        """Counts of matching events per day and type, by date then type."""
+        with backend.session() as store:
+            return store.timeline(f)
+
+    # -- writing ---------------------------------------------------------------------
+    @app.post("/api/pages", response_model=IngestResult, dependencies=[Depends(can_write)],
+              responses={413: {"model": ErrorOut, "description": "request too large"}, **ERRORS},
+              tags=["ingest"])
+    def post_pages(pages: Annotated[Pages, Body(description="one page or a list of pages")],
+                   steps: Annotated[str | None, Query(max_length=200, description=
+                                    "comma-separated pipeline steps (default: all)")] = None) -> dict:
+        """Extract, annotate and store pages. Needs ``Authorization: Bearer <token>``.
+
+        Idempotent: a page already stored is reported as skipped. A page that cannot be
+        processed is stored as an error and reported with the reason.
+        """
+        from ..pipeline import Pipeline, parse_steps
+        from ..sources import content_hash, pages_from_bytes
+        try:
+            wanted = parse_steps(steps)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        raw = []
+        for p in pages if isinstance(pages, list) else [pages]:
+            content = p.html if p.html is not None else p.text
+            fmt = p.format or ("html" if p.html is not None else "auto")
+            source = f"api:{p.url}" if p.url else f"api:{content_hash(content)[:16]}"
+            raw.extend(pages_from_bytes(content, source, fmt, url=p.url, published=p.date))
+        with ingest_lock:
+            if state.get("steps") != wanted:  # keep one pipeline (one model) per app
+                state["pipeline"], state["steps"] = Pipeline(wanted), wanted
+            records = list(state["pipeline"].process(raw))
+        results, tally = [], {"added": 0, "skipped": 0, "error": 0}
+        with backend.session() as store:
+            statuses = list(store.add_many(records))
+        for rec, status in zip(records, statuses):
+            tally[status] = tally.get(status, 0) + 1
+            if isinstance(rec, PageError):
+                results.append(PageResult(source=rec.source, status="error", url=rec.url,
+                                          step=rec.step, reason=rec.reason))
+            else:
+                results.append(PageResult(source=rec.source or "", status=status, id=rec.id,
+                                          url=rec.url, title=rec.title))
+        return {"added": tally["added"], "skipped": tally["skipped"], "errors": tally["error"],
+                "results": results}
+
+    # -- the web page ----------------------------------------------------------------
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+        @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+        def index() -> FileResponse:
+            return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    return app
+
+
+def app_from_env():
+    """App factory for ``uvicorn --factory newsdesk.api:app_from_env``: reads NEWSDESK_DB,
+    NEWSDESK_TOKEN and NEWSDESK_PRIVATE=1."""
+    return create_app(os.environ.get("NEWSDESK_DB", "newsdesk.db"),
+                      token=os.environ.get("NEWSDESK_TOKEN") or None,
+                      open_reads=os.environ.get("NEWSDESK_PRIVATE", "") not in ("1", "true", "yes"))

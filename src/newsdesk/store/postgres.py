@@ -1,0 +1,371 @@
+"""PostgreSQL store: the SQLite store's tables and query contract on a server.
+
+``open_store("postgresql://user@host/db")`` returns a PostgresStore. psycopg 3 is imported
+when one is opened, so SQLite users never need it (``pip install 'newsdesk[postgres]'``).
+
+- Same tables and columns as the SQLite store (``articles``, ``entities``, ``places``,
+  ``times``, ``quantities``, ``statements``, ``events``, ``errors``). Text columns use
+  the "C" collation, so ids and ISO dates sort byte-wise as in SQLite whatever the
+  database's locale.
+- Full text: ``articles.tsv``, a generated tsvector column (title weighted A, body B,
+  ``english`` configuration) with a GIN index; queries go through websearch_to_tsquery,
+  snippets through ts_headline.
+- Migrations: ``schema_version`` holds the version; opening a store applies the missing
+  migrations, each in one transaction, under an advisory lock (two processes opening the
+  same new database do not race).
+- Adding is idempotent (``ON CONFLICT DO NOTHING``), as in SQLite.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..model import Article, PageError
+from .query import HL_START, HL_STOP, QueryMixin
+from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
+
+SCHEMA_VERSION = 2
+TS_CONFIG = "english"
+_LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
+
+
+def _sql_type(annotation: str) -> str:
+    """Column type for a model field's annotation string ("float | None", "list[str]", ...)."""
+    a = str(annotation)
+    if a.startswith("list") or a.startswith("dict"):
+        return "TEXT"  # JSON, as in SQLite
+    if "float" in a:
+        return "DOUBLE PRECISION"
+    if "bool" in a:
+        return "BOOLEAN"
+    if "int" in a:
+        return "BIGINT"
+    return 'TEXT COLLATE "C"'
+
+
+def _schema_v1() -> list[str]:
+    import dataclasses
+    stmts = [
+        """CREATE TABLE articles (
+            id TEXT COLLATE "C" PRIMARY KEY,
+            url TEXT, outlet TEXT COLLATE "C", title TEXT, published TEXT COLLATE "C",
+            byline TEXT, language TEXT, text TEXT NOT NULL, warnings TEXT, source TEXT,
+            ingested_at TEXT NOT NULL, record TEXT NOT NULL
+        )""",
+        "CREATE INDEX articles_newest ON articles (published DESC, ingested_at DESC, id)",
+        "CREATE INDEX articles_outlet ON articles (outlet)",
+        "CREATE INDEX articles_url ON articles (url)",
+        """CREATE TABLE errors (
+            id TEXT PRIMARY KEY, source TEXT NOT NULL, step TEXT, reason TEXT NOT NULL,
+            url TEXT, at TEXT NOT NULL
+        )""",
+        "CREATE INDEX errors_source ON errors (source)",
+    ]
+    for table, kind in ANNOTATIONS.items():
+        cols = ", ".join(f"{_q(f.name)} {_sql_type(f.type)}" for f in dataclasses.fields(kind))
+        stmts.append(f"""CREATE TABLE {table} (
+            article_id TEXT COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            n INTEGER NOT NULL, {cols},
+            PRIMARY KEY (article_id, n)
+        )""")
+    stmts += [
+        "CREATE INDEX events_type ON events (type)",
+        "CREATE INDEX entities_canonical ON entities (canonical)",
+        "CREATE INDEX places_name ON places (name)",
+    ]
+    return stmts
+
+
+def _schema_v2() -> list[str]:
+    """Full-text search and the indexes of the query contract (as SQLite's version 2)."""
+    return [
+        f"""ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
+            setweight(to_tsvector('{TS_CONFIG}', coalesce(title, '')), 'A') ||
+            setweight(to_tsvector('{TS_CONFIG}', text), 'B')) STORED""",
+        "CREATE INDEX articles_tsv ON articles USING GIN (tsv)",
+        "CREATE INDEX articles_published_id ON articles (published DESC NULLS LAST, id)",
+        "DROP INDEX articles_outlet",
+        "CREATE INDEX articles_outlet ON articles (outlet, published DESC NULLS LAST, id)",
+        "DROP INDEX events_type",
+        "DROP INDEX entities_canonical",
+        "DROP INDEX places_name",
+        "CREATE INDEX events_type ON events (type, factuality, article_id)",
+        "CREATE INDEX events_factuality ON events (factuality, article_id)",
+        "CREATE INDEX events_attributed_to ON events (attributed_to, article_id)",
+        "CREATE INDEX entities_canonical ON entities (canonical, article_id)",
+        "CREATE INDEX places_name ON places (name, article_id)",
+        "CREATE INDEX statements_source ON statements (source, article_id)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2]
+
+
+def migrate(conn, upto: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations the database lacks (up to ``upto``); returns its version."""
+    from psycopg.rows import tuple_row
+    with conn.transaction(), conn.cursor(row_factory=tuple_row) as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        version = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"database schema version {version} is newer than this newsdesk "
+                               f"({SCHEMA_VERSION}); upgrade newsdesk")
+        for target in range(version + 1, upto + 1):
+            with conn.transaction():  # a savepoint: a failing migration leaves no trace
+                for stmt in MIGRATIONS[target - 1]():
+                    cur.execute(stmt)
+                cur.execute("DELETE FROM schema_version")
+                cur.execute("INSERT INTO schema_version (version) VALUES (%s)", (target,))
+        return max(version, upto)
+
+
+def _tsquery_prefix(word: str) -> str | None:
+    """A to_tsquery() operand for a prefix search word, or None if nothing is left of it."""
+    word = re.sub(r"[^\w]+", "", word)
+    return f"'{word}':*" if word else None
+
+
+class PostgresStore(QueryMixin):
+    """Articles and errors in a PostgreSQL database; same contract as SQLiteStore."""
+
+    DESC = "DESC NULLS LAST"
+
+    def __init__(self, url: str):
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise ImportError("the PostgreSQL store needs psycopg 3: "
+                              "pip install 'newsdesk[postgres]'") from exc
+        self.url = url
+        if url.startswith("postgresql+"):  # SQLAlchemy spelling: postgresql+psycopg://
+            url = "postgresql://" + url.partition("://")[2]
+        self.conn = psycopg.connect(url, row_factory=dict_row)
+        self._dirty = False
+        try:
+            migrate(self.conn)
+            self.conn.commit()
+        except Exception:
+            self.conn.close()
+            raise
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        if not self.conn.closed:
+            if self._dirty:
+                self.conn.commit()
+            self.conn.close()
+
+    def __enter__(self) -> "PostgresStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.conn.info.dsn!r})"
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self._dirty = False
+
+    def _end_read(self) -> None:
+        # End the read transaction so a long-lived store never sits "idle in transaction";
+        # pending writes (add(commit=False)) are kept for the caller's commit.
+        if not self._dirty and not self.conn.closed:
+            self.conn.rollback()
+
+    def _rows(self, sql: str, args=()) -> list[dict[str, Any]]:
+        return self.conn.execute(sql.replace("?", "%s"), tuple(_nul(a) for a in args)).fetchall()
+
+    # -- writing -------------------------------------------------------------------
+    def add(self, record: Article | PageError, commit: bool = True) -> str:
+        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
+        if isinstance(record, PageError):
+            self._add_error(record)
+            status = "error"
+        elif isinstance(record, Article):
+            status = "added" if self._add_article(record) else "skipped"
+            if record.source:
+                self.conn.execute("DELETE FROM errors WHERE source = %s", (record.source,))
+        else:
+            raise TypeError(f"cannot store {type(record).__name__}")
+        self._dirty = True
+        if commit:
+            self.commit()
+        return status
+
+    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
+        """Store records, committing every ``commit_every``; yields each status."""
+        try:
+            for i, record in enumerate(records, 1):
+                yield self.add(record, commit=False)
+                if i % commit_every == 0:
+                    self.commit()
+        finally:
+            if not self.conn.closed:
+                self.commit()
+
+    def _add_article(self, a: Article) -> bool:
+        row = self.conn.execute(
+            """INSERT INTO articles (id, url, outlet, title, published, byline, language,
+                   text, warnings, source, ingested_at, record)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+               ON CONFLICT (id) DO NOTHING RETURNING id""",
+            tuple(map(_nul, (a.id, a.url, a.outlet, a.title, a.published, _json(a.byline),
+                             a.language, a.text, _json(a.warnings), a.source, _now(),
+                             _json(a.to_dict()))))).fetchone()
+        if row is None:
+            return False
+        with self.conn.cursor() as cur:
+            for table, kind in ANNOTATIONS.items():
+                rows = getattr(a, table)
+                if not rows:
+                    continue
+                cols = _columns(kind)
+                sql = (f"INSERT INTO {table} (article_id, n, {', '.join(_q(c) for c in cols)}) "
+                       f"VALUES ({', '.join(['%s'] * (len(cols) + 2))})")
+                cur.executemany(sql, [
+                    (a.id, n, *(_json(v) if isinstance(v, (list, dict)) else _nul(v)
+                                for v in (getattr(r, c) for c in cols)))
+                    for n, r in enumerate(rows)])
+        return True
+
+    def _add_error(self, e: PageError) -> bool:
+        row = self.conn.execute(
+            """INSERT INTO errors (id, source, step, reason, url, at)
+               VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING RETURNING id""",
+            tuple(map(_nul, (error_id(e), e.source, e.step, e.reason, e.url, _now())))).fetchone()
+        return row is not None
+
+    # -- reading -------------------------------------------------------------------
+    def list(self, limit: int = 20, offset: int = 0, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Articles newest first (undated last), as dicts of id, published, outlet, title, url."""
+        where, args = ("WHERE outlet = %s", [outlet]) if outlet else ("", [])
+        try:
+            return self.conn.execute(
+                f"""SELECT id, published, outlet, title, url, source FROM articles {where}
+                    ORDER BY published DESC NULLS LAST, ingested_at DESC, id
+                    LIMIT %s OFFSET %s""", (*args, limit, offset)).fetchall()
+        finally:
+            self._end_read()
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id (or unique id prefix), or None."""
+        try:
+            row = self.conn.execute("SELECT record FROM articles WHERE id = %s", (article_id,)).fetchone()
+            if row is None and article_id and len(article_id) >= 4:
+                like = article_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                rows = self.conn.execute(
+                    "SELECT record FROM articles WHERE id LIKE %s LIMIT 2", (like,)).fetchall()
+                row = rows[0] if len(rows) == 1 else None
+            return Article.from_dict(json.loads(row["record"])) if row else None
+        finally:
+            self._end_read()
+
+    def __contains__(self, article_id: str) -> bool:
+        try:
+            return self.conn.execute("SELECT 1 FROM articles WHERE id = %s",
+                                     (article_id,)).fetchone() is not None
+        finally:
+            self._end_read()
+
+    def search(self, query: str, limit: int = 10) -> list[tuple[str, str | None, str]]:
+        """Full-text search over title and text, best first: (id, title, snippet) tuples.
+
+        Any user input is safe: words are matched as quoted terms, never as query syntax.
+        """
+        expr, args = self._tsquery_sql(query)
+        if not expr:
+            return []
+        try:
+            rows = self._rows(
+                f"""SELECT id, title, ts_headline('{TS_CONFIG}', text, query, ?) AS snippet
+                    FROM (SELECT a.id, a.title, a.text, q.query,
+                                 ts_rank_cd(a.tsv, q.query) AS rank
+                          FROM articles a, (SELECT {expr} AS query) q
+                          WHERE a.tsv @@ q.query
+                          ORDER BY rank DESC, a.id LIMIT ?) hits
+                    ORDER BY rank DESC, id""",
+                ["StartSel=[, StopSel=], MaxWords=24, MinWords=12", *args, limit])
+            return [(r["id"], r["title"], r["snippet"]) for r in rows]
+        finally:
+            self._end_read()
+
+    def errors(self, limit: int = 50) -> list[dict[str, Any]]:
+        try:
+            return self.conn.execute("SELECT * FROM errors ORDER BY at DESC, source LIMIT %s",
+                                     (limit,)).fetchall()
+        finally:
+            self._end_read()
+
+    def counts(self) -> dict[str, Any]:
+        """Row counts: articles, errors, each annotation table, and events by type."""
+        try:
+            out: dict[str, Any] = {}
+            for table in ("articles", "errors", *ANNOTATIONS):
+                out[table] = self.conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"]
+            out["events_by_type"] = {r["type"]: r["n"] for r in self.conn.execute(
+                "SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY count(*) DESC, type")}
+            return out
+        finally:
+            self._end_read()
+
+    def schema_version(self) -> int:
+        try:
+            return self.conn.execute("SELECT max(version) AS v FROM schema_version").fetchone()["v"]
+        finally:
+            self._end_read()
+
+    # -- query contract hooks (store.query) -----------------------------------------
+    @staticmethod
+    def _tsquery_sql(q: str) -> tuple[str, list[Any]]:
+        """A tsquery expression for a user query (``?`` placeholders), as SQLite reads it:
+        words and "quoted phrases" ANDed, a trailing * a prefix, anything else literal.
+
+        Each term goes to websearch_to_tsquery quoted, so its OR / - / quote syntax is
+        never triggered by the input; prefix words go through to_tsquery as 'word':*.
+        """
+        parts, args = [], []
+        for phrase, word in _TOKEN.findall(q):
+            token = phrase or word
+            if not phrase and word.endswith("*") and len(word) > 1:
+                operand = _tsquery_prefix(word.rstrip("*"))
+                if operand:
+                    parts.append(f"to_tsquery('{TS_CONFIG}', ?)")
+                    args.append(operand)
+                continue
+            token = token.replace('"', " ")
+            if re.search(r"\w", token):
+                parts.append(f"websearch_to_tsquery('{TS_CONFIG}', ?)")
+                args.append('"' + token + '"')
+        return (" && ".join(parts), args) if parts else ("", [])
+
+    def _fts(self, q: str):
+        expr, args = self._tsquery_sql(q)
+        if not expr:
+            return None
+        return f"a.tsv @@ ({expr})", args
+
+    def _day(self, time_col: str, published_col: str) -> str:
+        return (f"CASE WHEN {time_col} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
+                f"THEN substr({time_col}, 1, 10) ELSE substr({published_col}, 1, 10) END")
+
+    def _article_snippets(self, q: str, ids: list[str]) -> dict[str, str]:
+        expr, args = self._tsquery_sql(q)
+        if not expr or not ids:
+            return {}
+        rows = self.conn.execute(
+            f"""SELECT id, ts_headline('{TS_CONFIG}', text, ({expr}), %s) AS snippet
+                FROM articles WHERE id = ANY(%s)""".replace("?", "%s"),
+            (*args, f'StartSel="{HL_START}", StopSel="{HL_STOP}", MaxWords=30, MinWords=15, '
+                    'MaxFragments=2, FragmentDelimiter=" … "', ids)).fetchall()
+        return {r["id"]: r["snippet"] for r in rows}
+
+
+def _nul(value):
+    """PostgreSQL text cannot hold NUL characters: drop them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value

@@ -1,0 +1,339 @@
+"""The query half of the store contract (``base.Store``), written once for SQLite and PostgreSQL.
+
+A backend mixes :class:`QueryMixin` in and supplies a few dialect hooks: how to run a query
+(``_rows``), the full-text condition (``_fts``), how NULL dates sort, the snippet of an
+article page. SQL is written with ``?`` placeholders; the PostgreSQL store turns them into
+``%s``, so no query text here contains a literal ``?`` or ``%``.
+
+Where each filter applies
+-------------------------
+Every filter restricts *articles*: q (title and body), outlet, since/until (prefix of the
+publication date, inclusive: ``until="2024-05"`` keeps all of May), entity (an entity with
+that canonical name), place (a place with that name), event_type and factuality (one event
+with that type and that factuality), source (a statement by that source, or an event
+attributed to it).
+
+Records are filtered on their own fields where they have one: ``events()`` keeps the events
+whose type, factuality, ``attributed_to`` (for source) and ``place`` match;
+``statements()`` keeps the statements whose ``source`` matches; every other filter picks
+the articles they come from. ``timeline()`` and the event_type/factuality facets count the
+events ``events()`` would return.
+
+Dates on the timeline are the event's own day when its TIMEX3 value is a full date
+(``2024-05-06``), else the article's publication day; events with neither are left out.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..model import Event, Statement
+from .base import Filters, Page
+
+EVENT_COLUMNS = [f.name for f in fields(Event)]
+STATEMENT_COLUMNS = [f.name for f in fields(Statement)]
+JSON_COLUMNS = {"actors", "targets"}
+
+# Markers the engines put around matched words; turned into "[...]" (plain) or <mark> (HTML).
+HL_START, HL_STOP = "\x02", "\x03"
+EXCERPT_CHARS = 240
+
+
+def qcol(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def render_snippet(raw: str | None) -> tuple[str, str]:
+    """(plain, html) versions of an engine snippet with HL_START/HL_STOP markers."""
+    raw = " ".join((raw or "").split())
+    plain = raw.replace(HL_START, "[").replace(HL_STOP, "]")
+    marked = html.escape(raw).replace(HL_START, "<mark>").replace(HL_STOP, "</mark>")
+    return plain, marked
+
+
+def excerpt(text: str | None, n: int = EXCERPT_CHARS) -> str:
+    """The start of a text, cut at a word boundary."""
+    text = " ".join((text or "").split())
+    if len(text) <= n:
+        return text
+    cut = text[:n].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + " …"
+
+
+@dataclass
+class Where:
+    sql: str          # "" or "WHERE ..."
+    args: list[Any]
+    joins_articles: bool  # True when a condition reads the articles table
+    empty: bool = False   # the query can match nothing (a q with no searchable word)
+
+
+class QueryMixin:
+    """Filters → SQL, shared by the SQLite and PostgreSQL stores."""
+
+    # Dialect hooks ---------------------------------------------------------------------
+    DESC = "DESC"                 # how "newest first" puts undated articles last
+
+    def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def _fts(self, q: str) -> tuple[str, list[Any]] | None:
+        """A condition on articles ``a`` matching q, or None when q has no searchable word."""
+        raise NotImplementedError
+
+    def _day(self, time_col: str, published_col: str) -> str:
+        raise NotImplementedError
+
+    def _article_snippets(self, q: str, ids: list[str]) -> dict[str, str]:
+        """Raw snippets (with HL markers) of these articles for q."""
+        raise NotImplementedError
+
+    def _end_read(self) -> None:
+        """Called after each query method (PostgreSQL ends its read transaction)."""
+
+    # Filters ---------------------------------------------------------------------------
+    def _where(self, f: Filters, scope: str = "article") -> Where:
+        """Conditions for ``f``. scope "article": all on articles ``a``; "event": the event
+        fields on ``ev``; "statement": the source on ``st``."""
+        conds: list[str] = []
+        args: list[Any] = []
+        on_articles = False
+        empty = False
+        if f.q is not None and f.q.strip():
+            fts = self._fts(f.q)
+            if fts is None:
+                empty = True
+            else:
+                conds.append(fts[0])
+                args += fts[1]
+                on_articles = True
+        if f.outlet:
+            conds.append("a.outlet = ?")
+            args.append(f.outlet)
+            on_articles = True
+        if f.since:
+            conds.append("a.published >= ?")
+            args.append(f.since)
+            on_articles = True
+        if f.until:
+            # Inclusive prefix: "2024-05-06" keeps 2024-05-06T23:59; \x7f sorts after any
+            # character a date or time holds.
+            conds.append("a.published <= ?")
+            args.append(f.until + "\x7f")
+            on_articles = True
+        if f.entity:
+            conds.append("a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
+            args.append(f.entity)
+            on_articles = True
+        if f.place:
+            if scope == "event":
+                conds.append("ev.place = ?")
+            else:
+                conds.append("a.id IN (SELECT article_id FROM places WHERE name = ?)")
+                on_articles = True
+            args.append(f.place)
+        if scope == "event":
+            for value, col in ((f.event_type, "type"), (f.factuality, "factuality"),
+                               (f.source, "attributed_to")):
+                if value:
+                    conds.append(f"ev.{col} = ?")
+                    args.append(value)
+        else:
+            ev_conds, ev_args = [], []
+            for value, col in ((f.event_type, "type"), (f.factuality, "factuality")):
+                if value:
+                    ev_conds.append(f"{col} = ?")
+                    ev_args.append(value)
+            if ev_conds:
+                conds.append(f"a.id IN (SELECT article_id FROM events WHERE {' AND '.join(ev_conds)})")
+                args += ev_args
+                on_articles = True
+            if f.source:
+                if scope == "statement":
+                    conds.append("st.source = ?")
+                    args.append(f.source)
+                else:
+                    conds.append("(a.id IN (SELECT article_id FROM statements WHERE source = ?) "
+                                 "OR a.id IN (SELECT article_id FROM events WHERE attributed_to = ?))")
+                    args += [f.source, f.source]
+                    on_articles = True
+        sql = ("WHERE " + " AND ".join(conds)) if conds else ""
+        return Where(sql, args, on_articles, empty)
+
+    @staticmethod
+    def _page_args(limit: int, offset: int) -> tuple[int, int]:
+        limit, offset = int(limit), int(offset)
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must be >= 0")
+        return limit, offset
+
+    def _count(self, sql: str, args: list[Any]) -> int:
+        return int(self._rows(sql, args)[0]["n"])
+
+    # Queries ---------------------------------------------------------------------------
+    def articles(self, f: Filters, limit: int = 20, offset: int = 0) -> Page:
+        """Items: id, url, outlet, title, published, snippet (plain text, matched words in
+        [brackets] when f.q) and snippet_html (HTML-escaped, matches in <mark>)."""
+        limit, offset = self._page_args(limit, offset)
+        try:
+            w = self._where(f)
+            if w.empty:
+                return Page([], 0, limit, offset)
+            total = self._count(f"SELECT count(*) AS n FROM articles a {w.sql}", w.args)
+            rows = []
+            if limit and offset < total:
+                rows = self._rows(
+                    f"""SELECT a.id, a.url, a.outlet, a.title, a.published,
+                               substr(a.text, 1, {EXCERPT_CHARS + 40}) AS head
+                        FROM articles a {w.sql}
+                        ORDER BY a.published {self.DESC}, a.id LIMIT ? OFFSET ?""",
+                    [*w.args, limit, offset])
+            snippets = (self._article_snippets(f.q, [r["id"] for r in rows])
+                        if rows and f.q and f.q.strip() else {})
+            items = []
+            for r in rows:
+                head = r.pop("head")
+                if r["id"] in snippets:
+                    r["snippet"], r["snippet_html"] = render_snippet(snippets[r["id"]])
+                else:
+                    r["snippet"] = excerpt(head)
+                    r["snippet_html"] = html.escape(r["snippet"])
+                items.append(r)
+            return Page(items, total, limit, offset)
+        finally:
+            self._end_read()
+
+    def _geo_events(self, inner: str) -> str:
+        """Wrap a page of events with the coordinates of the article's place named like
+        the event's place (the first such mention that has coordinates, else the first)."""
+        return f"""SELECT page.*, p.lat, p.lon, p.country FROM ({inner}) page
+            LEFT JOIN places p ON p.article_id = page.article_id AND p.n = (
+                SELECT p2.n FROM places p2 WHERE p2.article_id = page.article_id
+                AND p2.name = page.place ORDER BY p2.lat IS NULL, p2.n LIMIT 1)
+            ORDER BY page.published {self.DESC}, page.article_id, page.start, page._n"""
+
+    def events(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
+        """Items: the Event fields plus article_id, outlet, title, published, lat, lon, country."""
+        limit, offset = self._page_args(limit, offset)
+        try:
+            w = self._where(f, "event")
+            if w.empty:
+                return Page([], 0, limit, offset)
+            join = "JOIN articles a ON a.id = ev.article_id" if w.joins_articles else ""
+            total = self._count(f"SELECT count(*) AS n FROM events ev {join} {w.sql}", w.args)
+            rows = []
+            if limit and offset < total:
+                cols = ", ".join(f"ev.{qcol(c)}" for c in EVENT_COLUMNS)
+                inner = f"""SELECT {cols}, ev.n AS _n, a.id AS article_id, a.outlet, a.title,
+                                   a.published
+                            FROM events ev JOIN articles a ON a.id = ev.article_id {w.sql}
+                            ORDER BY a.published {self.DESC}, a.id, ev.start, ev.n
+                            LIMIT ? OFFSET ?"""
+                rows = self._rows(self._geo_events(inner), [*w.args, limit, offset])
+            items = []
+            for r in rows:
+                r.pop("_n", None)
+                for c in JSON_COLUMNS:
+                    if isinstance(r.get(c), str):
+                        r[c] = json.loads(r[c])
+                items.append(r)
+            return Page(items, total, limit, offset)
+        finally:
+            self._end_read()
+
+    def statements(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
+        """Items: the Statement fields plus article_id, outlet, title, published."""
+        limit, offset = self._page_args(limit, offset)
+        try:
+            w = self._where(f, "statement")
+            if w.empty:
+                return Page([], 0, limit, offset)
+            join = "JOIN articles a ON a.id = st.article_id" if w.joins_articles else ""
+            total = self._count(f"SELECT count(*) AS n FROM statements st {join} {w.sql}", w.args)
+            rows = []
+            if limit and offset < total:
+                cols = ", ".join(f"st.{qcol(c)}" for c in STATEMENT_COLUMNS)
+                rows = self._rows(
+                    f"""SELECT {cols}, a.id AS article_id, a.outlet, a.title, a.published
+                        FROM statements st JOIN articles a ON a.id = st.article_id {w.sql}
+                        ORDER BY a.published {self.DESC}, a.id, st.content_start, st.n
+                        LIMIT ? OFFSET ?""", [*w.args, limit, offset])
+            return Page(rows, total, limit, offset)
+        finally:
+            self._end_read()
+
+    def _grouped(self, table: str, alias: str, keys: list[str], order: str, f: Filters,
+                 limit: int, offset: int) -> Page:
+        limit, offset = self._page_args(limit, offset)
+        try:
+            w = self._where(f)
+            if w.empty:
+                return Page([], 0, limit, offset)
+            join = f"JOIN articles a ON a.id = {alias}.article_id" if w.joins_articles else ""
+            group = ", ".join(f"{alias}.{qcol(k)}" for k in keys)
+            base = f"FROM {table} {alias} {join} {w.sql} GROUP BY {group}"
+            total = self._count(f"SELECT count(*) AS n FROM (SELECT 1 AS one {base}) g", w.args)
+            rows = []
+            if limit and offset < total:
+                rows = self._rows(
+                    f"""SELECT {group}, count(*) AS mentions,
+                               count(DISTINCT {alias}.article_id) AS articles
+                        {base} ORDER BY mentions DESC, {order} LIMIT ? OFFSET ?""",
+                    [*w.args, limit, offset])
+            return Page(rows, total, limit, offset)
+        finally:
+            self._end_read()
+
+    def entities(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
+        """Items: canonical, label, mentions, articles; most mentioned first. An entity is a
+        (canonical, label) pair; counts are over the articles matching f."""
+        return self._grouped("entities", "e", ["canonical", "label"], "e.canonical, e.label",
+                             f, limit, offset)
+
+    def places(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
+        """Items: name, country, lat, lon, geonameid, mentions, articles; most mentioned first."""
+        return self._grouped("places", "p", ["name", "country", "lat", "lon", "geonameid"],
+                             "p.name, p.geonameid", f, limit, offset)
+
+    def timeline(self, f: Filters) -> list[dict[str, Any]]:
+        """Event counts per day and type: [{date, type, count}], by date then type."""
+        try:
+            w = self._where(f, "event")
+            if w.empty:
+                return []
+            day = self._day("ev.time", "a.published")
+            cond = f"{day} IS NOT NULL"
+            where = f"{w.sql} AND {cond}" if w.sql else f"WHERE {cond}"
+            return self._rows(
+                f"""SELECT {day} AS date, ev.type AS type, count(*) AS count
+                    FROM events ev JOIN articles a ON a.id = ev.article_id {where}
+                    GROUP BY {day}, ev.type ORDER BY date, type""", w.args)
+        finally:
+            self._end_read()
+
+    def facets(self, f: Filters) -> dict[str, list[dict[str, Any]]]:
+        """Counts of matching articles by outlet, event_type and factuality:
+        {name: [{value, count}]}, biggest first. Event facets count the articles holding
+        a matching event of that type (factuality)."""
+        try:
+            out: dict[str, list[dict[str, Any]]] = {"outlet": [], "event_type": [], "factuality": []}
+            w = self._where(f)
+            if w.empty:
+                return out
+            cond = f"{w.sql} AND a.outlet IS NOT NULL" if w.sql else "WHERE a.outlet IS NOT NULL"
+            out["outlet"] = self._rows(
+                f"""SELECT a.outlet AS value, count(*) AS count FROM articles a {cond}
+                    GROUP BY a.outlet ORDER BY count DESC, value""", w.args)
+            we = self._where(f, "event")
+            join = "JOIN articles a ON a.id = ev.article_id" if we.joins_articles else ""
+            for name, col in (("event_type", "type"), ("factuality", "factuality")):
+                out[name] = self._rows(
+                    f"""SELECT ev.{col} AS value, count(DISTINCT ev.article_id) AS count
+                        FROM events ev {join} {we.sql}
+                        GROUP BY ev.{col} ORDER BY count DESC, value""", we.args)
+            return out
+        finally:
+            self._end_read()
