@@ -133,11 +133,37 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "se
            "header", "footer", "nav", "aside", "blockquote", "pre", "figcaption", "dd", "dt", "td", "ul", "ol"}
 
 
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+
+
+def _decode_like_a_browser(data: bytes) -> str:
+    import codecs
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, "replace")
+    m = _CHARSET.search(data[:4096])
+    candidates = [m.group(1).decode("ascii", "ignore")] if m else []
+    for enc in candidates + ["utf-8"]:
+        try:
+            return _strip_xml_decl(data.decode(enc))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return _strip_xml_decl(data.decode("cp1252", "replace"))
+
+
+def _strip_xml_decl(text: str) -> str:
+    # lxml refuses str input that carries an XML encoding declaration.
+    return re.sub(r"^\s*<\?xml[^>]*>", "", text, count=1)
+
+
 def flatten(data: bytes) -> str:
     """What a simple scraper leaves of a page: its visible text, one line per block element."""
     import lxml.etree
     import lxml.html
-    tree = lxml.html.fromstring(data)
+    # A scraper decodes the page as a browser would (requests/BeautifulSoup guess the same way):
+    # byte-order mark, then the charset the page declares, then UTF-8, then Windows-1252.
+    # Handing lxml the raw bytes instead makes it read undeclared UTF-8 as Latin-1 (mojibake).
+    tree = lxml.html.fromstring(_decode_like_a_browser(data))
     for bad in tree.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
     parts: list[str] = []

@@ -61,12 +61,15 @@ it = iter(sys.argv[1:])
 for a in it:
     args.append(a)
     if a in ("-D", "--pgdata", "-l", "--log"):
-        value = mapped(next(it))
+        original = next(it)
+        value = mapped(original)
         parent = os.path.dirname(value)
         os.makedirs(parent, exist_ok=True)
         os.chmod(parent, 0o711)
         if a in ("-D", "--pgdata"):
             datadir = value
+            # pytest-postgresql checks that its own path exists before asking for status
+            os.makedirs(original, exist_ok=True)
             if command == ["initdb"]:
                 shutil.rmtree(datadir, ignore_errors=True)
                 os.makedirs(datadir, mode=0o700)

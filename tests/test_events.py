@@ -85,13 +85,14 @@ TYPED = [
     ("Indian Prime Minister Narendra Modi met Vladimir Putin in Moscow.", "CONSULT", "Narendra Modi", "Vladimir Putin", "Moscow", None),
     ("Thousands of farmers protested in Brussels.", "PROTEST", "Thousands of farmers", None, "Brussels", None),
     ("Venezuela threatened to annex the Essequibo region.", "THREATEN", "Venezuela", None, None, None),
-    ("The EU urged Serbia to recognize Kosovo.", "REQUEST", "EU", "Serbia", None, None),
+    ("The European Union urged Serbia to recognize Kosovo.", "REQUEST", "European Union", "Serbia", None, None),
     ("Iran rejected the proposal.", "REJECT", "Iran", None, None, None),
 ]
 
 
 @pytest.mark.parametrize("text,etype,actor,target,place,mode", TYPED)
 def test_event_types(enricher, text, etype, actor, target, place, mode):
+    """Type, actor, and, where given, target, place and mode."""
     art = enrich(enricher, text)
     evs = [e for e in art.events if e.type == etype]
     assert evs, art.events
@@ -205,3 +206,12 @@ def test_both_countries_and_border_place(enricher):
     assert e.actors == ["Poland"] and e.targets == ["Lithuania"]
     assert e.place == "Belarus border"
     assert e.factuality == "planned"
+
+
+def test_target_country_is_not_the_place_of_a_request(enricher):
+    art = enrich(enricher, "The European Union urged Serbia to recognize Kosovo.")
+    req = [e for e in art.events if e.type == "REQUEST"][0]
+    assert req.targets == ["Serbia"] and req.place is None
+    assert req.factuality == "asserted"
+    asked = [e for e in art.events if e.type == "SUPPORT"]
+    assert asked and asked[0].factuality == "hypothetical"   # asked for, not done

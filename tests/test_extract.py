@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from newsdesk.extract import ExtractionError, extract, sniff_format
+from newsdesk.extract import NO_TEXT, ExtractionError, extract, sniff_format
 from newsdesk.model import RawPage, article_id
 
 
@@ -316,11 +316,41 @@ def test_link_teasers_are_not_the_body():
     assert art.text == body.replace("\n", "\n\n")
 
 
-def test_markup_only_page_raises():
-    with pytest.raises(ExtractionError, match="no article text"):
-        extract(RawPage(content="<html><head><title>x</title></head><body><div></div></body></html>", format="html"))
-    with pytest.raises(ExtractionError, match="no article text"):
-        extract(RawPage(content="Home\nNews\nSport\nShare\nSubscribe now", format="text"))
+def test_page_without_article_text_is_an_empty_article_with_a_warning():
+    # Parsed, but nothing to keep: the Article is empty and its first warning says why.
+    for content, fmt in (("<html><head><title>x</title></head><body><div></div></body></html>", "html"),
+                         (b"<html><head><title>Only a title</title></head></html>", "auto"),
+                         ("Home\nNews\nSport\nShare\nSubscribe now", "text")):
+        art = extract(RawPage(content=content, format=fmt))
+        assert art.text == "" and art.warnings[0] == NO_TEXT
+
+
+def test_frames_only_page_says_so():
+    page = (b'<html><head><title>Frames</title></head><frameset cols="50%,50%">'
+            b'<frame src="a.html"><frame src="b.html"></frameset></html>')
+    art = extract(RawPage(content=page, format="auto"))
+    assert art.text == "" and art.warnings[0] == NO_TEXT
+    assert any("frameset" in w for w in art.warnings)
+
+
+def test_pdf_renamed_html_is_rejected_fast():
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\n" + b"\x00\x01stream" * 1000
+    with pytest.raises(ExtractionError, match="PDF"):
+        extract(RawPage(content=pdf, format="html", url="https://example.org/report.html"))
+
+
+@pytest.mark.parametrize("blob", [
+    b"<html><body>" + b"<table><tr><td>cell text " * 800_000 + b"</body></html>",          # 20 MB, nested
+    b"<html><body><table>" + b"<tr><td>cell</td><td>more cell text</td></tr>" * 450_000 + b"</table></body></html>",
+])
+def test_20mb_of_tables_returns_in_bounded_time(blob):
+    assert len(blob) > 19_000_000
+    with pytest.raises(ExtractionError, match="too large"):      # the default limit: at once
+        extract(RawPage(content=blob, format="html"))
+    t0 = time.perf_counter()
+    art = extract(RawPage(content=blob, format="html"), max_bytes=64 * 1024 * 1024)
+    assert time.perf_counter() - t0 < 30
+    assert art.text == "" and art.warnings[0] == NO_TEXT or "cell" in art.text
 
 
 def test_utf16_with_bom_is_decoded():

@@ -181,3 +181,26 @@ def test_steps_extract_gives_no_annotations_and_full_steps_keep_offsets():
             assert full.text[span.start:span.end] == span.text
     for s in full.statements:
         assert full.text[s.content_start:s.content_end] == s.content
+
+
+def test_page_without_article_text_becomes_an_error_record(tmp_path):
+    # extract() returns such a page as an empty Article with a warning; the pipeline must
+    # not pass it on (nothing empty is stored): it is an error record with the reason.
+    pages = [RawPage(content=b"<html><head><title>Frames</title></head><frameset><frame src='a.html'></frameset></html>",
+                     source="frames.html", format="auto"),
+             RawPage(content="<html><body><nav><a href='/'>Home</a></nav></body></html>", source="nav.html"),
+             RawPage(content=PAGE_A, source="good.txt")]
+    out = list(Pipeline("extract").process(pages))
+    assert [type(x) for x in out] == [PageError, PageError, Article]
+    assert all(x.step == "extract" and "no article text" in x.reason for x in out[:2])
+    assert "frameset" in out[0].reason
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "empty-body.html").write_bytes(b"<html><head><title>x</title></head><body></body></html>")
+    (d / "good.txt").write_text(PAGE_A, encoding="utf-8")
+    db = str(tmp_path / "nd.db")
+    report = newsdesk.ingest([str(d)], db=db, steps="extract")
+    assert (report.added, report.errors) == (1, 1)
+    store = newsdesk.open_store(db)
+    assert "no article text" in {r["source"]: r for r in store.errors()}[str(d / "empty-body.html")]["reason"]
+    store.close()

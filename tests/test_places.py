@@ -45,8 +45,33 @@ def test_seed_border_demonym_is_place(seed, enr):
     places = run(enr, body)
     i = body.index("Belarusian border")
     assert any(p.start == i and p.name == "Belarus" for p in places)
-    # demonyms elsewhere ("Russian forces") are not places
-    assert not any(p.start == 0 for p in places)
+    # an adjective of origin modifying a noun ("Russian forces") names its country too,
+    # as GeoWebNews annotates it (a non-literal modifier toponym)
+    assert any(p.start == 0 and p.name == "Russia" and p.kind == "country" for p in places)
+
+
+def test_demonym_nouns_are_not_places(enr):
+    places = run(enr, "The Russians arrived in Paris. None of the injured were British.")
+    assert [p.text for p in places] == ["Paris"]
+
+
+def test_adjectives_and_names_hold_places(enr):
+    text = ("European leaders met Turkish-backed fighters. The Washington Post and the EU "
+            "reported it, and Canadian Blood Services said so.")
+    places = run(enr, text)
+    by = {p.text: p for p in places}
+    assert by["European"].name == "Europe" and by["European"].kind == "region"
+    assert by["Turkish"].country == "TR"
+    assert by["Washington"].country == "US"
+    assert by["EU"].kind == "region"
+    assert by["Canadian"].country == "CA"
+
+
+def test_country_points_follow_geonames(enr):
+    places = run(enr, "Officials in the United States and India agreed.")
+    by = {p.text: p for p in places}
+    assert haversine_km(by["United States"].lat, by["United States"].lon, 39.76, -98.5) < 5
+    assert haversine_km(by["India"].lat, by["India"].lon, 22.0, 79.0) < 5
 
 
 def test_population_default_and_capital(enr):

@@ -469,3 +469,26 @@ def test_postgres_url_opens_postgres_store(target):
         assert isinstance(s, PostgresStore)
     with open_store(url.replace("postgresql://", "postgresql+psycopg://", 1)) as s:
         assert isinstance(s, PostgresStore)
+
+
+def test_model_fields_added_later_become_columns(target):
+    """A database made before a model field existed gets the column when opened."""
+    engine, url = target
+    with open_store(url) as s:
+        s.add(corpus()[0])
+    if engine == "sqlite":
+        conn = sqlite3.connect(url)
+        conn.execute("ALTER TABLE events DROP COLUMN mode")
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+        with psycopg.connect(url) as conn:
+            conn.execute("ALTER TABLE events DROP COLUMN mode")
+    with open_store(url) as s:
+        assert s.events(F()).items[0]["mode"] is None  # old row: NULL in the new column
+        a = corpus()[4]
+        a.events[0].mode = "aerial"
+        assert s.add(a) == "added"
+        assert [e["mode"] for e in s.events(F(outlet="Aftenposten")).items] == ["aerial", None]
+        assert s.get("a1") == corpus()[0]

@@ -97,6 +97,7 @@ class Event:
     targets: list[str] = field(default_factory=list)
     place: str | None = None
     time: str | None = None      # TIMEX3 value
+    time_inferred: bool = False  # True when time is the publication date, not a date in the text
     factuality: str = "asserted"
     attributed_to: str | None = None
     mode: str | None = None

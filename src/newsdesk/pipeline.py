@@ -70,6 +70,12 @@ class Pipeline:
         except Exception as exc:  # one bad page must not stop the others
             return PageError(source=page.source, reason=_reason(exc), step="extract",
                              id=content_hash(page.content), url=page.url)
+        if not article.text.strip():
+            # extract() returns a page without article text as an empty Article whose
+            # warnings say why: stored, it would be an empty row, so it is an error record.
+            reason = "; ".join(article.warnings[:2]) if article.warnings else "no article text found"
+            return PageError(source=page.source, reason=reason, step="extract",
+                             id=content_hash(page.content), url=page.url)
         if article.source is None:
             article.source = page.source
         return article

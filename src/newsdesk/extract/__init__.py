@@ -1,7 +1,10 @@
 """Extraction: a raw page (HTML, scraped text, clean text) becomes an Article.
 
-``extract(page)`` is the one entry point; ``ExtractionError`` says why a page cannot be
-processed (empty, binary, undecodable, too large) so the caller can keep an error record.
+``extract(page)`` is the one entry point; ``ExtractionError`` says why an input is not a
+page at all (empty, binary such as a PDF, undecodable, too large), found before any parsing.
+A page that parses but holds no article text (no body, frames only, only navigation) comes
+back as an Article with an empty ``text`` and the reason as its first warning (``NO_TEXT``);
+the caller decides (the pipeline keeps an error record). Either way the time is bounded.
 """
 from __future__ import annotations
 
@@ -12,8 +15,13 @@ from ..model import Article, RawPage, article_id
 from . import dates, lang
 from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode
 from .scraped import clean_scraped, outlet_from
+from .templates import TemplateProfile, learn as learn_templates
 
-__all__ = ["extract", "ExtractionError", "DEFAULT_MAX_BYTES", "sniff_format"]
+__all__ = ["extract", "ExtractionError", "DEFAULT_MAX_BYTES", "NO_TEXT", "sniff_format", "TemplateProfile",
+           "learn_templates"]
+
+# First warning of an Article whose body is empty: the page parsed, but no article text is in it.
+NO_TEXT = "no article text found: the page holds only markup, navigation or boilerplate"
 
 # The corpus header, as sources split on it: "date YYYY-MM-DD", maybe an HH:MM, then the page.
 _DATED = re.compile(r"^\s*date[ \t]+(\d{4}-\d\d-\d\d)(?![\d-])(?:[T ]([0-2]\d:[0-5]\d)(?![\d:]))?[ \t]*(.*)", re.S)
@@ -31,8 +39,12 @@ def sniff_format(text: str) -> str:
     return "text"
 
 
-def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Turn one raw page into an Article; raise ExtractionError if it is not a processable page."""
+def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES, profile=None) -> Article:
+    """Turn one raw page into an Article; raise ExtractionError if it is not a processable page.
+
+    ``profile``: a templates.TemplateProfile of the page's host; body paragraphs it knows as
+    the site's template (recurring on its other pages) are dropped.
+    """
     fmt = page.format or "auto"
     if fmt not in ("auto", "html", "text", "dated-text", "clean"):
         raise ExtractionError(f"unknown input format {fmt!r}")
@@ -50,7 +62,7 @@ def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         return _clean(page, text)
     if fmt == "html":
         from .html import extract_html  # trafilatura is slow to import: only when needed
-        return _finish(page, extract_html(text, page.url), corpus_date=None)
+        return _finish(page, extract_html(text, page.url), corpus_date=None, profile=profile)
     corpus_date = None
     if fmt == "dated-text":
         m = _DATED.match(text)
@@ -62,7 +74,7 @@ def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         text = m.group(3)
         if not text.strip():
             raise ExtractionError("empty page: only a date header")
-    return _finish(page, clean_scraped(text, page.url), corpus_date)
+    return _finish(page, clean_scraped(text, page.url), corpus_date, profile=profile)
 
 
 def _clean(page: RawPage, text: str) -> Article:
@@ -79,7 +91,7 @@ def _clean(page: RawPage, text: str) -> Article:
                    byline=[], language=language, warnings=warnings, source=page.source)
 
 
-def _finish(page: RawPage, res, corpus_date: str | None) -> Article:
+def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Article:
     """Merge what the page says with what the corpus says (page.date, the dated-text header)."""
     warnings = list(res.warnings)
     stated = res.date  # dates.Found or ISO string or None
@@ -94,10 +106,18 @@ def _finish(page: RawPage, res, corpus_date: str | None) -> Article:
     else:
         published = stated_iso
     text = res.text
+    if profile is not None and text:
+        if isinstance(profile, dict):
+            profile = TemplateProfile.from_dict(profile)
+        text, _dropped = profile.strip(text)
     if not text.strip():
-        # Nothing left once navigation and banners are gone: an error record says more
-        # downstream than an empty article would.
-        raise ExtractionError("no article text found: the page holds only markup, navigation or boilerplate")
+        # Nothing left once navigation and banners are gone: an Article with an empty body
+        # whose first warning says why. Callers that store articles turn it into an error
+        # record (pipeline.Pipeline.extract): nothing empty is stored.
+        warnings.insert(0, NO_TEXT)
+        return Article(id=article_id(page.url, ""), text="", url=page.url, outlet=_tidy(res.outlet),
+                       title=_tidy(res.title), published=published, byline=[], language=res.language,
+                       warnings=warnings, source=page.source)
     if not published:
         warnings.append("no publication date found")
     if not res.title:

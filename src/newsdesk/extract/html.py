@@ -1,7 +1,6 @@
 """HTML -> body (trafilatura) and metadata (JSON-LD, meta tags, trafilatura/htmldate)."""
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -9,11 +8,12 @@ from typing import Any
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER, load_html, repair_faulty_html
 
 from . import dates
 from .guard import ExtractionError
 from .dates import Found, find_dates
-from .scraped import BYLINE, Scraped, byline_names, classify_line, clean_scraped, normalise_text
+from .scraped import BYLINE, Scraped, byline_names, classify_line, clean_scraped, is_prose, normalise_text, outlet_from, words
 
 _ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                   "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
@@ -40,6 +40,24 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """The page parsed once, as trafilatura parses it (so its body extraction sees the same
+    tree); lxml's plain parser for what trafilatura's loader rejects."""
+    tree = None
+    try:
+        # trafilatura's loader, minus its slow path: lxml reads UTF-8 bytes faster than str.
+        repaired = repair_faulty_html(html, html[:50].lower())
+        tree = lxml.html.fromstring(repaired.encode("utf-8", "surrogatepass"), parser=TRAFILATURA_PARSER)
+        if len(tree) < 1:
+            tree = None
+    except Exception:
+        tree = None
+    if tree is None:
+        try:
+            tree = load_html(html)
+        except Exception:   # the loader's own checks; lxml below says the last word
+            tree = None
+    if tree is not None:
+        return tree
     # lxml refuses str input that carries an XML encoding declaration.
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
     try:
@@ -123,19 +141,29 @@ def _publisher_ld(tree, art: dict) -> str | None:
     return None
 
 
+_INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
+
+
 def _html_to_lines(tree) -> str:
-    """Fallback text: one line per block element, scripts and styles dropped (iterative: no depth limit)."""
-    for bad in tree.xpath("//script|//style|//noscript|//template|//svg"):
-        bad.drop_tree()
+    """Fallback text: one line per block element, scripts and styles skipped (iterative: no
+    depth limit; the tree is left as it is)."""
     parts: list[str] = []
-    for event, el in lxml.etree.iterwalk(tree, events=("start", "end")):
+    walker = lxml.etree.iterwalk(tree, events=("start", "end"))
+    for event, el in walker:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
+            if tag in _INVISIBLE_TAGS:
+                walker.skip_subtree()
+                continue
             if tag in _BLOCK_TAGS:
                 parts.append("\n")
             if tag and el.text:
                 parts.append(el.text)
         else:
+            if tag in _INVISIBLE_TAGS:
+                if el.tail:
+                    parts.append(el.tail)
+                continue
             if tag in _BLOCK_TAGS:
                 parts.append("\n")
             if el.tail:
@@ -147,8 +175,80 @@ def _paragraphs(text: str) -> str:
     """trafilatura's one-line-per-block output -> paragraphs separated by blank lines."""
     lines = [l for l in normalise_text(text).split("\n") if l]
     if DROP_CHROME:
-        lines = [l for l in lines if classify_line(l) not in DROP_CHROME]
-    return "\n\n".join(lines)
+        # Chrome rules only fire on short lines (or on cookie notices): long paragraphs skip them.
+        lines = [l for l in lines if (l.count(" ") >= 40 and "cookie" not in l.lower())
+                 or classify_line(l) not in DROP_CHROME]
+    return "\n\n".join(_tidy_body(lines))
+
+
+import os as _os
+_RULES = set((_os.environ.get("ND_RULES") or "url,caps,tag,related,updated,menu,dedupe,email").split(","))
+_URL_LINE = re.compile(r"(?:https?://|www\.)\S+")
+_TEASER_TAG = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
+_RELATED_HEAD = re.compile(r"^(?:see more|see also|don'?t miss|you may also like|you might also like|more from|"
+                           r"recommended(?: for you| stories| reading)?|related(?: coverage| content| links)?|"
+                           r"more (?:stories|news|on this)|also on|most (?:read|popular|viewed)|trending now|"
+                           r"read (?:more|next|also))\b\W*(?:$|:)", re.I)
+_STAMP = re.compile(r"^(?:updated|published|posted|last (?:updated|modified)|first published)\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_CONTACT = re.compile(r"^(?:write to|contact|email|e-mail|follow|reach|have a (?:news )?tip|got a tip)\b", re.I)
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 8 or len(words(line)) > 15:
+        return False
+    return sum(1 for c in letters if c.isupper()) >= 0.85 * len(letters)
+
+
+def _tidy_body(lines: list[str]) -> list[str]:
+    """General clean-up of an extracted body: link rows, teaser boxes, stamps and repeats
+    that sit inside the article markup."""
+    out: list[str] = []
+    seen: set[str] = set()
+    in_related = False
+    run: list[str] = []       # a run of short menu-like lines, pending
+
+    def flush():
+        if "menu" in _RULES and len(run) >= 6:
+            run.clear()
+            return
+        out.extend(run)
+        run.clear()
+
+    for line in lines:
+        n = len(words(line))
+        sentence = bool(re.search(r"[.!?…][\"'”’»)]*$", line))
+        if "related" in _RULES:
+            if _RELATED_HEAD.match(line) and n <= 8:
+                in_related = True
+                continue
+            if in_related:
+                if not is_prose(line):
+                    continue
+                in_related = False
+        if "url" in _RULES and _URL_LINE.fullmatch(line):
+            continue
+        if "tag" in _RULES and _TEASER_TAG.search(line):
+            continue
+        if "caps" in _RULES and _is_caps(line):
+            continue
+        if "updated" in _RULES and _STAMP.match(line) and n <= 12:
+            continue
+        if "email" in _RULES and _EMAIL.search(line) and (_CONTACT.match(line) or n <= 12):
+            continue
+        if "dedupe" in _RULES and len(line) >= 40:
+            key = line.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+        if n <= 4 and not sentence:
+            run.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return out
 
 
 _AUTHOR_XPATH = ('//*[@itemprop="author"]//*[@itemprop="name"]', '//*[@itemprop="author"]', '//a[@rel="author"]',
@@ -203,6 +303,34 @@ def _strip_dateline(body: str) -> tuple[str, Found | None, list[str]]:
     return "\n\n".join(paras), date, names
 
 
+def _tmeta_date(tree, url):
+    from htmldate import find_date
+    from trafilatura.metadata import set_date_params
+    # The extensive search (dateparser on free text) is slow to load and run; newsdesk has
+    # already read the page's visible dates by now.
+    return find_date(tree, **set_date_params(False), url=url)
+
+
+def _tmeta_author(tree, url):
+    from trafilatura.metadata import extract_author
+    author = extract_author(tree)
+    return author if author and " " in author else None
+
+
+def _tmeta_title(tree, url):
+    from trafilatura.metadata import extract_title
+    return extract_title(tree)
+
+
+def _tmeta_sitename(tree, url):
+    from trafilatura.metadata import extract_sitename
+    site = extract_sitename(tree)
+    return site.lstrip("@") if site else None
+
+
+_TMETA = {"date": _tmeta_date, "author": _tmeta_author, "title": _tmeta_title, "sitename": _tmeta_sitename}
+
+
 def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -216,7 +344,8 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
     art = _article_ld(tree)
     warnings: list[str] = []
 
-    n_elements = sum(1 for _ in tree.iter())
+    # Every element needs a '<': count the tree only when the markup could be that big.
+    n_elements = sum(1 for _ in tree.iter()) if html.count("<") > MAX_TREE_ELEMENTS else 0
     huge = n_elements > MAX_TREE_ELEMENTS
     if huge:
         # Costs in trafilatura and htmldate grow faster than linearly with the tree; news
@@ -224,7 +353,7 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
         doc = None
         warnings.append(f"very large page ({n_elements:,} elements): body read from its text lines")
     else:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=False, include_comments=False,
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
                                           include_tables=True, **TRAFILATURA_OPTIONS)
     body = _paragraphs(doc.text) if doc is not None and doc.text else ""
 
@@ -246,7 +375,7 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
     def visible() -> Scraped:
         """The page read as scraped text lines: its visible byline, dateline and footer."""
         if not seen:
-            seen.append(clean_scraped(_html_to_lines(copy.deepcopy(tree)), url))
+            seen.append(clean_scraped(_html_to_lines(tree), url))
         return seen[0]
 
     fallback = None
@@ -258,25 +387,21 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
             if not huge:
                 warnings.append("article structure not found in the HTML: body read from its text lines")
 
-    # trafilatura's own metadata search (htmldate included) costs as much as the body
-    # extraction: run it only for fields that JSON-LD and meta tags left open.
-    cache: list = []
-
-    def tmeta():
+    # trafilatura's own metadata search, one field at a time and only for the fields that
+    # JSON-LD, meta tags and the visible text left open (htmldate alone costs as much as
+    # the body extraction).
+    def tmeta(field: str) -> str | None:
         if huge:
             return None
-        if not cache:
-            try:
-                cache.append(trafilatura.extract_metadata(html, default_url=url))
-            except Exception:   # metadata is best effort; the body is already safe
-                cache.append(None)
-        return cache[0]
+        try:
+            return _TMETA[field](tree, url)
+        except Exception:   # metadata is best effort; the body is already safe
+            return None
 
     title = headline or meta.get("og:title") or meta.get("twitter:title") \
         or (h1s[0] if len(h1s) == 1 and len(h1s[0].split()) >= 3 else None)
     if not title:
-        md = tmeta()
-        title = (md.title if md is not None and md.title else None) or (fallback.title if fallback else None) \
+        title = tmeta("title") or (fallback.title if fallback else None) \
             or _strip_site(tag_title) or None
     published = None
     for cand in [art.get("datePublished"), art.get("dateCreated")] + [meta.get(k) for k in _DATE_META]:
@@ -294,9 +419,7 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
         found = lead_date or visible().date
         published = found.iso if found else None
     if not published:
-        md = tmeta()
-        if md is not None and md.date:
-            published = dates.normalise(md.date)
+        published = dates.normalise(tmeta("date") or "")
 
     byline = _names(art.get("author"))
     if not byline:
@@ -310,9 +433,9 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
     if not byline:
         byline = lead_names or visible().byline
     if not byline:
-        md = tmeta()
-        if md is not None and md.author:
-            byline = [n.strip() for n in md.author.split(";") if n.strip()]
+        author = tmeta("author")
+        if author:
+            byline = [n.strip() for n in author.split(";") if n.strip()]
     byline = list(dict.fromkeys(re.sub(r"^by\s+", "", n, flags=re.I) for n in byline))
 
     outlet = _publisher_ld(tree, art)
@@ -323,12 +446,16 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
                 outlet = v
                 break
     if not outlet:
-        md = tmeta()
-        if md is not None and md.sitename and not md.sitename.startswith("@"):
-            outlet = md.sitename
+        site = tmeta("sitename")
+        if site and not site.startswith("@"):
+            outlet = site
     if not outlet:
-        outlet = visible().outlet
+        # The <title> usually names the site ("Headline | The Verge"); matched against the
+        # URL's host, it is as good as reading the whole page and much cheaper.
+        outlet = outlet_from([], [tag_title, meta.get("og:title", "")], url) if url else visible().outlet
 
+    if not body.strip() and (tree.find(".//frameset") is not None or tree.find(".//frame") is not None):
+        warnings.append("frameset page: its text is in the framed pages, which are not fetched")
     declared = tree.get("lang") or meta.get("content-language") or meta.get("og:locale") or ""
     m = re.match(r"([a-z]{2})(?:[-_]|$)", declared.strip().lower())
     return Scraped(text=body, title=title, byline=byline, outlet=outlet,

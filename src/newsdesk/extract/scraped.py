@@ -111,18 +111,24 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def is_prose(text: str) -> bool:
+def is_prose(text: str, w: list[str] | None = None) -> bool:
     """A sentence-like line: several words, mostly lower-case, ends like a sentence."""
-    w = words(text)
+    if w is None:
+        w = words(text)
     if len(w) < 7 or not _END_SENTENCE.search(text):
         return False
     lower = sum(1 for x in w if x[0].islower())
     return lower >= 0.3 * len(w)
 
 
+_CUT_HINT = re.compile(r"\d|[a-z][A-Z]")
+
+
 @functools.lru_cache(maxsize=4096)
 def _split_glued(text: str) -> tuple[str, ...]:
     """Split tokens a scraper glued together: 'deskJanuary 5, 2023', 'membersSupport us'."""
+    if not _CUT_HINT.search(text):   # a cut needs a date (digits) or a lower-upper join
+        return (text.strip(),) if text.strip() else ()
     cuts = set()
     for m in DATE_RE.finditer(text):
         # A date stuck to the word before it, or trailing a byline, is a field of its own.
@@ -159,21 +165,26 @@ def _is_teaser(text: str) -> bool:
     return False
 
 
-def _is_payment(text: str) -> bool:
+_PAYMENT_LONGEST_FIRST = sorted(_PAYMENT, key=len, reverse=True)
+
+
+def _is_payment(text: str, n: int | None = None) -> bool:
     if len(text) > 80:
         return False
-    s = re.sub(r"[^a-z]", "", text.lower())
-    if not s or len(words(text)) > 8:
+    if (len(words(text)) if n is None else n) > 8:
         return False
-    for name in sorted(_PAYMENT, key=len, reverse=True):
+    s = re.sub(r"[^a-z]", "", text.lower())
+    if not s:
+        return False
+    for name in _PAYMENT_LONGEST_FIRST:
         s = s.replace(name, "")
     return not s
 
 
-def _is_social(text: str) -> bool:
+def _is_social(text: str, w: list[str] | None = None) -> bool:
     if len(text) > 120:
         return False
-    w = [x.lower() for x in words(text)]
+    w = [x.lower() for x in (words(text) if w is None else w)]
     return bool(w) and len(w) <= 12 and all(x in _SOCIAL for x in w) and any(x in _SOCIAL_CORE for x in w)
 
 
@@ -195,25 +206,36 @@ def _is_nav(text: str) -> bool:
     return all(x[0].isupper() or x[0].isdigit() or x.lower() in small for x in w) and w[0][0].isupper()
 
 
-@functools.lru_cache(maxsize=4096)
+# Words one of which each chrome pattern needs: a cheap test before the regular expressions.
+_DONATE_KEYS = ("support", "become a", "reach", "join", "donat", "already a", "members only", "paywall",
+                "free trial", "unlock", "subscribe", "sign up")
+_BUTTON_KEYS = ("donat", "subscri", "sign up", "newsletter", "membership", "log", "sign in", "register",
+                "join now", "my account")
+
+
+@functools.lru_cache(maxsize=16384)
 def classify_line(text: str) -> str:
     """Kind of one scraped line: blank, prose, chrome, comments, nav (teaser), byline or other."""
     if not text:
         return "blank"
-    n = len(words(text))
-    if _is_payment(text) or _is_social(text):
+    w = words(text)
+    n = len(w)
+    low = text.lower()
+    # Each test only runs on lines short enough for it to fire (the limits are the rules' own).
+    if n <= 12 and (_is_payment(text, n) or _is_social(text, w)):
         return "chrome"
-    if _COOKIE.search(text) and (n <= 60 or len(re.findall(r"\bcookies?\b", text, re.I)) >= 3):
+    if "cookie" in low and _COOKIE.search(text) and (n <= 60 or len(re.findall(r"\bcookies?\b", text, re.I)) >= 3):
         return "chrome"
-    if _DONATE.search(text) and (n <= 12 or (n <= 30 and re.search(r"\b(us|our|you|your)\b", text, re.I))):
+    if n <= 30 and any(k in low for k in _DONATE_KEYS) and _DONATE.search(text) \
+            and (n <= 12 or re.search(r"\b(us|our|you|your)\b", text, re.I)):
         return "chrome"
-    if _BUTTON.search(text) and n <= 6 and not _END_SENTENCE.search(text):
+    if n <= 6 and any(k in low for k in _BUTTON_KEYS) and _BUTTON.search(text) and not _END_SENTENCE.search(text):
         return "chrome"
-    if _MISC_CHROME.search(text) and n <= 15:
+    if n <= 15 and _MISC_CHROME.search(text):
         return "chrome"
     if _COMMENTS.match(text.strip("[](){}<>-–—|•· ")):
         return "comments"
-    if is_prose(text):
+    if is_prose(text, w):
         return "nav" if _is_teaser(text) else "prose"
     if BYLINE.match(text):
         return "byline"
@@ -247,7 +269,7 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
         kind = classify_line(text)
         # Glued fields ('membersSupport us', 'deskJanuary 5') are split before judging each
         # piece; prose is left whole, and so are logo strips ('visamasterCard') and share rows.
-        keep = kind in ("prose", "blank") or _is_payment(text) or _is_social(text)
+        keep = kind in ("prose", "blank") or (kind == "chrome" and (_is_payment(text) or _is_social(text)))
         pieces = (text,) if keep else _split_glued(text)
         for piece in pieces:
             k = kind if len(pieces) == 1 else classify_line(piece)

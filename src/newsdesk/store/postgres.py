@@ -119,7 +119,24 @@ def migrate(conn, upto: int = SCHEMA_VERSION) -> int:
                     cur.execute(stmt)
                 cur.execute("DELETE FROM schema_version")
                 cur.execute("INSERT INTO schema_version (version) VALUES (%s)", (target,))
+        if upto == SCHEMA_VERSION:
+            _add_model_columns(cur)
         return max(version, upto)
+
+
+def _add_model_columns(cur) -> list[str]:
+    """Add a column for each model field the annotation tables lack (as in SQLite)."""
+    import dataclasses
+    added = []
+    for table, kind in ANNOTATIONS.items():
+        have = {r[0] for r in cur.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s", (table,)).fetchall()}
+        for f in dataclasses.fields(kind):
+            if f.name not in have:
+                cur.execute(f"ALTER TABLE {table} ADD COLUMN {_q(f.name)} {_sql_type(f.type)}")
+                added.append(f"{table}.{f.name}")
+    return added
 
 
 def _tsquery_prefix(word: str) -> str | None:

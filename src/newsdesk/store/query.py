@@ -34,6 +34,7 @@ from ..model import Event, Statement
 from .base import Filters, Page
 
 EVENT_COLUMNS = [f.name for f in fields(Event)]
+BOOL_COLUMNS = {f.name for f in fields(Event) if "bool" in str(f.type)}  # SQLite gives 0/1
 STATEMENT_COLUMNS = [f.name for f in fields(Statement)]
 JSON_COLUMNS = {"actors", "targets"}
 
@@ -239,6 +240,9 @@ class QueryMixin:
                 for c in JSON_COLUMNS:
                     if isinstance(r.get(c), str):
                         r[c] = json.loads(r[c])
+                for c in BOOL_COLUMNS:
+                    if r.get(c) is not None:
+                        r[c] = bool(r[c])
                 items.append(r)
             return Page(items, total, limit, offset)
         finally:

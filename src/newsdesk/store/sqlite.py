@@ -142,7 +142,24 @@ def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
             for stmt in MIGRATIONS[target - 1]():
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {target}")
+    if upto == SCHEMA_VERSION:
+        add_model_columns(conn)
     return max(version, upto)
+
+
+def add_model_columns(conn: sqlite3.Connection) -> list[str]:
+    """Add a column for each model field the annotation tables lack (a field added to
+    the model after the database was made); older rows get NULL there, their JSON record
+    stays the full truth. Returns the columns added, as "table.column"."""
+    added = []
+    for table, kind in ANNOTATIONS.items():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for col in _columns(kind):
+            if col not in have:
+                with conn:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(col)}")
+                added.append(f"{table}.{col}")
+    return added
 
 
 def _now() -> str:

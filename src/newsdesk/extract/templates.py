@@ -1,0 +1,172 @@
+"""Site templates learned across pages: what recurs on a host's pages is its boilerplate.
+
+One page alone cannot always tell a site's standing blurb ("The Harbour Times is owned by
+its readers ...") from reporting: both are well-formed prose inside the article markup. Across
+several pages of the same host the difference is plain: reporting changes, the template
+does not. A ``TemplateProfile`` counts, per line fingerprint, on how many distinct pages of
+one host the line appears; a line seen on ``min_pages`` pages or more is template, and
+``extract(page, profile=...)`` drops it from the body.
+
+    profiles = learn(pages)                        # {host: TemplateProfile}
+    art = extract(page, profile=profiles.get(host_of(page.url)))
+    saved = profile.to_dict()                      # plain JSON-serialisable dict
+    profile = TemplateProfile.from_dict(saved)
+
+Lines are fingerprinted (lower-cased word tokens, digits folded, hashed), so a profile holds
+no page text and stays small; storing it is the caller's business.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from ..model import RawPage
+
+__all__ = ["TemplateProfile", "learn", "host_of", "fingerprint", "page_lines"]
+
+VERSION = 1
+MIN_PAGES = 3          # a line on this many distinct pages of a host is template
+MAX_LINES = 50_000     # fingerprints kept per host (the rarest are forgotten first)
+MAX_SEEN = 2_000       # page digests remembered, so that a page learned twice counts once
+_TOKEN = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+
+
+def host_of(url: str | None) -> str | None:
+    """'https://www.Example.org/a' -> 'example.org' (None without a usable host)."""
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def fingerprint(line: str) -> str | None:
+    """A line's identity across pages: its word tokens, lower-cased, digits folded ('12
+    comments' and '3 comments' are one line), hashed. None for a line without words."""
+    toks = _TOKEN.findall(_DIGITS.sub("0", line.lower()))
+    if not toks:
+        return None
+    return hashlib.blake2b(" ".join(toks).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def page_lines(page: RawPage | str | bytes) -> list[str]:
+    """A page's visible lines, as extraction sees them: one per block element for HTML,
+    one per line for text."""
+    from . import sniff_format
+    from .guard import decode
+
+    content = page.content if isinstance(page, RawPage) else page
+    fmt = (page.format if isinstance(page, RawPage) else None) or "auto"
+    if isinstance(content, bytes):
+        head = content[:5000].decode("latin-1").lower()
+        text = decode(content, html=fmt == "html" or "<html" in head or "<body" in head or "<meta" in head)
+    else:
+        text = content
+    if fmt == "auto":
+        fmt = sniff_format(text)
+    if fmt == "html":
+        from .html import _html_to_lines, _parse
+        tree = _parse(text)
+        text = _html_to_lines(tree) if tree is not None else ""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+class TemplateProfile:
+    """Per-host counts of line fingerprints over distinct pages."""
+
+    def __init__(self, host: str | None = None, min_pages: int = MIN_PAGES):
+        if min_pages < 2:
+            raise ValueError("min_pages must be at least 2: a line on one page is that page's own")
+        self.host = host
+        self.min_pages = min_pages
+        self.pages = 0
+        self.counts: dict[str, int] = {}
+        self._seen: list[str] = []
+
+    # -- learning ------------------------------------------------------------------------
+    def update(self, pages: Iterable[RawPage | str | bytes]) -> int:
+        """Learn from a batch of pages of this host; returns how many were new. Pages of
+        another host (by URL) and pages already learned are skipped; a page that cannot be
+        read (binary, undecodable) is skipped too."""
+        from .guard import ExtractionError
+
+        learned = 0
+        for page in pages:
+            if isinstance(page, RawPage) and self.host and page.url and host_of(page.url) != self.host:
+                continue
+            try:
+                lines = page_lines(page)
+            except ExtractionError:
+                continue
+            fps = {fp for fp in map(fingerprint, lines) if fp}
+            if not fps:
+                continue
+            # The page's identity is its exact text (digits folded only in line fingerprints).
+            digest = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+            if digest in self._seen:
+                continue
+            self._seen.append(digest)
+            del self._seen[:-MAX_SEEN]
+            for fp in fps:
+                self.counts[fp] = self.counts.get(fp, 0) + 1
+            self.pages += 1
+            learned += 1
+        if len(self.counts) > MAX_LINES:
+            keep = sorted(self.counts.items(), key=lambda kv: -kv[1])[:MAX_LINES]
+            self.counts = dict(keep)
+        return learned
+
+    # -- use -----------------------------------------------------------------------------
+    def is_template(self, line: str) -> bool:
+        fp = fingerprint(line)
+        return fp is not None and self.counts.get(fp, 0) >= self.min_pages
+
+    def strip(self, body: str, sep: str = "\n\n") -> tuple[str, int]:
+        """(body without its template paragraphs, how many were dropped)."""
+        paras = body.split(sep) if body else []
+        kept = [p for p in paras if not self.is_template(p)]
+        return sep.join(kept), len(paras) - len(kept)
+
+    @property
+    def template_lines(self) -> int:
+        return sum(1 for c in self.counts.values() if c >= self.min_pages)
+
+    # -- storage -------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {"version": VERSION, "host": self.host, "min_pages": self.min_pages, "pages": self.pages,
+                "lines": dict(self.counts), "seen": list(self._seen)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TemplateProfile":
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            raise ValueError(f"not a template profile of version {VERSION}")
+        prof = cls(data.get("host"), int(data.get("min_pages", MIN_PAGES)))
+        prof.pages = int(data.get("pages", 0))
+        prof.counts = {str(k): int(v) for k, v in (data.get("lines") or {}).items()}
+        prof._seen = [str(x) for x in (data.get("seen") or [])][-MAX_SEEN:]
+        return prof
+
+    def __repr__(self) -> str:
+        return (f"TemplateProfile(host={self.host!r}, pages={self.pages}, "
+                f"template_lines={self.template_lines}, min_pages={self.min_pages})")
+
+
+def learn(pages: Iterable[RawPage], min_pages: int = MIN_PAGES,
+          profiles: dict[str, TemplateProfile] | None = None) -> dict[str, TemplateProfile]:
+    """Profiles per host from a batch of pages (pages without a URL host are skipped);
+    pass earlier ``profiles`` to update them in place."""
+    profiles = {} if profiles is None else profiles
+    by_host: dict[str, list[RawPage]] = {}
+    for page in pages:
+        host = host_of(page.url)
+        if host:
+            by_host.setdefault(host, []).append(page)
+    for host, batch in by_host.items():
+        prof = profiles.get(host)
+        if prof is None:
+            prof = profiles[host] = TemplateProfile(host, min_pages)
+        prof.update(batch)
+    return profiles
