@@ -138,8 +138,10 @@ def test_newer_schema_is_refused(tmp_path):
 
 
 def test_store_urls(tmp_path):
-    with pytest.raises(NotImplementedError, match="issue 7"):
-        open_store("postgresql://user@localhost/newsdesk")
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match="cannot open PostgreSQL store") as err:  # tried, refused
+        open_store("postgresql://user:secret@127.0.0.1:1/newsdesk?connect_timeout=2")
+    assert "secret" not in str(err.value) and "user:***@127.0.0.1:1" in str(err.value)
     with pytest.raises(StoreError):
         open_store("mysql://localhost/x")
     s = open_store(str(tmp_path / "sub" / "dir" / "nd.db"))  # parent directories created

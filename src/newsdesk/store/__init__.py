@@ -31,6 +31,12 @@ def sqlite_path(url_or_path: str) -> str | None:
     return None
 
 
+def _redact(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    import re
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(url))
+
+
 def open_store(url_or_path: str = "newsdesk.db") -> "Store":
     """Open (creating or migrating as needed) the store at ``url_or_path``."""
     path = sqlite_path(url_or_path)
@@ -38,6 +44,15 @@ def open_store(url_or_path: str = "newsdesk.db") -> "Store":
         return SQLiteStore(path)
     scheme = str(url_or_path).partition("://")[0].lower()
     if scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+"):
-        from .postgres import PostgresStore  # lazy: psycopg is only needed here
-        return PostgresStore(str(url_or_path))
+        try:
+            from .postgres import PostgresStore  # lazy: psycopg is only needed here
+        except ImportError as exc:
+            raise StoreError(f"PostgreSQL needs psycopg 3 ({exc}): pip install 'newsdesk[postgres]'") from exc
+        try:
+            return PostgresStore(str(url_or_path))
+        except Exception as exc:  # psycopg.OperationalError and kin: say which server failed
+            if exc.__class__.__module__.startswith("psycopg"):
+                raise StoreError(f"cannot open PostgreSQL store {_redact(url_or_path)}: "
+                                 f"{str(exc).strip().splitlines()[0]}") from exc
+            raise
     raise StoreError(f"unknown store URL scheme {scheme!r} (use a path, sqlite:///path or postgresql://)")
