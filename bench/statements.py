@@ -18,6 +18,13 @@ Two measures per role (source, cue, content), both micro-averaged over the corpu
 
 No public tool publishes figures on this set (see shared/bench/README.md).
 
+Direct quotes, against textacy in the same run: the gold attributions whose Content opens
+with a quote mark (after an optional "that") form the direct-quote subset; newsdesk's
+``kind == "direct"`` statements and textacy 0.13's ``extract.triples.direct_quotations``
+(speaker, cue, content) on the same spaCy model are scored against that subset with the
+token-overlap measure (``statements_direct_*`` and ``textacy_direct_*``). Skipped when
+textacy is not installed.
+
     python bench/statements.py          # table
     python bench/statements.py --json   # also the metrics as JSON
 """
@@ -102,6 +109,69 @@ def predicted(article) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
+OPEN_MARKS = "\"“‘'«„"
+
+
+def read_direct(path: Path, text: str) -> dict[str, list[tuple[int, int]]]:
+    """Gold spans per role of the attributions whose content is a direct quote."""
+    tb: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    rels = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            kind, _, offsets = parts[1].partition(" ")
+            tb[parts[0]] = (kind.lower(), [tuple(map(int, x.split())) for x in offsets.split(";")])
+        elif line.startswith("E") and len(parts) >= 2:
+            rels.append(dict(x.split(":", 1) for x in parts[1].split() if ":" in x))
+    spans: dict[str, list[tuple[int, int]]] = {r: [] for r in ROLES}
+    for rel in rels:
+        content = tb.get(rel.get("Content", ""))
+        if not content:
+            continue
+        a, b = content[1][0]
+        head = re.sub(r"^\s*(?:that\s+)?", "", text[a:b], flags=re.I)
+        if not head[:1] or head[0] not in OPEN_MARKS:
+            continue
+        for role in ROLES:
+            t = tb.get(rel.get(role.capitalize(), ""))
+            if t:
+                spans[role].extend(t[1])
+    return spans
+
+
+def textacy_direct(texts: dict[str, str]) -> dict[str, dict[str, list[tuple[int, int]]]] | None:
+    try:
+        from textacy.extract.triples import direct_quotations
+    except ImportError:
+        return None
+    import spacy
+    from newsdesk.enrich import nlp as nd_nlp
+    model = spacy.load(nd_nlp.MODEL)
+    def collect(doc, offset, spans):
+        for q in direct_quotations(doc):
+            spans["source"].extend((offset + t.idx, offset + t.idx + len(t)) for t in q.speaker)
+            spans["cue"].extend((offset + t.idx, offset + t.idx + len(t)) for t in q.cue)
+            spans["content"].append((offset + q.content.start_char, offset + q.content.end_char))
+
+    out = {}
+    for name, doc in zip(texts, model.pipe(texts.values())):
+        spans: dict[str, list[tuple[int, int]]] = {r: [] for r in ROLES}
+        try:
+            collect(doc, 0, spans)
+        except ValueError:
+            # textacy bails out on an odd number of quote marks in the document; give it
+            # its best chance: paragraph by paragraph, skipping only the odd paragraphs
+            spans = {r: [] for r in ROLES}
+            paras = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", doc.text)]
+            for (off, _), pdoc in zip(paras, model.pipe(p for _, p in paras)):
+                try:
+                    collect(pdoc, off, spans)
+                except ValueError:
+                    pass
+        out[name] = spans
+    return out
+
+
 def f1(tp: float, n_pred: float, n_gold: float) -> tuple[float, float, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
@@ -123,8 +193,14 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
     enricher = Enricher(steps=("entities", "statements"))
     arts = [model.Article(id=name, text=text) for name, text in texts.items()]
     t0 = time.perf_counter()
-    preds = {a.id: predicted(a) for a in enricher.enrich_many(arts)}
+    done = list(enricher.enrich_many(arts))
+    preds = {a.id: predicted(a) for a in done}
     elapsed = time.perf_counter() - t0
+    direct_preds = {a.id: predicted(model.Article(id=a.id, text=a.text,
+                                                  statements=[s for s in a.statements if s.kind == "direct"]))
+                    for a in done}
+    tx = textacy_direct(texts)
+    dcounts = {sys_: {r: [0, 0, 0] for r in ROLES} for sys_ in ("statements", "textacy")}
 
     counts = {r: {"tok": [0, 0, 0], "exact": [0, 0, 0], "exactnt": [0, 0, 0]} for r in ROLES}
     for ann in anns:
@@ -151,6 +227,17 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             c[0] += len(gt & pt)
             c[1] += len(pt)
             c[2] += len(gt)
+        gold_d = read_direct(ann, text)
+        for sys_, pr in (("statements", direct_preds[name]), ("textacy", tx[name] if tx else None)):
+            if pr is None:
+                continue
+            for r in ROLES:
+                gt = tokens(text, [trim(text, x) for x in gold_d[r]])
+                pt = tokens(text, [trim(text, x) for x in pr[r]])
+                c = dcounts[sys_][r]
+                c[0] += len(gt & pt)
+                c[1] += len(pt)
+                c[2] += len(gt)
     metrics: dict[str, float] = {}
     for r in ROLES:
         for kind in ("tok", "exact", "exactnt"):
@@ -160,6 +247,12 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             metrics[f"statements_{r}_{kind}_p"] = round(p, 4)
             metrics[f"statements_{r}_{kind}_r"] = round(rec, 4)
             metrics[f"statements_{r}_{kind}_f1"] = round(f, 4)
+    for sys_ in ("statements",) + (("textacy",) if tx else ()):
+        for r in ROLES:
+            p, rec, f = f1(*dcounts[sys_][r])
+            metrics[f"{sys_}_direct_{r}_p"] = round(p, 4)
+            metrics[f"{sys_}_direct_{r}_r"] = round(rec, 4)
+            metrics[f"{sys_}_direct_{r}_f1"] = round(f, 4)
     metrics["statements_docs"] = float(len(anns))
     metrics["statements_seconds"] = round(elapsed, 2)
     return metrics
@@ -181,6 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'content':<8} {'exact, no that':<14} {m['statements_content_exactnt_p']:>6.3f} "
           f"{m['statements_content_exactnt_r']:>6.3f} {m['statements_content_exactnt_f1']:>6.3f}")
     print("anchor: none published for a public tool on this set")
+    print("direct quotes only (gold content opens with a quote mark), token-overlap:")
+    for sys_ in ("statements", "textacy"):
+        if f"{sys_}_direct_cue_f1" not in m:
+            print(f"  {sys_}: not installed, skipped")
+            continue
+        for r in ROLES:
+            print(f"{r:<8} {sys_:<14} {m[f'{sys_}_direct_{r}_p']:>6.3f} "
+                  f"{m[f'{sys_}_direct_{r}_r']:>6.3f} {m[f'{sys_}_direct_{r}_f1']:>6.3f}")
     if "--json" in argv:
         print(json.dumps(m, indent=1))
     return 0

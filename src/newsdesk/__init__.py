@@ -7,6 +7,7 @@ The Python API mirrors the command line::
     for rec in newsdesk.extract_files(["corpus.jsonl"]): ...  # newsdesk extract corpus.jsonl
     report = newsdesk.ingest(["pages/"], db="newsdesk.db")    # newsdesk ingest pages/
     store = newsdesk.open_store("newsdesk.db")                # list / show / search / stats
+    newsdesk.export("events.geojson", db="newsdesk.db", format="geojson", place="Kharkiv")
 
 Heavy modules (spaCy, trafilatura) load on first use, so importing newsdesk is cheap.
 """
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 __all__ = ["Article", "PageError", "RawPage", "IngestReport", "NewsdeskError", "extract_file",
-           "extract_files", "extract_text", "ingest", "open_store", "STEPS"]
+           "extract_files", "extract_text", "ingest", "open_store", "export", "STEPS"]
 
 STEPS = ("extract", "entities", "places", "times", "statements", "events")
 
@@ -130,3 +131,18 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
             else:
                 report.errors += 1
     return report
+
+
+def export(out=None, db: str = "newsdesk.db", format: str = "jsonl", what: str | None = None,
+           **filters) -> int:
+    """Write stored records to ``out`` (a path, a file object, or None for stdout), as
+    ``newsdesk export`` does; returns how many were written. ``format``: jsonl, csv,
+    geojson (events with coordinates) or parquet; ``what``: articles, events or statements
+    (default: articles, events for geojson); ``filters``: the fields of
+    ``newsdesk.store.Filters`` (q, outlet, since, until, entity, place, event_type,
+    factuality, source)."""
+    from .store import Filters, open_store as _open
+    from .store.export import export as _export
+    what = what or ("events" if format == "geojson" else "articles")
+    with _open(db) as store:
+        return _export(store, out, format=format, what=what, filters=Filters(**filters))

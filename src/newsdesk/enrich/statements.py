@@ -42,6 +42,9 @@ PLATFORMS = {
     "twitter", "telegram", "facebook", "instagram", "youtube", "tiktok", "x", "television",
     "tv", "radio", "truth social", "weibo", "vkontakte", "linkedin", "threads",
 }
+CUE_ADVERBS = {"also", "not", "never", "n't", "now", "repeatedly", "later", "previously",
+               "already", "again", "often", "publicly", "privately", "then", "first", "long",
+               "once", "recently", "still", "even", "further", "openly", "quickly", "frequently"}
 PASSIVE_CUES = {"say", "report", "believe", "think", "allege", "rumor", "rumour", "claim",
                 "understand", "consider", "know"}
 
@@ -169,6 +172,25 @@ class _Ctx:
         start, end = doc[left].idx, doc[right].idx + len(doc[right].text.rstrip())
         return name, start, end, tok
 
+    def cue_bounds(self, cue, right=None):
+        """Character span of a cue verb with its verbal group: auxiliaries, negation and
+        adverbs standing between the subject and the verb ("has also said", "did not
+        respond"), and a particle or fixed preposition after it ("pointed out", "called
+        for"); ``right`` extends the span to that token."""
+        doc = self.doc
+        left = cue.i
+        lefts = {c.i for c in cue.lefts if c.dep_ in ("aux", "auxpass", "neg")
+                 or (c.dep_ == "advmod" and c.lower_ in CUE_ADVERBS)}
+        while left - 1 in lefts:
+            left -= 1
+        end = cue.i
+        for c in cue.rights:
+            if c.i == end + 1 and c.dep_ == "prt":
+                end = c.i
+        if right is not None and right.i > end:
+            end = right.i
+        return doc[left].idx, doc[end].idx + len(doc[end])
+
     def frame_info(self, cue, exclude: list[tuple[int, int]], extra: list[tuple[int, int]] = ()):
         """Date and venue from the cue's own modifiers (not its content or source)."""
         date = venue = None
@@ -260,7 +282,7 @@ def _direct_quotes(ctx: _Ctx) -> None:
         ctx.used_cues.add(cue.i)
         exclude = [(qs, qe)] + ([(source[1], source[2])] if source else [])
         date, venue = ctx.frame_info(cue, exclude)
-        ctx.add(cue.idx, cue.idx + len(cue), qs, qe, source, "direct", date, venue)
+        ctx.add(*ctx.cue_bounds(cue), qs, qe, source, "direct", date, venue)
     # a quote running on over paragraphs takes the speaker of the part that closes it
     for qs, qe in reversed(ctx.quotes):
         if text[qe:qe + 1] in CLOSE_QUOTES + '"' or any(s.content_start <= qs < s.content_end for s in ctx.out):
@@ -473,13 +495,13 @@ def _reported(ctx: _Ctx) -> None:
             c_end = min(c_end, stop)
         elif source and source[1] >= c_start and source[2] <= c_end:
             continue
-        if klass in ("cognition", "evidential") and source is None:
+        if klass in ("cognition", "evidential", "stance") and source is None:
             continue
         exclude = [(c_start, c_end)] + ([(source[1], source[2])] if source else [])
         date, venue = ctx.frame_info(tok, exclude)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         ctx.used_cues.add(tok.i)
-        ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
 
 
 def _final_attribution(ctx: _Ctx) -> None:
@@ -502,7 +524,7 @@ def _final_attribution(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-        ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
 
 
 COMMISSIVES = {"vow", "pledge", "promise", "threaten", "urge", "ask", "call", "demand",
@@ -530,7 +552,7 @@ def _interrupted_and_loose(ctx: _Ctx) -> None:
             c_start, c_end = sent.start_char, sent.end_char
             ctx.used_cues.add(tok.i)
             kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
-            ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind)
+            ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind)
             continue
         # a complementizer shortly after the cue: "reported at the time that ..."
         if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
@@ -541,7 +563,7 @@ def _interrupted_and_loose(ctx: _Ctx) -> None:
                 ctx.used_cues.add(tok.i)
                 kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
                 date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-                ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
+                ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
                 break
             if doc[k].text in ",;:" or doc[k].pos_ == "VERB":
                 break
@@ -575,7 +597,70 @@ def _commissives(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-        ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
+
+
+# prepositions that a cue verb takes as part of its meaning ("called for", "pointed to",
+# "spoke about"): the cue spans verb + preposition, the content is the prepositional object
+CUE_PREPS = {"for", "to", "about", "on", "against", "of", "over", "at", "with"}
+NON_CONTENT = {"it", "them", "this", "that", "him", "her", "us", "me", "you", "something",
+               "anything", "nothing", "everything", "one", "so", "reporters", "journalists"}
+
+
+def _attitudes(ctx: _Ctx) -> None:
+    """A cue verb whose content is not a clause: a noun phrase or an infinitive
+    ("X criticized the plan", "X wants to run", "X described Y as Z", "X called for talks").
+    Needs a named or nominal subject as source."""
+    doc = ctx.doc
+    lex = cue_lexicon()
+    for tok in doc:
+        if tok.i in ctx.used_cues or not is_cue(tok) or tok.pos_ != "VERB":
+            continue
+        if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+            continue
+        if tok.dep_ in ("amod", "acl", "relcl") and not any(c.dep_ == "nsubj" for c in tok.children):
+            continue
+        if tok.dep_ == "xcomp":
+            continue  # "wants to see ...": the governing verb is the attribution
+        klass = lex.get(tok.lemma_.lower())
+        if klass != "speech" and ctx.in_quote(tok.idx, tok.idx + 1):
+            continue  # a belief or wish inside a quote is the speaker's own hedge
+        source = ctx.source_of(tok)
+        if source is None or source[3].i > tok.i:
+            continue
+        if source[3].lower_ in ("i", "we", "you"):
+            continue
+        comps = [c for c in tok.rights if c.dep_ in ("dobj", "xcomp", "oprd", "ccomp")]
+        right = None
+        if not comps:
+            nxt = tok.i + 1 + sum(1 for c in tok.rights if c.dep_ == "prt" and c.i == tok.i + 1)
+            preps = [c for c in tok.rights if c.dep_ in ("prep",) and c.lower_ in CUE_PREPS
+                     and c.i == nxt and any(o.dep_ in ("pobj", "pcomp") for o in c.children)]
+            if not preps:
+                continue
+            right = preps[0]
+            comps = [o for o in right.children if o.dep_ in ("pobj", "pcomp")]
+        first = comps[0]
+        if first.dep_ == "dobj" and (first.lower_ in NON_CONTENT and first.n_rights == 0
+                                     and not [c for c in tok.rights if c.dep_ in ("oprd", "xcomp", "prep") and c.i > first.i]):
+            continue
+        # content: from the first complement to the end of the last complement-like child
+        last_i = max(c.right_edge.i for c in tok.rights
+                     if c.dep_ in ("dobj", "xcomp", "oprd", "ccomp", "prep", "dative") and c.i >= first.i) \
+            if right is None else right.right_edge.i
+        start_tok = first.left_edge
+        if start_tok.lower_ == "to" and start_tok.dep_ == "aux" and start_tok.i + 1 < len(doc):
+            start_tok = doc[start_tok.i + 1]
+        c_start = start_tok.idx
+        c_end = doc[last_i].idx + len(doc[last_i])
+        if source[1] >= c_start and source[2] <= c_end:
+            continue
+        if c_end - c_start < 2:
+            continue
+        ctx.used_cues.add(tok.i)
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
+        ctx.add(*ctx.cue_bounds(tok, right), c_start, c_end, source, kind, date, venue)
 
 
 def _passive(ctx: _Ctx) -> None:
@@ -610,6 +695,7 @@ def extract_statements(doc) -> list[Statement]:
     _final_attribution(ctx)
     _interrupted_and_loose(ctx)
     _commissives(ctx)
+    _attitudes(ctx)
     _passive(ctx)
     _speaker_lines(ctx)
     return sorted(ctx.out, key=lambda s: (s.content_start, s.cue_start))

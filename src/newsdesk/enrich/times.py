@@ -252,6 +252,13 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     year = _spelled_year(low)
     if year:
         return year, "DATE"
+    m = re.fullmatch(r"(?:the\s+)?(?:(" + _MONTH_RE + r")|(spring|summer|fall|autumn|winter))\s+(?:of\s+)?(.+)", low)
+    if m and not re.search(r"\d", m[3]):
+        year = _spelled_year(m[3])
+        if year:
+            if m[1]:
+                return f"{year}-{MONTHS[m[1].rstrip('.')]:02d}", "DATE"
+            return f"{year}-{SEASONS[m[2]][0]}", "DATE"
     low = re.sub(r"^(?:the|a|an)\s+", "", low) if not re.match(r"^(?:a|an)\s+" + _UNIT_RE, low) else low
     low = re.sub(r"^(?:early|late|mid|middle of|end of|the end of|beginning of|start of|the start of|the beginning of|the middle of|earlier|later)[\s-]+", "", low)
     low = re.sub(r"^(?:the)\s+", "", low)
@@ -277,8 +284,30 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         if low == "today's" and a:
             return a.isoformat(), "DATE"
         return "PRESENT_REF", "DATE"
-    if low in ("past", "recently", "previously", "lately", "recent"):
+    if low in ("past", "recently", "previously", "lately", "recent", "earlier", "once",
+               "the past", "in the past", "past years"):
         return "PAST_REF", "DATE"
+    if low in ("already", "these days", "this crucial moment", "at the moment", "yet"):
+        return "PRESENT_REF", "DATE"
+    if re.fullmatch(r"(?:the\s+)?(?:near\s+future|near\s+term|short\s+term|future|later\s+date|"
+                    r"a\s+later\s+date|coming\s+(?:days|weeks|months|quarters|years|decades)|"
+                    r"future\s+(?:quarters|years|months))", low):
+        return "FUTURE_REF", "DATE"
+    # TimeBank: vague stretches reaching back to now ("the last few months", "the past several
+    # quarters") are PAST_REF; "recent months" is a duration of unknown length
+    if re.fullmatch(r"(?:the\s+)?(?:last|past)\s+(?:few|several|many)\s+(?:days|weeks|months|quarters|years|decades)", low):
+        return "PAST_REF", "DATE"
+    m = re.fullmatch(r"recent\s+(days|weeks|months|quarters|decades)", low)
+    if m:
+        return _duration("X", _unit_of(m[1])), "DURATION"
+    # "January this year", "June last year", "March of next year"
+    m = re.fullmatch(r"(" + _MONTH_RE + r")\s+(?:of\s+)?(this|last|next)\s+year", low)
+    if m and a is not None:
+        y = a.year + {"this": 0, "last": -1, "next": 1}[m[2]]
+        return f"{y}-{MONTHS[m[1].rstrip('.')]:02d}", "DATE"
+    # "the year ended Aug. 31", "the fiscal year ending in June": a twelve-month period
+    if re.fullmatch(r"(?:the\s+)?(?:fiscal\s+)?year\s+(?:ended|ending)\b.*", low):
+        return "P1Y", "DURATION"
     if low in ("current",):
         return "PRESENT_REF", "DATE"
     if re.fullmatch(r"recent\s+(?:years|months|weeks|days|decades|quarters)", low):
@@ -644,6 +673,7 @@ def _split_ended(text: str, a: int, b: int) -> list[tuple[int, int]]:
 def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
     out: list[TimeRef] = []
     cands = [piece for a, b in _candidates(doc) for piece in _split_ended(doc.text, a, b)]
+    cands = _merge_clock_and_day(doc, anchor, cands)
     for a, b in cands:
         text = doc.text[a:b]
         tense = _tense(doc, a, b)
@@ -673,9 +703,92 @@ def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
                     out.append(TimeRef(text=sub, start=off, end=off + len(sub), value=r2[0], type=r2[1]))
             continue
         value, typ = res
+        if re.fullmatch(r"(?:the\s+)?(?:fiscal\s+)?year", text, re.I) and \
+                re.match(r"\s+(?:that\s+|which\s+)?(?:ended|ending|ends)\b", doc.text[b:b + 24]):
+            value, typ = "P1Y", "DURATION"   # "the year ended Aug. 31": a twelve-month period
         # "now" inside "now-defunct", "currently" as a plain adverb: TIMEX3 marks them too
         out.append(TimeRef(text=text, start=a, end=b, value=value, type=typ))
+    _reporting_quarter(out, anchor)
+    _narrative_years(out)
     return out
+
+
+_CLOCKY = re.compile(r"(?:\d{1,2}(?::\d\d)?\s*[ap]\.?m\.?(?:\s+[A-Z]{3})?|noon|midnight|"
+                     r"(?:early\s+|late\s+|mid-?)?(?:morning|afternoon|evening|night))$", re.I)
+
+
+def _merge_clock_and_day(doc: Doc, anchor, cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'noon' + 'Thursday', '5 p.m. EST' + 'Nov. 9', 'Friday' + 'Oct. 13': one TIMEX3 each
+    (spaCy often splits them into a TIME and a DATE)."""
+    out: list[tuple[int, int]] = []
+    for a, b in cands:
+        if out:
+            pa, pb = out[-1]
+            gap = doc.text[pb:a]
+            left, right = doc.text[pa:pb], doc.text[a:b]
+            if re.fullmatch(r",?\s{1,2}", gap) and (
+                    _CLOCKY.search(left) and re.match(_WD_RE + r"|" + _MONTH_RE + r"\s+\d|yesterday|today|tomorrow", right, re.I)
+                    or re.fullmatch(_WD_RE, left, re.I) and re.match(_MONTH_RE + r"\s+\d", right, re.I)):
+                if normalize(doc.text[pa:b], anchor, PAST) is not None:
+                    out[-1] = (pa, b)
+                    continue
+        out.append((a, b))
+    return out
+
+
+_NARRATIVE = re.compile(r"(?:the\s+)?(following|next|previous|prior|same)\s+year|that\s+year", re.I)
+
+
+def _narrative_years(times: list[TimeRef]) -> None:
+    """'In 1995 ... the following year' -> 1996: years counted from the last year the text
+    named, not from publication."""
+    last_year = None
+    for t in times:
+        text = t.text.strip()
+        m = _NARRATIVE.fullmatch(text)
+        if m and last_year is not None:
+            k = {"following": 1, "next": 1, "previous": -1, "prior": -1}.get((m[1] or "").lower(), 0)
+            if (m[1] or "").lower() == "next":
+                continue   # "next year" is deictic
+            t.value, t.type = str(last_year + k), "DATE"
+            continue
+        if re.search(r"\b(?:1[89]|20)\d\d\b", text) and re.match(r"\d{4}", t.value or ""):
+            last_year = int(t.value[:4])
+
+
+_YEAR_AGO = re.compile(
+    r"(?:(?:the|a)\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:year[-\s](?:ago|earlier)"
+    r"(?:\s+(?:quarter|period|levels?))?|year\s+(?:ago|earlier)|(?:quarter|period)\s+(?:a\s+)?year\s+(?:ago|earlier)"
+    r"|(?:period|quarter)\s+last\s+year|last\s+year's\s+(?:quarter|period))", re.I)
+_THIS_QUARTER = re.compile(r"(?:the|this|that)\s+(?:latest\s+|most\s+recent\s+|current\s+)?(?:quarter|period)"
+                           r"|(?:the\s+)?(?:latest|most\s+recent)\s+(?:quarter|period)", re.I)
+_YEAR_PERIOD = re.compile(r"(?:the\s+)?((?:19|20)\d\d)\s+(?:quarter|period)", re.I)
+
+
+def _reporting_quarter(times: list[TimeRef], anchor) -> None:
+    """Quarterly-report conventions of TimeML: in an article about a quarter's results
+    ("third-quarter profit ..."), "a year earlier" / "the year-ago quarter" is that quarter a
+    year before (1988-Q3), "the quarter" / "the latest period" is the reported quarter and
+    "the 1988 period" that quarter of 1988. The reported quarter is the last explicit one
+    mentioned before the expression (else the first one of the article)."""
+    quarters = [(t.start, t.value) for t in times
+                if re.fullmatch(r"\d{4}-Q[1-4]", t.value or "")
+                and not _THIS_QUARTER.fullmatch(t.text.strip()) and not _YEAR_AGO.search(t.text)]
+    if not quarters:
+        return
+    for t in times:
+        before = [v for s, v in quarters if s < t.start]
+        q = before[-1] if before else quarters[0][1]
+        year, qn = int(q[:4]), q[5:]
+        text = t.text.strip()
+        if _YEAR_AGO.fullmatch(text) or (_YEAR_AGO.search(text) and t.value == str(year - 1)):
+            t.value, t.type = f"{year - 1}-{qn}", "DATE"
+        elif _THIS_QUARTER.fullmatch(text) and re.fullmatch(r"\d{4}-Q[1-4]", t.value or ""):
+            t.value = q
+        else:
+            m = _YEAR_PERIOD.fullmatch(text)
+            if m:
+                t.value, t.type = f"{m[1]}-{qn}", "DATE"
 
 
 @Language.component("newsdesk_times")

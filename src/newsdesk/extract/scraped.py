@@ -56,6 +56,14 @@ _MISC_CHROME = re.compile(
     r"tags|topics)\s*:"
     r"|©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|\bprivacy policy\b|terms (of (use|service)|and conditions)",
     re.I)
+# Messages of newsletter, reprint and sharing widgets, which pages keep in their markup.
+_WIDGET = re.compile(
+    r"(?:thanks for (?:signing up|subscribing)|thank you for (?:signing up|subscribing)|sorry!?$|"
+    r"an error (?:has )?occurred|there was an error|something went wrong|please try again(?: later)?\W*$|"
+    r"keep an eye on your inbox|check your inbox|order reprints?\W*$|print (?:this )?article\W*$|"
+    r"this (?:article|story) has been sent to|this copy is for your personal,? non-commercial use|"
+    r"get the latest .{0,60}\b(?:in|to) your inbox|invalid email|enter your email|"
+    r"sign up for (?:our|the) .{0,60}newsletters?)", re.I)
 BYLINE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by|posted by)\s+(?P<names>\S.{1,120})$", re.I)
 # Reader comments start the page's tail: a comment count/heading or "name says:".
 _COMMENTS = re.compile(
@@ -232,6 +240,8 @@ def classify_line(text: str) -> str:
     if n <= 6 and any(k in low for k in _BUTTON_KEYS) and _BUTTON.search(text) and not _END_SENTENCE.search(text):
         return "chrome"
     if n <= 15 and _MISC_CHROME.search(text):
+        return "chrome"
+    if n <= 40 and _WIDGET.match(text):
         return "chrome"
     if _COMMENTS.match(text.strip("[](){}<>-–—|•· ")):
         return "comments"
@@ -448,8 +458,9 @@ def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
     return [(a, b) for a, b, _ in segs]
 
 
-def clean_scraped(raw: str, url: str | None = None) -> Scraped:
-    """Find body, title, byline, outlet and page date in scraped page text."""
+def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scraped:
+    """Find body, title, byline, outlet and page date in scraped page text (outlet=False:
+    skip the outlet, for callers that have it already)."""
     warnings: list[str] = []
     lines = _lines(raw, warnings)
     n = len(lines)
@@ -547,6 +558,6 @@ def clean_scraped(raw: str, url: str | None = None) -> Scraped:
                     break
 
     inside = {k for a, b in segments for k in range(a, b + 1)}
-    outlet = outlet_from(names, [l.text for k, l in enumerate(lines) if k not in inside], url)
+    outlet = outlet_from(names, [l.text for k, l in enumerate(lines) if k not in inside], url) if outlet else None
     return Scraped(text="\n\n".join(body), title=title, byline=names, outlet=outlet,
                    date=date, warnings=warnings, prose=best is not None)

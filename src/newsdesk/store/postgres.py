@@ -160,7 +160,12 @@ class PostgresStore(QueryMixin):
         self.url = url
         if url.startswith("postgresql+"):  # SQLAlchemy spelling: postgresql+psycopg://
             url = "postgresql://" + url.partition("://")[2]
-        self.conn = psycopg.connect(url, row_factory=dict_row)
+        try:
+            self.conn = psycopg.connect(url, row_factory=dict_row)
+        except psycopg.OperationalError as exc:
+            from . import StoreError
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise StoreError(f"cannot open PostgreSQL store {redact(url)}: {reason}") from None
         self._dirty = False
         try:
             migrate(self.conn)
@@ -217,14 +222,20 @@ class PostgresStore(QueryMixin):
 
     def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
         """Store records, committing every ``commit_every``; yields each status."""
+        added = 0
         try:
             for i, record in enumerate(records, 1):
-                yield self.add(record, commit=False)
+                status = self.add(record, commit=False)
+                added += status == "added"
+                yield status
                 if i % commit_every == 0:
                     self.commit()
         finally:
             if not self.conn.closed:
                 self.commit()
+                if added >= 1000:  # fresh planner statistics after a big load
+                    self.conn.execute("ANALYZE")
+                    self.commit()
 
     def _add_article(self, a: Article) -> bool:
         row = self.conn.execute(
@@ -381,6 +392,11 @@ class PostgresStore(QueryMixin):
             (*args, f'StartSel="{HL_START}", StopSel="{HL_STOP}", MaxWords=30, MinWords=15, '
                     'MaxFragments=2, FragmentDelimiter=" … "', ids)).fetchall()
         return {r["id"]: r["snippet"] for r in rows}
+
+
+def redact(url: str) -> str:
+    """The URL without its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def _nul(value):

@@ -77,6 +77,16 @@ class QueryMixin:
 
     # Dialect hooks ---------------------------------------------------------------------
     DESC = "DESC"                 # how "newest first" puts undated articles last
+    SET = ""                      # before "a.id IN (...)": SQLite's "+" makes it a test
+                                  # while scanning articles newest first, not the driver
+
+    def _records_from(self, table: str, alias: str) -> str:
+        """FROM clause of a page of records with their article, newest article first."""
+        return f"{table} {alias} JOIN articles a ON a.id = {alias}.article_id"
+
+    def _count_articles(self, f: Filters) -> int | None:
+        """A fast count of the articles matching f, or None to count with SQL."""
+        return None
 
     def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -126,14 +136,14 @@ class QueryMixin:
             args.append(f.until + "\x7f")
             on_articles = True
         if f.entity:
-            conds.append("a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
+            conds.append(f"{self.SET}a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
             args.append(f.entity)
             on_articles = True
         if f.place:
             if scope == "event":
                 conds.append("ev.place = ?")
             else:
-                conds.append("a.id IN (SELECT article_id FROM places WHERE name = ?)")
+                conds.append(f"{self.SET}a.id IN (SELECT article_id FROM places WHERE name = ?)")
                 on_articles = True
             args.append(f.place)
         if scope == "event":
@@ -149,7 +159,8 @@ class QueryMixin:
                     ev_conds.append(f"{col} = ?")
                     ev_args.append(value)
             if ev_conds:
-                conds.append(f"a.id IN (SELECT article_id FROM events WHERE {' AND '.join(ev_conds)})")
+                conds.append(f"{self.SET}a.id IN (SELECT article_id FROM events "
+                             f"WHERE {' AND '.join(ev_conds)})")
                 args += ev_args
                 on_articles = True
             if f.source:
@@ -157,8 +168,9 @@ class QueryMixin:
                     conds.append("st.source = ?")
                     args.append(f.source)
                 else:
-                    conds.append("(a.id IN (SELECT article_id FROM statements WHERE source = ?) "
-                                 "OR a.id IN (SELECT article_id FROM events WHERE attributed_to = ?))")
+                    conds.append(f"({self.SET}a.id IN (SELECT article_id FROM statements WHERE source = ?) "
+                                 f"OR {self.SET}a.id IN (SELECT article_id FROM events "
+                                 "WHERE attributed_to = ?))")
                     args += [f.source, f.source]
                     on_articles = True
         sql = ("WHERE " + " AND ".join(conds)) if conds else ""
@@ -183,7 +195,9 @@ class QueryMixin:
             w = self._where(f)
             if w.empty:
                 return Page([], 0, limit, offset)
-            total = self._count(f"SELECT count(*) AS n FROM articles a {w.sql}", w.args)
+            total = self._count_articles(f)
+            if total is None:
+                total = self._count(f"SELECT count(*) AS n FROM articles a {w.sql}", w.args)
             rows = []
             if limit and offset < total:
                 rows = self._rows(
@@ -230,7 +244,7 @@ class QueryMixin:
                 cols = ", ".join(f"ev.{qcol(c)}" for c in EVENT_COLUMNS)
                 inner = f"""SELECT {cols}, ev.n AS _n, a.id AS article_id, a.outlet, a.title,
                                    a.published
-                            FROM events ev JOIN articles a ON a.id = ev.article_id {w.sql}
+                            FROM {self._records_from("events", "ev")} {w.sql}
                             ORDER BY a.published {self.DESC}, a.id, ev.start, ev.n
                             LIMIT ? OFFSET ?"""
                 rows = self._rows(self._geo_events(inner), [*w.args, limit, offset])
@@ -262,7 +276,7 @@ class QueryMixin:
                 cols = ", ".join(f"st.{qcol(c)}" for c in STATEMENT_COLUMNS)
                 rows = self._rows(
                     f"""SELECT {cols}, a.id AS article_id, a.outlet, a.title, a.published
-                        FROM statements st JOIN articles a ON a.id = st.article_id {w.sql}
+                        FROM {self._records_from("statements", "st")} {w.sql}
                         ORDER BY a.published {self.DESC}, a.id, st.content_start, st.n
                         LIMIT ? OFFSET ?""", [*w.args, limit, offset])
             return Page(rows, total, limit, offset)

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -126,8 +126,37 @@ def _schema_v2() -> list[str]:
     ]
 
 
+def _schema_v3() -> list[str]:
+    """``articles.fts_rid``: the article's FTS rowid, in the newest-first indexes, so a
+    full-text filter is a test on the index while scanning newest first (the set of
+    matching rowids comes straight from the FTS index). New articles get their FTS rowid
+    on insert (max + 1 of fts_map) and the trigger indexes them under it."""
+    return [
+        "ALTER TABLE articles ADD COLUMN fts_rid INTEGER",
+        "UPDATE articles SET fts_rid = (SELECT rid FROM fts_map WHERE fts_map.id = articles.id)",
+        "DROP INDEX articles_published_id",
+        "DROP INDEX articles_outlet",
+        "CREATE INDEX articles_published_id ON articles (published DESC, id, fts_rid)",
+        "CREATE INDEX articles_outlet ON articles (outlet, published DESC, id, fts_rid)",
+        "DROP TRIGGER articles_fts_insert",
+        "DROP TRIGGER articles_fts_update",
+        """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (rowid, id, title, text)
+                VALUES (new.fts_rid, new.id, new.title, new.text);
+            INSERT INTO fts_map (rid, id) VALUES (last_insert_rowid(), new.id);
+        END""",
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            DELETE FROM articles_fts WHERE rowid = (SELECT rid FROM fts_map WHERE id = old.id);
+            DELETE FROM fts_map WHERE id = old.id;
+            INSERT INTO articles_fts (rowid, id, title, text)
+                VALUES (new.fts_rid, new.id, new.title, new.text);
+            INSERT INTO fts_map (rid, id) VALUES (last_insert_rowid(), new.id);
+        END""",
+    ]
+
+
 # Migration i+1 takes a database from version i to version i+1.
-MIGRATIONS = [_schema_v1, _schema_v2]
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
@@ -217,10 +246,6 @@ class SQLiteStore(QueryMixin):
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
-        try:
-            self.conn.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
-        except sqlite3.Error:
-            pass
         self.conn.close()
 
     def __enter__(self) -> "SQLiteStore":
@@ -251,19 +276,28 @@ class SQLiteStore(QueryMixin):
 
     def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
         """Store records, committing every ``commit_every``; yields each status."""
+        added = 0
         try:
             for i, record in enumerate(records, 1):
-                yield self.add(record, commit=False)
+                status = self.add(record, commit=False)
+                added += status == "added"
+                yield status
                 if i % commit_every == 0:
                     self.conn.commit()
         finally:
             self.conn.commit()
+            try:  # planner statistics: the query plans depend on them
+                self.conn.execute("ANALYZE" if added >= 1000 else "PRAGMA optimize")
+                self.conn.commit()
+            except sqlite3.Error:
+                pass
 
     def _add_article(self, a: Article) -> bool:
         cur = self.conn.execute(
             """INSERT OR IGNORE INTO articles (id, url, outlet, title, published, byline, language,
-                   text, warnings, source, ingested_at, record)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   text, warnings, source, ingested_at, record, fts_rid)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                       (SELECT coalesce(max(rid), 0) + 1 FROM fts_map))""",
             (a.id, a.url, a.outlet, a.title, a.published, _json(a.byline), a.language, a.text,
              _json(a.warnings), a.source, _now(), _json(a.to_dict())))
         if cur.rowcount == 0:
@@ -338,6 +372,22 @@ class SQLiteStore(QueryMixin):
         return out
 
     # -- query contract hooks (store.query) -----------------------------------------
+    SET = "+"
+
+    def _records_from(self, table: str, alias: str) -> str:
+        # Articles newest first, then their records: a page stops early (CROSS JOIN fixes
+        # the loop order in SQLite).
+        return f"articles a CROSS JOIN {table} {alias} ON {alias}.article_id = a.id"
+
+    def _count_articles(self, f) -> int | None:
+        if f.q and f.q.strip() and not any((f.outlet, f.since, f.until, f.entity, f.place,
+                                             f.event_type, f.factuality, f.source)):
+            match = fts_query(f.q)
+            if match:  # every FTS row is one article
+                return self.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                         (match,)).fetchone()[0]
+        return None
+
     def _rows(self, sql: str, args=()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(sql, tuple(args))]
 
@@ -345,8 +395,7 @@ class SQLiteStore(QueryMixin):
         match = fts_query(q)
         if not match:
             return None
-        return ("a.id IN (SELECT m.id FROM fts_map m WHERE m.rid IN "
-                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))", [match])
+        return ("+a.fts_rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [match])
 
     def _day(self, time_col: str, published_col: str) -> str:
         return (f"CASE WHEN {time_col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "

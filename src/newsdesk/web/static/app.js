@@ -725,8 +725,11 @@ function annotations(a) {
 }
 
 /** The text, cut at every span boundary; each piece carries the classes of the spans over it. */
+const firstSpan = new Map();  // annotation id -> the first piece of text it covers
+
 function renderText(text, anns) {
   const box = clear($("article-text"));
+  firstSpan.clear();
   const cuts = new Set([0, text.length]);
   for (const x of anns) { cuts.add(x.start); cuts.add(x.end); }
   const points = [...cuts].sort((a, b) => a - b);
@@ -750,7 +753,9 @@ function renderText(text, anns) {
       if (!active.length) { para.appendChild(document.createTextNode(part)); return; }
       const kinds = [...new Set(active.map((x) => "hl-" + x.kind))].join(" ");
       const span = el("span", {class: "hl " + kinds, "data-ann": active.map((x) => x.id).join(" "), text: part});
-      for (const x of active) if (x.start === a && pi === 0) { span.id = "ann-" + x.id; span.tabIndex = -1; }
+      for (const x of active) {
+        if (!firstSpan.has(x.id)) { firstSpan.set(x.id, span); span.tabIndex = -1; }
+      }
       para.appendChild(span);
     });
   }
@@ -772,7 +777,7 @@ function focusAnnotation(x) {
   for (const n of document.querySelectorAll(".hl[data-ann]")) {
     if (n.getAttribute("data-ann").split(" ").includes(String(x.id))) n.classList.add("focused");
   }
-  const first = document.getElementById("ann-" + x.id);
+  const first = firstSpan.get(x.id);
   if (first) {
     first.scrollIntoView({block: "center"});
     first.focus({preventScroll: true});
