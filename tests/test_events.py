@@ -215,3 +215,85 @@ def test_target_country_is_not_the_place_of_a_request(enricher):
     assert req.factuality == "asserted"
     asked = [e for e in art.events if e.type == "SUPPORT"]
     assert asked and asked[0].factuality == "hypothetical"   # asked for, not done
+
+
+# -- issue 6: more factuality constructions, time_inferred, top event, classifier ----------------
+MORE_FACTUALITY = [
+    ("The army denied that its soldiers had shelled the market.", "ASSAULT", "negated"),
+    ("Fighters failed to capture the airport after a week of fighting.", "ASSAULT", "negated"),
+    ("Neither side withdrew its forces from the ridge.", "RETREAT", "negated"),
+    ("The ministry announced plans to withdraw its peacekeepers from Mali.", "RETREAT", "planned"),
+    ("The court is due to release the detained activists on Friday.", "CONCEDE", "planned"),
+    ("Observers predict that the two sides will sign a ceasefire soon.", "AGREE", "predicted"),
+    ("Analysts expect Russia to launch a new offensive in the east.", "ASSAULT", "predicted"),
+    ("Had the army withdrawn earlier, fewer civilians would have died.", "RETREAT", "hypothetical"),
+    ("Should Tehran enrich uranium further, Israel would strike its facilities.", "ASSAULT", "hypothetical"),
+    ("The junta could have arrested the protesters if it had wanted to.", "COERCE", "hypothetical"),
+    ("According to unconfirmed reports, Russian troops have moved into Transnistria.", "MOBILIZE", "uncertain"),
+    ("The president is believed to have met rebel envoys in secret.", "CONSULT", "uncertain"),
+]
+
+
+@pytest.mark.parametrize("text,etype,fact", MORE_FACTUALITY)
+def test_more_factuality(enricher, text, etype, fact):
+    art = enrich(enricher, text)
+    evs = [e for e in art.events if e.type == etype]
+    assert evs, art.events
+    assert evs[0].factuality == fact, evs[0]
+
+
+def test_time_inferred_marks_the_publication_date_fallback(enricher):
+    art = enrich(enricher, "Russian forces are deploying tanks to Belarus.", published="2024-03-10T10:00")
+    e = [e for e in art.events if e.type == "MOBILIZE"][0]
+    assert e.time == "2024-03-10" and e.time_inferred is True
+    art = enrich(enricher, "Russia and Belarus signed a treaty in 1999.")
+    e = [e for e in art.events if e.type == "AGREE"][0]
+    assert e.time == "1999" and e.time_inferred is False
+    art = enrich(enricher, "Iran rejected the proposal.")
+    assert all(e.time is None and e.time_inferred is False for e in art.events)
+
+
+def test_seed_time_inferred(seed, seed_art):
+    for gold in seed[1]["events"]:
+        if "time" not in gold:
+            continue
+        e = next(e for e in seed_art.events if e.type == gold["type"] and e.time == gold["time"])
+        # "are continuing to deploy": the publication date; "in 2000", "in spring": in the text
+        assert e.time_inferred == (gold["time"] == seed[1]["article"]["published"][:10])
+
+
+def test_top_event_is_the_main_clause_event(enricher):
+    art = enrich(enricher, "The European Union urged Serbia to recognize Kosovo.")
+    assert art.events[0].type == "REQUEST"
+    art = enrich(enricher, "Unless the talks resume, the union will strike again in May.")
+    assert art.events[0].type == "PROTEST"
+
+
+def test_pronoun_subject_takes_the_governing_subject(enricher):
+    art = enrich(enricher, "Iran said it would not attend the talks in Vienna.")
+    e = [e for e in art.events if e.type == "CONSULT"][0]
+    assert e.actors == ["Iran"] and e.factuality == "negated"
+
+
+def test_classifier_ships_and_scores_all_types():
+    from newsdesk.enrich import event_classifier
+    from newsdesk.enrich.resolve import data_path
+    assert data_path("event_classifier.npz").stat().st_size < 5_000_000
+    out = event_classifier.classify("Police arrested dozens of opposition supporters in the capital.")
+    assert {t for t, _ in out} == set(model.PLOVER_TYPES)
+    assert abs(sum(p for _, p in out) - 1.0) < 1e-3
+    assert out[0][1] >= out[-1][1]
+
+
+def test_factuality_set_macro_f1(enricher):
+    """Our own factuality set (bench/data/factuality.tsv): macro F1 over the six classes."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "bench" / "factuality.py"
+    spec = importlib.util.spec_from_file_location("nd_bench_factuality", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = mod.load()
+    assert len(rows) >= 100
+    m = mod.score(rows, mod.predict(rows, enricher))
+    assert m["factuality_macro_f1"] >= 0.85, m

@@ -399,3 +399,47 @@ def test_article_split_by_a_widget_is_rejoined():
     page = "\n".join(["River defences hold", "By Sam Hale"] + first + widget + second + ["Topics", "Weather"])
     art = extract(RawPage(content=page, format="text"))
     assert art.text == "\n\n".join(first + second)
+
+
+# --- general clean-up rules on HTML bodies (invented pages) --------------------------------
+
+CHUNK_PARAS = [f"Paragraph {w} of the harbour report says the pier will be rebuilt in stone before the winter storms arrive."
+               for w in ("one", "two", "three", "four", "five", "six")]
+
+
+def _chunked_page() -> str:
+    chunks = "".join(
+        f'<div class="story-chunk body-part"><p>{CHUNK_PARAS[i]}</p><p>{CHUNK_PARAS[i + 1]}</p></div>'
+        f'<aside class="ad-slot"><p>Advertisement</p></aside>' for i in (0, 2, 4))
+    person = ('<span class="person-rollover"><a href="/p/ann">Ann Lee</a><span class="rollover-card">'
+              '<a href="/s/1">Ann Lee wins award for harbour reporting | Council budget vote delayed</a></span></span>')
+    return ("<!DOCTYPE html><html lang='en'><head><title>Pier to be rebuilt | Harbour Post</title></head><body>"
+            "<article><h1>Pier to be rebuilt</h1>"
+            f"<p>The harbour master {person} said on Monday that the pier would be rebuilt in stone this year.</p>"
+            f"<div class='chunks'>{chunks}</div>"
+            "<p>Don't miss</p><p>Storm closes coastal road for a day</p><p>Ferry fares to rise in spring</p>"
+            "<p>Divers found the old pier's timber piles badly rotten during an inspection in the autumn, officials said.</p>"
+            "</article></body></html>")
+
+
+def test_article_split_into_chunks_is_read_whole_and_cards_are_dropped():
+    art = extract(RawPage(content=_chunked_page(), format="html", url="https://harbourpost.example/pier"))
+    paras = art.text.split("\n\n")
+    assert paras[0] == "The harbour master Ann Lee said on Monday that the pier would be rebuilt in stone this year."
+    assert [p for p in paras if p.startswith("Paragraph")] == CHUNK_PARAS      # every chunk, in page order
+    assert "award" not in art.text and "Advertisement" not in art.text          # hover card, ad label
+    assert "Storm closes" not in art.text and "Don't miss" not in art.text      # the related box
+    assert paras[-1].startswith("Divers found")                                 # the story goes on after it
+
+
+def test_closing_list_of_headline_links_is_dropped_but_short_lists_stay():
+    story = "".join(f"<p>{p}</p>" for p in CHUNK_PARAS[:3])
+    facts = "<ul><li>England: tenth appearance</li><li>Spain: eleventh appearance</li><li>Wales: second appearance</li></ul>"
+    links = "<ul>" + "".join(f"<li><a href='/x{i}'>{t}</a></li>" for i, t in enumerate((
+        "Council approves new harbour wall after long public consultation",
+        "Ferry operator adds second vessel to the island route next week",
+        "Fishermen ask for deeper berths at the old quay before summer"))) + "</ul>"
+    page = f"<html><body><article><h1>Pier</h1>{story}{facts}{links}</article></body></html>"
+    art = extract(RawPage(content=page, format="html"))
+    assert "tenth appearance" in art.text and "second appearance" in art.text
+    assert "Council approves" not in art.text and "Fishermen ask" not in art.text

@@ -192,3 +192,42 @@ def test_tense_through_control_verbs(enr):
 def test_nested_patterns_inside_unreadable_extent(enr):
     art = run(enr, "Sales rose from the corresponding period last year.")
     assert "2022" in {t.value for t in art.times}
+
+
+def test_reference_and_vague_conventions():
+    assert normalize("recent months", A, "past") == ("PXM", "DURATION")
+    assert normalize("the last few months", A, "past") == ("PAST_REF", "DATE")
+    assert normalize("coming months", A, "future") == ("FUTURE_REF", "DATE")
+    assert normalize("the near future", A, "future") == ("FUTURE_REF", "DATE")
+    assert normalize("now", A) == ("PRESENT_REF", "DATE")
+    assert normalize("recent years", A, "past") == ("PAST_REF", "DATE")
+
+
+def test_month_with_relative_year():
+    assert normalize("January this year", A, "past") == ("2023-01", "DATE")
+    assert normalize("June last year", A, "past") == ("2022-06", "DATE")
+    assert normalize("the winter of nineteen ninety-four", A, "past") == ("1994-WI", "DATE")
+
+
+def test_quarterly_report_conventions(enr):
+    text = ("Acme said third-quarter profit rose 10% to $5 million from $4.5 million a year "
+            "earlier. In the year-ago quarter the company had a charge. Sales for the year "
+            "ended Aug. 31 rose. In the 1988 period, costs fell.")
+    v = values(run(enr, text, published="1989-11-02"))
+    assert v["third-quarter"] == "1989-Q3"
+    assert v["a year earlier"] == "1988-Q3"
+    assert v["the year-ago quarter"] == "1988-Q3"
+    assert v["the year"] == "P1Y"
+    assert v["the 1988 period"] == "1988-Q3"
+
+
+def test_year_ago_without_quarter_is_the_year(enr):
+    v = values(run(enr, "Prices were lower a year ago.", published="1989-11-02"))
+    assert v["a year ago"] == "1988"
+
+
+def test_narrative_year_and_clock_day_merge(enr):
+    v = values(run(enr, "In 1995 he was promoted, and the following year he retired. "
+                        "Talks broke off at noon Thursday.", published="1998-02-13"))
+    assert v["the following year"] == "1996"
+    assert v["noon Thursday"] == "1998-02-12T12:00"

@@ -295,10 +295,14 @@ def render_article(a: Article, excerpt: int = 600) -> str:
 
     def event(e):
         who = ", ".join(e.actors) or "?"
-        s = f"{e.type} {e.factuality}: {who}"
+        kind = e.type + (f"/{e.mode}" if e.mode else "")
+        s = f"{kind} {e.factuality}: {who}"
         if e.targets:
             s += " → " + ", ".join(e.targets)
-        where_when = ", ".join(x for x in (e.place, e.time) if x)
+        when = e.time
+        if when and getattr(e, "time_inferred", False):
+            when += " (publication date)"
+        where_when = ", ".join(x for x in (e.place, when) if x)
         if where_when:
             s += f" @ {where_when}"
         if e.attributed_to:

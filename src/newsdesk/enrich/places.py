@@ -33,14 +33,21 @@ SPEECH_VERBS = {
 _BORDER_WORDS = {"border", "borders", "frontier", "border-crossing"}
 
 
+# Towns smaller than this are only chosen over larger namesakes with strong evidence.
+SMALL_TOWN = 15_000
+
+
 def _score(e: GazEntry, context: dict[str, float], qualifier: set[str]) -> float:
     s = math.log10(e.population + 10)
     if e.kind == "country":
         s += 4
     elif e.kind == "region":
-        s += 1
+        # regions, seas and oceans: population says little (0 for a sea)
+        s = math.log10(max(e.population, 1_000_000)) + 1
     elif e.kind == "city":
         s += 0.5   # "New York": the city rather than the state of a similar size
+        if e.population < SMALL_TOWN:
+            s -= 1.0
     elif e.kind == "admin1":
         s -= 0.5
     if not e.primary:
@@ -114,10 +121,14 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
         if e.label not in PLACE_LABELS:
             continue
         cands = gaz.lookup(e.text)
+        if not e.text[:1].isupper() and not e.text[:1].isdigit():
+            continue  # "veranda", "bay colt": not names
         if e.label in ("LOC", "FAC"):
             # facilities and regions only by a place's own name: alternate names include
-            # translations ("White House" is an alternate name of Casablanca)
-            cands = [c for c in cands if c.primary]
+            # translations ("White House" is an alternate name of Casablanca); a facility
+            # named like a small town ("Notre Dame") is the facility
+            cands = [c for c in cands if c.primary
+                     and (c.kind != "city" or c.population >= SMALL_TOWN or e.label == "LOC")]
         if re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]{2,4}", e.text.strip()):
             # abbreviations ("P.A.", "NYC"): only countries and states, never a small town
             cands = [c for c in cands if c.kind in ("country", "admin1")]

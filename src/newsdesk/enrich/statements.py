@@ -58,8 +58,23 @@ def cue_lexicon() -> dict[str, str]:
     return out
 
 
+def cue_lemma(tok) -> str:
+    """The token's lemma, or, when the lemmatizer missed an inflected cue verb ("hoped" ->
+    "hop"), the lexicon entry its regular inflection comes from."""
+    lemma = tok.lemma_.lower()
+    lex = cue_lexicon()
+    if lemma in lex or not tok.tag_.startswith("VB"):
+        return lemma
+    w = tok.lower_
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", "e"), ("ed", ""), ("es", ""), ("s", ""),
+                         ("ing", "e"), ("ing", "")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2 and w[:-len(suffix)] + repl in lex:
+            return w[:-len(suffix)] + repl
+    return lemma
+
+
 def is_cue(tok) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB") and tok.lemma_.lower() in cue_lexicon()
+    return tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB") and cue_lemma(tok) in cue_lexicon()
 
 
 # -- quotes ----------------------------------------------------------------------------------
@@ -105,13 +120,17 @@ class _Ctx:
         self.doc = doc
         self.res = Resolver(doc)
         self.starts = [t.idx for t in doc]
-        self.quotes = find_quotes(doc.text)
+        self.text = doc.text
+        self.quotes = find_quotes(self.text)
         self.used_cues: set[int] = set()
         self.out: list[Statement] = []
 
     def token_at(self, char: int):
         i = bisect.bisect_right(self.starts, char) - 1
         return self.doc[max(i, 0)] if len(self.doc) else None
+
+    def in_content(self, char: int) -> bool:
+        return any(s.content_start <= char < s.content_end for s in self.out)
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(qs <= start and end <= qe for qs, qe in self.quotes)
@@ -134,6 +153,14 @@ class _Ctx:
             if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
                 verb = verb.head
                 continue
+            if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.head.i != verb.i:
+                # "Mook appeared on CNN, arguing that ...": the governing clause's subject;
+                # "Robby Mook, arguing that ...": the noun the participle modifies
+                if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
+                    return self._source_np(verb.head)
+                verb = verb.head
+                if not is_cue(verb) or verb.i < cue.i:
+                    continue
             break
         return None
 
@@ -147,6 +174,13 @@ class _Ctx:
             if org is not None:
                 return org.canonical, tok.idx, tok.idx + len(tok), tok
             return None
+        if tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl" \
+                and tok.head.head.pos_ in ("PROPN", "NOUN"):
+            # "Flynn, who said ...": the relative pronoun is the source in the text, the
+            # noun it refers to names it
+            ref = self._source_np(tok.head.head)
+            if ref is not None:
+                return ref[0], tok.idx, tok.idx + len(tok), tok
         if tok.lower_ in ("it", "there", "this", "that", "which", "who"):
             return None
         span = np_span(tok)
@@ -157,6 +191,9 @@ class _Ctx:
         # ("A spokeswoman for Hillary Clinton", "The state's campaign chairman, Phil Lovas")
         doc = tok.doc
         left, right = tok.left_edge.i, tok.right_edge.i
+        for c in tok.rights:
+            if c.dep_ in ("relcl", "acl") and is_cue(c):
+                right = min(right, c.left_edge.i - 1)  # "Flynn, who said ...": a nested attribution
         for i in range(tok.i, right + 1):
             if "\n" in doc[i].text_with_ws and i < right:
                 right = i
@@ -237,7 +274,7 @@ class _Ctx:
 
     def add(self, cue_start, cue_end, content_start, content_end, source, kind,
             date=None, venue=None):
-        text = self.doc.text
+        text = self.text
         # trim spaces and edge punctuation of the content
         while content_start < content_end and (text[content_start].isspace() or text[content_start] in ",;:—–-"):
             content_start += 1
@@ -262,7 +299,7 @@ class _Ctx:
 
 # -- shapes ----------------------------------------------------------------------------------
 def _direct_quotes(ctx: _Ctx) -> None:
-    doc, text = ctx.doc, ctx.doc.text
+    doc, text = ctx.doc, ctx.text
     for qs, qe in ctx.quotes:
         inner = text[qs:qe].strip()
         if len(inner.split()) < 3:
@@ -302,7 +339,7 @@ def _continued_quote(ctx: _Ctx, qs: int, qe: int) -> None:
     """A quote with no cue of its own that follows the same speaker's quote with nothing
     but that quote's attribution in between: '"A," he said. "B."' and a quote running on
     into the next paragraph take the previous speaker and cue."""
-    text = ctx.doc.text
+    text = ctx.text
     prev = [s for s in ctx.out if s.kind == "direct" and s.content_end <= qs]
     if not prev:
         return
@@ -322,7 +359,7 @@ def _continued_quote(ctx: _Ctx, qs: int, qe: int) -> None:
 
 def _punct_cue(ctx: _Ctx, qs: int, qe: int, close_len: int, open_len: int) -> None:
     """'"..." ― Jorge Falcon' (dash byline) and 'Trump: "..."' (colon after a name)."""
-    text = ctx.doc.text
+    text = ctx.text
     # a dash right after the closing mark, then a short name to the end of the line
     m = re.match(r"[ \t]*([" + DASHES + r"])[ \t]*([^\n]{2,60}?)[ \t.]*(?:\n|$)", text[qe + close_len:])
     if m:
@@ -353,7 +390,7 @@ def _punct_cue(ctx: _Ctx, qs: int, qe: int, close_len: int, open_len: int) -> No
 
 def _speaker_lines(ctx: _Ctx) -> None:
     """Transcripts: 'PENCE: Well, look, ...' (a capitalised speaker label opening a paragraph)."""
-    text = ctx.doc.text
+    text = ctx.text
     for m in re.finditer(r"(?m)^[ \t\"“]*([A-Z][A-Z.'\- ]{1,30}[A-Z.]):[ \t]+(\S[^\n]*)$", text):
         name = m.group(1).strip()
         if len(name.split()) > 4:
@@ -403,7 +440,7 @@ def _cue_after(ctx: _Ctx, char: int):
 
 def _cue_before(ctx: _Ctx, char: int):
     """A cue before an opening quote mark: 'X said: "' or 'X said, "'."""
-    doc, text = ctx.doc, ctx.doc.text
+    doc, text = ctx.doc, ctx.text
     j = char - 1
     while j >= 0 and text[j].isspace() and text[j] != "\n":
         j -= 1
@@ -450,7 +487,7 @@ def _according_to(ctx: _Ctx) -> None:
                 c_end = sent.end_char
         if c_end - c_start < 3:
             continue
-        text = doc.text
+        text = ctx.text
         while c_end > c_start and text[c_end - 1] in " \n.,;:":
             c_end -= 1
         date = None
@@ -473,8 +510,8 @@ def _reported(ctx: _Ctx) -> None:
         if tok.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass")
                                         for c in tok.children) and tok.dep_ not in ("xcomp",):
             continue  # an imperative ("Say what you want") reports nobody
-        klass = lex.get(tok.lemma_.lower())
-        if klass == "cognition" and ctx.in_quote(tok.idx, tok.idx + 1):
+        klass = lex.get(cue_lemma(tok))
+        if klass in ("cognition", "stance") and (ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx)):
             continue
         if klass == "cognition" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you")
                                         for c in tok.children):
@@ -622,9 +659,9 @@ def _attitudes(ctx: _Ctx) -> None:
             continue
         if tok.dep_ == "xcomp":
             continue  # "wants to see ...": the governing verb is the attribution
-        klass = lex.get(tok.lemma_.lower())
-        if klass != "speech" and ctx.in_quote(tok.idx, tok.idx + 1):
-            continue  # a belief or wish inside a quote is the speaker's own hedge
+        klass = lex.get(cue_lemma(tok))
+        if ctx.in_content(tok.idx) or (klass != "speech" and ctx.in_quote(tok.idx, tok.idx + 1)):
+            continue  # a belief or wish inside a quote or a reported content is the speaker's own
         source = ctx.source_of(tok)
         if source is None or source[3].i > tok.i:
             continue
@@ -641,6 +678,8 @@ def _attitudes(ctx: _Ctx) -> None:
             right = preps[0]
             comps = [o for o in right.children if o.dep_ in ("pobj", "pcomp")]
         first = comps[0]
+        if first.i in ctx.used_cues:
+            continue  # "X repeated its warning that ...": the noun carries the attribution
         if first.dep_ == "dobj" and (first.lower_ in NON_CONTENT and first.n_rights == 0
                                      and not [c for c in tok.rights if c.dep_ in ("oprd", "xcomp", "prep") and c.i > first.i]):
             continue
@@ -661,6 +700,76 @@ def _attitudes(ctx: _Ctx) -> None:
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
         ctx.add(*ctx.cue_bounds(tok, right), c_start, c_end, source, kind, date, venue)
+
+
+# Nouns that name an attributed proposition (speech act, belief, finding): "Trump's claim
+# that ...", "the ministry's warning that ...", "her comments on ...". Written from the
+# nominalisations of the cue verb classes, not from a corpus.
+NOUN_CUES = {
+    "claim", "statement", "assertion", "argument", "belief", "view", "warning", "promise",
+    "pledge", "vow", "accusation", "allegation", "charge", "criticism", "comment", "remark",
+    "suggestion", "insistence", "contention", "demand", "denial", "admission",
+    "acknowledgment", "acknowledgement", "announcement", "prediction", "estimate",
+    "assessment", "conclusion", "finding", "testimony", "speculation", "suspicion", "fear",
+    "hope", "concern", "worry", "doubt", "idea", "notion", "opinion", "position", "proposal",
+    "decision", "assurance", "reminder", "message", "explanation", "complaint", "threat",
+    "recommendation", "assumption", "expectation", "insinuation", "boast", "confidence",
+    "conviction", "impression", "sense", "suggestion", "reports", "rumor", "rumour",
+    "speculation", "theory", "contention", "thesis", "verdict", "judgment", "judgement",
+}
+RESTATING_VERBS = {"repeat", "reiterate", "make", "issue", "renew", "voice", "express", "restate",
+                   "publish", "release", "stand", "double", "defend", "explain", "post"}
+NOUN_PREPS = {"on", "about", "of", "over", "regarding", "against", "for"}
+
+
+def _noun_cues(ctx: _Ctx) -> None:
+    """'X's claim that ...', 'the claim by X that ...', 'X made the claim that ...' and
+    'X's comments on Y' (with a possessive source)."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in NOUN_CUES or tok.i in ctx.used_cues:
+            continue
+        poss = [c for c in tok.lefts if c.dep_ == "poss"]
+        source = None
+        if poss and poss[0].lower_ in ("its", "their", "his", "her") and tok.dep_ == "dobj" \
+                and tok.head.lemma_.lower() in RESTATING_VERBS:
+            source = ctx.source_of(tok.head)  # "The ministry repeated its warning that ..."
+        if source is None and poss and poss[0].lower_ not in ("my", "our", "your"):
+            source = ctx._source_np(poss[0])
+        if source is None:
+            by = [c for c in tok.rights if c.dep_ == "prep" and c.lower_ in ("by", "from")]
+            if by:
+                pobj = [c for c in by[0].children if c.dep_ == "pobj"]
+                if pobj:
+                    source = ctx._source_np(pobj[0])
+        if source is None and tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+            source = ctx.source_of(tok.head)
+        clause = [c for c in tok.rights if c.dep_ in ("acl", "ccomp", "appos")
+                  and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark"]
+        right = None
+        if clause:
+            c = clause[0]
+            c_start = doc[c.left_edge.i + 1].idx
+            c_end = c.right_edge.idx + len(c.right_edge)
+        else:
+            if source is None:
+                continue
+            preps = [c for c in tok.rights if c.dep_ == "prep" and c.lower_ in NOUN_PREPS
+                     and c.i - tok.i <= 3 and any(o.dep_ in ("pobj", "pcomp") for o in c.children)]
+            if not preps:
+                continue
+            right = preps[0]
+            objs = [o for o in right.children if o.dep_ in ("pobj", "pcomp")]
+            c_start = objs[0].left_edge.idx
+            c_end = right.right_edge.idx + len(right.right_edge)
+        if source is not None and source[1] >= c_start and source[2] <= c_end:
+            continue
+        if c_end - c_start < 3:
+            continue
+        ctx.used_cues.add(tok.i)
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        cue_end = (right.idx + len(right)) if right is not None else tok.idx + len(tok)
+        ctx.add(tok.idx, cue_end, c_start, c_end, source, kind)
 
 
 def _passive(ctx: _Ctx) -> None:
@@ -695,6 +804,7 @@ def extract_statements(doc) -> list[Statement]:
     _final_attribution(ctx)
     _interrupted_and_loose(ctx)
     _commissives(ctx)
+    _noun_cues(ctx)
     _attitudes(ctx)
     _passive(ctx)
     _speaker_lines(ctx)

@@ -249,6 +249,9 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         if unit == "weekend" and tense == PAST:
             return _relative_unit(a, "weekend", -1), "DATE"
         return _relative_unit(a, unit, 0), "DATE"
+    m = re.fullmatch(r"(?:the\s+)?((?:19|20)\d\d)\s+(?:fiscal\s+)?(?:period|quarter)", low)
+    if m:
+        return m[1], "DATE"   # the quarter itself comes from the article (_reporting_quarter)
     year = _spelled_year(low)
     if year:
         return year, "DATE"
@@ -633,6 +636,12 @@ def _candidates(doc: Doc) -> list[tuple[int, int]]:
             a -= 4
         elif doc.text[max(0, a - 2):a].lower() == "a " and re.match(_UNIT_RE + r"\b", seg, re.I):
             a -= 2
+        m = re.match(r"\s+(?:fiscal\s+)?(?:period|quarter)\b", doc.text[b:b + 20])
+        if re.fullmatch(r"(?:19|20)\d\d", doc.text[a:b]) and m:
+            # "the 1988 period": the period of that year, one TIMEX3
+            b += m.end()
+            if doc.text[max(0, a - 4):a].lower() == "the ":
+                a -= 4
         ext.append((a, b))
     spans = ext
     # longest first, no overlaps

@@ -25,13 +25,15 @@ _DATE_META = ("article:published_time", "og:published_time", "og:article:publish
 _AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "sailthru.author",
                 "dc.creator", "byl")
 _SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
-# Chosen on AEB (bench/extraction.py, newsdesk F1): fast 0.966, default 0.964, favor_precision
+# Chosen on AEB (bench/extraction.py, newsdesk F1, before the clean-up rules below): fast 0.966, default 0.964, favor_precision
 # 0.966 (slower), fast+favor_precision 0.953. Fast mode skips trafilatura's readability/jusText
 # comparisons, which cost half the time and are quadratic in the number of paragraphs (a 1 MB
 # page of short blocks took minutes).
 TRAFILATURA_OPTIONS = {"fast": True, "favor_precision": False, "favor_recall": False}
 # AEB pages have at most ~1,700 elements; past this, see extract_html.
 MAX_TREE_ELEMENTS = 40000
+# Characters of the page's text lines read around the body's start for its byline and dateline.
+HEAD_WINDOW = 3000
 # Paragraphs of trafilatura's output that the scraped-text rules call chrome (share rows,
 # cookie and subscription banners) are dropped: F1 0.966 -> 0.968 on AEB.
 DROP_CHROME: tuple = ("chrome",)
@@ -45,8 +47,8 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
     tree = None
     try:
         # trafilatura's loader, minus its slow path: lxml reads UTF-8 bytes faster than str.
-        repaired = repair_faulty_html(html, html[:50].lower())
-        tree = lxml.html.fromstring(repaired.encode("utf-8", "surrogatepass"), parser=TRAFILATURA_PARSER)
+        raw = repair_faulty_html(html, html[:50].lower()).encode("utf-8", "surrogatepass")
+        tree = lxml.html.fromstring(raw, parser=TRAFILATURA_PARSER)
         if len(tree) < 1:
             tree = None
     except Exception:
@@ -185,10 +187,12 @@ def _paragraphs(text: str) -> str:
 # tag (teasers ending '[VIDEO]') +0.0003, related (a 'Don't miss' / 'You may also like' head
 # and the link lines under it) +0.0005, updated (stamp lines) +0.0001, email (contact lines)
 # +0.0002, chunks (an article split into containers of one class) +0.003, menu (a long run of
-# short labels before the first sentence) +0.002. Tried and left out because the gold keeps
-# such lines: bare URL lines, ALL-CAPS lines, repeated paragraphs, short label lines after the
-# last sentence (each cost 0-0.002).
-_RULES = frozenset({"tag", "related", "updated", "email", "chunks", "menu"})
+# short labels before the first sentence) +0.002, listtail (a closing list of headline links)
+# +0.0006. Tried and left out because the gold keeps such lines: bare URL lines, ALL-CAPS
+# lines, repeated paragraphs, short label lines after the last sentence, a first paragraph
+# equal to the meta description (each cost 0-0.002). trafilatura's favor_precision (0.964)
+# and favor_recall (0.974) lose to its default focus here (0.975).
+_RULES = frozenset({"tag", "related", "updated", "email", "chunks", "menu", "listtail"})
 MENU_RUN = 15
 
 _TEASER_TAG = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
@@ -217,8 +221,24 @@ _PRECLEAN_XPATH = lxml.etree.XPath("//*[" + " or ".join(
 _KEEP_TAGS = {"html", "body", "main", "article"}
 
 
+def _in_attribute(html: str, needles: tuple[str, ...], tries: int = 40) -> bool:
+    """Whether one of the words stands inside a class or id attribute (not only in scripts
+    and styles): plain string searches, cheaper than a regex or an XPath over the page."""
+    for w in needles:
+        i = html.find(w)
+        n = 0
+        while i >= 0 and n < tries:
+            before = html[max(0, i - 150):i]
+            k = max(before.rfind("class="), before.rfind("id="))
+            if k >= 0 and "<" not in before[k:] and ">" not in before[k:]:
+                return True
+            i = html.find(w, i + 1)
+            n += 1
+    return False
+
+
 def _preclean(tree) -> None:
-    """Drop elements whose class or id names them as page chrome (tooltips, share bars...)."""
+    """Drop elements whose class or id names them as hover chrome (tooltips, person cards)."""
     doomed = []
     for el in _PRECLEAN_XPATH(tree):     # a cheap superset, in C; the pattern decides
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
@@ -226,8 +246,11 @@ def _preclean(tree) -> None:
         names = (el.get("class") or "").split() + (el.get("id") or "").split()
         if names and any(_PRECLEAN_RE.search(n) for n in names):
             doomed.append(el)
+    # Only the innermost: 'rollover-people' wraps the person's name (text) and their card
+    # ('rollover-people-block'); the card goes, the name stays.
+    wrappers = {id(a) for el in doomed for a in el.iterancestors()}
     for el in doomed:
-        if el.getparent() is not None:
+        if id(el) not in wrappers and el.getparent() is not None:
             el.drop_tree()
 
 
@@ -317,6 +340,15 @@ def _tidy_body(lines: list[str]) -> list[str]:
         if first is not None and first >= MENU_RUN and \
                 sum(1 for l in out[:first] if len(words(l)) <= 5) >= 0.9 * first:
             out = out[first:]
+    if "listtail" in _RULES:
+        # A list closing the body whose items are headlines without a full stop: a box of
+        # links to other stories ('- Pats place Olszewski on IR New England's roster is...').
+        k = len(out)
+        while k > 0 and out[k - 1].startswith("- ") and len(words(out[k - 1])) >= 8:
+            k -= 1
+        items = out[k:]
+        if len(items) >= 3 and k > 0 and sum(1 for l in items if not re.search(r"[.!?…]['\"”’)]*$", l)) >= 0.6 * len(items):
+            out = out[:k]
     return out
 
 
@@ -387,23 +419,6 @@ def _tmeta_date(tree, url):
     return find_date(tree, **set_date_params(False), url=url)
 
 
-def _tmeta_author(tree, url):
-    # trafilatura.metadata.extract_author minus its deep copy of the tree (a third of the
-    # time): the discard areas (comments, sidebars, figures) are pruned from the tree itself.
-    # Only do this as the tree's last reader: the byline is looked up after the body and
-    # the visible text, and what follows (lang attribute, <title>) is left alone by the pruning.
-    try:
-        from trafilatura.htmlprocessing import prune_unwanted_nodes
-        from trafilatura.metadata import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, extract_metainfo, normalize_authors
-    except ImportError:   # another trafilatura: its public helper, copy and all
-        from trafilatura.metadata import extract_author
-        author = extract_author(tree)
-    else:
-        author = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
-        author = normalize_authors(None, author) if author else None
-    return author if author and " " in author else None
-
-
 def _tmeta_title(tree, url):
     from trafilatura.metadata import extract_title
     return extract_title(tree)
@@ -415,7 +430,7 @@ def _tmeta_sitename(tree, url):
     return site.lstrip("@") if site else None
 
 
-_TMETA = {"date": _tmeta_date, "author": _tmeta_author, "title": _tmeta_title, "sitename": _tmeta_sitename}
+_TMETA = {"date": _tmeta_date, "title": _tmeta_title, "sitename": _tmeta_sitename}
 
 
 def _key(text: str) -> str:
@@ -432,10 +447,11 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
     art = _article_ld(tree, ld_objs)
     warnings: list[str] = []
 
-    if _PRECLEAN and any(w in html for w in _PRECLEAN_WORDS):
+    if _PRECLEAN and _in_attribute(html, _PRECLEAN_WORDS):
         _preclean(tree)
     # Every element needs a '<': count the tree only when the markup could be that big.
-    n_elements = sum(1 for _ in tree.iter()) if html.count("<") > MAX_TREE_ELEMENTS else 0
+    n_elements = sum(1 for _ in tree.iter()) \
+        if len(html) > 3 * MAX_TREE_ELEMENTS and html.count("<") > MAX_TREE_ELEMENTS else 0
     huge = n_elements > MAX_TREE_ELEMENTS
     if huge:
         # Costs in trafilatura and htmldate grow faster than linearly with the tree; news
@@ -469,6 +485,22 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
         if not seen:
             seen.append(clean_scraped(_html_to_lines(tree), url, outlet=url is None))
         return seen[0]
+
+    head_seen: list = []
+
+    def visible_head() -> Scraped:
+        """The same, for the header only (byline, dateline): when the body is known, just
+        the lines around its start are read (a tenth of the work on a long page)."""
+        if seen:
+            return seen[0]
+        if not head_seen:
+            lines = _html_to_lines(tree)
+            first = body.split("\n\n", 1)[0][:80] if body else ""
+            at = lines.find(first) if len(first) >= 40 else -1
+            if at < 0:
+                return visible()
+            head_seen.append(clean_scraped(lines[max(0, at - HEAD_WINDOW):at + 2 * HEAD_WINDOW], url, outlet=False))
+        return head_seen[0]
 
     fallback = None
     if len(body) < 250:
@@ -506,12 +538,15 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
             published = dates.normalise(el.get("datetime") or "")
             if published:
                 break
+    if not published and lead_date:
+        published = lead_date.iso     # the dateline that opens the body
     if not published:
-        # The dateline a reader sees by the headline beats a date guessed from the whole page.
-        found = lead_date or visible().date
-        published = found.iso if found else None
-    if not published:
+        # htmldate without its extensive search reads only markup (meta names newsdesk does not
+        # know, date attributes, the URL): cheap next to reading the whole page as text lines.
         published = dates.normalise(tmeta("date") or "")
+    if not published:
+        found = visible_head().date   # the dateline a reader sees by the headline
+        published = found.iso if found else None
 
     byline = _names(art.get("author"))
     if not byline:
@@ -523,11 +558,10 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
     if not byline:
         byline = _byline_markup(tree, html)
     if not byline:
-        byline = lead_names or visible().byline
-    if not byline:
-        author = tmeta("author")
-        if author:
-            byline = [n.strip() for n in author.split(";") if n.strip()]
+        byline = lead_names or visible_head().byline
+    # trafilatura's author search is not tried after these: on AEB it ran on 34 pages, cost
+    # 5 % of the extraction time and found 7 bylines, 2 of them wrong ('Detroit News wire
+    # services Published').
     byline = list(dict.fromkeys(re.sub(r"^by\s+", "", n, flags=re.I) for n in byline))
 
     outlet = _publisher_ld(tree, art, ld_objs)

@@ -26,7 +26,8 @@ def detect(text: str, min_words: int = 15) -> str | None:
     if len(words) < min_words:
         return None
     counts = Counter(words)
-    if len(_NON_LATIN.findall(text[:8000])) > 0.3 * len(text[:8000]):
+    head = text[:8000]
+    if _NON_LATIN.search(head) and len(_NON_LATIN.findall(head)) > 0.3 * len(head):
         return None  # no lexicon here for other scripts: better unsure than wrong
     scores = {lang: sum(counts[w] for w in s) / len(words) for lang, s in _SETS.items()}
     best = max(scores, key=scores.get)

@@ -20,7 +20,10 @@ from .dates import DATE_RE, Found, find_dates, find_time
 # Characters that scrapers leave in place of plain spaces, and invisible ones.
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_END_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”»]$")
+_END_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]」』）]*$|[\"”»」』]$")
+# Scripts written without spaces between words (Chinese, Japanese): a line is judged by its
+# characters, about two to a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.U)
 _OPEN_QUOTE = ("“", '"', "«", "„", "‘")
 _CLOSE_QUOTE = re.compile(r"[”\"»]\s*$")
@@ -69,7 +72,9 @@ BYLINE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by|po
 _COMMENTS = re.compile(
     r"^(?:\d+\s+(?:comments?|responses?|replies|reactions)\b.{0,80}|(?:leave a (?:reply|comment)|post a comment|"
     r"add a comment|join the (?:discussion|conversation)|comments?|show comments|view comments)\b.{0,30}"
-    r"|\S.{0,40}?\s(?:says|wrote|writes|replied|commented)\s*:)$", re.I)
+    r"|\S.{0,40}?\s(?:says|wrote|writes|replied|commented)\s*:"
+    # 'Ann Lee on September 12, 2018 at 4:47 pm said:' (the timestamp makes 'said' safe)
+    r"|\S.{0,40}?\s(?:on|at)\s.{0,50}?\d\d?[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote|replied|commented)\s*:)$", re.I)
 _ORG_BYLINE = re.compile(
     r"^(?P<org>.+?)\s+(?:news ?desk|desk|newsroom|staff(?: writers?| reporters?)?|editorial(?: board| team| staff)?|"
     r"editors|reporters|team|wire|staff and agencies)$", re.I)
@@ -123,8 +128,13 @@ def is_prose(text: str, w: list[str] | None = None) -> bool:
     """A sentence-like line: several words, mostly lower-case, ends like a sentence."""
     if w is None:
         w = words(text)
-    if len(w) < 7 or not _END_SENTENCE.search(text):
+    if not _END_SENTENCE.search(text):
         return False
+    if len(w) < 7:
+        # Unspaced scripts: a few 'words' that are whole clauses.
+        return len(_CJK.findall(text)) >= 14 if _CJK.search(text) else False
+    if _CJK.search(text) and len(_CJK.findall(text)) >= 0.5 * len(text):
+        return True
     lower = sum(1 for x in w if x[0].islower())
     return lower >= 0.3 * len(w)
 
@@ -299,6 +309,8 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
     for i, l in enumerate(out):
         if l.kind == "comments" and l.text.rstrip().endswith(":"):
             nxt = next((m for m in out[i + 1:i + 4] if m.kind != "blank"), None)
+            if find_time(l.text) or find_dates(l.text):
+                continue   # the timestamp is on the line itself
             if not (nxt and (nxt.dates or find_time(nxt.text) or re.search(r"\bago\b", nxt.text))):
                 l.kind = "other"
     return out
@@ -427,9 +439,37 @@ def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int,
                 if gap > max_gap:
                     break
             j += 1
-        runs.append((start, end, score))
+        runs.append((start, end, _teaser_discount(lines, start, end, score)))
         i = end + 1
     return runs
+
+
+TEASER_SHARE = 0.5
+TEASER_WEIGHT = 0.4
+
+
+def _is_head(l: Line) -> bool:
+    """A headline-like line: a few words, no end punctuation, no date, no handle or dash lead."""
+    return (l.kind in ("other", "nav") and 3 <= len(words(l.text)) <= 20 and not _END_SENTENCE.search(l.text)
+            and not l.dates and "@" not in l.text and not l.text.startswith(("—", "–", "-")))
+
+
+def _teaser_discount(lines: list[Line], start: int, end: int, score: int) -> int:
+    """A list of link teasers reads as prose: each summary sentence under its own headline.
+    A run where most prose lines come right under a headline-like line is such a list: it
+    weighs less than the article."""
+    prose = headed = 0
+    prev = None
+    for l in lines[start:end + 1]:
+        if l.kind == "blank":
+            continue
+        if l.kind == "prose":
+            prose += 1
+            headed += prev is not None and _is_head(prev)
+        prev = l
+    if prose >= 3 and headed >= TEASER_SHARE * prose:
+        return int(score * TEASER_WEIGHT)
+    return score
 
 
 def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],

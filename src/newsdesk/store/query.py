@@ -91,8 +91,9 @@ class QueryMixin:
     def _rows(self, sql: str, args: list[Any] | tuple = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def _fts(self, q: str) -> tuple[str, list[Any]] | None:
-        """A condition on articles ``a`` matching q, or None when q has no searchable word."""
+    def _fts(self, q: str, ordered: bool = True) -> tuple[str, list[Any]] | None:
+        """A condition on articles ``a`` matching q, or None when q has no searchable word.
+        ``ordered``: for a page read newest first (else a count or an aggregate)."""
         raise NotImplementedError
 
     def _day(self, time_col: str, published_col: str) -> str:
@@ -106,15 +107,18 @@ class QueryMixin:
         """Called after each query method (PostgreSQL ends its read transaction)."""
 
     # Filters ---------------------------------------------------------------------------
-    def _where(self, f: Filters, scope: str = "article") -> Where:
+    def _where(self, f: Filters, scope: str = "article", ordered: bool = False) -> Where:
         """Conditions for ``f``. scope "article": all on articles ``a``; "event": the event
-        fields on ``ev``; "statement": the source on ``st``."""
+        fields on ``ev``; "statement": the source on ``st``. ``ordered``: for a page read
+        newest first, where SQLite had better scan articles in that order and test each
+        (a count or an aggregate had better start from the matching set)."""
+        SET = self.SET if ordered else ""
         conds: list[str] = []
         args: list[Any] = []
         on_articles = False
         empty = False
         if f.q is not None and f.q.strip():
-            fts = self._fts(f.q)
+            fts = self._fts(f.q, ordered)
             if fts is None:
                 empty = True
             else:
@@ -136,14 +140,14 @@ class QueryMixin:
             args.append(f.until + "\x7f")
             on_articles = True
         if f.entity:
-            conds.append(f"{self.SET}a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
+            conds.append(f"{SET}a.id IN (SELECT article_id FROM entities WHERE canonical = ?)")
             args.append(f.entity)
             on_articles = True
         if f.place:
             if scope == "event":
                 conds.append("ev.place = ?")
             else:
-                conds.append(f"{self.SET}a.id IN (SELECT article_id FROM places WHERE name = ?)")
+                conds.append(f"{SET}a.id IN (SELECT article_id FROM places WHERE name = ?)")
                 on_articles = True
             args.append(f.place)
         if scope == "event":
@@ -159,7 +163,7 @@ class QueryMixin:
                     ev_conds.append(f"{col} = ?")
                     ev_args.append(value)
             if ev_conds:
-                conds.append(f"{self.SET}a.id IN (SELECT article_id FROM events "
+                conds.append(f"{SET}a.id IN (SELECT article_id FROM events "
                              f"WHERE {' AND '.join(ev_conds)})")
                 args += ev_args
                 on_articles = True
@@ -168,8 +172,8 @@ class QueryMixin:
                     conds.append("st.source = ?")
                     args.append(f.source)
                 else:
-                    conds.append(f"({self.SET}a.id IN (SELECT article_id FROM statements WHERE source = ?) "
-                                 f"OR {self.SET}a.id IN (SELECT article_id FROM events "
+                    conds.append(f"({SET}a.id IN (SELECT article_id FROM statements WHERE source = ?) "
+                                 f"OR {SET}a.id IN (SELECT article_id FROM events "
                                  "WHERE attributed_to = ?))")
                     args += [f.source, f.source]
                     on_articles = True
@@ -323,11 +327,13 @@ class QueryMixin:
             if w.empty:
                 return []
             day = self._day("ev.time", "a.published")
+            frm = (self._records_from("events", "ev") if w.joins_articles
+                   else "events ev JOIN articles a ON a.id = ev.article_id")
             cond = f"{day} IS NOT NULL"
             where = f"{w.sql} AND {cond}" if w.sql else f"WHERE {cond}"
             return self._rows(
                 f"""SELECT {day} AS date, ev.type AS type, count(*) AS count
-                    FROM events ev JOIN articles a ON a.id = ev.article_id {where}
+                    FROM {frm} {where}
                     GROUP BY {day}, ev.type ORDER BY date, type""", w.args)
         finally:
             self._end_read()
@@ -346,11 +352,11 @@ class QueryMixin:
                 f"""SELECT a.outlet AS value, count(*) AS count FROM articles a {cond}
                     GROUP BY a.outlet ORDER BY count DESC, value""", w.args)
             we = self._where(f, "event")
-            join = "JOIN articles a ON a.id = ev.article_id" if we.joins_articles else ""
+            frm = self._records_from("events", "ev") if we.joins_articles else "events ev"
             for name, col in (("event_type", "type"), ("factuality", "factuality")):
                 out[name] = self._rows(
                     f"""SELECT ev.{col} AS value, count(DISTINCT ev.article_id) AS count
-                        FROM events ev {join} {we.sql}
+                        FROM {frm} {we.sql}
                         GROUP BY ev.{col} ORDER BY count DESC, value""", we.args)
             return out
         finally:
