@@ -9,7 +9,11 @@ and the places are compared with the gold toponyms that carry a GeoNames id:
   * acc161: share of matched gold toponyms whose predicted coordinates lie within 161 km
     (100 miles) of the gold's; exact: share whose predicted GeoNames id equals the gold's;
   * unresolved: share of predicted GPE/LOC/FAC entities the gazetteer could not resolve
-    (``run`` returns its complement, ``places_resolved``, so that higher is better).
+    (``run`` returns its complement, ``places_resolved``, so that higher is better); it counts
+    the model's false toponyms (streets, buildings, names mislabelled GPE) too;
+  * unresolved (gold): share of gold toponyms with a GeoNames id that newsdesk recognised as
+    a GPE/LOC/FAC entity but could not resolve, among those it recognised (``run`` returns
+    the complement, ``places_gold_resolved``).
 
 Mordecai 3's published figures (accuracy within 161 km 94.1 %, exact GeoNames match 90.1 %)
 are printed beside ours for comparison; they are measured on resolved toponyms as here.
@@ -93,6 +97,7 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
     n_gold = n_found = n_pred = n_pred_ok = 0
     n_close = n_exact = n_with_coords = 0
     n_topo_ents = n_unresolved = 0
+    n_gold_unresolved = 0   # gold toponyms recognised as GPE/LOC/FAC but left unresolved
     for d, art in zip(docs, enr.enrich_many(arts)):
         gold = [g for g in d["gold"] if g["geonameid"]]
         any_topo = [g for g in d["gold"] if g["geonameid"] or g["type"] in PLACE_TYPES]
@@ -105,6 +110,9 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             n_gold += 1
             hit = [p for p in places if p.start < g["end"] and g["start"] < p.end]
             if not hit:
+                if any(e.label in ("GPE", "LOC", "FAC") and e.start < g["end"] and g["start"] < e.end
+                       for e in art.entities):
+                    n_gold_unresolved += 1
                 continue
             n_found += 1
             p = max(hit, key=lambda p: min(p.end, g["end"]) - max(p.start, g["start"]))
@@ -132,6 +140,10 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
         # share of GPE/LOC/FAC entities the gazetteer resolved (1 - the unresolved share;
         # returned this way round so that, like every gated metric, higher is better)
         "places_resolved": 1 - n_unresolved / n_topo_ents if n_topo_ents else 0.0,
+        # over gold toponyms (with a GeoNames id) that newsdesk recognised as a place
+        # entity: the share it resolved to coordinates
+        "places_gold_resolved": (n_found / (n_found + n_gold_unresolved)
+                                 if n_found + n_gold_unresolved else 0.0),
         "places_gold_toponyms": float(n_gold),
     }
 
@@ -154,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         ref = PUBLISHED.get(k)
         print(f"{k:<22}{v:>10.3f}{(f'{ref:.3f}' if ref is not None else '-'):>12}")
     print(f"{'unresolved share':<22}{1 - m['places_resolved']:>10.3f}{'-':>12}")
+    print(f"{'unresolved (gold)':<22}{1 - m['places_gold_resolved']:>10.3f}{'-':>12}")
     if "--json" in argv:
         print(json.dumps(m, indent=2))
     return 0

@@ -48,8 +48,10 @@ pw = pwd.getpwnam(USER)
 
 
 def mapped(path):
+    # keyed by the parent: the data directory and the log file land side by side, and
+    # removing that directory after "stop" removes both
     path = os.path.abspath(path)
-    key = hashlib.sha1(path.encode()).hexdigest()[:16]
+    key = hashlib.sha1(os.path.dirname(path).encode()).hexdigest()[:16]
     return os.path.join(BASE, key, os.path.basename(path))
 
 
@@ -63,6 +65,11 @@ for a in it:
     if a in ("-D", "--pgdata", "-l", "--log"):
         original = next(it)
         value = mapped(original)
+        args.append(value)
+        if command not in (["initdb"], ["start"]):
+            if a in ("-D", "--pgdata"):
+                datadir = value
+            continue  # status, stop: nothing to prepare
         parent = os.path.dirname(value)
         os.makedirs(parent, exist_ok=True)
         os.chmod(parent, 0o711)
@@ -77,7 +84,6 @@ for a in it:
         else:
             open(value, "a").close()
             os.chown(value, pw.pw_uid, pw.pw_gid)
-        args.append(value)
 os.chdir("/")
 cmd = ["runuser", "-u", USER, "--", REAL, *args]
 if command == ["stop"] and datadir:
@@ -136,4 +142,6 @@ def pg_executable() -> tuple[str | None, str]:
         fh.write(_WRAPPER.format(python=sys.executable, real=real, user=PG_USER_WHEN_ROOT,
                                  base=os.path.join(tempfile.gettempdir(), "newsdesk-pg-as-postgres")))
     os.chmod(wrapper, stat.S_IRWXU)
+    import atexit
+    atexit.register(shutil.rmtree, wrapper_dir, True)  # after the session stopped the server
     return wrapper, ""

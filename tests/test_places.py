@@ -134,3 +134,18 @@ def test_metonymy_marked(enr):
     assert flags[("Washington", doc.text.index("Washington"))] is True
     assert flags[("Moscow", doc.text.index("Moscow"))] is False
     assert flags[("Kyiv", doc.text.rindex("Kyiv"))] is False
+
+
+def test_state_abbreviations_need_their_dot_and_directions_resolve(enr):
+    places = run(enr, "He moved from Baton Rouge, La., to north west London. La Paz is far.")
+    by = {p.text: p for p in places}
+    assert by["La."].name == "Louisiana"
+    assert "La" not in by
+    assert any(p.name == "London" and p.country == "GB" for p in places)
+    places = run(enr, "Fighting spread in Eastern Ukraine on Friday.")
+    assert [(p.text, p.name) for p in places] == [("Eastern Ukraine", "Ukraine")]
+
+
+def test_unknown_gpe_named_as_a_person_is_not_a_place(enr):
+    places = run(enr, "President Muhammadu Buhari spoke. Buhari said Lagos would grow.")
+    assert [p.text for p in places] == ["Lagos"]

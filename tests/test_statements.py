@@ -230,3 +230,51 @@ def test_quote_continued_and_running_on(enricher):
         assert by_content[part].source == "Ivan Petrenko"
         assert by_content[part].kind == "direct"
     assert not any("unattributed remark" in s.content for s in art.statements)
+
+
+# -- broader attribution (PolNeAR-style): attitudes, nouns, in-text sources ---------------
+BROAD = [
+    # text, source (canonical), source span text, cue, words in content
+    ("Senator Ruth Adler criticized the new farm subsidy plan.",
+     "Ruth Adler", "Senator Ruth Adler", "criticized", ["farm subsidy plan"]),
+    ("Mayor Anna Kovacs wants to close the old bridge next year.",
+     "Anna Kovacs", "Mayor Anna Kovacs", "wants", ["close the old bridge"]),
+    ("Mr. Clarke hoped the utilities would buy his credits.",
+     "Clarke", "Mr. Clarke", "hoped", ["utilities would buy"]),
+    ("The minister has also said that the budget is balanced.",
+     "minister", "The minister", "has also said", ["budget is balanced"]),
+    ("Robby Mook appeared on television, arguing that the debate was unfair.",
+     "Robby Mook", "Robby Mook", "arguing", ["debate was unfair"]),
+    ("Donald Trump’s claim that the vote was rigged drew criticism.",
+     "Donald Trump", "Donald Trump’s", "claim", ["vote was rigged"]),
+    ("Activists called for an independent inquiry into the shooting.",
+     "activists", "Activists", "called for", ["independent inquiry"]),
+]
+
+
+@pytest.mark.parametrize("text,source,span,cue,words", BROAD)
+def test_broad_attribution(enricher, text, source, span, cue, words):
+    art = enrich(enricher, text)
+    check_offsets(art)
+    got = [s for s in art.statements if s.cue == cue]
+    assert got, art.statements
+    s = got[0]
+    assert norm(s.source) == norm(source)
+    assert art.text[s.source_start:s.source_end] == span
+    for w in words:
+        assert w in s.content
+
+
+def test_relative_pronoun_is_source_span(enricher):
+    art = enrich(enricher, "Michael Flynn, who said the generals were right, spoke later.")
+    s = [s for s in art.statements if s.cue == "said"][0]
+    assert s.source == "Michael Flynn"
+    assert art.text[s.source_start:s.source_end] == "who"
+    # the nested attribution is not part of another source span
+    assert all("who said" not in art.text[x.source_start:x.source_end]
+               for x in art.statements if x.source_start is not None)
+
+
+def test_hedge_inside_quote_is_not_attribution(enricher):
+    art = enrich(enricher, '"I think we want to win this," the coach said.')
+    assert [s.cue for s in art.statements] == ["said"]

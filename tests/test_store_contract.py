@@ -460,10 +460,10 @@ def test_newer_schema_is_refused(target):
         open_store(url)
 
 
-def test_postgres_url_opens_postgres_store(target):
-    engine, url = target
-    if engine != "postgresql":
-        pytest.skip("PostgreSQL only")
+def test_postgres_url_opens_postgres_store(request):
+    if not PG_CTL:
+        pytest.skip(PG_SKIP)
+    url = pg_url(request.getfixturevalue("pg_db"))
     from newsdesk.store.postgres import PostgresStore
     with open_store(url.replace("postgresql://", "postgres://", 1)) as s:
         assert isinstance(s, PostgresStore)

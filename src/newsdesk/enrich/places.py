@@ -129,6 +129,12 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
             # named like a small town ("Notre Dame") is the facility
             cands = [c for c in cands if c.primary
                      and (c.kind != "city" or c.population >= SMALL_TOWN or e.label == "LOC")]
+        if not cands:
+            # "Eastern Ukraine", "north west London", "Greater Manchester": the named place
+            m = _DIRECTION.match(e.text)
+            if m and m.end() < len(e.text):
+                cands = [c for c in gaz.lookup(e.text[m.end():]) if c.primary
+                         and (c.kind != "city" or c.population >= SMALL_TOWN)]
         if re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]{2,4}", e.text.strip()):
             # abbreviations ("P.A.", "NYC"): only countries and states, never a small town
             cands = [c for c in cands if c.kind in ("country", "admin1")]
@@ -198,6 +204,8 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
     return places
 
 
+_DIRECTION = re.compile(r"(?:(?:north|south|east|west|central|upper|lower|greater|inner|outer)"
+                        r"(?:ern)?(?:[\s-]+(?:east|west)(?:ern)?)?|(?:north|south)[\s-]?(?:east|west)(?:ern)?)\s+", re.I)
 # Entity labels whose names may hold a toponym ("University of Oxford").
 _NAME_HOSTS = {"ORG", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "FAC", "GPE", "LOC", "NORP",
                "PERSON"}

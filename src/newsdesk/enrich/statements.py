@@ -616,6 +616,7 @@ def _commissives(ctx: _Ctx) -> None:
         if source is None:
             continue
         comp = [c for c in tok.children if c.dep_ == "xcomp"]
+        right = None
         if comp:
             c = comp[0]
             first = c.left_edge
@@ -627,6 +628,8 @@ def _commissives(ctx: _Ctx) -> None:
                 continue
             c_start = pfor[0].idx + len(pfor[0])
             c_end = pfor[0].right_edge.idx + len(pfor[0].right_edge)
+            if pfor[0].i == tok.i + 1:
+                right = pfor[0]
         else:
             continue
         if source[1] >= c_start and source[2] <= c_end:
@@ -634,7 +637,7 @@ def _commissives(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok, right), c_start, c_end, source, kind, date, venue)
 
 
 # prepositions that a cue verb takes as part of its meaning ("called for", "pointed to",
@@ -719,6 +722,9 @@ NOUN_CUES = {
 }
 RESTATING_VERBS = {"repeat", "reiterate", "make", "issue", "renew", "voice", "express", "restate",
                    "publish", "release", "stand", "double", "defend", "explain", "post"}
+SPEECH_NOUNS = {"claim", "statement", "assertion", "argument", "warning", "promise", "pledge",
+                "accusation", "allegation", "comment", "remark", "testimony", "announcement",
+                "complaint", "denial", "admission", "explanation", "prediction", "proposal"}
 NOUN_PREPS = {"on", "about", "of", "over", "regarding", "against", "for"}
 
 
@@ -754,8 +760,10 @@ def _noun_cues(ctx: _Ctx) -> None:
         else:
             if source is None:
                 continue
+            if tok.lemma_.lower() not in SPEECH_NOUNS:
+                continue  # "her concerns about ...", "a view of ...": not an attribution
             preps = [c for c in tok.rights if c.dep_ == "prep" and c.lower_ in NOUN_PREPS
-                     and c.i - tok.i <= 3 and any(o.dep_ in ("pobj", "pcomp") for o in c.children)]
+                     and c.i == tok.i + 1 and any(o.dep_ in ("pobj", "pcomp") for o in c.children)]
             if not preps:
                 continue
             right = preps[0]

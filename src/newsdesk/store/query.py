@@ -204,12 +204,13 @@ class QueryMixin:
                 total = self._count(f"SELECT count(*) AS n FROM articles a {w.sql}", w.args)
             rows = []
             if limit and offset < total:
+                wo = self._where(f, ordered=True)
                 rows = self._rows(
                     f"""SELECT a.id, a.url, a.outlet, a.title, a.published,
                                substr(a.text, 1, {EXCERPT_CHARS + 40}) AS head
-                        FROM articles a {w.sql}
+                        FROM articles a {wo.sql}
                         ORDER BY a.published {self.DESC}, a.id LIMIT ? OFFSET ?""",
-                    [*w.args, limit, offset])
+                    [*wo.args, limit, offset])
             snippets = (self._article_snippets(f.q, [r["id"] for r in rows])
                         if rows and f.q and f.q.strip() else {})
             items = []
@@ -245,13 +246,14 @@ class QueryMixin:
             total = self._count(f"SELECT count(*) AS n FROM events ev {join} {w.sql}", w.args)
             rows = []
             if limit and offset < total:
+                wo = self._where(f, "event", ordered=True)
                 cols = ", ".join(f"ev.{qcol(c)}" for c in EVENT_COLUMNS)
                 inner = f"""SELECT {cols}, ev.n AS _n, a.id AS article_id, a.outlet, a.title,
                                    a.published
-                            FROM {self._records_from("events", "ev")} {w.sql}
+                            FROM {self._records_from("events", "ev")} {wo.sql}
                             ORDER BY a.published {self.DESC}, a.id, ev.start, ev.n
                             LIMIT ? OFFSET ?"""
-                rows = self._rows(self._geo_events(inner), [*w.args, limit, offset])
+                rows = self._rows(self._geo_events(inner), [*wo.args, limit, offset])
             items = []
             for r in rows:
                 r.pop("_n", None)
@@ -277,12 +279,13 @@ class QueryMixin:
             total = self._count(f"SELECT count(*) AS n FROM statements st {join} {w.sql}", w.args)
             rows = []
             if limit and offset < total:
+                wo = self._where(f, "statement", ordered=True)
                 cols = ", ".join(f"st.{qcol(c)}" for c in STATEMENT_COLUMNS)
                 rows = self._rows(
                     f"""SELECT {cols}, a.id AS article_id, a.outlet, a.title, a.published
-                        FROM {self._records_from("statements", "st")} {w.sql}
+                        FROM {self._records_from("statements", "st")} {wo.sql}
                         ORDER BY a.published {self.DESC}, a.id, st.content_start, st.n
-                        LIMIT ? OFFSET ?""", [*w.args, limit, offset])
+                        LIMIT ? OFFSET ?""", [*wo.args, limit, offset])
             return Page(rows, total, limit, offset)
         finally:
             self._end_read()
@@ -327,8 +330,7 @@ class QueryMixin:
             if w.empty:
                 return []
             day = self._day("ev.time", "a.published")
-            frm = (self._records_from("events", "ev") if w.joins_articles
-                   else "events ev JOIN articles a ON a.id = ev.article_id")
+            frm = "events ev JOIN articles a ON a.id = ev.article_id"
             cond = f"{day} IS NOT NULL"
             where = f"{w.sql} AND {cond}" if w.sql else f"WHERE {cond}"
             return self._rows(
@@ -352,7 +354,7 @@ class QueryMixin:
                 f"""SELECT a.outlet AS value, count(*) AS count FROM articles a {cond}
                     GROUP BY a.outlet ORDER BY count DESC, value""", w.args)
             we = self._where(f, "event")
-            frm = self._records_from("events", "ev") if we.joins_articles else "events ev"
+            frm = "events ev JOIN articles a ON a.id = ev.article_id" if we.joins_articles else "events ev"
             for name, col in (("event_type", "type"), ("factuality", "factuality")):
                 out[name] = self._rows(
                     f"""SELECT ev.{col} AS value, count(DISTINCT ev.article_id) AS count

@@ -160,8 +160,8 @@ def _schema_v4() -> list[str]:
     than scanning every article: fts_rid gets an index; event facets and the timeline read
     events by article from an index alone."""
     return [
-        "CREATE INDEX articles_fts_rid ON articles (fts_rid)",
-        "CREATE INDEX events_by_article ON events (article_id, type, factuality, time)",
+        "CREATE INDEX IF NOT EXISTS articles_fts_rid ON articles (fts_rid)",
+        "CREATE INDEX IF NOT EXISTS events_by_article ON events (article_id, type, factuality, time)",
         "ANALYZE",  # statistics for the new indexes
     ]
 
