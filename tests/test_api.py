@@ -101,7 +101,7 @@ def test_health(client):
 
 
 def test_articles_newest_first_with_facets(client):
-    page = ok(client.get("/api/articles"))
+    page = ok(client.get("/api/articles", params={"facets": "true"}))
     assert page["total"] == 3 and page["limit"] == 20 and page["offset"] == 0
     assert [a["published"][:10] for a in page["items"]] == ["2024-03-09", "2024-03-06", "2024-03-04"]
     first = page["items"][0]
@@ -113,6 +113,11 @@ def test_articles_newest_first_with_facets(client):
     assert all(f["value"] in PLOVER_TYPES and f["count"] >= 1 for f in facets["event_type"])
     assert all(f["value"] in FACTUALITY for f in facets["factuality"])
     assert facets["event_type"], "the stories hold events"
+
+
+def test_articles_facets_only_when_asked(client):
+    assert ok(client.get("/api/articles"))["facets"] is None
+    assert ok(client.get("/api/articles", params={"facets": "false"}))["facets"] is None
 
 
 def test_articles_pagination(client):
@@ -138,7 +143,7 @@ def test_articles_full_text(client):
     for q in ['"unclosed', "a AND (b", "NEAR(", "*", "'; DROP TABLE articles; --", "ünïcödé ☃"]:
         ok(client.get("/api/articles", params={"q": q}))
     # Facets follow the query.
-    facets = ok(client.get("/api/articles", params={"q": "Kharkiv"}))["facets"]
+    facets = ok(client.get("/api/articles", params={"q": "Kharkiv", "facets": 1}))["facets"]
     assert [f["value"] for f in facets["outlet"]] == ["Eastern Wire"]
 
 
@@ -174,7 +179,7 @@ def test_events_and_their_filters(client):
                 "article_id", "outlet", "title", "published", "lat", "lon"}
     assert all(required <= set(e) for e in events)
     assert any(e["type"] == "ASSAULT" and e["place"] == "Kharkiv" for e in events)
-    facets = ok(client.get("/api/articles"))["facets"]
+    facets = ok(client.get("/api/articles", params={"facets": 1}))["facets"]
     for f in facets["event_type"]:
         typed = all_items(client, "/api/events", event_type=f["value"])
         assert typed and all(e["type"] == f["value"] for e in typed)

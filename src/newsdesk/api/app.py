@@ -82,52 +82,61 @@ Pages = PageIn | Annotated[list[PageIn], Field(min_length=1, max_length=MAX_PAGE
 
 
 class Backend:
-    """How requests reach the store. SQLite: a connection per request (a sqlite3 connection
-    belongs to its thread, and opening one is cheap). Other backends: one store per app,
-    used by one request at a time, and reopened after a failure (a PostgreSQL connection
-    whose transaction failed refuses every later statement)."""
+    """How requests reach the store: one store per worker thread, opened on the thread's
+    first request and reused (a sqlite3 connection belongs to its thread; a PostgreSQL
+    connection serves one request at a time). FastAPI runs the sync endpoints in a bounded
+    threadpool, so there are at most that many connections. A store whose request failed is
+    closed and reopened on the next request (a PostgreSQL connection whose transaction
+    failed refuses every later statement)."""
 
     def __init__(self, db: str):
         self.db = db
         self.is_sqlite = sqlite_path(db) is not None
         self.kind = "sqlite" if self.is_sqlite else str(db).partition("://")[0].split("+")[0]
-        self._shared = None
+        self._local = threading.local()
         self._lock = threading.Lock()
+        self._open: set[Any] = set()   # every store opened, to close them all at shutdown
+        self._closed = False
         first = open_store(db)  # fails early on a bad URL; creates or migrates the schema
-        if self.is_sqlite:
-            first.close()
-        else:
-            self._shared = first
+        self._keep(first)
+
+    def _keep(self, store) -> None:
+        with self._lock:
+            self._open.add(store)
+        self._local.store = store
 
     @contextmanager
     def session(self) -> Iterator[Any]:
-        if self.is_sqlite:
+        store = getattr(self._local, "store", None)
+        if store is None or store not in self._open:  # none yet, or closed by close()
             store = open_store(self.db)
-            try:
-                yield store
-            finally:
-                store.close()
-            return
-        with self._lock:
-            if self._shared is None:
-                self._shared = open_store(self.db)
-            try:
-                yield self._shared
-            except BaseException:
-                self._discard()
-                raise
+            self._keep(store)
+        try:
+            yield store
+        except HTTPException:
+            raise
+        except BaseException:
+            self._discard(store)
+            raise
 
-    def _discard(self) -> None:
-        store, self._shared = self._shared, None
-        if store is not None:
-            try:
-                store.close()
-            except Exception:  # already broken: nothing more to do
-                pass
+    def _discard(self, store) -> None:
+        if getattr(self._local, "store", None) is store:
+            self._local.store = None
+        with self._lock:
+            self._open.discard(store)
+        try:
+            store.close()
+        except Exception:  # already broken: nothing more to do
+            pass
 
     def close(self) -> None:
         with self._lock:
-            self._discard()
+            stores, self._open = list(self._open), set()
+        for store in stores:
+            try:
+                store.close()
+            except Exception:
+                pass
 
 
 def _page(page: Page) -> dict[str, Any]:
@@ -229,12 +238,15 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
 
     @app.get("/api/articles", response_model=ArticlesPage, dependencies=read, responses=ERRORS,
              tags=["articles"])
-    def articles(f: F, limit: Limit = 20, offset: Offset = 0) -> dict:
-        """Matching articles, newest first, with facet counts over all matches."""
+    def articles(f: F, limit: Limit = 20, offset: Offset = 0,
+                 facets: Annotated[bool, Query(description="add facet counts over all matches "
+                                                           "(costs a scan of the matches)")] = False
+                 ) -> dict:
+        """Matching articles, newest first; with ``facets=true``, facet counts over all matches."""
         with backend.session() as store:
             page = store.articles(f, limit=limit, offset=offset)
-            facets = store.facets(f)
-        return _page(page) | {"facets": facets}
+            counts = store.facets(f) if facets else None
+        return _page(page) | {"facets": counts}
 
     @app.get("/api/articles/{article_id}", response_model=Article, dependencies=read,
              responses={404: {"model": ErrorOut, "description": "no such article"}, **ERRORS},

@@ -54,7 +54,8 @@ class _Page(BaseModel):
 
 class ArticlesPage(_Page):
     items: list[ArticleItem]
-    facets: Facets = Field(description="counts of matching articles by outlet, event type and factuality")
+    facets: Facets | None = Field(None, description="counts of matching articles by outlet, event "
+                                                    "type and factuality (with facets=true)")
 
 
 class _FromArticle(_Item):

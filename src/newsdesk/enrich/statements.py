@@ -8,7 +8,17 @@ Shapes found (offsets are characters into ``doc.text``):
   clausal complement, ``X said that ...``, including sentence-final attribution
   ``..., the ministry added.``;
 * ``according to X`` (the content is the rest of the clause);
-* passive, unnamed attribution: ``... is said to be ...`` (source ``None``).
+* passive, unnamed attribution: ``... is said to be ...`` (source ``None``);
+* attitudes with a non-clausal content (PolNeAR counts beliefs, wishes, judgments and
+  evidence as attribution): ``X criticized the plan``, ``X wants to ...``, ``X called for
+  talks`` (cue classes ``stance``/``cognition``/``evidential`` in ``speech_cues.tsv``),
+  skipped inside another statement's content or a quote (the speaker's own hedge);
+* noun cues: ``X's claim that ...``, ``the warning by X that ...``.
+
+The cue span is the verbal group: auxiliaries, negation and adverbs such as "also" before
+the verb, a particle or fixed preposition after it (``has also said``, ``did not respond``,
+``pointed out``, ``called for``). The source span is the text as written (a pronoun, "who"
+of a relative clause, a participle's governing subject); ``source`` is its resolution.
 
 Sources resolve through ``doc._.nd_entities`` (canonical names, nominal mentions such as
 "the ministry"); "he"/"she" resolve to the last person named before. ``date`` is the
@@ -304,6 +314,8 @@ def _direct_quotes(ctx: _Ctx) -> None:
         inner = text[qs:qe].strip()
         if len(inner.split()) < 3:
             continue
+        if len(inner.split()) < 6 and _title_quote(ctx, qs):
+            continue
         close_len = 2 if text[qe:qe + 2] == "''" else 1
         open_len = 2 if qs >= 2 and text[qs - 2:qs] == "''" else 1
         cue = _cue_after(ctx, qe + close_len) or _cue_before(ctx, qs - open_len)
@@ -333,6 +345,23 @@ def _direct_quotes(ctx: _Ctx) -> None:
 
 
 DASHES = "―—–"
+
+
+def _title_quote(ctx: _Ctx, qs: int) -> bool:
+    """A short quote standing where a noun phrase goes ('on Fox News's "Fox and Friends"',
+    'the so-called "red line"'): a title or a scare quote, not speech."""
+    tok = ctx.token_at(qs)
+    if tok is None:
+        return False
+    i = tok.i if tok.idx >= qs else tok.i + 1
+    i -= 1
+    while i >= 0 and (ctx.doc[i].is_space or ctx.doc[i].text in OPEN_QUOTES + '"'):
+        i -= 1
+    if i < 0:
+        return False
+    prev = ctx.doc[i]
+    return prev.dep_ in ("prep", "det", "case", "poss", "amod") or prev.tag_ in ("IN", "DT", "POS", "PRP$") \
+        or prev.lower_ in ("’s", "'s")
 
 
 def _continued_quote(ctx: _Ctx, qs: int, qe: int) -> None:

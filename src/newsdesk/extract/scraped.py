@@ -89,6 +89,7 @@ _DATE_FILLER = re.compile(
 MAX_LINES = 20000
 MAX_GAP = 5
 MERGE_GAP = 15
+MERGE_SHARE = 0.6   # a neighbouring run joins when it has this share of the best run's prose
 _GLUE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
 _CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+$")
 
@@ -486,7 +487,7 @@ def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
             sum(1 for l in lines[a[0]:a[1] + 1] if l.kind == "prose")
         other = b if b[0] > a[0] else a
         return (len(between) <= MERGE_GAP and prose_lines >= 2
-                and other[2] >= max(200, 0.6 * best[2])
+                and other[2] >= max(200, MERGE_SHARE * best[2])
                 and not any(l.kind in ("author", "quote", "byline", "comments") for l in between))
 
     while lo > 0 and joinable(runs[lo - 1], segs[0]):

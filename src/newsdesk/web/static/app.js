@@ -225,7 +225,7 @@ function renderChips() {
 }
 
 async function loadArticles(gen = routeGen) {
-  const data = await api("articles", filterParams({limit: PAGE_SIZE, offset: state.offset}));
+  const data = await api("articles", filterParams({limit: PAGE_SIZE, offset: state.offset, facets: 1}));
   if (gen !== routeGen) return;
   renderFacets(data.facets || {});
   const list = clear($("results"));
