@@ -4,18 +4,23 @@
     python bench/search.py --n 5000             # a quick run
     python bench/search.py --engines sqlite --keep /tmp/bench.db
 
-Articles are generated, deterministically (--seed), from the vocabulary of the sample
-corpus (examples/corpus): word frequencies as there, 300-800 words each, a title, one of
-20 outlets, a publication time over two years, and annotation rows drawn from Zipf-like
-pools (about 8 entities, 3 places with coordinates, 3 events, 2 statements per article).
-They are stored through the store's own ``add_many`` (the ingest path).
+Articles are generated, deterministically (--seed), from a Zipfian vocabulary (s = 1): a
+core of ~190 common English words, then 60,000 synthetic word forms ("zamboure",
+"trurfor"), so a common query word (Zipf rank 150-450) is in 10-30% of the articles and a
+rare one (rank 5,000-40,000) in 0.1-1%. Bodies are lognormal around 450 words (80-2,500)
+in paragraphs, with a title, one of 20 outlets, a publication time over two years, and
+annotation rows drawn from Zipf-like pools (20,000 names, 2,000 places; about 8 entities,
+3 places, 3 events, 2 statements per article); names and places appear in the text.
+SQLite stores them through the store's own ``add_many`` (the ingest path) in transactions
+of 5,000; PostgreSQL through COPY, 2,000 articles a transaction, the GIN index built after.
 
 Timed through the store contract (``store.articles`` & co.), each query ``--reps`` times
 with varying parameters: a full-text word, a phrase, outlet + date range, an event type
-(events and articles), an entity, and the facets the API adds to every article page.
-Latency p50/p95 per engine. Then, if ``newsdesk.api.create_app`` exists, the API is served
-by uvicorn on 127.0.0.1 and hit by 32 concurrent clients for a bounded number of requests:
-requests per second and latency per engine.
+(events and articles), an entity, facets and the timeline. Latency p50/p95 per engine.
+Then the API is served by uvicorn in its own process on 127.0.0.1: each typical call
+(the same queries, and the web page's call with ``facets=1``) is timed from one client,
+then 32 concurrent clients send a bounded number of requests of that mix: requests per
+second and latency per engine.
 
 PostgreSQL: --pg-url, or a throwaway server started from the installed binaries
 (/usr/lib/postgresql/<ver>/bin; as the "postgres" user when run as root) and removed after.
@@ -26,6 +31,9 @@ from __future__ import annotations
 import argparse
 import collections
 import glob
+import itertools
+import json
+import math
 import os
 import random
 import re
@@ -44,7 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsdesk.model import FACTUALITY, PLOVER_TYPES, Article, Entity, Event, Place, Statement  # noqa: E402
 from newsdesk.store import Filters as F  # noqa: E402
-from newsdesk.store import open_store  # noqa: E402
+from newsdesk.store import SQLiteStore, open_store  # noqa: E402
 
 OUTLETS = [f"{a} {b}" for a, b in zip(
     ["Harbor", "Eastline", "Meridian", "Plains", "Danube", "Northgate", "Coastal", "Valley", "Atlas",
@@ -56,55 +64,117 @@ OUTLETS = [f"{a} {b}" for a, b in zip(
 LABELS = ["PERSON", "ORG", "GPE", "NORP"]
 
 
-def vocabulary(skip_broken: bool = False) -> tuple[list[str], list[int]]:
-    """Words of the sample corpus with their counts (tags stripped from HTML). The
-    articles are generated from all of them; queries skip the binary junk of broken/."""
-    counts: collections.Counter = collections.Counter()
-    for path in (ROOT / "examples" / "corpus").rglob("*"):
-        if path.suffix not in (".txt", ".html", ".jsonl") or not path.is_file():
-            continue
-        if skip_broken and "broken" in path.parts:
-            continue
-        text = path.read_text("utf-8", errors="ignore")
-        text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", text, flags=re.S)
-        counts.update(w.lower() for w in re.findall(r"[A-Za-z][a-z']{1,}", text))
-    words = [w for w, c in counts.items() if c >= 1 and len(w) < 20]
-    return words, [counts[w] for w in words]
+# A core of common English words, most frequent first (ranks 1-~190 of the Zipf law):
+# function words and the everyday vocabulary of news.
+CORE = """the of and to a in that is for on was with he it as said at by his from be have
+has but are were not this they an which their had its been who will would after more also
+people than year one two new first government about over last up out into there when all
+could we she her no or minister president told other time some them what years can said
+police state country war our week officials just while against since only before between
+city during under former three us world because most may security told if national group
+military several day now political report during public second made international percent
+told four forces both many so very party where support been including million any those
+including days month killed foreign even through back news such then both council region
+says show later however power part around well court army local economic help early major
+""".split()
+CORE = list(dict.fromkeys(CORE))
+
+# Synthetic word forms: syllables that read like words ("dravenic", "solmark"), unique,
+# never a core word. Zipf ranks follow the core.
+_ONSETS = ["b", "br", "c", "ch", "cl", "d", "dr", "f", "fl", "g", "gr", "h", "j", "k", "l",
+           "m", "n", "p", "pl", "pr", "r", "s", "sh", "sl", "st", "t", "tr", "v", "w", "z"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "io", "ou"]
+_CODAS = ["", "", "", "n", "r", "l", "m", "st", "nd", "rk", "nt", "x", "th"]
+_ENDINGS = ["", "", "", "ic", "ar", "on", "ment", "ity", "ian", "ence", "ure", "al"]
+VOCAB_SIZE = 60_000   # synthetic forms; with CORE the vocabulary follows Zipf (s = 1)
+MEDIAN_WORDS = 450    # article body: lognormal, median 450 words, 80-2,500
 
 
-def pools(rng: random.Random, words: list[str]):
-    """The entity names (most mentioned first) and places the articles draw from."""
-    persons = [f"{rng.choice(['Anna', 'Ivan', 'Maria', 'Omar', 'Li', 'Sara', 'Tomas', 'Nadia', 'Pavel', 'Elena'])} "
-               f"{rng.choice(words).capitalize()}{i}" for i in range(2000)]
-    places = [(f"Town{i}", rng.choice(["UA", "NO", "MD", "AM", "GE", "SD", "ML", "TW"]),
-               round(rng.uniform(-40, 65), 4), round(rng.uniform(-20, 140), 4), 100000 + i) for i in range(300)]
+def synthetic_words(n: int, rng: random.Random) -> list[str]:
+    seen, out = set(CORE), []
+    while len(out) < n:
+        k = rng.choice((1, 2, 2, 2, 2, 3))
+        w = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+                    for _ in range(k)) + rng.choice(_ENDINGS)
+        if 4 <= len(w) <= 12 and w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+_VOCAB: list = []
+
+
+def vocabulary() -> tuple[list[str], list[float]]:
+    """The word list, most frequent first, and its cumulative Zipf weights (1/rank). Each
+    word's document frequency at about 500 words per article is ~1 - exp(-44 / rank):
+    rank 150-450 is in 10-30% of the articles, rank 4,500-45,000 in 0.1-1%."""
+    if not _VOCAB:
+        words = CORE + synthetic_words(VOCAB_SIZE, random.Random(1234))
+        cum = list(itertools.accumulate(1 / (r + 1) for r in range(len(words))))
+        _VOCAB[:] = [words, cum]
+    return _VOCAB[0], _VOCAB[1]
+
+
+FIRST = ["Anna", "Ivan", "Maria", "Omar", "Li", "Sara", "Tomas", "Nadia", "Pavel", "Elena",
+         "James", "Fatima", "Ahmed", "Olga", "Chen", "Lucia", "Daniel", "Amina", "Yusuf",
+         "Ingrid", "Kofi", "Mei", "Rafael", "Svetlana", "David", "Leila", "Hassan", "Irina",
+         "Jonas", "Priya", "Mateo", "Zainab", "Andriy", "Hana", "Viktor", "Grace"]
+
+
+def pools(rng: random.Random, words: list[str] | None = None):
+    """The entity names (most mentioned first: 20,000 people and organisations) and the
+    places (2,000 with coordinates) the articles draw from, Zipf-like."""
+    surnames = [w.capitalize() for w in synthetic_words(8000, random.Random(99))]
+    persons = []
+    seen = set()
+    while len(persons) < 20000:
+        name = f"{rng.choice(FIRST)} {rng.choice(surnames)}"
+        if name not in seen:
+            seen.add(name)
+            persons.append(name)
+    towns = [w.capitalize() for w in synthetic_words(2000, random.Random(77))]
+    places = [(towns[i], rng.choice(["UA", "NO", "MD", "AM", "GE", "SD", "ML", "TW", "KE", "PE"]),
+               round(rng.uniform(-40, 65), 4), round(rng.uniform(-20, 140), 4), 100000 + i)
+              for i in range(2000)]
     return persons, places
+
+
+TRIGGERS = ["attacked", "agreed", "met", "protested", "rejected", "accused", "sanctioned",
+            "deployed", "arrested", "signed", "urged", "warned", "withdrew", "supported",
+            "condemned", "promised", "delivered", "threatened", "struck", "negotiated"]
 
 
 def make_articles(n: int, seed: int):
     rng = random.Random(seed)
-    words, weights = vocabulary()
-    cum = list(__import__("itertools").accumulate(weights))
-    persons, places = pools(rng, words)
-    zipf_p = [1 / (i + 1) for i in range(len(persons))]
-    zipf_cum = list(__import__("itertools").accumulate(zipf_p))
-    zipf_pl = list(__import__("itertools").accumulate(1 / (i + 1) for i in range(len(places))))
+    words, cum = vocabulary()
+    persons, places = pools(random.Random(SEED[0]))
+    zipf_cum = list(itertools.accumulate(1 / (i + 1) for i in range(len(persons))))
+    zipf_pl = list(itertools.accumulate(1 / (i + 1) for i in range(len(places))))
     start = time.mktime((2023, 1, 1, 0, 0, 0, 0, 0, 0))
     for i in range(n):
-        length = rng.randint(300, 800)
+        length = int(min(2500, max(80, rng.lognormvariate(math.log(MEDIAN_WORDS), 0.5))))
         body = rng.choices(words, cum_weights=cum, k=length)
+        ents = [persons[j] for j in rng.choices(range(len(persons)), cum_weights=zipf_cum, k=8)]
+        pls = [places[j] for j in rng.choices(range(len(places)), cum_weights=zipf_pl, k=3)]
+        # Names and places appear in the text too (search finds them).
+        for name in ents[:4] + [p[0] for p in pls]:
+            body.insert(rng.randrange(0, len(body)), name)
         sentences, k = [], 0
-        while k < length:
-            m = rng.randint(8, 25)
+        while k < len(body):
+            m = rng.randint(8, 28)
             s = " ".join(body[k:k + m])
             sentences.append(s[:1].upper() + s[1:] + ".")
             k += m
-        text = " ".join(sentences)
-        title = " ".join(rng.choices(words, cum_weights=cum, k=rng.randint(5, 10))).capitalize()
+        paras, k = [], 0
+        while k < len(sentences):  # paragraphs of 2-5 sentences
+            m = rng.randint(2, 5)
+            paras.append(" ".join(sentences[k:k + m]))
+            k += m
+        text = "\n\n".join(paras)
+        title = " ".join(rng.choices(words, cum_weights=cum, k=rng.randint(6, 12))).capitalize()
         ts = time.gmtime(start + rng.random() * 2 * 365 * 86400)
         published = time.strftime("%Y-%m-%dT%H:%M", ts)
-        ents = [persons[j] for j in (rng.choices(range(len(persons)), cum_weights=zipf_cum, k=8))]
-        pls = [places[j] for j in rng.choices(range(len(places)), cum_weights=zipf_pl, k=3)]
         L = len(text)
 
         def sp():
@@ -116,7 +186,7 @@ def make_articles(n: int, seed: int):
             url=f"https://bench.example/{i}", language="en", source=f"bench:{i}",
             entities=[Entity(e, rng.choice(LABELS), *sp(), e) for e in ents],
             places=[Place(p[0], *sp(), p[0], p[1], p[2], p[3], p[4], "city") for p in pls],
-            events=[Event(rng.choice(PLOVER_TYPES), rng.choice(words), *sp(), actors=[rng.choice(ents)],
+            events=[Event(rng.choice(PLOVER_TYPES), rng.choice(TRIGGERS), *sp(), actors=[rng.choice(ents)],
                           targets=[rng.choice(ents)], place=rng.choice(pls)[0],
                           time=published[:10] if rng.random() < 0.7 else None,
                           factuality=rng.choices(FACTUALITY, weights=[60, 10, 10, 10, 5, 5])[0],
@@ -154,7 +224,8 @@ class TempPostgres:
         self._run(f"{self.bindir}/initdb", "-D", self.data, "-U", self.user, "--auth=trust", "-E", "UTF8")
         self._run(f"{self.bindir}/pg_ctl", "start", "-w", "-D", self.data, "-l", f"{self.dir}/log",
                   "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} "
-                        "-c fsync=off -c shared_buffers=512MB -c max_connections=200")
+                        "-c fsync=off -c shared_buffers=512MB -c max_connections=200 "
+                        "-c max_wal_size=8GB -c synchronous_commit=off")
         self._run(f"{self.bindir}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "bench")
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/bench"
 
@@ -168,18 +239,14 @@ class TempPostgres:
 # -- timing ------------------------------------------------------------------------------------
 
 SEED = [7]
+QUERY_POOLS: dict = {}
 
 
 def query_words() -> tuple[list[str], list[str]]:
-    """Query words: rare ones (seen once or twice in the sample corpus: in about 2-5% of
-    the generated articles, a typical search) and common ones (3-40 times: 10-70%)."""
-    words, weights = vocabulary()
-    clean = set(vocabulary(skip_broken=True)[0])
-    pairs = [(w, c) for w, c in zip(words, weights) if w in clean]
-    words, weights = [w for w, _ in pairs], [c for _, c in pairs]
-    rare = [w for w, c in zip(words, weights) if c <= 2 and len(w) > 3]
-    common = [w for w, c in zip(words, weights) if 3 <= c <= 40 and len(w) > 3]
-    return rare or words, common or words
+    """Query words by Zipf rank: rare ones (ranks 5,000-40,000: in 0.1-1% of the articles,
+    a typical search) and common ones (ranks 150-450: in 10-30%)."""
+    words, _ = vocabulary()
+    return words[5000:40000], [w for w in words[150:450] if w not in CORE]
 
 
 def pct(values, p):
@@ -189,16 +256,21 @@ def pct(values, p):
 
 def queries(rng: random.Random, store):
     """(name, [callables]) of typical queries with varying parameters."""
-    words, weights = vocabulary()
     rare, common = query_words()
+    core = set(CORE)
     sample = store.articles(F(), limit=200).items
     texts = [store.get(a["id"]).text.split() for a in sample[:50]]
     phrases = []
-    for t in texts:
-        k = rng.randrange(0, len(t) - 3)
-        phrases.append('"' + " ".join(w.strip(".") for w in t[k:k + 2]) + '"')
-    # Entities of typical frequency: ranks 50-500 of the Zipf pool (0.2-2% of articles).
-    ents = pools(random.Random(SEED[0]), words)[0][50:500]
+    for t in texts:  # two adjacent words of an article, neither a core word
+        pairs = [(a.strip(".").lower(), b.strip(".").lower()) for a, b in zip(t, t[1:])
+                 if not a.endswith(".")]
+        pairs = [p for p in pairs if p[0] not in core and p[1] not in core]
+        a, b = rng.choice(pairs)
+        phrases.append(f'"{a} {b}"')
+    QUERY_POOLS["phrases"] = phrases
+    # Entities of typical frequency: ranks 50-500 of the Zipf pool (0.1-1% of articles).
+    ents = pools(random.Random(SEED[0]))[0][50:500]
+    QUERY_POOLS["entities"] = ents
 
     def month():
         y, m = rng.choice([2023, 2024]), rng.randint(1, 12)
@@ -239,72 +311,183 @@ def time_store(url: str, reps: int, seed: int) -> dict[str, tuple[float, float]]
     return out
 
 
-def time_api(url: str, clients: int, requests_total: int, seed: int):
-    try:
-        from newsdesk.api import create_app
-        import httpx
-        import uvicorn
-    except ImportError as exc:
-        print(f"API bench skipped: {exc}")
-        return None
-    rng = random.Random(seed + 2)
-    rare, _ = query_words()
-    app = create_app(url)
+def api_paths(rng: random.Random) -> list[tuple[str, list[str]]]:
+    """(name, [paths]) of the typical API calls, with varying parameters."""
+    from urllib.parse import quote
+    rare, common = query_words()
+    phrases, ents = QUERY_POOLS["phrases"], QUERY_POOLS["entities"]
+
+    def outlet_range():
+        y, m = rng.choice([2023, 2024]), rng.randint(1, 12)
+        return f"outlet={quote(rng.choice(OUTLETS))}&since={y}-{m:02d}-01&until={y}-{m:02d}-28"
+
+    n = 60
+    return [
+        ("articles q=rare word", [f"/api/articles?q={quote(rng.choice(rare))}" for _ in range(n)]),
+        ("articles q=common word", [f"/api/articles?q={quote(rng.choice(common))}" for _ in range(n)]),
+        ("articles q=\"phrase\"", [f"/api/articles?q={quote(rng.choice(phrases))}" for _ in range(n)]),
+        ("articles q=2 words", [f"/api/articles?q={quote(rng.choice(common) + ' ' + rng.choice(rare))}"
+                                for _ in range(n)]),
+        ("articles outlet+dates", [f"/api/articles?{outlet_range()}" for _ in range(n)]),
+        ("articles event_type", [f"/api/articles?event_type={rng.choice(PLOVER_TYPES)}" for _ in range(n)]),
+        ("articles entity", [f"/api/articles?entity={quote(rng.choice(ents))}" for _ in range(n)]),
+        ("articles page 50", ["/api/articles?offset=1000"] * n),
+        ("events event_type", [f"/api/events?event_type={rng.choice(PLOVER_TYPES)}&limit=100"
+                               for _ in range(n)]),
+        ("page call: q=rare +facets", [f"/api/articles?q={quote(rng.choice(rare))}&facets=1"
+                                       for _ in range(n)]),
+        ("page call: q=common +facets", [f"/api/articles?q={quote(rng.choice(common))}&facets=1"
+                                         for _ in range(n)]),
+        ("page call: outlet+dates +facets", [f"/api/articles?{outlet_range()}&facets=1"
+                                             for _ in range(n)]),
+        ("timeline event_type", [f"/api/timeline?event_type={rng.choice(PLOVER_TYPES)}"
+                                 for _ in range(n)]),
+    ]
+
+
+def serve(url: str):
+    """The API in its own process (uvicorn on 127.0.0.1), as deployed: (process, base URL)."""
+    import httpx
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    code = ("import sys, uvicorn; from newsdesk.api import create_app; "
+            "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), "
+            "log_level='warning')")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([sys.executable, "-c", code, url, str(port)], env=env)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(600):
         try:
-            httpx.get(base + "/api/health", timeout=1)
-            break
+            if httpx.get(base + "/api/health", timeout=5).status_code == 200:
+                break
         except httpx.HTTPError:
-            time.sleep(0.05)
-    paths = [f"/api/articles?q={rng.choice(rare)}" for _ in range(50)] + \
-            [f"/api/articles?outlet={OUTLETS[i % 20].replace(' ', '%20')}&since=2024-01-01&until=2024-03-31"
-             for i in range(20)] + \
-            [f"/api/events?event_type={t}&limit=50" for t in PLOVER_TYPES]
-    lat, errors, lock = [], [0], threading.Lock()
-    counter = iter(range(requests_total))
+            pass
+        if proc.poll() is not None:
+            raise SystemExit("the API server did not start")
+        time.sleep(0.1)
+    return proc, base
 
-    def client():
-        with httpx.Client(base_url=base, timeout=30) as c:
-            for i in counter:
-                path = paths[i % len(paths)]
-                t = time.perf_counter()
-                try:
-                    ok = c.get(path).status_code == 200
-                except httpx.HTTPError:  # a timeout counts as an error, with its latency
-                    ok = False
-                d = (time.perf_counter() - t) * 1000
-                with lock:
-                    lat.append(d)
-                    if not ok:
-                        errors[0] += 1
 
-    t0 = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
-    server.should_exit = True
-    thread.join(timeout=10)
-    return {"rps": len(lat) / wall, "p50": pct(lat, 50), "p95": pct(lat, 95), "errors": errors[0],
-            "requests": len(lat)}
+def time_api(url: str, clients: int, requests_total: int, seed: int, reps: int):
+    """Per-call latency through the API (one client, ``reps`` calls each), then throughput:
+    ``clients`` concurrent clients sending ``requests_total`` requests of the same mix."""
+    try:
+        import httpx
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        print(f"API bench skipped: {exc}")
+        return None, None
+    rng = random.Random(seed + 2)
+    named = api_paths(rng)
+    proc, base = serve(url)
+    try:
+        single = {}
+        with httpx.Client(base_url=base, timeout=60) as c:
+            for name, paths in named:
+                c.get(paths[-1])  # warm
+                lat = []
+                for i in range(reps):
+                    t = time.perf_counter()
+                    r = c.get(paths[i % len(paths)])
+                    lat.append((time.perf_counter() - t) * 1000)
+                    if r.status_code != 200:
+                        raise SystemExit(f"{paths[i % len(paths)]}: HTTP {r.status_code} {r.text[:200]}")
+                single[name] = (pct(lat, 50), pct(lat, 95))
+        mix = [p for i in range(60) for _, paths in named for p in paths[i:i + 1]]
+        lat, errors, lock = [], [0], threading.Lock()
+        counter = iter(range(requests_total))
+
+        def client():
+            with httpx.Client(base_url=base, timeout=60) as c:
+                for i in counter:
+                    path = mix[i % len(mix)]
+                    t = time.perf_counter()
+                    try:
+                        ok = c.get(path).status_code == 200
+                    except httpx.HTTPError:  # a timeout counts as an error, with its latency
+                        ok = False
+                    d = (time.perf_counter() - t) * 1000
+                    with lock:
+                        lat.append(d)
+                        if not ok:
+                            errors[0] += 1
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        conc = {"rps": len(lat) / wall, "p50": pct(lat, 50), "p95": pct(lat, 95),
+                "errors": errors[0], "requests": len(lat)}
+        return single, conc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _pg_value(v):
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    return v.replace("\x00", "") if isinstance(v, str) else v
 
 
 def load(url: str, n: int, seed: int) -> float:
+    """Store n generated articles. SQLite: the store's own add_many in big transactions.
+    PostgreSQL: COPY into every table, 2,000 articles per transaction, the GIN full-text
+    index dropped before and rebuilt after (as any bulk load)."""
     t = time.perf_counter()
     with open_store(url) as store:
-        if store.counts()["articles"] >= n:
+        have = store.counts()["articles"]
+        if have >= n:
             return 0.0
-        for _ in store.add_many(make_articles(n, seed), **({"commit_every": 500})):
-            pass
+        if have:
+            raise SystemExit(f"{url} holds {have} articles (fewer than {n}): start from an empty store")
+        if isinstance(store, SQLiteStore):
+            store.conn.execute("PRAGMA synchronous = OFF")
+            for i, _ in enumerate(store.add_many(make_articles(n, seed), commit_every=5000), 1):
+                if i % 20000 == 0:
+                    print(f"  {i} articles, {time.perf_counter() - t:.0f} s", flush=True)
+            return time.perf_counter() - t
+        from newsdesk.store.sqlite import ANNOTATIONS, _columns
+        conn = store.conn
+        conn.execute("DROP INDEX IF EXISTS articles_tsv")
+        conn.commit()
+        acols = ["id", "url", "outlet", "title", "published", "byline", "language", "text",
+                 "warnings", "source", "ingested_at", "record"]
+        now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        arts = make_articles(n, seed)
+        done = 0
+        while True:
+            chunk = list(itertools.islice(arts, 2000))
+            if not chunk:
+                break
+            with conn.transaction():
+                with conn.cursor().copy(f"COPY articles ({', '.join(acols)}) FROM STDIN") as cp:
+                    for a in chunk:
+                        cp.write_row([_pg_value(v) for v in (
+                            a.id, a.url, a.outlet, a.title, a.published, a.byline, a.language,
+                            a.text, a.warnings, a.source, now, a.to_dict())])
+                for table, kind in ANNOTATIONS.items():
+                    cols = _columns(kind)
+                    qcols = ", ".join('"' + c + '"' for c in cols)
+                    with conn.cursor().copy(f"COPY {table} (article_id, n, {qcols}) FROM STDIN") as cp:
+                        for a in chunk:
+                            for k, r in enumerate(getattr(a, table)):
+                                cp.write_row([a.id, k, *(_pg_value(getattr(r, c)) for c in cols)])
+            done += len(chunk)
+            if done % 20000 == 0:
+                print(f"  {done} articles, {time.perf_counter() - t:.0f} s", flush=True)
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute("CREATE INDEX articles_tsv ON articles USING GIN (tsv)")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")  # statistics, and the visibility map index-only scans need
     return time.perf_counter() - t
 
 
@@ -323,7 +506,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     SEED[0] = args.seed
 
-    results, api, loads = {}, {}, {}
+    results, api, api_single, loads = {}, {}, {}, {}
     tmp = tempfile.mkdtemp(prefix="newsdesk-bench-")
     pg = None
     try:
@@ -347,7 +530,8 @@ def main(argv=None) -> int:
             results[engine] = time_store(url, args.reps, args.seed)
             if not args.no_api:
                 print(f"[{engine}] API: {args.clients} clients, {args.requests} requests ...", flush=True)
-                api[engine] = time_api(url, args.clients, args.requests, args.seed)
+                api_single[engine], api[engine] = time_api(url, args.clients, args.requests,
+                                                           args.seed, args.reps)
             if pg is not None:
                 pg.stop()
                 pg = None
@@ -366,8 +550,18 @@ def main(argv=None) -> int:
     for name in names:
         print(name.ljust(w) + "".join(f"{results[e][name][0]:>10.1f} /{results[e][name][1]:>9.1f}" for e in engines))
     print("load (s)".ljust(w) + "".join(f"{loads[e]:>22.0f}" for e in engines))
+    if any(api_single.values()):
+        print(f"\nAPI calls over HTTP (uvicorn in its own process, 127.0.0.1), one client, "
+              f"{args.reps} calls each: p50 / p95 in ms")
+        names = list(next(v for v in api_single.values() if v))
+        w = max(map(len, names)) + 2
+        print("call".ljust(w) + "".join(f"{e:>22}" for e in api_single))
+        for name in names:
+            print(name.ljust(w) + "".join(
+                f"{api_single[e][name][0]:>10.1f} /{api_single[e][name][1]:>9.1f}"
+                for e in api_single if api_single[e]))
     if any(api.values()):
-        print(f"\nAPI over uvicorn on 127.0.0.1, {args.clients} concurrent clients")
+        print(f"\nAPI over uvicorn on 127.0.0.1, {args.clients} concurrent clients, the mix above")
         print("engine".ljust(12) + f"{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
         for e, r in api.items():
             if r:

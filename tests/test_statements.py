@@ -247,6 +247,8 @@ BROAD = [
      "Robby Mook", "Robby Mook", "arguing", ["debate was unfair"]),
     ("Donald Trump’s claim that the vote was rigged drew criticism.",
      "Donald Trump", "Donald Trump’s", "claim", ["vote was rigged"]),
+    ("Protesters were frustrated that the police released only part of the video.",
+     "protesters", "Protesters", "were frustrated", ["police released"]),
     ("Activists called for an independent inquiry into the shooting.",
      "activists", "Activists", "called for", ["independent inquiry"]),
 ]

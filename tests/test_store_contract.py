@@ -492,3 +492,21 @@ def test_model_fields_added_later_become_columns(target):
         assert s.add(a) == "added"
         assert [e["mode"] for e in s.events(F(outlet="Aftenposten")).items] == ["aerial", None]
         assert s.get("a1") == corpus()[0]
+
+
+def test_count_cap_gives_an_estimate_and_keeps_paging(full):
+    exact = full.articles(F(outlet="Nordlys"), limit=100)
+    ev = full.events(F(), limit=100)
+    assert not exact.total_is_estimate and exact.total >= 2 and ev.total >= 2
+    full.count_cap = 1
+    try:
+        capped = full.articles(F(outlet="Nordlys"), limit=1, offset=1)
+        assert capped.total == 1 and capped.total_is_estimate
+        assert ids(capped) == ids(exact)[1:2]  # pages past the cap still answer
+        cev = full.events(F(), limit=1, offset=1)
+        assert cev.total == 1 and cev.total_is_estimate and len(cev.items) == 1
+        st = full.statements(F(), limit=100)
+        assert st.total <= 1
+    finally:
+        full.count_cap = None
+    assert full.articles(F(outlet="Nordlys"), limit=100).total == exact.total

@@ -26,8 +26,8 @@ from .. import __version__
 from ..model import Article, PageError
 from ..store import open_store, sqlite_path
 from ..store.base import Filters, Page
-from .models import (ArticlesPage, EntitiesPage, ErrorOut, EventCollection, EventsPage,
-                     EventType, Factuality, Health, IngestResult, PageIn, PageResult,
+from .models import (COUNT_CAP, ArticlesPage, EntitiesPage, ErrorOut, EventCollection,
+                     EventsPage, EventType, Factuality, Health, IngestResult, PageIn, PageResult,
                      PlacesPage, StatementsPage, TimelineItem)
 
 log = logging.getLogger("newsdesk.api")
@@ -101,6 +101,7 @@ class Backend:
         self._keep(first)
 
     def _keep(self, store) -> None:
+        store.count_cap = COUNT_CAP  # a page answers fast; "10,000+" matches is enough to say
         with self._lock:
             self._open.add(store)
         self._local.store = store
@@ -140,7 +141,8 @@ class Backend:
 
 
 def _page(page: Page) -> dict[str, Any]:
-    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": page.items}
+    return {"total": page.total, "total_is_estimate": page.total_is_estimate,
+            "limit": page.limit, "offset": page.offset, "items": page.items}
 
 
 def create_app(db: str, token: str | None = None, open_reads: bool = True):
@@ -284,7 +286,7 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
                                                       "coordinates": [e["lon"], e["lat"]]},
                                          "properties": e})
                 offset += MAX_LIMIT
-                if offset >= page.total or not page.items:
+                if (offset >= page.total and not page.total_is_estimate) or not page.items:
                     break
         body = EventCollection.model_validate(
             {"type": "FeatureCollection", "features": features[:limit]})

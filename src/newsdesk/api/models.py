@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..model import FACTUALITY, PLOVER_TYPES
 
+COUNT_CAP = 10_000  # the API counts at most this many matches (total_is_estimate beyond)
+
 PAGE_FORMATS = ("auto", "html", "text", "dated-text", "clean")
 
 EventType = Literal[PLOVER_TYPES]  # type: ignore[valid-type]
@@ -47,7 +49,10 @@ class Facets(_Item):
 
 
 class _Page(BaseModel):
-    total: int = Field(description="matching records over all pages")
+    total: int = Field(description="matching records over all pages (at least this many "
+                                   "when total_is_estimate)")
+    total_is_estimate: bool = Field(False, description="counting stopped at the server's cap "
+                                                       f"({COUNT_CAP} matches)")
     limit: int
     offset: int
 

@@ -540,6 +540,8 @@ def _reported(ctx: _Ctx) -> None:
                                         for c in tok.children) and tok.dep_ not in ("xcomp",):
             continue  # an imperative ("Say what you want") reports nobody
         klass = lex.get(cue_lemma(tok))
+        if klass == "quote":
+            continue
         if klass in ("cognition", "stance") and (ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx)):
             continue
         if klass == "cognition" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you")
@@ -692,6 +694,8 @@ def _attitudes(ctx: _Ctx) -> None:
         if tok.dep_ == "xcomp":
             continue  # "wants to see ...": the governing verb is the attribution
         klass = lex.get(cue_lemma(tok))
+        if klass == "quote":
+            continue
         if ctx.in_content(tok.idx) or (klass != "speech" and ctx.in_quote(tok.idx, tok.idx + 1)):
             continue  # a belief or wish inside a quote or a reported content is the speaker's own
         source = ctx.source_of(tok)
@@ -809,6 +813,52 @@ def _noun_cues(ctx: _Ctx) -> None:
         ctx.add(tok.idx, cue_end, c_start, c_end, source, kind)
 
 
+# Adjectival attitude predicates with a clause: "Protesters were frustrated that ...",
+# "She is confident the bill will pass" (epistemic and emotive adjectives).
+ATTITUDE_ADJS = {
+    "sure", "certain", "confident", "convinced", "aware", "afraid", "worried", "concerned",
+    "hopeful", "optimistic", "pessimistic", "skeptical", "sceptical", "doubtful", "frustrated",
+    "angry", "upset", "happy", "glad", "pleased", "proud", "disappointed", "satisfied",
+    "unhappy", "furious", "outraged", "adamant", "insistent", "fearful", "alarmed", "troubled",
+    "dismayed", "surprised", "shocked", "thrilled", "delighted", "unsure", "uncertain",
+    "persuaded", "grateful", "sorry", "eager", "anxious", "nervous", "determined",
+}
+
+
+def _attitude_adjectives(ctx: _Ctx) -> None:
+    doc = ctx.doc
+    for tok in doc:
+        if tok.lower_ not in ATTITUDE_ADJS or tok.i in ctx.used_cues:
+            continue
+        comps = [c for c in tok.rights if c.dep_ in ("ccomp", "xcomp")]
+        if not comps:
+            continue
+        if ctx.in_content(tok.idx) or ctx.in_quote(tok.idx, tok.idx + 1):
+            continue
+        # the predicate: "were frustrated" (copula head or passive participle)
+        pred = tok.head if tok.dep_ in ("acomp", "oprd") else tok
+        subj = [c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj or subj[0].lower_ in ("i", "we", "you", "it", "this", "that", "there"):
+            continue
+        source = ctx._source_np(subj[0])
+        if source is None:
+            continue
+        comp = comps[0]
+        first = comp.left_edge
+        if first.lower_ == "that" and first.dep_ == "mark" and first.i + 1 < len(doc):
+            first = doc[first.i + 1]
+        elif first.lower_ == "to" and first.dep_ == "aux" and first.i + 1 < len(doc):
+            first = doc[first.i + 1]
+        c_start, c_end = first.idx, comp.right_edge.idx + len(comp.right_edge)
+        lefts = [c for c in pred.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i and c.i > subj[0].i]
+        cue_start = min([pred.idx if pred.i < tok.i else tok.idx] + [c.idx for c in lefts])
+        if source[2] > cue_start or c_start < tok.idx:
+            continue
+        ctx.used_cues.add(tok.i)
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(cue_start, tok.idx + len(tok), c_start, c_end, source, kind)
+
+
 def _passive(ctx: _Ctx) -> None:
     """'X is said to be ...': unnamed source (or the agent of the passive)."""
     doc = ctx.doc
@@ -843,6 +893,7 @@ def extract_statements(doc) -> list[Statement]:
     _commissives(ctx)
     _noun_cues(ctx)
     _attitudes(ctx)
+    _attitude_adjectives(ctx)
     _passive(ctx)
     _speaker_lines(ctx)
     return sorted(ctx.out, key=lambda s: (s.content_start, s.cue_start))

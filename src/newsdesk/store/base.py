@@ -31,12 +31,17 @@ class Filters:
 
 @dataclass
 class Page:
-    """One page of results: ``items`` sorted stably, ``total`` over all pages."""
+    """One page of results: ``items`` sorted stably, ``total`` over all pages.
+
+    ``total_is_estimate``: the store stopped counting at its ``count_cap`` (a store opened
+    by the API counts at most that many matches; others count exactly): there are at least
+    ``total`` matches, and pages past it may still hold some."""
 
     items: list[dict[str, Any]]
     total: int
     limit: int
     offset: int
+    total_is_estimate: bool = False
 
 
 class Store(Protocol):

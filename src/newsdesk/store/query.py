@@ -190,6 +190,19 @@ class QueryMixin:
     def _count(self, sql: str, args: list[Any]) -> int:
         return int(self._rows(sql, args)[0]["n"])
 
+    # Counting stops after this many matches (None: count them all). The API sets it: a
+    # count over a common word's 30,000 matches costs more than the page itself.
+    count_cap: int | None = None
+
+    def _count_matches(self, from_where: str, args: list[Any]) -> tuple[int, bool]:
+        """(number of rows of ``FROM ... WHERE ...``, True when it stopped at count_cap)."""
+        cap = self.count_cap
+        if cap is None:
+            return self._count(f"SELECT count(*) AS n {from_where}", args), False
+        n = self._count(f"SELECT count(*) AS n FROM (SELECT 1 AS one {from_where} LIMIT ?) c",
+                        [*args, cap + 1])
+        return (cap, True) if n > cap else (n, False)
+
     # Queries ---------------------------------------------------------------------------
     def articles(self, f: Filters, limit: int = 20, offset: int = 0) -> Page:
         """Items: id, url, outlet, title, published, snippet (plain text, matched words in
@@ -199,11 +212,11 @@ class QueryMixin:
             w = self._where(f)
             if w.empty:
                 return Page([], 0, limit, offset)
-            total = self._count_articles(f)
+            total, estimate = self._count_articles(f), False
             if total is None:
-                total = self._count(f"SELECT count(*) AS n FROM articles a {w.sql}", w.args)
+                total, estimate = self._count_matches(f"FROM articles a {w.sql}", w.args)
             rows = []
-            if limit and offset < total:
+            if limit and (offset < total or estimate):
                 wo = self._where(f, ordered=True)
                 rows = self._rows(
                     f"""SELECT a.id, a.url, a.outlet, a.title, a.published,
@@ -222,7 +235,7 @@ class QueryMixin:
                     r["snippet"] = excerpt(head)
                     r["snippet_html"] = html.escape(r["snippet"])
                 items.append(r)
-            return Page(items, total, limit, offset)
+            return Page(items, total, limit, offset, estimate)
         finally:
             self._end_read()
 
@@ -243,9 +256,9 @@ class QueryMixin:
             if w.empty:
                 return Page([], 0, limit, offset)
             join = "JOIN articles a ON a.id = ev.article_id" if w.joins_articles else ""
-            total = self._count(f"SELECT count(*) AS n FROM events ev {join} {w.sql}", w.args)
+            total, estimate = self._count_matches(f"FROM events ev {join} {w.sql}", w.args)
             rows = []
-            if limit and offset < total:
+            if limit and (offset < total or estimate):
                 wo = self._where(f, "event", ordered=True)
                 cols = ", ".join(f"ev.{qcol(c)}" for c in EVENT_COLUMNS)
                 inner = f"""SELECT {cols}, ev.n AS _n, a.id AS article_id, a.outlet, a.title,
@@ -264,7 +277,7 @@ class QueryMixin:
                     if r.get(c) is not None:
                         r[c] = bool(r[c])
                 items.append(r)
-            return Page(items, total, limit, offset)
+            return Page(items, total, limit, offset, estimate)
         finally:
             self._end_read()
 
@@ -276,9 +289,9 @@ class QueryMixin:
             if w.empty:
                 return Page([], 0, limit, offset)
             join = "JOIN articles a ON a.id = st.article_id" if w.joins_articles else ""
-            total = self._count(f"SELECT count(*) AS n FROM statements st {join} {w.sql}", w.args)
+            total, estimate = self._count_matches(f"FROM statements st {join} {w.sql}", w.args)
             rows = []
-            if limit and offset < total:
+            if limit and (offset < total or estimate):
                 wo = self._where(f, "statement", ordered=True)
                 cols = ", ".join(f"st.{qcol(c)}" for c in STATEMENT_COLUMNS)
                 rows = self._rows(
@@ -286,7 +299,7 @@ class QueryMixin:
                         FROM {self._records_from("statements", "st")} {wo.sql}
                         ORDER BY a.published {self.DESC}, a.id, st.content_start, st.n
                         LIMIT ? OFFSET ?""", [*wo.args, limit, offset])
-            return Page(rows, total, limit, offset)
+            return Page(rows, total, limit, offset, estimate)
         finally:
             self._end_read()
 
