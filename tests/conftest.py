@@ -29,6 +29,23 @@ def seed(shared):
     return txt, json.loads(gold.read_text(encoding="utf-8"))
 
 
+def gold_body(seed) -> str:
+    """The seed's article body, sliced from the raw page by the gold's first and last words.
+
+    Lets enrichment tests run on the gold body without depending on the extraction step.
+    """
+    txt, gold = seed
+    raw = txt.read_text(encoding="utf-8")
+    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
+    start = raw.index(first)
+    return raw[start:raw.index(last, start) + len(last)]
+
+
+@pytest.fixture(scope="session")
+def seed_body(seed) -> str:
+    return gold_body(seed)
+
+
 @pytest.fixture(scope="session")
 def enricher():
     from newsdesk.enrich import Enricher

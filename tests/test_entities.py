@@ -5,13 +5,7 @@ from newsdesk.enrich import Enricher
 from newsdesk.enrich.entities import canonical_at, country_of_demonym
 from newsdesk.model import Article
 
-
-def _body(seed) -> str:
-    txt, gold = seed
-    text = txt.read_text(encoding="utf-8")
-    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
-    a = text.index(first)
-    return text[a:text.index(last, a) + len(last)]
+from conftest import gold_body
 
 
 def _n(s):
@@ -38,7 +32,7 @@ def by_text(ents, text):
 # ---- seed gold --------------------------------------------------------------------------
 def test_seed_gold_entities(seed, ent):
     _, gold = seed
-    body = _body(seed)
+    body = gold_body(seed)
     ents = run(ent, body)
     canon = {(_n(e.canonical), e.label) for e in ents}
     for g in gold["entities"]:
@@ -60,7 +54,7 @@ def test_seed_gold_entities(seed, ent):
 
 
 def test_seed_role_exact(seed, ent):
-    ents = run(ent, _body(seed))
+    ents = run(ent, gold_body(seed))
     pav = [e for e in ents if e.canonical == "Oleksandr Pavliuk"]
     assert len(pav) == 3
     assert all(e.role == "Commander of the Forces and Means of Defense of Kyiv" for e in pav)

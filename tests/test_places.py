@@ -7,13 +7,7 @@ from newsdesk.enrich import Enricher
 from newsdesk.enrich.gazetteer import _build, get_gazetteer, haversine_km
 from newsdesk.model import Article
 
-
-def _body(seed) -> str:
-    txt, gold = seed
-    text = txt.read_text(encoding="utf-8")
-    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
-    a = text.index(first)
-    return text[a:text.index(last, a) + len(last)]
+from conftest import gold_body
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +24,7 @@ def run(enr, text):
 
 def test_seed_gold_places(seed, enr):
     _, gold = seed
-    places = run(enr, _body(seed))
+    places = run(enr, gold_body(seed))
     for g in gold["places"]:
         hits = [p for p in places if p.name.lower() == g["name"].lower()]
         assert hits, g["name"]
@@ -41,7 +35,7 @@ def test_seed_gold_places(seed, enr):
 
 
 def test_seed_border_demonym_is_place(seed, enr):
-    body = _body(seed)
+    body = gold_body(seed)
     places = run(enr, body)
     i = body.index("Belarusian border")
     assert any(p.start == i and p.name == "Belarus" for p in places)

@@ -8,15 +8,9 @@ from newsdesk.enrich.quantities import parse_number
 from newsdesk.enrich.times import normalize, parse_anchor
 from newsdesk.model import Article
 
+from conftest import gold_body
+
 A = dt.date(2023, 1, 5)  # a Thursday
-
-
-def _body(seed) -> str:
-    txt, gold = seed
-    text = txt.read_text(encoding="utf-8")
-    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
-    a = text.index(first)
-    return text[a:text.index(last, a) + len(last)]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +33,7 @@ def values(art):
 
 def test_seed_gold_times_and_quantities(seed, enr):
     _, gold = seed
-    art = run(enr, _body(seed))
+    art = run(enr, gold_body(seed))
     got = {t.value for t in art.times}
     for g in gold["times"]:
         assert g["value"] in got, g
