@@ -169,6 +169,9 @@ class PostgresStore(QueryMixin):
         self._dirty = False
         try:
             migrate(self.conn)
+            # JIT compiling costs 20-50 ms a query, more than the short reads of a page
+            # save from it.
+            self.conn.execute("SET jit = off")
             self.conn.commit()
         except Exception:
             self.conn.close()
@@ -377,6 +380,15 @@ class PostgresStore(QueryMixin):
                 parts.append(f"websearch_to_tsquery('{TS_CONFIG}', ?)")
                 args.append('"' + token + '"')
         return (" && ".join(parts), args) if parts else ("", [])
+
+    # At most this many full-text matches: read them all from the GIN index and sort them
+    # (a bitmap scan), rather than walk the articles newest first testing each one's
+    # tsvector (which the planner prefers when it overestimates a rare word: 100+ ms).
+    FEW_MATCHES = 5000
+
+    def _before_page(self, f, total: int, estimate: bool) -> None:
+        if f.q and f.q.strip() and not estimate and total <= self.FEW_MATCHES:
+            self.conn.execute("SET LOCAL enable_indexscan = off")  # this read transaction only
 
     def _fts(self, q: str, ordered: bool = True):
         expr, args = self._tsquery_sql(q)

@@ -103,6 +103,10 @@ class QueryMixin:
         """Raw snippets (with HL markers) of these articles for q."""
         raise NotImplementedError
 
+    def _before_page(self, f: Filters, total: int, estimate: bool) -> None:
+        """Called before reading a page of articles, knowing how many match (a hint for
+        the plan: PostgreSQL reads few matches from the full-text index, not newest first)."""
+
     def _end_read(self) -> None:
         """Called after each query method (PostgreSQL ends its read transaction)."""
 
@@ -217,6 +221,7 @@ class QueryMixin:
                 total, estimate = self._count_matches(f"FROM articles a {w.sql}", w.args)
             rows = []
             if limit and (offset < total or estimate):
+                self._before_page(f, total, estimate)
                 wo = self._where(f, ordered=True)
                 rows = self._rows(
                     f"""SELECT a.id, a.url, a.outlet, a.title, a.published,
@@ -342,14 +347,20 @@ class QueryMixin:
             w = self._where(f, "event")
             if w.empty:
                 return []
-            day = self._day("ev.time", "a.published")
-            frm = "events ev JOIN articles a ON a.id = ev.article_id"
-            cond = f"{day} IS NOT NULL"
-            where = f"{w.sql} AND {cond}" if w.sql else f"WHERE {cond}"
+            if w.joins_articles:
+                day = self._day("ev.time", "a.published")
+                frm = "events ev JOIN articles a ON a.id = ev.article_id"
+            else:
+                # Only events without a full date need their article's day: look it up
+                # for those, rather than join every event to its article.
+                day = self._day("ev.time", "(SELECT a.published FROM articles a "
+                                           "WHERE a.id = ev.article_id)")
+                frm = "events ev"
             return self._rows(
-                f"""SELECT {day} AS date, ev.type AS type, count(*) AS count
-                    FROM {frm} {where}
-                    GROUP BY {day}, ev.type ORDER BY date, type""", w.args)
+                f"""SELECT date, type, count(*) AS count
+                    FROM (SELECT {day} AS date, ev.type AS type FROM {frm} {w.sql}) d
+                    WHERE date IS NOT NULL
+                    GROUP BY date, type ORDER BY date, type""", w.args)
         finally:
             self._end_read()
 
