@@ -25,6 +25,7 @@ demo: venv
 	@echo "  $(BIN)/newsdesk search 'troops' --db $(DB)"
 	@echo "  $(BIN)/newsdesk show ID --db $(DB)"
 	@echo "  $(BIN)/newsdesk extract examples/corpus/scraped/<file>.txt"
+	@echo "  $(BIN)/newsdesk serve --db $(DB)        # web page and JSON API on http://127.0.0.1:8000/"
 
 test: venv
 	$(BIN)/python -m pytest

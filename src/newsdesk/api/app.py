@@ -96,7 +96,6 @@ class Backend:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: set[Any] = set()   # every store opened, to close them all at shutdown
-        self._closed = False
         first = open_store(db)  # fails early on a bad URL; creates or migrates the schema
         self._keep(first)
 
