@@ -29,17 +29,14 @@ This bench does not read ../shared and is not part of the quality gate.
 from __future__ import annotations
 
 import argparse
-import collections
 import glob
 import itertools
 import json
 import math
 import os
 import random
-import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
