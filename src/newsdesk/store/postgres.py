@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..model import Article, PageError
-from .query import HL_START, HL_STOP, QueryMixin
+from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
 SCHEMA_VERSION = 2
@@ -145,7 +144,7 @@ def _tsquery_prefix(word: str) -> str | None:
     return f"'{word}':*" if word else None
 
 
-class PostgresStore(QueryMixin):
+class PostgresStore(WriteMixin, QueryMixin):
     """Articles and errors in a PostgreSQL database; same contract as SQLiteStore."""
 
     DESC = "DESC NULLS LAST"
@@ -213,38 +212,19 @@ class PostgresStore(QueryMixin):
         return self.conn.execute(sql.replace("?", "%s"), tuple(_nul(a) for a in args)).fetchall()
 
     # -- writing -------------------------------------------------------------------
-    def add(self, record: Article | PageError, commit: bool = True) -> str:
-        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
-        if isinstance(record, PageError):
-            self._add_error(record)
-            status = "error"
-        elif isinstance(record, Article):
-            status = "added" if self._add_article(record) else "skipped"
-            if record.source:
-                self.conn.execute("DELETE FROM errors WHERE source = %s", (record.source,))
-        else:
-            raise TypeError(f"cannot store {type(record).__name__}")
-        self._dirty = True
-        if commit:
-            self.commit()
-        return status
+    def _settle_errors(self, source: str) -> None:
+        self.conn.execute("DELETE FROM errors WHERE source = %s", (source,))
 
-    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
-        """Store records, committing every ``commit_every``; yields each status."""
-        added = 0
-        try:
-            for i, record in enumerate(records, 1):
-                status = self.add(record, commit=False)
-                added += status == "added"
-                yield status
-                if i % commit_every == 0:
-                    self.commit()
-        finally:
-            if not self.conn.closed:
-                self.commit()
-                if added >= 1000:  # fresh planner statistics after a big load
-                    self.conn.execute("ANALYZE")
-                    self.commit()
+    def _mark_written(self) -> None:
+        self._dirty = True
+
+    def _is_open(self) -> bool:
+        return not self.conn.closed
+
+    def _after_load(self, added: int) -> None:
+        if added >= 1000:  # fresh planner statistics after a big load
+            self.conn.execute("ANALYZE")
+            self.commit()
 
     def _add_article(self, a: Article) -> bool:
         row = self.conn.execute(

@@ -28,9 +28,10 @@ import html
 import json
 import re
 from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..model import Event, Statement
+from ..model import Article, Event, PageError, Statement
 from .base import Filters, Page
 
 EVENT_COLUMNS = [f.name for f in fields(Event)]
@@ -387,3 +388,47 @@ class QueryMixin:
             return out
         finally:
             self._end_read()
+
+
+class WriteMixin:
+    """``add``/``add_many`` for both engines; an engine supplies the hooks below.
+
+    Hooks: ``_add_article(a) -> bool`` (False when the id is stored already),
+    ``_add_error(e)``, ``_settle_errors(source)``, ``commit()``, ``_is_open()`` and
+    ``_after_load(added)`` (planner statistics after a batch).
+    """
+
+    def add(self, record: Article | PageError, commit: bool = True) -> str:
+        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
+        if isinstance(record, PageError):
+            self._add_error(record)
+            status = "error"
+        elif isinstance(record, Article):
+            status = "added" if self._add_article(record) else "skipped"
+            if record.source:
+                # The page is stored now: errors from earlier failed runs are settled.
+                self._settle_errors(record.source)
+        else:
+            raise TypeError(f"cannot store {type(record).__name__}")
+        self._mark_written()
+        if commit:
+            self.commit()
+        return status
+
+    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
+        """Store records, committing every ``commit_every``; yields each status."""
+        added = 0
+        try:
+            for i, record in enumerate(records, 1):
+                status = self.add(record, commit=False)
+                added += status == "added"
+                yield status
+                if i % commit_every == 0:
+                    self.commit()
+        finally:
+            if self._is_open():
+                self.commit()
+                self._after_load(added)
+
+    def _mark_written(self) -> None:
+        """Engines that track uncommitted writes override this."""

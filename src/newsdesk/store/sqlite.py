@@ -6,13 +6,12 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
-from .query import HL_START, HL_STOP, QueryMixin
+from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
 SCHEMA_VERSION = 4
 
@@ -235,7 +234,7 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
-class SQLiteStore(QueryMixin):
+class SQLiteStore(WriteMixin, QueryMixin):
     """Articles and errors in one SQLite file. Adding is idempotent: the same article
     (same id) or the same error is stored once, however often it is ingested.
 
@@ -269,39 +268,21 @@ class SQLiteStore(QueryMixin):
         return f"SQLiteStore({self.path!r})"
 
     # -- writing -------------------------------------------------------------------
-    def add(self, record: Article | PageError, commit: bool = True) -> str:
-        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
-        if isinstance(record, PageError):
-            self._add_error(record)
-            status = "error"
-        elif isinstance(record, Article):
-            status = "added" if self._add_article(record) else "skipped"
-            if record.source:
-                # The page is stored now: errors from earlier failed runs are settled.
-                self.conn.execute("DELETE FROM errors WHERE source = ?", (record.source,))
-        else:
-            raise TypeError(f"cannot store {type(record).__name__}")
-        if commit:
-            self.conn.commit()
-        return status
+    def commit(self) -> None:
+        self.conn.commit()
 
-    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
-        """Store records, committing every ``commit_every``; yields each status."""
-        added = 0
-        try:
-            for i, record in enumerate(records, 1):
-                status = self.add(record, commit=False)
-                added += status == "added"
-                yield status
-                if i % commit_every == 0:
-                    self.conn.commit()
-        finally:
+    def _settle_errors(self, source: str) -> None:
+        self.conn.execute("DELETE FROM errors WHERE source = ?", (source,))
+
+    def _is_open(self) -> bool:
+        return True
+
+    def _after_load(self, added: int) -> None:
+        try:  # planner statistics: the query plans depend on them
+            self.conn.execute("ANALYZE" if added >= 1000 else "PRAGMA optimize")
             self.conn.commit()
-            try:  # planner statistics: the query plans depend on them
-                self.conn.execute("ANALYZE" if added >= 1000 else "PRAGMA optimize")
-                self.conn.commit()
-            except sqlite3.Error:
-                pass
+        except sqlite3.Error:
+            pass
 
     def _add_article(self, a: Article) -> bool:
         cur = self.conn.execute(
