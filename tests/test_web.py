@@ -3,7 +3,6 @@
 Needs /usr/bin/chromium (CI installs it; `playwright install` is never used). Screenshots
 go to bench/out/screenshots/ (gitignored); their paths are printed.
 """
-import html
 import json
 import os
 import socket
@@ -14,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from _pages import STORIES, html_page  # tests/_pages.py
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,34 +27,8 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
-def html_page(outlet: str, title: str, paragraphs: list[str]) -> str:
-    t = html.escape(title, quote=True)
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return (f"<html><head><title>{t}</title><meta property='og:site_name' content='{outlet}'>"
-            f"<meta property='og:title' content='{t}'></head>"
-            f"<body><article><h1>{t}</h1>{body}</article></body></html>")
-
-
-# Invented stories, written for these tests.
-PAGES = [
-    {"url": "https://alpine-herald.example/grain-talks", "date": "2024-03-04",
-     "html": html_page("Alpine Herald", "Ministers meet in Vienna to discuss grain corridor", [
-         "Foreign ministers of Austria and Hungary met in Vienna on Monday to discuss a grain "
-         "corridor through the region.",
-         "“We agreed to keep the corridor open,” Austrian Foreign Minister Karl Brenner said "
-         "after the meeting.",
-         "Hungary has not agreed to the new tariffs, officials said."])},
-    {"url": "https://caucasus-post.example/tbilisi-rally", "date": "2024-03-06",
-     "html": html_page("Caucasus Post", "Protesters rally in Tbilisi against media law", [
-         "Thousands of protesters rallied in Tbilisi on Wednesday against a proposed media law.",
-         "Police arrested twelve demonstrators near parliament, the interior ministry said.",
-         "Opposition leader Nino Kapanadze accused the government of silencing journalists."])},
-    {"url": "https://eastern-wire.example/kharkiv-strike", "date": "2024-03-09",
-     "html": html_page("Eastern Wire", "Drone strike hits Kharkiv power station", [
-         "A Russian drone struck a power station in Kharkiv early on Saturday, cutting "
-         "electricity to thousands of homes, regional governor Oleh Syniehubov said.",
-         "Ukraine will ask its allies for more air defence systems next week, Foreign Minister "
-         "Dmytro Kuleba told reporters in Kyiv."])},
+# Invented stories, written for these tests (the first ones shared with test_api).
+PAGES = STORIES + [
     {"url": "https://sahel-report.example/gao-convoy", "date": "2024-03-12",
      "html": html_page("Sahel Report", "Aid convoy reaches Gao after attack on the road", [
          "Gunmen attacked an aid convoy near Gao on Sunday, the United Nations said.",
