@@ -19,7 +19,6 @@ import argparse
 import importlib
 import json
 import math
-import os
 import sys
 import time
 import traceback
@@ -31,13 +30,7 @@ FLOORS = HERE / "floors.json"
 MODULES = ("seed", "extraction", "places", "times", "statements", "events")
 
 sys.path.insert(0, str(HERE))
-try:
-    from _shared import shared_dir  # type: ignore
-except Exception:  # pragma: no cover - fallback until bench/_shared.py lands
-    def shared_dir() -> Path | None:
-        env = os.environ.get("NEWSDESK_SHARED")
-        path = Path(env) if env else ROOT.parent / "shared"
-        return path if path.is_dir() else None
+from _shared import shared_dir  # noqa: E402  bench/_shared.py
 
 
 def load_floors(path: Path = FLOORS) -> dict[str, float]:

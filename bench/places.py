@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -41,13 +40,7 @@ PUBLISHED = {"places_acc161": 0.941, "places_exact": 0.901}
 
 
 sys.path.insert(0, str(HERE))
-try:
-    from _shared import shared_dir  # type: ignore
-except ImportError:  # pragma: no cover
-    def shared_dir() -> Path | None:
-        env = os.environ.get("NEWSDESK_SHARED")
-        path = Path(env) if env else ROOT.parent / "shared"
-        return path if path.is_dir() else None
+from _shared import clean_article, shared_dir  # noqa: E402  bench/_shared.py
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> float:
@@ -75,25 +68,14 @@ def load(shared: Path) -> list[dict]:
     return docs
 
 
-def _article(text: str, source: str, date: str | None = None):
-    """The Article ``newsdesk extract --input-format clean`` makes of the text: the same code
-    path as the CLI, so the figures are newsdesk's own output; offsets must stay exact."""
-    from newsdesk.extract import extract
-    from newsdesk.model import RawPage
-
-    art = extract(RawPage(content=text, source=source, format="clean", date=date))
-    if art.text != text:
-        raise AssertionError(f"{source}: clean extraction changed the text (offsets would shift)")
-    return art
 
 
 def run(shared: Path, limit: int | None = None) -> dict[str, float]:
     from newsdesk.enrich import Enricher
-    from newsdesk.model import Article
 
     docs = load(shared)[:limit]
     enr = Enricher(steps=["entities", "places"])
-    arts = [_article(d["text"], d["id"]) for d in docs]
+    arts = [clean_article(d["text"], d["id"]) for d in docs]
     n_gold = n_found = n_pred = n_pred_ok = 0
     n_close = n_exact = n_with_coords = 0
     n_topo_ents = n_unresolved = 0

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import re
 import sys
 import traceback
@@ -32,14 +31,8 @@ SEED = "kyiv-independent-2023-01-05"
 
 sys.path.insert(0, str(ROOT / "src"))  # the working tree's newsdesk, even without an install
 
-try:  # the shared-dir helper lives in bench/_shared.py (owned by the extraction bench)
-    sys.path.insert(0, str(HERE))
-    from _shared import shared_dir  # type: ignore
-except Exception:  # pragma: no cover - fallback until _shared.py lands
-    def shared_dir() -> Path | None:
-        env = os.environ.get("NEWSDESK_SHARED")
-        path = Path(env) if env else ROOT.parent / "shared"
-        return path if path.is_dir() else None
+sys.path.insert(0, str(HERE))
+from _shared import shared_dir  # noqa: E402  bench/_shared.py
 
 
 # --------------------------------------------------------------------------- matching rules

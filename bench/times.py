@@ -17,7 +17,6 @@ HeidelTime's TempEval-3 figures (strict 0.813, relaxed 0.903, value 0.776) are p
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -31,13 +30,7 @@ PUBLISHED = {"times_strict_f1": 0.813, "times_relaxed_f1": 0.903, "times_value_f
 
 
 sys.path.insert(0, str(HERE))
-try:
-    from _shared import shared_dir  # type: ignore
-except ImportError:  # pragma: no cover
-    def shared_dir() -> Path | None:
-        env = os.environ.get("NEWSDESK_SHARED")
-        path = Path(env) if env else ROOT.parent / "shared"
-        return path if path.is_dir() else None
+from _shared import clean_article, shared_dir  # noqa: E402  bench/_shared.py
 
 
 def parse_tml(path: Path) -> dict:
@@ -83,26 +76,15 @@ def _f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _article(text: str, source: str, date: str | None = None):
-    """The Article ``newsdesk extract --input-format clean`` makes of the text: the same code
-    path as the CLI, so the figures are newsdesk's own output; offsets must stay exact."""
-    from newsdesk.extract import extract
-    from newsdesk.model import RawPage
-
-    art = extract(RawPage(content=text, source=source, format="clean", date=date))
-    if art.text != text:
-        raise AssertionError(f"{source}: clean extraction changed the text (offsets would shift)")
-    return art
 
 
 def run(shared: Path, limit: int | None = None) -> dict[str, float]:
     from newsdesk.enrich import Enricher
-    from newsdesk.model import Article
 
     files = sorted((shared / "bench" / "timebank").glob("*.tml"))[:limit]
     docs = [parse_tml(f) for f in files]
     enr = Enricher(steps=["times"])
-    arts = [_article(d["text"], d["id"], d["dct"]) for d in docs]
+    arts = [clean_article(d["text"], d["id"], d["dct"]) for d in docs]
     n_pred = n_gold = strict = relaxed = value_ok = type_ok = 0
     for d, art in zip(docs, enr.enrich_many(arts)):
         pred = art.times

@@ -671,7 +671,6 @@ class _Events:
 
     # -- place and time ------------------------------------------------------------------
     def place(self, tok, verb, used):
-        res, doc = self.res, self.doc
         heads = [h for h in (tok, verb) if h is not None]
         for h in list(heads):
             heads.extend(o for o in objects(h) if o not in heads)

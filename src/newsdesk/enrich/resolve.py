@@ -271,7 +271,6 @@ def actor_of_np(res: Resolver, tok) -> list[str]:
 
 
 def _actor_one(res: Resolver, tok) -> list[str]:
-    doc = tok.doc
     span = np_span(tok)
     text = span.text
     if GROUP_COUNTRIES.match(text) or (tok.lower_ in ("countries", "nations", "sides")

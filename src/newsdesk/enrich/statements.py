@@ -309,7 +309,7 @@ class _Ctx:
 
 # -- shapes ----------------------------------------------------------------------------------
 def _direct_quotes(ctx: _Ctx) -> None:
-    doc, text = ctx.doc, ctx.text
+    text = ctx.text
     for qs, qe in ctx.quotes:
         inner = text[qs:qe].strip()
         if len(inner.split()) < 3:

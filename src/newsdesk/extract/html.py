@@ -304,7 +304,6 @@ def _add_sibling_chunks(tree, body: str) -> str:
     """Articles split into several containers of one class (a 'chunk' per screen, with ads
     between) lose all but the first to trafilatura: add the other chunks' paragraphs."""
     paras = body.split("\n\n")
-    have = set(paras)
     last = paras[-1]
     container = None
     try:   # XPath compares in C; normalize-space() collapses the same ASCII whitespace

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, fields
 from collections.abc import Iterable, Iterator
 from typing import Any
