@@ -266,24 +266,28 @@ class Scorer:
 
     def statements(self) -> None:
         sts = list(get(self.a, "statements") or [])
+        self._match("statements", sts, self.g["statements"], self._statement_problems,
+                    lambda gs: f"{gs['source']} / {gs['kind']} / {gs['cue']}: {', '.join(gs['key_words'])}")
+
+    def _match(self, section: str, found: list, golds: list, problems, label) -> None:
+        """Match gold items to found records one-to-one; report each gold item's best candidate."""
         used: set[int] = set()
-        for gs in self.g["statements"]:
-            label = f"{gs['source']} / {gs['kind']} / {gs['cue']}: {', '.join(gs['key_words'])}"
+        for g in golds:
             best, best_p = None, None
-            for i, s in enumerate(sts):
+            for i, rec in enumerate(found):
                 if i in used:
                     continue
-                p = self._statement_problems(s, gs)
+                p = problems(rec, g)
                 if best_p is None or len(p) < len(best_p):
                     best, best_p = i, p
                 if not p:
                     break
             if best is not None and not best_p:
                 used.add(best)
-                self.add("statements", label, True, "")
+                self.add(section, label(g), True, "")
             else:
-                self.add("statements", label, False,
-                         "no statements" if best is None else "closest: " + "; ".join(best_p))
+                self.add(section, label(g), False,
+                         f"no {section}" if best is None else "closest: " + "; ".join(best_p))
 
     # ---- events
     def _event_window(self, e: Any) -> str:
@@ -325,24 +329,9 @@ class Scorer:
 
     def events(self) -> None:
         evs = list(get(self.a, "events") or [])
-        used: set[int] = set()
-        for ge in self.g["events"]:
-            label = (f"{ge['type']} {ge['actor']} ({ge['factuality']}, per {ge['source']}): "
-                     f"{', '.join(ge['key_words'])}")
-            best, best_p = None, None
-            for i, e in enumerate(evs):
-                if i in used:
-                    continue
-                p = self._event_problems(e, ge)
-                if best_p is None or len(p) < len(best_p):
-                    best, best_p = i, p
-                if not p:
-                    break
-            if best is not None and not best_p:
-                used.add(best)
-                self.add("events", label, True, "")
-            else:
-                self.add("events", label, False, "no events" if best is None else "closest: " + "; ".join(best_p))
+        self._match("events", evs, self.g["events"], self._event_problems,
+                    lambda ge: (f"{ge['type']} {ge['actor']} ({ge['factuality']}, per {ge['source']}): "
+                                f"{', '.join(ge['key_words'])}"))
 
     def score(self) -> list[Row]:
         for step in (self.fields, self.boilerplate, self.negatives, self.entities, self.places,

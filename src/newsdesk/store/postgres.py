@@ -183,12 +183,6 @@ class PostgresStore(WriteMixin, QueryMixin):
                 self.conn.commit()
             self.conn.close()
 
-    def __enter__(self) -> "PostgresStore":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"PostgresStore({self.conn.info.dsn!r})"
 

@@ -397,6 +397,12 @@ class WriteMixin:
     ``_after_load(added)`` (planner statistics after a batch).
     """
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def add(self, record: Article | PageError, commit: bool = True) -> str:
         """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
         if isinstance(record, PageError):

@@ -258,12 +258,6 @@ class SQLiteStore(WriteMixin, QueryMixin):
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "SQLiteStore":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
 
