@@ -5,7 +5,7 @@ Metric as in shared/bench/README.md: texts become multisets of 4-token shingles 
 averaged over pages and F1 is taken from the two averages; accuracy is the share of pages
 whose token sequence equals the gold exactly.
 
-    python bench/extraction.py            # prints the table
+    python bench/extraction.py            # prints the table, then F1 on even/odd-index halves
     run(shared_path) -> dict               # figures for a quality gate
 """
 from __future__ import annotations
@@ -98,11 +98,18 @@ def score_all(systems: dict[str, Callable[[bytes, str | None], str]], pages) -> 
             acc[name]["a"].append(a)
     rows = {}
     for name, s in acc.items():
-        P, R = sum(s["p"]) / len(s["p"]), sum(s["r"]) / len(s["r"])
-        rows[name] = {"name": name, "f1": 2 * P * R / (P + R) if P + R else 0.0, "precision": P, "recall": R,
-                      "accuracy": sum(s["a"]) / len(s["a"]),
+        rows[name] = {"name": name, **_figures(s["p"], s["r"], s["a"]),
                       "pages_per_s": len(pages) / s["t"] if s["t"] else 0.0, "failures": s["failures"]}
+        # Figures on the two halves of the pages (even and odd index in id order): tune on
+        # one half, check on the other.
+        for half, parity in (("even", 0), ("odd", 1)):
+            rows[name][half] = _figures(s["p"][parity::2], s["r"][parity::2], s["a"][parity::2])
     return rows
+
+
+def _figures(p: list[float], r: list[float], a: list[float]) -> dict[str, float]:
+    P, R = sum(p) / len(p), sum(r) / len(r)
+    return {"f1": 2 * P * R / (P + R) if P + R else 0.0, "precision": P, "recall": R, "accuracy": sum(a) / len(a)}
 
 
 def _newsdesk(data: bytes, url: str | None) -> str:
@@ -167,16 +174,25 @@ def flatten(data: bytes) -> str:
     for bad in tree.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
     parts: list[str] = []
-    for event, el in lxml.etree.iterwalk(tree, events=("start", "end")):
-        block = isinstance(el.tag, str) and el.tag.lower() in _BLOCKS
-        if event == "start":
-            parts.append("\n" if block else "")
-            if isinstance(el.tag, str) and el.text:
-                parts.append(el.text)
-        else:
+    # Walk the tree by hand: lxml's iterwalk skips comments and processing instructions,
+    # and with them the text that follows them ('suffered<!-- --> months of ...'), which
+    # every scraper (BeautifulSoup's get_text, lxml's text_content) keeps.
+    stack: list[tuple[object, bool]] = [(tree, False)]
+    while stack:
+        el, done = stack.pop()
+        element = isinstance(el.tag, str)
+        block = element and el.tag.lower() in _BLOCKS
+        if done:
             parts.append("\n" if block else "")
             if el.tail:
                 parts.append(el.tail)
+            continue
+        parts.append("\n" if block else "")
+        if element and el.text:
+            parts.append(el.text)
+        stack.append((el, True))
+        if element:
+            stack.extend((child, False) for child in reversed(el))
     lines = [" ".join(line.split()) for line in "".join(parts).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -251,6 +267,11 @@ def main() -> int:
           f"{a['accuracy']:>7.3f}{'':>9}{'':>8}   trafilatura 2.0.0, to beat")
     print("\nnewsdesk-text: the same pages flattened to one line per block (as a scraper leaves them)"
           " and cleaned by newsdesk's scraped-text heuristics (format 'text').")
+    print("\nhalves (pages in id order; even index / odd index):")
+    for r in rows.values():
+        e, o = r["even"], r["odd"]
+        print(f"  {r['name']:<18} even F1 {e['f1']:.3f} (P {e['precision']:.3f} R {e['recall']:.3f})"
+              f"   odd F1 {o['f1']:.3f} (P {o['precision']:.3f} R {o['recall']:.3f})")
     if "aeb_f1_ratio" in res:
         print(f"\nnewsdesk/trafilatura: F1 ratio {res['aeb_f1_ratio']:.3f}, "
               f"speed ratio {res['aeb_pages_per_s_ratio']:.2f}")

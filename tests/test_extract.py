@@ -443,3 +443,52 @@ def test_closing_list_of_headline_links_is_dropped_but_short_lists_stay():
     art = extract(RawPage(content=page, format="html"))
     assert "tenth appearance" in art.text and "second appearance" in art.text
     assert "Council approves" not in art.text and "Fishermen ask" not in art.text
+
+
+# --- scraped text: lists, fact lines and repeated copies (invented pages) --------------------
+
+_LAKE = [f"The lake council said on Tuesday that the water level had fallen for the {w} month in a row, and that "
+         f"boat owners should check their moorings." for w in ("third", "fourth", "fifth")]
+
+
+def test_scraped_list_and_fact_lines_after_the_prose_are_kept():
+    facts = ["Northbank (3-1): Ana Pires 2 goals, 1 assist. Tom Reed 1 goal.",
+             "Westfield (1-3): Lee Moss 4 saves, Dan Ito 1 goal.",
+             "Eastmoor d. Southgate 2-0",
+             "Eastmoor (2-2): Ola Berg 2 goals. Sam Cole 5 saves."]
+    page = "\n".join(["Menu", "Home", "Sport", "Lake league round-up", "By Ivy Stone"] + _LAKE + facts
+                     + ["Share this article", "Facebook", "Twitter", "Most read", "Ferry fares to rise in spring"])
+    art = extract(RawPage(content=page, format="text"))
+    assert art.text == "\n\n".join(_LAKE + facts)
+
+
+def test_scraped_list_items_inside_the_article_do_not_split_it():
+    items = [f"Boat owners on the {side} shore, who must move their boats by Friday, the council said"
+             for side in ("north", "south", "east", "west", "upper", "lower", "inner")]
+    tail = [f"Harbour staff will check every mooring again next {d}, when the council expects more rain to fall."
+            for d in ("week", "month")]
+    page = "\n".join(["Lake level falls again", "By Ivy Stone"] + _LAKE + ["The order covers:"] + items + tail
+                     + ["Related", "Ferry fares to rise in spring", "Advertisement"])
+    art = extract(RawPage(content=page, format="text"))
+    assert art.text == "\n\n".join(_LAKE + ["The order covers:"] + items + tail)
+
+
+def test_scraped_teaser_list_after_the_article_stays_out():
+    teasers = ["Ferry fares to rise in spring as fuel costs climb", "false", "Council delays vote on new marina",
+               "false", "Storm closes coastal road for a day", "false", "Fishing ban lifted after two years"]
+    page = "\n".join(["Lake level falls again", "By Ivy Stone"] + _LAKE + ["Top Video", "Don't Miss"] + teasers)
+    art = extract(RawPage(content=page, format="text"))
+    assert art.text == "\n\n".join(_LAKE)
+
+
+def test_scraped_article_carried_twice_is_kept_once():
+    copy = ["Menu", "Sections", "Sport", "Weather", "Podcasts", "Newsletters", "Jobs", "Events"]
+    page = "\n".join(["Lake level falls again", "By Ivy Stone"] + _LAKE + copy + _LAKE + ["Advertisement"])
+    art = extract(RawPage(content=page, format="text"))
+    assert art.text == "\n\n".join(_LAKE)
+
+
+def test_scraped_newsletter_prompt_is_chrome():
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("Stay up to date with Harbour Post. Subscribe to our weekly newsletter.") == "chrome"
+    assert classify_line("The club asked members to subscribe to the new pension plan by Friday.") == "prose"

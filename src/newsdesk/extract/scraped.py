@@ -4,8 +4,10 @@ A scraper flattens a page to lines: navigation, banners, the headline, a byline,
 article, then author boxes, testimonials and footers. Lines are classified with general
 layout cues (length, sentence punctuation, capitalisation, repetition, position) plus
 small generic keyword lists for the usual chrome (cookies, sharing, donations, payment
-logos). The body is the longest run of prose paragraphs; title and byline are read from
-the block just above it.
+logos). The body is the heaviest run of prose paragraphs (list items and clause-bearing
+lines inside it do not break it; a copy of text already taken does not join it), grown
+downwards over the list, table or fact lines that continue it for as long as they outweigh
+chrome-like lines; title and byline are read from the block just above it.
 """
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ _DONATE = re.compile(
     r"support (independent|quality) (journalism|media|reporting)|become an? (member|subscriber|patron|supporter)|"
     r"(reach|join) [\d,.]+k? (members|subscribers|supporters|readers)|donate (now|today|here)|make a donation|"
     r"already a (member|subscriber)|members only|paywall|free trial|unlock (this|full|all|unlimited)|"
-    r"subscribe (now|today|here|for)|sign up (now|today|for))", re.I)
+    r"subscribe (now|today|here|for)|subscribe to (our|the|my) .{0,30}?newsletters?|sign up (now|today|for))", re.I)
 # The same words alone are buttons; inside a sentence ("pledged to donate") they are news.
 _BUTTON = re.compile(r"\b(donate|donation|subscribe|subscription|sign up|newsletter|membership|log ?in|log ?out|"
                      r"sign in|register|join now|my account)\b", re.I)
@@ -414,6 +416,19 @@ def outlet_from(names: list[str], lines: list[str], url: str | None) -> str | No
     return None
 
 
+def _is_texty(l: Line) -> bool:
+    """A line of running text that is not a full sentence: a list item, a sentence that lost
+    its full stop, a table row in words. Several words, a fair share of them lower-case (menu
+    labels and headlines are in Title Case), not seen elsewhere on the page."""
+    if l.kind != "other" or l.repeated or l.dates:
+        return False
+    w = words(l.text)
+    if len(w) < 5:
+        return False
+    lower = sum(1 for x in w if x[0].islower())
+    return lower >= 0.4 * len(w)
+
+
 def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int, int]]:
     """Runs of prose lines as (first, last, prose characters). Up to max_gap short non-prose
     lines (subheads, captions, ad labels) may sit inside a run; author boxes, testimonials,
@@ -426,15 +441,24 @@ def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int,
         if lines[i].kind != "prose":
             i += 1
             continue
-        start, end, score, gap = i, i, 0, 0
+        start, end, score, gap, pending = i, i, 0, 0, 0
         j = i
         while j < n:
             k = lines[j].kind
             if k == "prose":
                 end, gap = j, 0
-                score += len(lines[j].text)
+                score += len(lines[j].text) + pending
+                pending = 0
             elif k in ("author", "quote", "byline", "comments"):
                 break
+            elif _is_texty(lines[j]) and _PUNCT.search(lines[j].text):
+                # A list item with clauses, a sentence without its full stop: likely part of the
+                # text, so it counts as half a gap line and weighs half a paragraph. (A bare
+                # phrase may as well be a link's title.)
+                pending += len(lines[j].text) // 2
+                gap += 0.5
+                if gap > max_gap:
+                    break
             elif k != "blank":
                 gap += 1
                 if gap > max_gap:
@@ -466,11 +490,71 @@ def _teaser_discount(lines: list[Line], start: int, end: int, score: int) -> int
             continue
         if l.kind == "prose":
             prose += 1
-            headed += prev is not None and _is_head(prev)
+            # Under a headline, or under a teaser's own author and date lines.
+            headed += prev is not None and (_is_head(prev) or prev.kind in ("date", "byline"))
         prev = l
     if prose >= 3 and headed >= TEASER_SHARE * prose:
         return int(score * TEASER_WEIGHT)
     return score
+
+
+# Clauses inside a line, or a line ending like a clause: items of a list, lines of facts.
+_PUNCT = re.compile(r"[,;]\s|\.\s+\S|[.!?:;,)]$")
+GROW_LIMIT = 400     # lines looked at past the body's end
+GROW_MIN = 3.0       # what a grown stretch must add, in words of prose
+GROW_PATIENCE = 5.0  # chrome (in lines) past the best point that ends the search
+GROW_MISSES = 3      # chrome-like lines in a row that end it
+
+
+def _content_score(l: Line) -> float:
+    """How much a line outside the prose runs reads as article text (> 0) or chrome (< 0),
+    roughly in words of prose."""
+    n = len(words(l.text))
+    if l.kind == "prose":
+        return float(n)
+    if _is_texty(l):
+        # A list item with figures or clauses; a bare phrase may as well be a link's title.
+        return 0.5 * n if _PUNCT.search(l.text) else 0.0
+    if l.kind == "nav" or l.repeated:
+        return -1.0
+    if l.kind != "other":
+        return -1.0
+    if n >= 4 and _PUNCT.search(l.text):
+        return 0.3 * n           # a line of facts: 'Rivertown (2-1): Ann Lee 3 goals, 1 assist.'
+    if n <= 3 and re.search(r"\d", l.text):
+        return 0.0               # a table cell: a score, a figure
+    return -0.5
+
+
+def _grow_down(lines: list[Line], end: int, names: list[str] = ()) -> int:
+    """The last line of the body once grown past ``end``: to the point where the text-like
+    lines after it most outweigh the chrome-like ones, stopping at the first line that
+    certainly is not article text (a share bar, an author box, a date, comments).
+    Only downwards: above the text, decks, captions and teasers read as text too."""
+    best_gain, best_end, gain, peak, misses = GROW_MIN, end, 0.0, 0.0, 0
+    for j in range(end + 1, min(len(lines), end + 1 + GROW_LIMIT)):
+        l = lines[j]
+        if l.kind == "blank":
+            continue
+        if l.kind in ("chrome", "author", "quote", "byline", "comments", "date"):
+            break
+        if names and len(l.text) <= 80 and any(x.lower() in l.text.lower() for x in names):
+            break                # the author's name again: an author box
+        score = _content_score(l)
+        gain += score
+        misses = misses + 1 if score < 0 else 0
+        if gain >= best_gain:
+            best_gain, best_end = gain, j
+        peak = max(peak, gain)
+        if gain <= peak - GROW_PATIENCE or misses > GROW_MISSES:
+            break                # a widget's worth of chrome: the text is over
+    return best_end
+
+
+def _grown_chars(lines: list[Line], end: int) -> int:
+    """Characters of the text-like lines that growing the body past ``end`` would take in."""
+    stop = _grow_down(lines, end)
+    return sum(len(l.text) for l in lines[end + 1:stop + 1] if _content_score(l) > 0) // 2
 
 
 def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
@@ -481,21 +565,31 @@ def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
     idx = runs.index(best)
     lo, hi = idx, idx
 
-    def joinable(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
-        between = [l for l in lines[a[1] + 1:b[0]] if l.kind != "blank"]
-        prose_lines = sum(1 for l in lines[b[0]:b[1] + 1] if l.kind == "prose") if b[0] > a[0] else \
-            sum(1 for l in lines[a[0]:a[1] + 1] if l.kind == "prose")
-        other = b if b[0] > a[0] else a
-        return (len(between) <= MERGE_GAP and prose_lines >= 2
-                and other[2] >= max(200, MERGE_SHARE * best[2])
-                and not any(l.kind in ("author", "quote", "byline", "comments") for l in between))
+    seen = {l.text for l in lines[best[0]:best[1] + 1] if l.kind == "prose"}
 
-    while lo > 0 and joinable(runs[lo - 1], segs[0]):
+    def joinable(a: tuple[int, int, int], b: tuple[int, int, int], new: tuple[int, int, int]) -> bool:
+        """May run ``new`` (a or b, the one not yet taken) join across the lines between a and b?"""
+        between = [l for l in lines[a[1] + 1:b[0]] if l.kind != "blank"]
+        prose = [l.text for l in lines[new[0]:new[1] + 1] if l.kind == "prose"]
+        # A second copy of the article (pages that carry it twice, for another layout) adds nothing.
+        repeated = sum(len(t) for t in prose if t in seen)
+        # Above the best run a split-off run is the article's start (a lede, an intro before a
+        # gallery) whatever its size; below it, a small run is more likely a widget's.
+        return (len(between) <= MERGE_GAP
+                and (new is a or (len(prose) >= 2 and new[2] >= max(200, MERGE_SHARE * best[2])))
+                and repeated < 0.5 * sum(len(t) for t in prose)
+                and not any(l.kind in ("author", "quote", "byline", "comments") for l in between)
+                # A dateline between a run and the one below it closes a header (a deck, a teaser).
+                and not (new is a and any(l.kind == "date" for l in between)))
+
+    while lo > 0 and joinable(runs[lo - 1], segs[0], runs[lo - 1]):
         lo -= 1
         segs.insert(0, runs[lo])
-    while hi + 1 < len(runs) and joinable(segs[-1], runs[hi + 1]):
+        seen.update(l.text for l in lines[runs[lo][0]:runs[lo][1] + 1] if l.kind == "prose")
+    while hi + 1 < len(runs) and joinable(segs[-1], runs[hi + 1], runs[hi + 1]):
         hi += 1
         segs.append(runs[hi])
+        seen.update(l.text for l in lines[runs[hi][0]:runs[hi][1] + 1] if l.kind == "prose")
     return [(a, b) for a, b, _ in segs]
 
 
@@ -509,6 +603,8 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
     # Body: the run of prose lines with the most prose text. Short non-prose lines between
     # prose (subheads, stray labels) do not end a run; author boxes and testimonials do.
     runs = _runs(lines)
+    # A run's weight includes the text-like lines (a list, a table) that continue it.
+    runs = [(a, b, sc + _grown_chars(lines, b)) for a, b, sc in runs]
     best = max(runs, key=lambda r: r[2]) if runs else None
     # Reader comments come after the article: once a comments heading follows a solid run
     # of prose, longer runs further down are the discussion, not the story.
@@ -536,7 +632,9 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
         # The byline name repeated after the body opens the author box: the body ends before it.
         if names:
             low = {x.lower() for x in names} | {"by " + x.lower() for x in names}
-            cut = next((k for k in range(start, segments[-1][1] + 1) if lines[k].text.lower() in low), None)
+            # Only after the main run: above it the name is the header's (a byline block).
+            cut = next((k for k in range(max(start, best[0]), segments[-1][1] + 1)
+                        if lines[k].text.lower() in low), None)
             if cut is not None:
                 lines[cut].kind = "author"
                 segments = [(a, min(b, cut - 1)) for a, b in segments if a < cut]
@@ -544,6 +642,10 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
                 while b > a and lines[b].kind != "prose":
                     b -= 1
                 segments[-1] = (a, b)
+        # The text often goes on past its last full sentence: a closing list, a table, score
+        # lines. Grow the body downwards while what follows reads as text rather than chrome.
+        a, b = segments[-1]
+        segments[-1] = (a, _grow_down(lines, b, names))
         # Short sentences right above the first long one belong to the body (e.g. a lede).
         while start > 0 and lines[start - 1].kind in ("other", "blank") and start - 1 != byline_idx:
             prev = lines[start - 1]
