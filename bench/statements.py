@@ -18,6 +18,13 @@ Two measures per role (source, cue, content), both micro-averaged over the corpu
 
 No public tool publishes figures on this set (see shared/bench/README.md).
 
+Development split: the annotation files, sorted by name, are cut into two fixed halves,
+A (even positions: 0, 2, ...) and B (odd positions). Errors are studied on A only, and the
+data-derived cue lemmas in ``data/speech_cues.tsv`` come from A only; B is the held-out
+check. Token-overlap figures are printed for each half as well as the total. Two articles
+are annotated six times each and have three files in each half, so B also gets a strict
+figure ("B-only") over the files whose article has no file in A.
+
 Direct quotes, against textacy in the same run: the gold attributions whose Content opens
 with a quote mark (after an optional "that") form the direct-quote subset; newsdesk's
 ``kind == "direct"`` statements and textacy 0.13's ``extract.triples.direct_quotations``
@@ -203,11 +210,17 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
     dcounts = {sys_: {r: [0, 0, 0] for r in ROLES} for sys_ in ("statements", "textacy")}
 
     counts = {r: {"tok": [0, 0, 0], "exact": [0, 0, 0], "exactnt": [0, 0, 0]} for r in ROLES}
-    for ann in anns:
+    # two fixed halves for honest development: annotation files sorted by name, even
+    # positions (0, 2, ...) form half A (the one errors were studied on), odd positions
+    # half B (held out); token-overlap counts per half
+    halves = {h: {r: [0, 0, 0] for r in ROLES} for h in ("A", "B", "Bonly")}
+    names_a = {re.sub(r"_[0-9a-f]{4}$", "", a.stem) for a in anns[0::2]}
+    for idx, ann in enumerate(anns):
         name = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
         text = texts[name]
         gold = read_ann(ann)
         pred = preds[name]
+        hs = [halves["A"]] if idx % 2 == 0 else [halves["B"]] + ([halves["Bonly"]] if name not in names_a else [])
         for r in ROLES:
             g = {trim(text, s) for s in gold[r]}
             p = {trim(text, s) for s in pred[r]}
@@ -223,10 +236,10 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             c[1] += len(pn)
             c[2] += len(gn)
             gt, pt = tokens(text, g), tokens(text, p)
-            c = counts[r]["tok"]
-            c[0] += len(gt & pt)
-            c[1] += len(pt)
-            c[2] += len(gt)
+            for c in [counts[r]["tok"]] + [h[r] for h in hs]:
+                c[0] += len(gt & pt)
+                c[1] += len(pt)
+                c[2] += len(gt)
         gold_d = read_direct(ann, text)
         for sys_, pr in (("statements", direct_preds[name]), ("textacy", tx[name] if tx else None)):
             if pr is None:
@@ -253,6 +266,16 @@ def run(shared: Path, limit: int | None = None) -> dict[str, float]:
             metrics[f"{sys_}_direct_{r}_p"] = round(p, 4)
             metrics[f"{sys_}_direct_{r}_r"] = round(rec, 4)
             metrics[f"{sys_}_direct_{r}_f1"] = round(f, 4)
+    for h, hc in halves.items():
+        for r in ROLES:
+            p, rec, f = f1(*hc[r])
+            metrics[f"statements_half{h}_{r}_tok_p"] = round(p, 4)
+            metrics[f"statements_half{h}_{r}_tok_r"] = round(rec, 4)
+            metrics[f"statements_half{h}_{r}_tok_f1"] = round(f, 4)
+    metrics["statements_halfA_docs"] = float(len(anns[0::2]))
+    metrics["statements_halfB_docs"] = float(len(anns[1::2]))
+    metrics["statements_halfBonly_docs"] = float(sum(
+        1 for a in anns[1::2] if re.sub(r"_[0-9a-f]{4}$", "", a.stem) not in names_a))
     metrics["statements_docs"] = float(len(anns))
     metrics["statements_seconds"] = round(elapsed, 2)
     return metrics
@@ -274,6 +297,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'content':<8} {'exact, no that':<14} {m['statements_content_exactnt_p']:>6.3f} "
           f"{m['statements_content_exactnt_r']:>6.3f} {m['statements_content_exactnt_f1']:>6.3f}")
     print("anchor: none published for a public tool on this set")
+    print(f"token-overlap by half (annotation files sorted by name; A = even positions, "
+          f"studied, {int(m['statements_halfA_docs'])} files; B = odd positions, held out, "
+          f"{int(m['statements_halfB_docs'])} files; B-only = B without the articles "
+          f"that also have a file in A, {int(m['statements_halfBonly_docs'])} files):")
+    print(f"{'role':<8} {'half':<14} {'P':>6} {'R':>6} {'F1':>6}")
+    for r in ROLES:
+        for h in ("A", "B", "Bonly"):
+            print(f"{r:<8} {h.replace('Bonly', 'B-only'):<14} {m[f'statements_half{h}_{r}_tok_p']:>6.3f} "
+                  f"{m[f'statements_half{h}_{r}_tok_r']:>6.3f} {m[f'statements_half{h}_{r}_tok_f1']:>6.3f}")
     print("direct quotes only (gold content opens with a quote mark), token-overlap:")
     for sys_ in ("statements", "textacy"):
         if f"{sys_}_direct_cue_f1" not in m:

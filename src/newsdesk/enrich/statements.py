@@ -13,11 +13,18 @@ Shapes found (offsets are characters into ``doc.text``):
   evidence as attribution): ``X criticized the plan``, ``X wants to ...``, ``X called for
   talks`` (cue classes ``stance``/``cognition``/``evidential`` in ``speech_cues.tsv``),
   skipped inside another statement's content or a quote (the speaker's own hedge);
-* noun cues: ``X's claim that ...``, ``the warning by X that ...``.
+* noun cues: ``X's claim that ...``, ``the warning by X that ...``, ``X's determination
+  to ...``;
+* passives: ``X is expected to ...``, ``X was viewed as ...`` (unnamed source) and ``X was
+  first reported by Y`` (the agent is the source); ``..., as police have said``;
+* the writer's own ``I believe ...`` outside every quote (op-eds); a cue inside another
+  statement's direct quote, or a belief/finding inside a reported content, is dropped.
 
-The cue span is the verbal group: auxiliaries, negation and adverbs such as "also" before
-the verb, a particle or fixed preposition after it (``has also said``, ``did not respond``,
-``pointed out``, ``called for``). The source span is the text as written (a pronoun, "who"
+The cue span follows PolNeAR's convention: the verbal group with auxiliaries, negation and
+adverbs before the verb, a governing verb of an infinitive cue, and a particle, fixed
+preposition, bare date or interview after it (``has also said``, ``did not immediately
+respond``, ``continued to call for``, ``called on``, ``said Friday``, ``said in an
+interview``); never a token of the source or the content. The source span is the text as written (a pronoun, "who"
 of a relative clause, a participle's governing subject); ``source`` is its resolution.
 
 Sources resolve through ``doc._.nd_entities`` (canonical names, nominal mentions such as
@@ -55,8 +62,18 @@ PLATFORMS = {
 CUE_ADVERBS = {"also", "not", "never", "n't", "now", "repeatedly", "later", "previously",
                "already", "again", "often", "publicly", "privately", "then", "first", "long",
                "once", "recently", "still", "even", "further", "openly", "quickly", "frequently"}
+WH_ADVERBS = {"when", "how", "why", "where", "whenever", "wherever", "so", "as", "too",
+              "very", "just", "however", "therefore", "thus", "meanwhile", "instead"}
+# adverbs that stay with a cue standing after it ("said later", "added sarcastically")
+AFTER_ADVERBS = {"later", "again", "then", "earlier", "repeatedly", "publicly", "privately",
+                 "sarcastically", "recently", "separately", "afterward", "afterwards",
+                 "today", "yesterday", "tonight", "once", "bluntly", "flatly", "angrily",
+                 "jokingly", "matter-of-factly", "candidly", "openly", "frankly", "simply"}
+INTERVIEW_NOUNS = {"interview", "podcast", "op-ed"}
 PASSIVE_CUES = {"say", "report", "believe", "think", "allege", "rumor", "rumour", "claim",
-                "understand", "consider", "know"}
+                "understand", "consider", "know", "expect", "view", "see", "regard", "deem",
+                "describe", "estimate", "predict", "call", "label", "brand", "portray",
+                "rumored", "reckon", "presume", "assume", "perceive", "project", "forecast"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -142,6 +159,25 @@ class _Ctx:
     def in_content(self, char: int) -> bool:
         return any(s.content_start <= char < s.content_end for s in self.out)
 
+    def first_person_ok(self, tok) -> bool:
+        """An "I think ..." outside every quote and reported content: the writer's own
+        attribution (op-eds, letters), which PolNeAR annotates like anyone else's."""
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if subj and subj[0].lower_ == "you" or tok.sent.text.rstrip().endswith("?"):
+            return False  # "Do you think ...?" asks, it attributes nothing
+        line = self.text.rfind("\n", 0, tok.idx) + 1
+        if re.match(r"[ \t\"“]*[A-Z][A-Z.'\- ]{1,30}:", self.text[line:tok.idx]):
+            return False  # a transcript line ("HOLT: I think ..."): the speaker's own words
+        return not self.in_quote(tok.idx, tok.idx + 1) and not self.in_content(tok.idx) \
+            and not self.quote_open_before(tok.idx)
+
+    def quote_open_before(self, char: int) -> bool:
+        """An opening quote mark earlier in the paragraph that no pair closes before
+        ``char`` (a quote running on over paragraphs, or an odd mark)."""
+        para = self.text.rfind("\n", 0, char) + 1
+        seg = self.text[para:char]
+        return seg.count('"') % 2 == 1 or seg.count("“") > seg.count("”") or seg.count("''") % 2 == 1
+
     def in_quote(self, start: int, end: int) -> bool:
         return any(qs <= start and end <= qe for qs, qe in self.quotes)
 
@@ -219,23 +255,85 @@ class _Ctx:
         start, end = doc[left].idx, doc[right].idx + len(doc[right].text.rstrip())
         return name, start, end, tok
 
-    def cue_bounds(self, cue, right=None):
-        """Character span of a cue verb with its verbal group: auxiliaries, negation and
-        adverbs standing between the subject and the verb ("has also said", "did not
-        respond"), and a particle or fixed preposition after it ("pointed out", "called
-        for"); ``right`` extends the span to that token."""
+    def cue_bounds(self, cue, right=None, exclude=()):
+        """Character span of a cue verb with its verbal group, after PolNeAR's convention
+        (the cue covers everything that frames the attribution but is neither its source
+        nor its content):
+
+        * before the verb: auxiliaries, negation and adverbs ("has also said", "did not
+          immediately respond", "is once again questioning");
+        * a governing verb whose infinitive the cue is ("continued to call for", "went on
+          to explain", "declined to comment");
+        * after the verb: a particle or fixed preposition ("pointed out", "called for"), a
+          bare date ("said Friday", "said Thursday morning"), a manner or time adverb
+          ("said later") and the interview it was given in ("said in an interview with
+          CNN");
+
+        ``right`` extends the span to that token; nothing in ``exclude`` (content, source)
+        is taken in."""
         doc = self.doc
-        left = cue.i
-        lefts = {c.i for c in cue.lefts if c.dep_ in ("aux", "auxpass", "neg")
-                 or (c.dep_ == "advmod" and c.lower_ in CUE_ADVERBS)}
-        while left - 1 in lefts:
-            left -= 1
+
+        def free(i):
+            if i < 0 or i >= len(doc):
+                return False
+            t = doc[i]
+            return not any(xs < t.idx + len(t) and t.idx < xe for xs, xe in exclude)
+
+        head = cue
+        # "continued to call for", "went on to explain": the governing verb frames the cue
+        for _ in range(3):
+            h = head.head
+            infinitive = head.dep_ == "xcomp" or (head.dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" and c.i == head.i - 1 for c in head.lefts))
+            if not infinitive or h.i >= head.i or h.pos_ not in ("VERB", "AUX") \
+                    or not free(h.i):
+                break
+            gap = [t for t in doc[h.i + 1:head.i]]
+            if not all((t.dep_ in ("aux", "prt", "advmod", "neg") and t.head.i in (h.i, head.i))
+                       for t in gap):
+                break
+            head = h
+        left = head.i
+        lefts = set()
+        for v in {head, cue}:
+            lefts |= {c.i for c in v.lefts if c.dep_ in ("aux", "auxpass", "neg")
+                      or (c.dep_ == "advmod" and (c.lower_ in CUE_ADVERBS or c.tag_ == "RB"
+                                                 and c.lower_ not in WH_ADVERBS))}
+        while free(left - 1) and (left - 1 in lefts or (
+                doc[left - 1].dep_ == "advmod" and doc[left - 1].tag_ == "RB"
+                and doc[left - 1].lower_ not in WH_ADVERBS and left <= doc[left - 1].head.i <= cue.i)):
+            left -= 1  # "is once again questioning": an adverb on an adverb of the group
         end = cue.i
-        for c in cue.rights:
-            if c.i == end + 1 and c.dep_ == "prt":
-                end = c.i
+        kids = {c.i: c for c in cue.rights}
         if right is not None and right.i > end:
             end = right.i
+        while end + 1 < len(doc) and free(end + 1):
+            t = doc[end + 1]
+            if t.i in kids and t.dep_ == "prt":
+                end = t.i
+            elif t.i in kids and t.dep_ in ("npadvmod", "tmod", "dobj", "advmod") \
+                    and t.ent_type_ in ("DATE", "TIME") and t.ent_iob_ == "B":
+                # a bare date: "said Friday", "said Thursday morning", "said last month"
+                e = t.i
+                while e + 1 < len(doc) and doc[e + 1].ent_iob_ == "I" and free(e + 1):
+                    e += 1
+                end = e
+            elif t.ent_type_ in ("DATE", "TIME") and t.ent_iob_ == "B" and t.head.i in kids \
+                    and kids[t.head.i].dep_ in ("npadvmod", "advmod") and t.head.i > t.i:
+                e = t.head.i
+                if not all(free(k) for k in range(t.i, e + 1)):
+                    break
+                end = e
+            elif t.i in kids and t.dep_ == "advmod" and t.tag_ == "RB" and t.lower_ in AFTER_ADVERBS:
+                end = t.i
+            elif t.i in kids and t.dep_ == "prep" and t.lower_ in ("in", "during") \
+                    and any(o.dep_ == "pobj" and o.lemma_.lower() in INTERVIEW_NOUNS for o in t.children) \
+                    and all(free(k) for k in range(t.i, t.right_edge.i + 1)):
+                end = t.right_edge.i  # "said in an interview with CNN's Wolf Blitzer"
+            else:
+                break
+        while end > cue.i and (doc[end].is_punct or doc[end].is_space):
+            end -= 1
         return doc[left].idx, doc[end].idx + len(doc[end])
 
     def frame_info(self, cue, exclude: list[tuple[int, int]], extra: list[tuple[int, int]] = ()):
@@ -307,6 +405,11 @@ class _Ctx:
             content_end=content_end, kind=kind, date=date, venue=venue))
 
 
+def _ex(c_start, c_end, source):
+    """The spans a cue must not take in: the content and the source."""
+    return [(c_start, c_end)] + ([(source[1], source[2])] if source and source[1] is not None else [])
+
+
 # -- shapes ----------------------------------------------------------------------------------
 def _direct_quotes(ctx: _Ctx) -> None:
     text = ctx.text
@@ -331,7 +434,7 @@ def _direct_quotes(ctx: _Ctx) -> None:
         ctx.used_cues.add(cue.i)
         exclude = [(qs, qe)] + ([(source[1], source[2])] if source else [])
         date, venue = ctx.frame_info(cue, exclude)
-        ctx.add(*ctx.cue_bounds(cue), qs, qe, source, "direct", date, venue)
+        ctx.add(*ctx.cue_bounds(cue, exclude=exclude), qs, qe, source, "direct", date, venue)
     # a quote running on over paragraphs takes the speaker of the part that closes it
     for qs, qe in reversed(ctx.quotes):
         if text[qe:qe + 1] in CLOSE_QUOTES + '"' or any(s.content_start <= qs < s.content_end for s in ctx.out):
@@ -545,14 +648,21 @@ def _reported(ctx: _Ctx) -> None:
         if klass in ("cognition", "stance") and (ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx)):
             continue
         if klass == "cognition" and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we", "you")
-                                        for c in tok.children):
+                                        for c in tok.children) and not ctx.first_person_ok(tok):
             continue  # "I think ..." is the quoted speaker's hedge, not a new attribution
         comp = comps[0]
         source = ctx.source_of(tok)
-        c_start = comp.left_edge.idx
+        first = comp.left_edge
+        if first.i < tok.i < comp.i:
+            # a fronted relative or wh-object ("the mine, which Clarke says he keeps open"):
+            # the content is the clause after the cue
+            first = doc[tok.i + 1]
+            while first.i < comp.i and (first.is_punct or first.dep_ in ("advmod", "npadvmod")
+                                        or first.ent_type_ in ("DATE", "TIME")):
+                first = doc[first.i + 1]
+        c_start = first.idx
         c_end = comp.right_edge.idx + len(comp.right_edge)
         # drop the complementizer
-        first = comp.left_edge
         if first.dep_ == "mark" and first.lower_ in ("that", "whether", "if"):
             nxt = doc[first.i + 1] if first.i + 1 < len(doc) else None
             if nxt is not None:
@@ -569,7 +679,7 @@ def _reported(ctx: _Ctx) -> None:
         date, venue = ctx.frame_info(tok, exclude)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         ctx.used_cues.add(tok.i)
-        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok, exclude=_ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
 
 
 def _final_attribution(ctx: _Ctx) -> None:
@@ -592,7 +702,7 @@ def _final_attribution(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok, exclude=_ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
 
 
 COMMISSIVES = {"vow", "pledge", "promise", "threaten", "urge", "ask", "call", "demand",
@@ -620,7 +730,7 @@ def _interrupted_and_loose(ctx: _Ctx) -> None:
             c_start, c_end = sent.start_char, sent.end_char
             ctx.used_cues.add(tok.i)
             kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
-            ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind)
+            ctx.add(*ctx.cue_bounds(tok, exclude=_ex(c_start, c_end, source)), c_start, c_end, source, kind)
             continue
         # a complementizer shortly after the cue: "reported at the time that ..."
         if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
@@ -631,10 +741,13 @@ def _interrupted_and_loose(ctx: _Ctx) -> None:
                 ctx.used_cues.add(tok.i)
                 kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
                 date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-                ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind, date, venue)
+                ctx.add(*ctx.cue_bounds(tok, exclude=_ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
                 break
             if doc[k].text in ",;:" or doc[k].pos_ == "VERB":
                 break
+
+
+NON_CONTENT_OBJ = {"it", "them", "him", "her", "us", "me", "you", "himself", "herself", "themselves"}
 
 
 def _commissives(ctx: _Ctx) -> None:
@@ -653,6 +766,17 @@ def _commissives(ctx: _Ctx) -> None:
             first = c.left_edge
             c_start = doc[first.i + 1].idx if first.lower_ == "to" and first.i + 1 < len(doc) else first.idx
             c_end = c.right_edge.idx + len(c.right_edge)
+            # the one asked belongs to the content: "urged [Congress to act]", "called on
+            # [Trump to apologize]" (the preposition stays with the cue)
+            objs = [o for o in tok.children if o.dep_ == "dobj" and o.i < c.i and o.lower_ not in NON_CONTENT_OBJ]
+            preps = [p for p in tok.children if p.dep_ == "prep" and p.lower_ in ("on", "upon", "for")
+                     and p.i < c.i and any(o.dep_ == "pobj" for o in p.children)]
+            if objs:
+                c_start = objs[0].left_edge.idx
+            elif preps:
+                pobj = [o for o in preps[0].children if o.dep_ == "pobj"][0]
+                c_start = pobj.left_edge.idx
+                right = preps[0]
         elif tok.lemma_.lower() == "call":
             pfor = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"]
             if not pfor:
@@ -668,7 +792,7 @@ def _commissives(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-        ctx.add(*ctx.cue_bounds(tok, right), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok, right, _ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
 
 
 # prepositions that a cue verb takes as part of its meaning ("called for", "pointed to",
@@ -701,7 +825,7 @@ def _attitudes(ctx: _Ctx) -> None:
         source = ctx.source_of(tok)
         if source is None or source[3].i > tok.i:
             continue
-        if source[3].lower_ in ("i", "we", "you"):
+        if source[3].lower_ in ("i", "we", "you") and not ctx.first_person_ok(tok):
             continue
         comps = [c for c in tok.rights if c.dep_ in ("dobj", "xcomp", "oprd", "ccomp")]
         right = None
@@ -735,7 +859,7 @@ def _attitudes(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
-        ctx.add(*ctx.cue_bounds(tok, right), c_start, c_end, source, kind, date, venue)
+        ctx.add(*ctx.cue_bounds(tok, right, _ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
 
 
 # Nouns that name an attributed proposition (speech act, belief, finding): "Trump's claim
@@ -752,6 +876,11 @@ NOUN_CUES = {
     "recommendation", "assumption", "expectation", "insinuation", "boast", "confidence",
     "conviction", "impression", "sense", "suggestion", "reports", "rumor", "rumour",
     "speculation", "theory", "contention", "thesis", "verdict", "judgment", "judgement",
+    # nominal attitudes with a possessive holder ("his determination to ...", "her
+    # refusal to ...", "Trump's rhetoric about ..."), from the study half's noun cues
+    "determination", "refusal", "intention", "intent", "commitment", "obsession",
+    "rhetoric", "emphasis", "disdain", "admiration", "praise", "opposition", "rejection",
+    "endorsement", "condemnation", "outrage", "reluctance", "willingness", "desire",
 }
 RESTATING_VERBS = {"repeat", "reiterate", "make", "issue", "renew", "voice", "express", "restate",
                    "publish", "release", "stand", "double", "defend", "explain", "post"}
@@ -785,16 +914,23 @@ def _noun_cues(ctx: _Ctx) -> None:
             source = ctx.source_of(tok.head)
         clause = [c for c in tok.rights if c.dep_ in ("acl", "ccomp", "appos")
                   and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark"]
+        # "his determination to act alone", "her refusal to answer" (with a possessive)
+        infinitive = [c for c in tok.rights if c.dep_ in ("acl", "relcl") and c.tag_ == "VB"
+                      and c.left_edge.lower_ == "to" and c.left_edge.dep_ == "aux"] if poss else []
         right = None
         if clause:
             c = clause[0]
             c_start = doc[c.left_edge.i + 1].idx
             c_end = c.right_edge.idx + len(c.right_edge)
+        elif infinitive and source is not None:
+            c = infinitive[0]
+            c_start = doc[c.left_edge.i + 1].idx
+            c_end = c.right_edge.idx + len(c.right_edge)
         else:
             if source is None:
                 continue
-            if tok.lemma_.lower() not in SPEECH_NOUNS:
-                continue  # "her concerns about ...", "a view of ...": not an attribution
+            if tok.lemma_.lower() not in SPEECH_NOUNS and not (poss and poss[0].lower_ not in ("its", "their")):
+                continue  # "a view of ...": not an attribution; "her concerns about ..." is
             preps = [c for c in tok.rights if c.dep_ == "prep" and c.lower_ in NOUN_PREPS
                      and c.i == tok.i + 1 and any(o.dep_ in ("pobj", "pcomp") for o in c.children)]
             if not preps:
@@ -859,16 +995,119 @@ def _attitude_adjectives(ctx: _Ctx) -> None:
         ctx.add(cue_start, tok.idx + len(tok), c_start, c_end, source, kind)
 
 
-def _passive(ctx: _Ctx) -> None:
-    """'X is said to be ...': unnamed source (or the agent of the passive)."""
+def _as_clauses(ctx: _Ctx) -> None:
+    """'..., as police have said.' / 'As the ministry reported, ...': the clause the
+    'as'-clause hangs on is the content."""
     doc = ctx.doc
     for tok in doc:
-        if tok.i in ctx.used_cues or tok.tag_ != "VBN" or tok.lemma_.lower() not in PASSIVE_CUES:
+        if tok.i in ctx.used_cues or not is_cue(tok) or tok.dep_ != "advcl":
             continue
-        kids = {c.dep_: c for c in tok.children}
-        if "auxpass" not in kids or "nsubjpass" not in kids or "xcomp" not in kids:
+        marks = [c for c in tok.lefts if c.dep_ == "mark" and c.lower_ == "as"]
+        if not marks or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
             continue
-        subj, comp = kids["nsubjpass"], kids["xcomp"]
+        if lemma_class(tok) in ("quote",):
+            continue
+        head = tok.head
+        if head.i == tok.i or ctx.in_quote(tok.idx, tok.idx + 1):
+            continue
+        source = ctx.source_of(tok)
+        if source is None and tok.tag_ != "VBN":
+            continue
+        sent = tok.sent
+        a, b = marks[0].i, tok.right_edge.i
+        if a > head.i:
+            c_start = max(head.left_edge.idx, sent.start_char)
+            c_end = doc[a].idx
+        else:
+            if b + 1 >= len(doc):
+                continue
+            c_start = doc[b + 1].idx
+            c_end = max(head.right_edge.idx + len(head.right_edge), c_start)
+        if c_end - c_start < 3:
+            continue
+        ctx.used_cues.add(tok.i)
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(*ctx.cue_bounds(tok, exclude=_ex(c_start, c_end, source)), c_start, c_end, source, kind)
+
+
+def _passive_agent(ctx: _Ctx) -> None:
+    """'The issue was first reported by The Washington Post', 'His views were echoed by
+    experts': a cue verb in the passive with a 'by' agent; the agent is the source, the
+    passive subject the content, and the cue runs to 'by' (PolNeAR's convention)."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.i in ctx.used_cues or tok.tag_ != "VBN" or not is_cue(tok):
+            continue
+        if lemma_class(tok) == "quote":
+            continue
+        kids = {}
+        for c in tok.children:
+            kids.setdefault(c.dep_, c)
+        if "auxpass" not in kids or "nsubjpass" not in kids or "agent" not in kids:
+            continue
+        if any(c.dep_ in ("xcomp", "oprd", "ccomp") for c in tok.children):
+            continue
+        agent = kids["agent"]
+        pobj = [c for c in agent.children if c.dep_ == "pobj"]
+        subj = kids["nsubjpass"]
+        if not pobj or subj.lower_ in ("it", "there") or subj.i > tok.i:
+            continue
+        if ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx):
+            continue
+        source = ctx._source_np(pobj[0])
+        if source is None:
+            continue
+        c_start = subj.left_edge.idx
+        c_end = subj.right_edge.idx + len(subj.right_edge)
+        if subj.lower_ in ("which", "that", "who") and subj.head.dep_ == "relcl":
+            ante = subj.head.head
+            c_start, c_end = ante.left_edge.idx, ante.idx + len(ante)
+        if c_end - c_start < 3:
+            continue
+        ctx.used_cues.add(tok.i)
+        right = agent if all(t.i in (agent.i,) or t.dep_ in ("advmod", "prt") for t in doc[tok.i + 1:agent.i + 1]) else None
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(*ctx.cue_bounds(tok, right, _ex(c_start, c_end, source)), c_start, c_end, source, kind)
+
+
+def lemma_class(tok) -> str | None:
+    return cue_lexicon().get(cue_lemma(tok))
+
+
+PASSIVE_COMPLEMENTS = {"as"}
+PASSIVE_JUDGMENT = {"accuse", "charge", "criticize", "criticise", "blame", "praise", "condemn",
+                    "fault", "credit", "suspect"}
+
+
+def _passive(ctx: _Ctx) -> None:
+    """'X is said to be ...', 'X is expected to ...', 'X is considered a threat', 'X was
+    viewed as ...', 'X was accused of ...': unnamed source (or the agent of the passive).
+    The content is the subject with its complement (it takes in the cue, which stands
+    between them); the cue is the passive group ("is not thought", "was widely viewed")."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.i in ctx.used_cues or tok.tag_ != "VBN":
+            continue
+        lemma = cue_lemma(tok)
+        if lemma not in PASSIVE_CUES and lemma not in PASSIVE_JUDGMENT:
+            continue
+        kids = {}
+        for c in tok.children:
+            kids.setdefault(c.dep_, c)
+        if "auxpass" not in kids or "nsubjpass" not in kids:
+            continue
+        comp = kids.get("xcomp") or kids.get("oprd")
+        if comp is None:
+            preps = [c for c in tok.rights if c.dep_ == "prep" and any(o.dep_ in ("pobj", "pcomp", "amod", "acomp") for o in c.children)
+                     and (c.lower_ in PASSIVE_COMPLEMENTS or (lemma in PASSIVE_JUDGMENT and c.lower_ in ("of", "with", "for")))]
+            if not preps:
+                continue
+            comp = preps[0]
+        subj = kids["nsubjpass"]
+        if subj.lower_ in ("it", "this", "that", "which", "who") and comp.dep_ != "xcomp":
+            continue
+        if ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx):
+            continue
         source = None
         if "agent" in kids:
             pobj = [c for c in kids["agent"].children if c.dep_ == "pobj"]
@@ -878,7 +1117,7 @@ def _passive(ctx: _Ctx) -> None:
         c_end = comp.right_edge.idx + len(comp.right_edge)
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
-        ctx.add(tok.idx, tok.idx + len(tok), c_start, c_end, source, kind)
+        ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind)
 
 
 def extract_statements(doc) -> list[Statement]:
@@ -888,6 +1127,8 @@ def extract_statements(doc) -> list[Statement]:
     _direct_quotes(ctx)
     _according_to(ctx)
     _reported(ctx)
+    _as_clauses(ctx)
+    _passive_agent(ctx)
     _final_attribution(ctx)
     _interrupted_and_loose(ctx)
     _commissives(ctx)
@@ -896,7 +1137,27 @@ def extract_statements(doc) -> list[Statement]:
     _attitude_adjectives(ctx)
     _passive(ctx)
     _speaker_lines(ctx)
-    return sorted(ctx.out, key=lambda s: (s.content_start, s.cue_start))
+    return sorted(_drop_nested(ctx), key=lambda s: (s.content_start, s.cue_start))
+
+
+def _drop_nested(ctx: _Ctx) -> list[Statement]:
+    """A cue inside another statement's direct quote is the quoted speaker talking ("you
+    might ask", "I would say"), and a belief or finding inside a reported content is part
+    of what was reported: neither is an attribution of its own."""
+    lex = cue_lexicon()
+    out = []
+    for s in ctx.out:
+        hosts = [o for o in ctx.out if o is not s and o.content_start <= s.cue_start
+                 and s.cue_end <= o.content_end]
+        if hosts:
+            if any(o.kind == "direct" for o in hosts):
+                continue
+            span = ctx.doc.char_span(s.cue_start, s.cue_end, alignment_mode="expand")
+            root = span.root if span is not None and len(span) else ctx.token_at(s.cue_start)
+            if lex.get(cue_lemma(root)) in ("cognition", "evidential", None):
+                continue
+        out.append(s)
+    return out
 
 
 @Language.component("newsdesk_statements")
