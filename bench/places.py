@@ -20,6 +20,9 @@ are printed beside ours for comparison; they are measured on resolved toponyms a
 
     python bench/places.py            # table
     python bench/places.py --json     # also the metrics as JSON
+    python bench/places.py --half odd # only the articles of odd index (1, 3, ...; or "even")
+
+The halves show whether a change helps across the collection or only on some articles.
 """
 from __future__ import annotations
 
@@ -70,10 +73,16 @@ def load(shared: Path) -> list[dict]:
 
 
 
-def run(shared: Path, limit: int | None = None) -> dict[str, float]:
+def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict[str, float]:
+    """Metrics over the first ``limit`` articles, or over the articles of odd or even index
+    (``half`` = "odd" / "even", counting from 0 in GWN.xml order)."""
     from newsdesk.enrich import Enricher
 
     docs = load(shared)[:limit]
+    if half is not None:
+        if half not in ("odd", "even"):
+            raise ValueError(f"half must be 'odd' or 'even', not {half!r}")
+        docs = docs[1 if half == "odd" else 0::2]
     enr = Enricher(steps=["entities", "places"])
     arts = [clean_article(d["text"], d["id"]) for d in docs]
     n_gold = n_found = n_pred = n_pred_ok = 0
@@ -136,11 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     if shared is None or not (shared / "bench" / "geowebnews" / "GWN.xml").exists():
         print("shared/bench/geowebnews absent: places benchmark skipped")
         return 0
+    half = argv[argv.index("--half") + 1] if "--half" in argv else None
     t = time.perf_counter()
-    m = run(shared)
+    m = run(shared, half=half)
     secs = time.perf_counter() - t
     print(f"GeoWebNews toponym resolution ({int(m['places_gold_toponyms'])} gold toponyms "
-          f"with a GeoNames id, {secs:.0f} s)")
+          f"with a GeoNames id{', ' + half + ' articles' if half else ''}, {secs:.0f} s)")
     print(f"{'metric':<22}{'newsdesk':>10}{'Mordecai 3':>12}")
     for k, v in m.items():
         if k == "places_gold_toponyms":

