@@ -492,3 +492,95 @@ def test_scraped_newsletter_prompt_is_chrome():
     from newsdesk.extract.scraped import classify_line
     assert classify_line("Stay up to date with Harbour Post. Subscribe to our weekly newsletter.") == "chrome"
     assert classify_line("The club asked members to subscribe to the new pension plan by Friday.") == "prose"
+
+
+# --- scraped text: captions, author boxes, widgets, tables, ledes ------------------------
+
+_QUARRY = [
+    "The county approved plans on Tuesday to turn the disused quarry at Elmbrook into a public park with a swimming lake.",
+    "Work on the paths and the visitor centre will start in spring, and the lake should open to swimmers the summer after.",
+    "Residents had campaigned for a decade to stop the site being filled with builders' waste from the new ring road.",
+    "The council will pay for most of the work, with a regional lottery fund covering the cost of the new footbridge.",
+]
+
+
+def _scraped(lines: list[str]) -> str:
+    return extract(RawPage(content="\n\n".join(lines), format="text")).text
+
+
+def test_scraped_picture_captions_and_labels_are_dropped():
+    page = (["Quarry to become a park", "By Nell Ward"] + _QUARRY[:2]
+            + ["Divers test the water of the flooded pit at Elmbrook in May (AP Photo/Jo Hart, File)"]
+            + _QUARRY[2:3]
+            + ["Image copyright Getty Images", "Image caption", "The old crusher house will be kept as a cafe"]
+            + _QUARRY[3:] + ["Related Topics", "Parks"])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_embedded_post_labels_do_not_split_the_article():
+    # Two embedded posts: six short labels between paragraphs; the article goes on below them.
+    tail = ["The park is expected to draw about 80,000 visitors a year, the council's planning report says.",
+            "A bus route from the town centre to the new entrance is to be added when the lake opens.",
+            "Campaigners said they would keep watching the project until the first swimmers were in the water."]
+    page = (["Quarry to become a park"] + _QUARRY
+            + ["Image copyright @elmbrookparks", "@elmbrookparks", "Report",
+               "Image copyright @countyhall", "@countyhall", "Report"] + tail + ["Share this story", "Facebook"])
+    assert _scraped(page) == "\n\n".join(_QUARRY + tail)
+
+
+def test_scraped_about_the_author_box_ends_the_body():
+    page = (["Quarry to become a park", "Nell Ward", "March 4, 2024"] + _QUARRY
+            + ["About Nell Ward",
+               "Nell Ward has covered local government for the paper since 2015 and lives in Elmbrook with her family."])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+    page = (["Quarry to become a park"] + _QUARRY
+            + ["About the author", "She has written about parks, planning and the countryside for many years now."])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_newsletter_box_ends_the_body():
+    page = (["Quarry to become a park"] + _QUARRY
+            + ["Get the week's best local stories delivered straight to your inbox every Friday morning.",
+               "No spam, we promise. You can unsubscribe at any time and we will never share your details."])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_list_of_headline_links_inside_the_page_stays_out():
+    page = (["Quarry to become a park"] + _QUARRY[:2]
+            + ["Seven Quiet Lakes Worth The Drive This Summer", "Why Old Quarries Make Great Nature Reserves",
+               "The Town That Saved Its Railway Station"] + _QUARRY[2:])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_promotion_in_capitals_is_dropped():
+    page = (["Quarry to become a park"] + _QUARRY[:2] + ["READ MORE LOCAL NEWS BY CLICKING HERE"] + _QUARRY[2:])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_table_flattened_to_cells_is_kept():
+    intro = ["The final standings of the county cricket league after the last round on Saturday are below.",
+             "Elmbrook won the title for the first time since 1998 after beating Ashford by six wickets."]
+    cells = ["Pos.", "Team", "Played", "Points"]
+    for pos, (team, played, points) in enumerate(
+            [("Elmbrook", "14", "212"), ("Ashford", "14", "198"), ("Kingsmere", "14", "176"),
+             ("Oldcastle", "14", "150"), ("Brackley", "14", "131")], 1):
+        cells += [str(pos), team, played, points]
+    page = ["Menu", "Sport", "Cricket", "Elmbrook take the league title"] + intro + cells + [
+        "Share on Facebook", "Share on Twitter"]
+    assert _scraped(page) == "\n\n".join(intro + cells)
+
+
+def test_scraped_list_repeated_in_the_text_is_not_a_menu():
+    plan = ["Breakfast", "Two eggs, one slice of toast, half a cup of berries, black coffee"]
+    assert not any(l.kind == "nav" and l.text == plan[1]
+                   for l in __import__("newsdesk.extract.scraped", fromlist=["_lines"])._lines(
+                       "\n".join(plan + plan), []))
+
+
+def test_scraped_lede_without_full_stop_is_kept_but_a_deck_is_not():
+    lede = "The county approved plans on Tuesday to turn the disused quarry at Elmbrook into a public park"
+    page = ["Quarry to become a park", "March 4, 2024", lede] + _QUARRY[1:]
+    assert _scraped(page) == "\n\n".join([lede] + _QUARRY[1:])
+    deck = "Campaigners say a decade of letters and meetings has finally paid off for the town"
+    page = ["Menu", "Quarry To Become A Park With A Lake", deck] + _QUARRY
+    assert _scraped(page) == "\n\n".join(_QUARRY)

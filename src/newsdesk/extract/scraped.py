@@ -7,7 +7,10 @@ small generic keyword lists for the usual chrome (cookies, sharing, donations, p
 logos). The body is the heaviest run of prose paragraphs (list items and clause-bearing
 lines inside it do not break it; a copy of text already taken does not join it), grown
 downwards over the list, table or fact lines that continue it for as long as they outweigh
-chrome-like lines; title and byline are read from the block just above it.
+chrome-like lines; title and byline are read from the block just above it. Before that,
+lines are re-marked by their neighbourhood: picture captions and labels, 'About the author'
+boxes, newsletter boxes and runs of headline links stay out; a table flattened to one cell
+a line is kept with the text around it.
 """
 from __future__ import annotations
 
@@ -304,9 +307,18 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
     counts = Counter(l.text.lower() for l in out if l.kind != "blank")
     for l in out:
         l.repeated = counts[l.text.lower()] > 1
-        if l.kind == "other" and (l.repeated or _is_nav(l.text)):
+        if l.kind == "other" and (l.repeated and not _is_list_item(l.text) or _is_nav(l.text)):
             l.kind = "nav"
+        elif l.kind == "other" and _is_shouted(l.text):
+            l.kind = "promo"     # a link or a promotion in capitals ('READ MORE: ...')
+        elif l.kind == "prose" and re.search(r"©|\ball rights reserved\b", l.text, re.I):
+            l.kind = "chrome"    # a footer's legal notice
     _mark_testimonials(out)
+    _mark_captions(out)
+    _mark_about(out)
+    _mark_widgets(out)
+    _mark_link_lists(out)
+    _mark_tables(out)
     # "Name says:" heads a reader comment only when a timestamp follows; in an article
     # ("The minister says:") it introduces a quote.
     for i, l in enumerate(out):
@@ -317,6 +329,159 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
             if not (nxt and (nxt.dates or find_time(nxt.text) or re.search(r"\bago\b", nxt.text))):
                 l.kind = "other"
     return out
+
+
+# Labels a scraper leaves around a picture ('Image caption', 'Photo:'), and picture credits
+# ('(AP Photo/Ann Lee, File)', 'Photo: Getty Images', '| Reuters').
+_CAPTION_LABEL = re.compile(r"^(?:image|photo|picture|media|video)? ?(?:caption|copyright|credit)s?\W*$", re.I)
+_PICTURE_LABEL = re.compile(r"^(?:(?:image|photo|picture|media|video) ?(?:caption|copyright|credit)s?\b\W*(?:\S+\s*){0,3}"
+                            r"|@\w+|report)$", re.I)
+
+
+def _is_picture_label(text: str) -> bool:
+    """'Image copyright Getty Images', '@handle', 'Report': the labels of a picture or an embedded post."""
+    return len(text) <= 60 and bool(_PICTURE_LABEL.match(text))
+_AGENCY = r"(?:Getty(?: Images)?|Reuters|REUTERS|AFP|AP|EPA|Shutterstock|iStock(?:photo)?|Alamy|PA)"
+_CREDIT = re.compile(
+    r"(?:[(\[](?:[^()\[\]]{0,60}\b)?(?:[Pp]hoto(?:graph)?s?|[Ii]mage|[Pp]icture|[Ff]ile|[Cc]redit|[Cc]ourtesy|"
+    + _AGENCY + r")(?:\b[^()\[\]]{0,60})?[)\]]"
+    r"|\[[^\[\]]{1,40}\bvia\b[^\[\]]{1,40}\]"
+    r"|(?:^|[\s|,.;–—-])(?:[Pp]hoto(?:graph)?s?|[Ii]mage|[Pp]icture|[Cc]redit|[Cc]ourtesy|[Ii]llustration)(?: by)? ?[:/|]"
+    r"\s*\S[^.!?]{0,60}"
+    r"|(?:^|[\s|–—-])(?:[Pp]hoto(?:graph)?|[Ii]mage|[Pp]icture|[Ii]llustration) (?:by|courtesy of) [A-Z][^.!?]{0,60}"
+    r"|[|/]\s*" + _AGENCY + r"[^.!?]{0,30})\s*\W*$")
+
+
+def _is_caption(l: Line) -> bool:
+    """A picture caption: a line of its own that ends with a picture credit."""
+    return (l.kind in ("other", "prose", "nav") and len(words(l.text)) <= 60
+            and bool(_CREDIT.search(l.text)))
+
+
+def _mark_captions(lines: list[Line]) -> None:
+    """Picture captions (the credit at the end, or a caption label just above) are not text."""
+    prev = None
+    for l in lines:
+        if l.kind == "blank":
+            continue
+        if _is_caption(l):
+            l.kind = "caption"
+        elif (prev is not None and _CAPTION_LABEL.match(prev.text) and l.kind in ("other", "prose", "nav")
+              and len(words(l.text)) <= 60):
+            l.kind = "caption"
+        prev = l
+
+
+# 'About us', 'About the author', 'About Ann Lee', 'Sobre Ana Ruiz': the box that ends an article.
+_ABOUT = re.compile(r"^(?:about|sobre|über|a propos|à propos(?: de)?|acerca de|informazioni su|o autorze|"
+                    r"об авторе|о нас|o nas|om oss|over ons|über uns|about the authors?)(?:\s+\S+){0,4}\s*:?$", re.I)
+
+
+_ABOUT_SELF = re.compile(r"\s(?:us|me|the authors?|the writers?|the reporters?|o autorze|об авторе|о нас|"
+                         r"nosotros|nós|uns|ons|oss|nas|l'auteur|el autor|o autor|dem autor|the contributors?)\s*:?$", re.I)
+
+
+# A newsletter or subscription box: its pitch reads like prose, its fine print too.
+_SIGNUP = re.compile(
+    r"\b(?:unsubscribe at any time|you can unsubscribe|no spam\b|we (?:will )?never share your (?:details|email|data)|"
+    r"subscribe to (?:our|the) .{0,40}?newsletters?|sign up (?:for|to) (?:our|the) .{0,40}?(?:newsletters?|emails?|alerts)|"
+    r"(?:get|receive) (?:our|the) .{0,40}? (?:delivered )?(?:in|to) your inbox|delivered (?:straight )?to your inbox|"
+    r"by (?:signing up|subscribing),? you agree|this slideshow requires javascript|please enable javascript)", re.I)
+
+
+def _mark_widgets(lines: list[Line]) -> None:
+    for l in lines:
+        if l.kind in ("prose", "other", "nav", "chrome") and len(words(l.text)) <= 60 and _SIGNUP.search(l.text):
+            l.kind = "widget"
+
+
+def _is_link_title(l: Line) -> bool:
+    """A headline as a link: several words, nearly all capitalised, no end punctuation."""
+    if l.kind not in ("other", "nav") or l.dates or _END_SENTENCE.search(l.text):
+        return False
+    # Items of a list of facts (dates and places, names and roles) have separators.
+    if re.search(r"[,:;@|]|\s[–—-]+\s|\s\d{1,2}\s", " " + l.text + " "):
+        return False
+    w = words(l.text)
+    if not 4 <= len(w) <= 20:
+        return False
+    small = {"a", "an", "and", "of", "the", "in", "on", "for", "to", "at", "by", "with", "from", "or", "is", "are",
+             "as", "vs", "its", "how", "why", "what"}
+    caps = sum(1 for x in w if x[0].isupper() or x[0].isdigit())
+    return caps >= 0.8 * sum(1 for x in w if x.lower() not in small) and caps >= 3
+
+
+_FIGURE = re.compile(r"^[-+−–]?[$€£¥]?\s?\d[\d.,:/'’ ]*(?:%|[a-z]{1,3}\.?)?$|^[-–—*]$", re.I)
+TABLE_MIN = 12       # cells in a row that make a table
+TABLE_FIGURES = 0.3  # share of them that are figures
+
+
+def _is_cell(l: Line) -> bool:
+    return (l.kind in ("other", "nav", "date") and len(l.text) <= 60 and len(words(l.text)) <= 5
+            and not _END_SENTENCE.search(l.text.rstrip(".")))
+
+
+def _mark_tables(lines: list[Line]) -> None:
+    """A table flattened one cell to a line: a long stretch of short lines, many of them
+    figures (scores, prices, percentages). Its cells are part of the text around it."""
+    group: list[Line] = []
+    for l in lines + [Line("end.", "prose")]:
+        if l.kind == "blank":
+            continue
+        if _is_cell(l):
+            group.append(l)
+            continue
+        if len(group) >= TABLE_MIN and sum(1 for g in group if _FIGURE.match(g.text)) >= TABLE_FIGURES * len(group):
+            for g in group:
+                g.kind = "cell"
+        group = []
+
+
+def _mark_link_lists(lines: list[Line]) -> None:
+    """Two or more headlines in a row are a list of links ('Related', 'More on this'), not
+    subheads: a subhead has text under it."""
+    group: list[Line] = []
+    for l in lines + [Line("", "blank"), Line("end", "other")]:
+        if l.kind == "blank":
+            continue
+        if _is_link_title(l):
+            group.append(l)
+            continue
+        if len(group) >= 2:
+            for g in group:
+                g.kind = "promo"
+        group = []
+
+
+def _mark_about(lines: list[Line]) -> None:
+    """'About the author', or 'About Ann Lee' where Ann Lee stands on a line of her own
+    above it (a byline): the author box that ends the article. ('About Acme' may head a
+    press release's own closing paragraph: left alone.)"""
+    alone = set()
+    for l in lines:
+        if l.kind == "blank":
+            continue
+        m = _ABOUT.match(l.text) if l.kind in ("other", "nav") and len(words(l.text)) <= 6 else None
+        if m and not l.repeated:
+            name = l.text.split(None, 1)[1].rstrip(" :").lower() if " " in l.text else ""
+            if _ABOUT_SELF.search(" " + l.text) or (name and name in alone):
+                l.kind = "author"
+        if len(l.text) <= 60:
+            alone.add(BYLINE.sub(lambda m: m.group("names"), l.text).strip(" :").lower())
+
+
+def _is_shouted(text: str) -> bool:
+    """A line of several words in capitals without an end stop: a promotion or a link."""
+    letters = [c for c in text if c.isupper() or c.islower()]   # scripts with capitals only
+    return (len(words(text)) >= 5 and len(letters) >= 20 and not any(c.islower() for c in letters)
+            and not _END_SENTENCE.search(text))
+
+
+def _is_list_item(text: str) -> bool:
+    """An item of a list with clauses or figures ('1 cup rice, 2 eggs, salt'): repeated on a
+    page it is still text (a recipe's two plans), unlike a repeated menu label."""
+    w = words(text)
+    return len(w) >= 6 and len(re.findall(r",\s", text)) >= 2
 
 
 def _mark_testimonials(lines: list[Line]) -> None:
@@ -429,6 +594,23 @@ def _is_texty(l: Line) -> bool:
     return lower >= 0.4 * len(w)
 
 
+LEDE_WORDS = 10
+
+
+def _is_lede(l: Line) -> bool:
+    """A sentence that lost its full stop: long, running text (a deck or a headline is shorter
+    or in Title Case)."""
+    return _is_texty(l) and len(words(l.text)) >= LEDE_WORDS
+
+
+def _under_headline(lines: list[Line], k: int) -> bool:
+    """Does line k come right under a headline (so that it is the deck, not the lede)?"""
+    j = k - 1
+    while j >= 0 and lines[j].kind == "blank":
+        j -= 1
+    return j >= 0 and _is_head(lines[j]) and not _is_lede(lines[j])
+
+
 def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int, int]]:
     """Runs of prose lines as (first, last, prose characters). Up to max_gap short non-prose
     lines (subheads, captions, ad labels) may sit inside a run; author boxes, testimonials,
@@ -449,8 +631,10 @@ def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int,
                 end, gap = j, 0
                 score += len(lines[j].text) + pending
                 pending = 0
-            elif k in ("author", "quote", "byline", "comments"):
+            elif k in ("author", "quote", "byline", "comments", "widget"):
                 break
+            elif k == "cell":
+                pass             # a table inside the text
             elif _is_texty(lines[j]) and _PUNCT.search(lines[j].text):
                 # A list item with clauses, a sentence without its full stop: likely part of the
                 # text, so it counts as half a gap line and weighs half a paragraph. (A bare
@@ -460,7 +644,9 @@ def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int,
                 if gap > max_gap:
                     break
             elif k != "blank":
-                gap += 1
+                # Labels of a picture or an embedded post ('Image copyright', '@handle', 'Report')
+                # and captions weigh half a line: a picture is no reason to end the text.
+                gap += 0.5 if k == "caption" or _is_picture_label(lines[j].text) else 1
                 if gap > max_gap:
                     break
             j += 1
@@ -512,6 +698,8 @@ def _content_score(l: Line) -> float:
     n = len(words(l.text))
     if l.kind == "prose":
         return float(n)
+    if l.kind == "cell":
+        return 0.3
     if _is_texty(l):
         # A list item with figures or clauses; a bare phrase may as well be a link's title.
         return 0.5 * n if _PUNCT.search(l.text) else 0.0
@@ -536,7 +724,7 @@ def _grow_down(lines: list[Line], end: int, names: list[str] = ()) -> int:
         l = lines[j]
         if l.kind == "blank":
             continue
-        if l.kind in ("chrome", "author", "quote", "byline", "comments", "date"):
+        if l.kind in ("chrome", "author", "quote", "byline", "comments", "date", "widget"):
             break
         if names and len(l.text) <= 80 and any(x.lower() in l.text.lower() for x in names):
             break                # the author's name again: an author box
@@ -649,7 +837,8 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
         # Short sentences right above the first long one belong to the body (e.g. a lede).
         while start > 0 and lines[start - 1].kind in ("other", "blank") and start - 1 != byline_idx:
             prev = lines[start - 1]
-            if prev.kind == "other" and not (_END_SENTENCE.search(prev.text) and len(words(prev.text)) >= 3):
+            if prev.kind == "other" and not (_END_SENTENCE.search(prev.text) and len(words(prev.text)) >= 3
+                                             or _is_lede(prev) and not _under_headline(lines, start - 1)):
                 break
             start -= 1
         while lines[start].kind == "blank":
@@ -657,7 +846,8 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
         segments[0] = (start, segments[0][1])
         # Inside the body a lone Title-Case line is a subhead, not a menu.
         body = [l.text for a, b in segments for l in lines[a:b + 1]
-                if l.kind in ("prose", "other") or (l.kind == "nav" and not l.repeated)]
+                if (l.kind in ("prose", "other", "cell") or (l.kind == "nav" and not l.repeated))
+                and not (l.kind != "prose" and _is_picture_label(l.text))]
     else:
         start = n
         body = [l.text for l in lines if l.kind in ("prose", "other")]
