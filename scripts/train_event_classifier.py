@@ -128,6 +128,40 @@ def predict(W, b, X):
     return np.array([int(np.argmax(W[x].sum(axis=0) + b)) for x in X])
 
 
+def fallback_report(held, classes, W, b) -> None:
+    """The classifier fallback of ``events.py`` on the held-out examples (unseen headline
+    templates), with weights fitted without them: how many examples the trigger patterns
+    leave without an event, and, per threshold, how many of those the fallback types and how
+    often rightly, and the top-event accuracy overall. ``CLASSIFIER_MIN_P`` is chosen here
+    (the lowest threshold whose fallback events are right at least half the time), never on
+    an evaluation set."""
+    from newsdesk import model as nd_model
+    from newsdesk.enrich import Enricher, event_classifier, events
+    event_classifier.model.cache_clear()
+    event_classifier.model = lambda: (classes, W.astype(np.float32), b.astype(np.float32))  # noqa: E731
+    texts = [(t, lab) for ex, lab, _ in held for t in ex]
+    enricher = Enricher()
+
+    def top_types(min_p):
+        events.CLASSIFIER_MIN_P = min_p
+        arts = [nd_model.Article(id=str(i), text=t, published=None, outlet=None) for i, (t, _) in enumerate(texts)]
+        return [a.events[0].type if a.events else None for a in enricher.enrich_many(arts)]
+
+    base = top_types(0)
+    gold = [lab for _, lab in texts]
+    uncovered = [i for i, t in enumerate(base) if t is None]
+    acc0 = sum(p == g for p, g in zip(base, gold)) / len(gold)
+    print(f"fallback report: {len(texts)} held-out examples, patterns cover {1 - len(uncovered) / len(texts):.3f}, "
+          f"top-event accuracy without fallback {acc0:.3f}")
+    for t in (1e-6, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+        got = top_types(t)
+        fired = [i for i in uncovered if got[i] is not None]
+        right = sum(got[i] == gold[i] for i in fired)
+        acc = sum(p == g for p, g in zip(got, gold)) / len(gold)
+        print(f"  min_p {t:.2f}: fallback types {len(fired)}/{len(uncovered)} uncovered, "
+              f"precision {right / len(fired) if fired else float('nan'):.3f}; top-event accuracy {acc:.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--zip", type=Path,
@@ -137,6 +171,9 @@ def main(argv=None) -> int:
     ap.add_argument("--l2", type=float, default=3e-2)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-ship", action="store_true", help="report held-out figures only")
+    ap.add_argument("--fallback-report", action="store_true",
+                    help="on the held-out stories, what events.py's classifier fallback does at each "
+                         "threshold (to choose events.CLASSIFIER_MIN_P)")
     args = ap.parse_args(argv)
     if not args.zip.exists():
         print(f"{args.zip} absent: nothing to train on")
@@ -177,6 +214,8 @@ def main(argv=None) -> int:
         sel = probs >= t
         if sel.any():
             print(f"  p>={t:.1f}: coverage {sel.mean():.3f}, accuracy {(pred[sel] == yh[sel]).mean():.3f}")
+    if args.fallback_report:
+        fallback_report(held, classes, W / temp, b / temp)
     if args.no_ship:
         return 0
     # refit on everything and ship

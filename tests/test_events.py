@@ -367,3 +367,76 @@ def test_classifier_reads_the_parse():
     assert "v:withdraw" in names and "o:troop" in names and "u:@GPE" in names
     assert not any("lima" in n for n in names)
     assert event_classifier.classify(doc[:]) == event_classifier.classify(doc.text)
+
+
+# -- issue 6, round 2: codebook modes, recipients, the classifier fallback, country names --------
+@pytest.mark.parametrize("text,etype,actor,target", [
+    ("The foreign minister of Chile telephoned his Peruvian counterpart on Sunday.", "CONSULT", "Chile", "Peru"),
+    ("The Danish prime minister paid a visit to Hanoi last week.", "CONSULT", "Denmark", "Hanoi"),
+    ("Norway provided 20 million dollars in humanitarian aid to Malawi.", "AID", "Norway", "Malawi"),
+    ("Ecuador granted asylum to the dissident.", "AID", "Ecuador", "dissident"),
+    ("The court decided to allow candidate Jorge Almeida to run in the election.", "CONCEDE", "court",
+     "Jorge Almeida"),
+    ("Kenya extradited the suspect to Tanzania.", "COOPERATE", "Kenya", ""),
+    ("The authorities shut down the internet in the region.", "COERCE", "authorities", ""),
+    ("The junta ordered the independent newspaper to close.", "COERCE", "junta", "independent newspaper"),
+    ("Thousands of people took to the streets of Minsk.", "PROTEST", "Thousands of people", ""),
+    ("The talks with Hamas collapsed after two days.", "CONSULT", "", "Hamas"),
+    ("Washington froze the assets of three Iranian banks.", "SANCTION", "Washington", "Iran"),
+])
+def test_codebook_modes_round_two(enricher, text, etype, actor, target):
+    art = enrich(enricher, text)
+    assert art.events and art.events[0].type == etype, art.events
+    e = art.events[0]
+    if actor:
+        assert norm(actor) in {norm(a) for a in e.actors}, e
+    if target:
+        assert norm(target) in {norm(t) for t in e.targets}, e
+
+
+def test_allow_concedes_only_to_people(enricher):
+    # a state let to act, or a pronoun, is no concession
+    for text in ("Belarus helped by allowing Russia to use its territory.",
+                 "The army will not allow them to cross the border."):
+        art = enrich(enricher, text)
+        assert not any(e.type == "CONCEDE" for e in art.events), (text, art.events)
+
+
+def test_instrument_is_no_controlled_subject(enricher):
+    art = enrich(enricher, "Riot police used tear gas to disperse the crowd.")
+    e = next(e for e in art.events if e.type == "COERCE")
+    assert "tear gas" not in e.actors and "crowd" in e.targets
+
+
+def test_classifier_fallback_types_a_sentence_with_no_trigger(monkeypatch, enricher):
+    from newsdesk.enrich import events
+    text = "The rebels in the north were furious with the army."
+    monkeypatch.setattr(events, "CLASSIFIER_MIN_P", 1e-9)
+    art = enrich(enricher, text)
+    assert art.events and art.events[0].actors == ["rebels"], art.events   # a copula sentence, typed
+    monkeypatch.setattr(events, "CLASSIFIER_MIN_P", 0)
+    assert not enrich(enricher, text).events
+    # a reporting verb is never the fallback's event
+    monkeypatch.setattr(events, "CLASSIFIER_MIN_P", 1e-9)
+    assert not enrich(enricher, "The minister stressed that the economy was growing.").events
+
+
+@pytest.mark.parametrize("word,country", [
+    ("U.S.", "United States"), ("US", "United States"), ("America", "United States"),
+    ("USA", "United States"), ("Britain", "United Kingdom"), ("Belarus's", "Belarus"),
+    ("Iranians", "Iran"), ("us", None), ("government", None), ("United", None),
+])
+def test_country_names_are_canonical(word, country):
+    from newsdesk.enrich.resolve import country_of_demonym
+    assert country_of_demonym(word) == country
+
+
+def test_country_aliases_are_one_actor(enricher):
+    names = set()
+    for text in ("The U.S. imposed sanctions on Venezuela.", "America imposed sanctions on Venezuela.",
+                 "The United States imposed sanctions on Venezuela."):
+        art = enrich(enricher, text)
+        names |= set(art.events[0].actors)
+    assert names == {"United States"}
+    art = enrich(enricher, "Belarus's rulers rejected the offer.")
+    assert art.events[0].actors == ["Belarus"]

@@ -79,6 +79,15 @@ def _gazetteer_demonym():
 
 
 def country_of_demonym(word: str) -> str | None:
+    """The country a single word names, as the gazetteer's standard country name: a demonym
+    ('Russian' -> 'Russia', 'Belarusians' -> 'Belarus'), a country's other name or
+    abbreviation ('U.S.', 'US', 'America' -> 'United States'; 'Britain' -> 'United Kingdom'),
+    or a country's possessive ("Belarus's" -> 'Belarus'). None otherwise; the lower-case
+    pronoun "us" is no country."""
+    return demonym_country(word) or country_name(word)
+
+
+def demonym_country(word: str) -> str | None:
     """'Russian' -> 'Russia', 'Belarusians' -> 'Belarus'; None when not a demonym."""
     w = word.strip().lower().replace("’", "'")
     table = demonym_table()
@@ -92,6 +101,31 @@ def country_of_demonym(word: str) -> str | None:
                 return helper(word)
             except Exception:  # pragma: no cover
                 return None
+    return None
+
+
+# capitalised only: as lower-case words these are no country ("us" the pronoun)
+CASED_ALIASES = {"us", "un"}
+
+
+@functools.lru_cache(maxsize=4096)
+def country_name(word: str) -> str | None:
+    """The standard country name of a country's name, alias or possessive, as one word or
+    abbreviation ('U.S.', 'USA', 'America', 'Britain', "Belarus's"); None otherwise."""
+    w = word.strip().replace("’", "'")
+    w = re.sub(r"(?:'s|')$", "", w)
+    if not w or not any(ch.isalpha() for ch in w):
+        return None
+    if w.lower() in CASED_ALIASES and not w.isupper():
+        return None
+    try:
+        from .gazetteer import get_gazetteer
+        gaz = get_gazetteer()
+    except Exception:  # pragma: no cover - gazetteer unavailable
+        return None
+    cands = gaz.lookup(w)
+    if cands and cands[0].kind == "country":
+        return cands[0].name
     return None
 
 
@@ -304,7 +338,10 @@ def _actor_one(res: Resolver, tok) -> list[str]:
     if name:
         if name.lower() == text.lower() and tok.ent_type_ == "NORP":
             name = country_of_demonym(name) or name
-        return [country_of_demonym(name) or name] if tok.ent_type_ == "NORP" else [name]
+        if tok.ent_type_ == "NORP" or (" " not in name and demonym_country(name)):
+            # a people named for its country ("three Iranian banks" -> Iran)
+            return [demonym_country(name) or country_of_demonym(name) or name]
+        return [name]
     if tok.ent_type_ in ACTOR_LABELS:
         return [strip_the(text)]
     return []
