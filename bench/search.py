@@ -11,12 +11,15 @@ rare one (rank 5,000-40,000) in 0.1-1%. Bodies are lognormal around 450 words (8
 in paragraphs, with a title, one of 20 outlets, a publication time over two years, and
 annotation rows drawn from Zipf-like pools (20,000 names, 2,000 places; about 8 entities,
 3 places, 3 events, 2 statements per article); names and places appear in the text.
-SQLite stores them through the store's own ``add_many`` (the ingest path) in transactions
-of 5,000; PostgreSQL through COPY, 2,000 articles a transaction, the GIN index built after.
+SQLite stores them through the store's own ``add_many`` (the ingest path: full-text rows
+written a batch at a time) in transactions of 5,000; PostgreSQL through COPY, 2,000
+articles a transaction, the GIN index built after.
 
-Timed through the store contract (``store.articles`` & co.), each query ``--reps`` times
-with varying parameters: a full-text word, a phrase, outlet + date range, an event type
-(events and articles), an entity, facets and the timeline. Latency p50/p95 per engine.
+Timed through the store contract (``store.articles`` & co.), with the API's ``count_cap``
+(so facets of a common word are estimated from a sample, as the API serves them), each
+query ``--reps`` times with varying parameters: a full-text word, a phrase, outlet + date
+range, an event type (events and articles), an entity, facets and the timeline. Latency
+p50/p95 per engine.
 Then the API is served by uvicorn in its own process on 127.0.0.1: each typical call
 (the same queries, and the web page's call with ``facets=1``) is timed from one client,
 then 32 concurrent clients send a bounded number of requests of that mix: requests per
@@ -50,6 +53,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from newsdesk.model import FACTUALITY, PLOVER_TYPES, Article, Entity, Event, Place, Statement  # noqa: E402
 from newsdesk.store import Filters as F  # noqa: E402
 from newsdesk.store import SQLiteStore, open_store  # noqa: E402
+
+COUNT_CAP = 10_000  # the API's (newsdesk.api.models.COUNT_CAP), without importing FastAPI
 
 OUTLETS = [f"{a} {b}" for a, b in zip(
     ["Harbor", "Eastline", "Meridian", "Plains", "Danube", "Northgate", "Coastal", "Valley", "Atlas",
@@ -297,6 +302,7 @@ def time_store(url: str, reps: int, seed: int) -> dict[str, tuple[float, float]]
     rng = random.Random(seed + 1)
     out = {}
     with open_store(url) as store:
+        store.count_cap = COUNT_CAP  # as the API opens it
         for name, fn in queries(rng, store):
             fn()  # warm
             lat = []
@@ -446,7 +452,6 @@ def load(url: str, n: int, seed: int) -> float:
         if have:
             raise SystemExit(f"{url} holds {have} articles (fewer than {n}): start from an empty store")
         if isinstance(store, SQLiteStore):
-            store.conn.execute("PRAGMA synchronous = OFF")
             for i, _ in enumerate(store.add_many(make_articles(n, seed), commit_every=5000), 1):
                 if i % 20000 == 0:
                     print(f"  {i} articles, {time.perf_counter() - t:.0f} s", flush=True)

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from newsdesk.model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
-from newsdesk.store import StoreError, open_store
+from newsdesk.store import Filters, StoreError, open_store
 from newsdesk.store.sqlite import SCHEMA_VERSION, fts_query
 
 TEXT = ("Fishermen in Tromsø protested on Monday against new quotas. "
@@ -154,3 +154,90 @@ def test_get_by_unique_prefix(store):
     assert store.get("art0002").id == "art0002"
     assert store.get("art") is None  # ambiguous
     assert store.get("missing") is None
+
+
+def bulk(n, start=0):
+    return [article(i, text=f"Harbour report number{i} about quotas. " + TEXT,
+                    outlet=("Nordlys", "Aftenposten", "iTromsø")[i % 3],
+                    events=[Event(("PROTEST", "CONSULT")[i % 2], "protested", 0, 7)])
+            for i in range(start, start + n)]
+
+
+def test_bulk_add_then_readd_leaves_n_rows(tmp_path):
+    path = tmp_path / "nd.db"
+    with open_store(str(path)) as s:
+        assert list(s.add_many(bulk(250), commit_every=100)) == ["added"] * 250
+        assert list(s.add_many(bulk(250), commit_every=7)) == ["skipped"] * 250
+        # Half old, half new, in one batch.
+        assert list(s.add_many(bulk(250, start=125))).count("added") == 125
+        assert s.counts()["articles"] == s.counts()["events"] == 375
+    conn = sqlite3.connect(path)  # another connection: every committed article is indexed once
+    n_fts, n_map, n_rid = conn.execute(
+        "SELECT (SELECT count(*) FROM articles_fts), (SELECT count(*) FROM fts_map), "
+        "(SELECT count(DISTINCT fts_rid) FROM articles)").fetchone()
+    assert n_fts == n_map == n_rid == 375
+    assert conn.execute("SELECT count(*) FROM articles a JOIN fts_map m ON m.rid = a.fts_rid "
+                        "AND m.id = a.id").fetchone()[0] == 375
+    conn.close()
+    with open_store(str(path)) as s:
+        assert [h[0] for h in s.search("number7")] == ["art0007"]
+        assert [h[0] for h in s.search("number374")] == ["art0374"]
+        assert s.articles(Filters(q="harbour")).total == 375
+        assert {r["value"]: r["count"] for r in s.facets(Filters(q="harbour"))["outlet"]} == {
+            "Nordlys": 125, "Aftenposten": 125, "iTromsø": 125}
+
+
+def test_uncommitted_adds_are_searchable_and_commit_with_their_index(tmp_path):
+    path = tmp_path / "nd.db"
+    s = open_store(str(path))
+    assert s.add(article(1, text="Walrus sighted. " + TEXT), commit=False) == "added"
+    assert [h[0] for h in s.search("walrus")] == ["art0001"]  # same connection
+    assert s.articles(Filters(q="walrus")).total == 1
+    s.add(article(2, text="Walrus again. " + TEXT), commit=False)
+    s.commit()
+    other = open_store(str(path))
+    assert [r["id"] for r in other.articles(Filters(q="walrus")).items] == ["art0002", "art0001"][::-1] \
+        or other.articles(Filters(q="walrus")).total == 2
+    s.add(article(3, text="Walrus three. " + TEXT), commit=False)
+    s.close()  # closed without commit: the article and its index row go together
+    assert other.articles(Filters(q="walrus")).total == 2 and "art0003" not in other
+    other.close()
+
+
+def test_upgrade_from_version_4_keeps_search_and_indexes_new_articles(tmp_path):
+    from newsdesk.store.sqlite import migrate
+    path = tmp_path / "nd.db"
+    conn = sqlite3.connect(path)
+    migrate(conn, upto=4)
+    conn.close()
+    with open_store(str(path)) as s:  # written as version 4 did (insert trigger) ...
+        s.conn.execute("PRAGMA user_version = 4")
+        s.conn.executescript("""CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (rowid, id, title, text) VALUES (new.fts_rid, new.id, new.title, new.text);
+            INSERT INTO fts_map (rid, id) VALUES (last_insert_rowid(), new.id); END""")
+        s.conn.execute("""INSERT INTO articles (id, text, title, ingested_at, record, fts_rid)
+                          VALUES ('old1', 'Walrus seen', 'Old', '2024', '{"id": "old1", "text": "Walrus seen"}', 1)""")
+        s.conn.commit()
+    with open_store(str(path)) as s:  # ... and upgraded to 5
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert not s.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts_insert'").fetchall()
+        assert list(s.add_many([article(1, text="Walrus again. " + TEXT)])) == ["added"]
+        assert sorted(r["id"] for r in s.articles(Filters(q="walrus")).items) == ["art0001", "old1"]
+
+
+def test_facets_of_many_matches_are_estimated_from_a_sample(store):
+    list(store.add_many(bulk(300)))
+    exact = store.facets(Filters(q="harbour"))
+    assert exact["is_estimate"] is False
+    store.count_cap, store.facet_sample = 10_000, 40  # as the API, with a small sample
+    est = store.facets(Filters(q="harbour"))
+    assert est["is_estimate"] is True
+    assert sum(r["count"] for r in est["outlet"]) == pytest.approx(300, abs=3)
+    for name in ("outlet", "event_type"):
+        want = {r["value"]: r["count"] for r in exact[name]}
+        got = {r["value"]: r["count"] for r in est[name]}
+        assert got.keys() == want.keys()
+        assert all(abs(got[v] - want[v]) <= 0.25 * want[v] for v in want)
+    assert store.facets(Filters(q="number7"))["is_estimate"] is False  # few matches: exact
+    assert store.facets(Filters(outlet="Nordlys")) == {  # no q: never sampled
+        **store.facets(Filters(outlet="Nordlys")), "is_estimate": False}

@@ -184,7 +184,8 @@ def test_empty_store_answers_everything(store):
             page = method(flt)
             assert page.items == [] and page.total == 0
         assert store.timeline(flt) == []
-        assert store.facets(flt) == {"outlet": [], "event_type": [], "factuality": []}
+        assert store.facets(flt) == {"outlet": [], "event_type": [], "factuality": [],
+                                     "is_estimate": False}
     assert store.counts()["articles"] == 0 and store.list() == [] and store.search("x") == []
 
 

@@ -66,5 +66,7 @@ class Store(Protocol):
         """Items: name, country, lat, lon, geonameid, mentions, articles; most mentioned first."""
     def timeline(self, f: Filters) -> list[dict[str, Any]]:
         """Event counts per day and type: [{date, type, count}], by date then type."""
-    def facets(self, f: Filters) -> dict[str, list[dict[str, Any]]]:
-        """Counts of matching articles by outlet, event_type and factuality: {name: [{value, count}]}."""
+    def facets(self, f: Filters) -> dict[str, Any]:
+        """Counts of matching articles by outlet, event_type and factuality: {name: [{value,
+        count}]}, and ``is_estimate`` (True: counts estimated from a sample, as a store with
+        ``count_cap`` set does for many matches)."""

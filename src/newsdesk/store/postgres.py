@@ -25,7 +25,7 @@ from ..model import Article, PageError
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
 
@@ -99,7 +99,15 @@ def _schema_v2() -> list[str]:
     ]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2]
+def _schema_v3() -> list[str]:
+    """Events by type carry their time: the timeline reads them from the index alone."""
+    return [
+        "DROP INDEX events_type",
+        "CREATE INDEX events_type ON events (type, factuality, article_id) INCLUDE (time)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:
@@ -148,6 +156,9 @@ class PostgresStore(WriteMixin, QueryMixin):
     """Articles and errors in a PostgreSQL database; same contract as SQLiteStore."""
 
     DESC = "DESC NULLS LAST"
+    # Keeps the timeline's day (with its article lookup) computed once per event; the
+    # hash join over every article the planner picks otherwise costs more at 100,000.
+    FENCE = "OFFSET 0"
 
     def __init__(self, url: str):
         try:
@@ -364,15 +375,17 @@ class PostgresStore(WriteMixin, QueryMixin):
         if f.q and f.q.strip() and not estimate and total <= self.FEW_MATCHES:
             self.conn.execute("SET LOCAL enable_indexscan = off")  # this read transaction only
 
-    def _fts(self, q: str, ordered: bool = True):
+    def _fts(self, q: str, ordered: bool = True, stride: int = 1):
         expr, args = self._tsquery_sql(q)
         if not expr:
             return None
         return f"a.tsv @@ ({expr})", args
 
-    def _day(self, time_col: str, published_col: str) -> str:
-        return (f"CASE WHEN {time_col} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
-                f"THEN substr({time_col}, 1, 10) ELSE substr({published_col}, 1, 10) END")
+    def _full_date(self, col: str) -> str:
+        # Dashes at 5 and 8, digits elsewhere in the first 10: as the regex
+        # '^[0-9]{4}-[0-9]{2}-[0-9]{2}', at a fraction of its cost per event.
+        return (f"(length({col}) >= 10 AND substr({col}, 5, 1) = '-' AND substr({col}, 8, 1) = '-' "
+                f"AND translate(substr({col}, 1, 10), '0123456789', '') = '--')")
 
     def _article_snippets(self, q: str, ids: list[str]) -> dict[str, str]:
         expr, args = self._tsquery_sql(q)

@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -165,8 +165,29 @@ def _schema_v4() -> list[str]:
     ]
 
 
+def _schema_v5() -> list[str]:
+    """New articles reach the full-text index from the store, a batch per statement
+    (``SQLiteStore._index_pending``), not from a per-row trigger: FTS5 writes its pending
+    terms out as a new segment at every statement savepoint, so one row per statement
+    left one tiny segment per article to merge (loading slowed from 19 s to 62 s per
+    5,000 articles by 20,000).
+
+    Covering indexes, so facets and the timeline read no table rows: full-text matches
+    to id and outlet; events by type with their article and time; an article's day by id.
+    """
+    return [
+        "DROP TRIGGER IF EXISTS articles_fts_insert",
+        "DROP INDEX IF EXISTS articles_fts_rid",
+        "CREATE INDEX articles_fts_rid ON articles (fts_rid, id, outlet)",
+        "DROP INDEX IF EXISTS events_type",
+        "CREATE INDEX events_type ON events (type, factuality, article_id, time)",
+        "CREATE INDEX IF NOT EXISTS articles_id_published ON articles (id, published)",
+        "ANALYZE",
+    ]
+
+
 # Migration i+1 takes a database from version i to version i+1.
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4]
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
@@ -215,6 +236,16 @@ def error_id(error: PageError) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_HASH_P = 4294967291  # a prime below 2**32
+
+
+def _sample_sql(col: str, stride: int) -> str:
+    """Keeps about 1 in ``stride`` rows by a hash of integer ``col`` (an FTS rowid: the
+    sample is drawn before any article is read). Hashed, not every k-th, so a pattern
+    in ingest order cannot line up with the stride."""
+    return f"({col} * 2654435761) % {_HASH_P} < {_HASH_P // max(1, int(stride))}"
+
+
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 
 
@@ -241,7 +272,14 @@ class SQLiteStore(WriteMixin, QueryMixin):
     Queries follow ``store.base.Store`` (see ``store.query`` for how filters apply). The
     connection may be used from another thread than the one that opened it (a web
     server's worker threads), one call at a time.
+
+    Writing: an added article gets the next FTS rowid (``fts_rid``); its full-text row is
+    written with the other pending ones in one statement before each commit and before
+    any read on this connection, so committed data is always indexed.
     """
+
+    # Page cache while ``add_many`` runs (KiB): the indexes of a large load stay in memory.
+    LOAD_CACHE_KIB = 256 * 1024
 
     def __init__(self, path: str | Path = "newsdesk.db"):
         self.path = str(path)
@@ -252,6 +290,10 @@ class SQLiteStore(WriteMixin, QueryMixin):
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode = WAL")  # readers do not block the ingester
+            # Safe with WAL (a power cut may lose the last commits, never corrupts) and
+            # no fsync per commit.
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._fts_pending = False
         migrate(self.conn)
 
     # -- lifecycle -----------------------------------------------------------------
@@ -263,7 +305,31 @@ class SQLiteStore(WriteMixin, QueryMixin):
 
     # -- writing -------------------------------------------------------------------
     def commit(self) -> None:
+        self._index_pending()
         self.conn.commit()
+
+    def _index_pending(self) -> None:
+        """Write the full-text rows of the articles added since the last call: those whose
+        fts_rid is above the highest one indexed (fts_map), in one statement each."""
+        if not self._fts_pending:
+            return
+        lo = self.conn.execute("SELECT coalesce(max(rid), 0) FROM fts_map").fetchone()[0]
+        self.conn.execute("""INSERT INTO articles_fts (rowid, id, title, text)
+                             SELECT fts_rid, id, title, text FROM articles WHERE fts_rid > ?
+                             ORDER BY fts_rid""", (lo,))
+        self.conn.execute("INSERT INTO fts_map (rid, id) SELECT fts_rid, id FROM articles "
+                          "WHERE fts_rid > ?", (lo,))
+        self._fts_pending = False
+
+    def add_many(self, records, commit_every: int = 100):
+        """Store records, committing every ``commit_every`` (see ``WriteMixin.add_many``),
+        with a large page cache for the duration."""
+        old = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{self.LOAD_CACHE_KIB}")
+        try:
+            yield from super().add_many(records, commit_every)
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {old}")
 
     def _settle_errors(self, source: str) -> None:
         self.conn.execute("DELETE FROM errors WHERE source = ?", (source,))
@@ -283,11 +349,12 @@ class SQLiteStore(WriteMixin, QueryMixin):
             """INSERT OR IGNORE INTO articles (id, url, outlet, title, published, byline, language,
                    text, warnings, source, ingested_at, record, fts_rid)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                       (SELECT coalesce(max(rid), 0) + 1 FROM fts_map))""",
+                       (SELECT coalesce(max(fts_rid), 0) + 1 FROM articles))""",
             (a.id, a.url, a.outlet, a.title, a.published, _json(a.byline), a.language, a.text,
              _json(a.warnings), a.source, _now(), _json(a.to_dict())))
         if cur.rowcount == 0:
             return False
+        self._fts_pending = True
         for table, kind in ANNOTATIONS.items():
             rows = getattr(a, table)
             if not rows:
@@ -338,6 +405,7 @@ class SQLiteStore(WriteMixin, QueryMixin):
         match = fts_query(query)
         if not match:
             return []
+        self._index_pending()
         rows = self.conn.execute(
             """SELECT id, title, snippet(articles_fts, 2, '[', ']', '…', 16) AS snippet
                FROM articles_fts WHERE articles_fts MATCH ?
@@ -370,26 +438,39 @@ class SQLiteStore(WriteMixin, QueryMixin):
                                              f.event_type, f.factuality, f.source)):
             match = fts_query(f.q)
             if match:  # every FTS row is one article
+                self._index_pending()
                 return self.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
                                          (match,)).fetchone()[0]
         return None
 
     def _rows(self, sql: str, args=()) -> list[dict[str, Any]]:
+        self._index_pending()  # reads on this connection see its own uncommitted adds
         return [dict(r) for r in self.conn.execute(sql, tuple(args))]
 
-    def _fts(self, q: str, ordered: bool = True):
+    def _fts(self, q: str, ordered: bool = True, stride: int = 1):
         match = fts_query(q)
         if not match:
             return None
         plus = self.SET if ordered else ""
-        return (f"{plus}a.fts_rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [match])
+        sample = f" AND {_sample_sql('rowid', stride)}" if stride > 1 else ""
+        return (f"{plus}a.fts_rid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+                f"{sample})", [match])
 
-    def _day(self, time_col: str, published_col: str) -> str:
-        return (f"CASE WHEN {time_col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
-                f"THEN substr({time_col}, 1, 10) ELSE substr({published_col}, 1, 10) END")
+    def _fts_count(self, q: str, stride: int = 1) -> int | None:
+        match = fts_query(q)
+        if not match:
+            return 0
+        self._index_pending()
+        sample = f" AND {_sample_sql('rowid', stride)}" if stride > 1 else ""
+        return self.conn.execute(f"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+                                 f"{sample}", (match,)).fetchone()[0]
+
+    def _full_date(self, col: str) -> str:
+        return f"{col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
 
     def _article_snippets(self, q: str, ids: list[str]) -> dict[str, str]:
         match = fts_query(q)
+        self._index_pending()
         out = {}
         for id_ in ids:
             row = self.conn.execute(
