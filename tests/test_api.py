@@ -352,6 +352,25 @@ def test_post_then_get(writer):
     assert again["results"][0]["id"] == result["id"]
 
 
+def test_uploads_learn_the_site_template(writer):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    blurb = ("The Lakeside Times has covered the shore towns since 1921 and belongs to a reader "
+             "trust that puts every penny back into local reporting.")
+    stories = ["The lake ferry resumed sailing on Monday after three days of storms kept it in port.",
+               "The council voted to repair the old pier, saying the work will start in the spring.",
+               "A school by the harbour will close for a week while its storm-damaged roof is mended.",
+               "Fishermen asked for deeper berths, saying larger boats could not land at low tide."]
+    ids = []
+    for i, story in enumerate(stories):
+        page = {"url": f"https://lakeside.example/s{i}", "html": html_page("Lakeside Times", f"Story {i}", [story, blurb])}
+        out = ok(writer.post("/api/pages", json=page, headers=auth, params={"steps": "extract"}))
+        ids.append(out["results"][0]["id"])
+    texts = [ok(writer.get(f"/api/articles/{i}"))["text"] for i in ids]
+    # Learned across uploads: template from the third page of the host on.
+    assert [blurb in t for t in texts] == [True, True, False, False]
+    assert all(s in t for s, t in zip(stories, texts))
+
+
 def test_post_a_list_with_a_bad_page(writer):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     pages = [

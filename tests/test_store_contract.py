@@ -511,3 +511,20 @@ def test_count_cap_gives_an_estimate_and_keeps_paging(full):
     finally:
         full.count_cap = None
     assert full.articles(F(outlet="Nordlys"), limit=100).total == exact.total
+
+
+def test_template_profiles_round_trip_and_replace(store):
+    from newsdesk.extract.templates import TemplateProfile
+    assert store.templates() == {}
+    prof = TemplateProfile("harbour.example", min_pages=2)
+    prof.update(["A standing line about the paper and its owners here.\nFirst story text that is unique.",
+                 "A standing line about the paper and its owners here.\nSecond story text, also unique."])
+    store.save_templates({"harbour.example": prof.to_dict(), "other.example": TemplateProfile("other.example").to_dict()})
+    got = store.templates()
+    assert set(got) == {"harbour.example", "other.example"}
+    again = TemplateProfile.from_dict(got["harbour.example"])
+    assert again.is_template("A standing line about the paper and its owners here.")
+    assert set(store.templates(["other.example", "missing.example"])) == {"other.example"}
+    store.save_templates({"harbour.example": TemplateProfile("harbour.example").to_dict()})   # replaced
+    assert TemplateProfile.from_dict(store.templates()["harbour.example"]).pages == 0
+    assert len(store.templates()) == 2

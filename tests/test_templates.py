@@ -114,3 +114,90 @@ def test_scraped_text_pages_use_profiles_too():
     prof = learn(pages)["ledger.example"]
     art = extract(pages[0], profile=prof)
     assert chrome not in art.text and art.text.startswith("The council of Ashby met")
+
+
+# -- learning in the stream: pipeline and executors ------------------------------------------
+def _stream():
+    extra = {"quay": ["Repairs to the old quay wall began on Monday and will close the slipway to boats for a month.",
+                      "The harbour master said the wall had moved several centimetres since the winter storms."]}
+    return [page(slug, paras) for slug, paras in {**STORIES, **extra}.items()]
+
+
+def test_pipeline_learns_templates_as_pages_stream_through():
+    from newsdesk.extract.templates import TemplateBook
+    from newsdesk.pipeline import Pipeline
+
+    book = TemplateBook()
+    arts = list(Pipeline("extract", templates=book).process(_stream()))
+    # The blurb is template once the third page of the host has been seen, not before.
+    assert [BLURB in a.text for a in arts] == [True, True, False, False]
+    assert book.changed == {"harbourtimes.example"} and book.profiles["harbourtimes.example"].pages == 4
+    # Without a book nothing is learned: every page keeps its blurb.
+    assert all(BLURB in a.text for a in Pipeline("extract").process(_stream()))
+
+
+def test_stored_book_strips_from_the_first_page_of_the_next_run():
+    from newsdesk.extract.templates import TemplateBook
+    from newsdesk.pipeline import Pipeline
+
+    first = TemplateBook()
+    list(Pipeline("extract", templates=first).process(_stream()))
+    saved = json.loads(json.dumps(first.to_dicts(first.changed)))
+    again = TemplateBook.from_dicts(saved)
+    arts = list(Pipeline("extract", templates=again).process(_stream()[:1]))
+    assert BLURB not in arts[0].text and arts[0].text == "\n\n".join(STORIES["ferry"])
+    assert again.changed == set()                 # a page learned before is not learned again
+    assert TemplateBook.from_dicts({"x.example": {"version": 99}}).profiles == {}
+
+
+def test_background_paragraph_on_a_few_of_many_pages_is_kept():
+    from newsdesk.extract.templates import TemplateBook
+
+    background = "The port was first dredged in 1902, when the railway reached the town and trade grew quickly."
+    book = TemplateBook()
+    for i in range(40):
+        paras = [f"Story number {i} about harbour business reports a change of {i} boats this week in the port."]
+        if i < 3:
+            paras.append(background)          # three stories repeat it: 3 of 40 pages
+        book.observe(page(f"s{i}", paras))
+    frozen = book.for_host("harbourtimes.example")
+    assert frozen.is_template(BLURB) and not frozen.is_template(background)
+
+
+def test_process_executor_strips_like_the_local_one():
+    from newsdesk.executor import LocalExecutor, ProcessExecutor
+    from newsdesk.extract.templates import TemplateBook
+
+    local = [a.text for a in LocalExecutor("extract", templates=TemplateBook()).run(_stream())]
+    pool = ProcessExecutor("extract", workers=2, chunk_size=1, templates=TemplateBook())
+    assert [a.text for a in pool.run(_stream())] == local
+
+
+def test_ingest_stores_profiles_and_uses_them_on_the_next_run(tmp_path):
+    import newsdesk
+
+    stream = _stream()
+    db = str(tmp_path / "nd.db")
+
+    def jsonl(pages, name):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"url": p.url, "html": p.content}) + "\n" for p in pages))
+        return str(path)
+
+    report = newsdesk.ingest([jsonl(stream[:2], "a.jsonl")], db=db, steps="extract")
+    assert report.added == 2
+    with newsdesk.open_store(db) as store:
+        stored = store.templates()
+        assert set(stored) == {"harbourtimes.example"} and stored["harbourtimes.example"]["pages"] == 2
+        assert all(BLURB in store.get(a["id"]).text for a in store.list())
+    # Next run: the third page of the host makes the blurb template for it and the page after.
+    newsdesk.ingest([jsonl(stream[2:], "b.jsonl")], db=db, steps="extract")
+    with newsdesk.open_store(db) as store:
+        texts = {store.get(a["id"]).url.rsplit("/", 1)[1]: store.get(a["id"]).text for a in store.list()}
+        assert BLURB in texts["ferry"] and BLURB not in texts["school"] and BLURB not in texts["quay"]
+        assert store.templates()["harbourtimes.example"]["pages"] == 4
+    # Off: nothing learned, nothing stripped.
+    db2 = str(tmp_path / "off.db")
+    newsdesk.ingest([jsonl(stream, "c.jsonl")], db=db2, steps="extract", templates=False)
+    with newsdesk.open_store(db2) as store:
+        assert store.templates() == {} and all(BLURB in store.get(a["id"]).text for a in store.list())

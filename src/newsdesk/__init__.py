@@ -56,14 +56,18 @@ class IngestReport:
 
 def extract_files(paths: Iterable[str] | str, input_format: str = "auto", steps=STEPS,
                   url: str | None = None, published: str | None = None,
-                  workers: int = 1) -> Iterator[Article | PageError]:
-    """One Article or PageError per page in ``paths`` (files, directories, corpora, "-"), in order."""
+                  workers: int = 1, templates=None) -> Iterator[Article | PageError]:
+    """One Article or PageError per page in ``paths`` (files, directories, corpora, "-"), in order.
+
+    ``templates``: a TemplateBook that learns each host's recurring lines from the pages and
+    strips them from the next pages of that host (None: each page stands alone).
+    """
     from .executor import make_executor
     from .sources import read_pages
     if isinstance(paths, str):
         paths = [paths]
     pages = read_pages(list(paths), input_format=input_format, url=url, published=published)
-    return make_executor(steps, workers=workers).run(pages)
+    return make_executor(steps, workers=workers, templates=templates).run(pages)
 
 
 def _single(results: Iterable[Article | PageError], what: str) -> Article:
@@ -100,13 +104,16 @@ def open_store(db: str = "newsdesk.db") -> "SQLiteStore":
 
 def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, progress: bool = False,
            input_format: str = "auto", workers: int = 1, url: str | None = None,
-           published: str | None = None, on_error=None) -> IngestReport:
+           published: str | None = None, on_error=None, templates: bool = True) -> IngestReport:
     """Process every page in ``paths`` and store articles and errors in ``db``.
 
     Idempotent: pages already stored are counted as skipped, never duplicated.
     ``on_error(page_error)`` is called for each page that failed (it is stored too).
+    ``templates``: learn each host's site template (lines recurring across its pages) from
+    the pages, starting from the profiles stored by earlier runs, strip it from the bodies
+    and store the updated profiles.
     """
-    records = extract_files(paths, input_format, steps, url, published, workers)
+    from .extract.templates import TemplateBook
     report = IngestReport()
 
     def tally(recs):
@@ -119,7 +126,8 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
             yield rec
 
     with open_store(db) as store:  # opened first: a bad --db fails before any work
-        records = tally(records)
+        book = TemplateBook.from_dicts(store.templates()) if templates else None
+        records = tally(extract_files(paths, input_format, steps, url, published, workers, templates=book))
         if progress:
             from tqdm import tqdm
             records = tqdm(records, unit="page", desc="ingest", dynamic_ncols=True)
@@ -130,6 +138,8 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
                 report.skipped += 1
             else:
                 report.errors += 1
+        if book is not None and book.changed:
+            store.save_templates(book.to_dicts(book.changed))
     return report
 
 

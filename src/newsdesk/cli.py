@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "fail are stored as errors with the reason.")
     p.add_argument("--workers", type=_positive, default=1, metavar="N",
                    help="worker processes, each loading the models once (default: 1)")
+    p.add_argument("--no-templates", dest="templates", action="store_false",
+                   help="do not learn site templates: by default the lines that recur across a "
+                        "host's pages are learned, stored and stripped from its next pages")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("list", parents=[db], help="list stored articles, newest first",
@@ -217,7 +220,7 @@ def cmd_ingest(args) -> int:
 
     report = ingest(args.paths, db=args.db, steps=args.steps, progress=progress,
                     input_format=args.input_format, workers=args.workers, url=args.url,
-                    published=args.published, on_error=on_error)
+                    published=args.published, on_error=on_error, templates=args.templates)
     print(str(report))
     return 0
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from .enrich import ENRICH_STEPS, Enricher
 from .extract import extract
+from .extract.templates import TemplateBook, host_of
 from .model import Article, PageError, RawPage
 from .sources import content_hash
 
@@ -50,11 +51,15 @@ class Pipeline:
 
     ``steps`` is a subset of STEPS; enrichment steps not listed are left empty.
     One Pipeline loads the spaCy model once (lazily, on the first batch to enrich).
+    ``templates``: a TemplateBook that learns each host's chrome from the pages going
+    through and strips it from the next pages of that host (extract.templates).
     """
 
-    def __init__(self, steps: str | Iterable[str] | None = STEPS, batch_size: int = 16):
+    def __init__(self, steps: str | Iterable[str] | None = STEPS, batch_size: int = 16,
+                 templates: TemplateBook | None = None):
         self.steps = parse_steps(steps)
         self.batch_size = batch_size
+        self.templates = templates
         self.enricher = Enricher([s for s in self.steps if s != "extract"], batch_size=batch_size)
 
     def warm_up(self) -> None:
@@ -62,11 +67,12 @@ class Pipeline:
         if self.enricher.steps:
             self.enricher.nlp
 
-    def extract(self, page: RawPage | PageError) -> Article | PageError:
+    def extract(self, page: RawPage | PageError, profile=None) -> Article | PageError:
+        """One page to an Article (or a PageError); ``profile`` strips its host's template."""
         if isinstance(page, PageError):
             return page
         try:
-            article = extract(page)
+            article = extract(page, profile=profile)
         except Exception as exc:  # one bad page must not stop the others
             return PageError(source=page.source, reason=_reason(exc), step="extract",
                              id=content_hash(page.content), url=page.url)
@@ -99,12 +105,24 @@ class Pipeline:
                                          step="enrich", id=article.id, url=article.url))
         return results
 
-    def process(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
-        """Yield one Article or PageError per page, in input order."""
+    def process(self, pages: Iterable[RawPage | PageError],
+                profiles: dict[str, object] | None = None) -> Iterator[Article | PageError]:
+        """Yield one Article or PageError per page, in input order.
+
+        ``profiles`` ({host: TemplateSet}, learned elsewhere) is used as given; without it the
+        pipeline's own TemplateBook, if any, learns from each page before extracting it.
+        """
         buffer: list[Article | PageError] = []
         n_articles = 0
         for page in pages:
-            item = self.extract(page)
+            profile = None
+            if isinstance(page, RawPage):
+                if profiles is not None:
+                    profile = profiles.get(host_of(page.url) or "")
+                elif self.templates is not None:
+                    self.templates.observe(page)
+                    profile = self.templates.for_page(page)
+            item = self.extract(page, profile)
             buffer.append(item)
             n_articles += isinstance(item, Article)
             # Errors are held only so order is kept; cap the buffer for error-heavy input.

@@ -331,6 +331,8 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
         Idempotent: a page already stored is reported as skipped. A page that cannot be
         processed is stored as an error and reported with the reason.
         """
+        from ..extract.templates import TemplateBook, host_of
+        from ..model import RawPage
         from ..pipeline import Pipeline, parse_steps
         from ..sources import content_hash, pages_from_bytes
         try:
@@ -343,13 +345,23 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
             fmt = p.format or ("html" if p.html is not None else "auto")
             source = f"api:{p.url}" if p.url else f"api:{content_hash(content)[:16]}"
             raw.extend(pages_from_bytes(content, source, fmt, url=p.url, published=p.date))
-        with ingest_lock:
+        hosts = {h for h in (host_of(r.url) for r in raw if isinstance(r, RawPage)) if h}
+        with ingest_lock:  # also keeps site-template updates of concurrent uploads apart
             if state.get("steps") != wanted:  # keep one pipeline (one model) per app
                 state["pipeline"], state["steps"] = Pipeline(wanted), wanted
-            records = list(state["pipeline"].process(raw))
+            with backend.session() as store:
+                book = TemplateBook.from_dicts(store.templates(hosts)) if hosts else None
+            pipeline = state["pipeline"]
+            pipeline.templates = book
+            try:
+                records = list(pipeline.process(raw))
+            finally:
+                pipeline.templates = None
+            with backend.session() as store:
+                statuses = list(store.add_many(records))
+                if book is not None and book.changed:
+                    store.save_templates(book.to_dicts(book.changed))
         results, tally = [], {"added": 0, "skipped": 0, "error": 0}
-        with backend.session() as store:
-            statuses = list(store.add_many(records))
         for rec, status in zip(records, statuses):
             tally[status] = tally.get(status, 0) + 1
             if isinstance(rec, PageError):

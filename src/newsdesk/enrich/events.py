@@ -128,6 +128,8 @@ SPEECH_VERBS = {"say", "tell", "add", "announce", "report", "emphasize", "emphas
 SUBJECT_ANCHORS = {"collapse", "erupt", "break", "spread", "stall", "fail", "flare", "rage", "open",
                    "conclude", "claim", "enter", "drag", "succeed", "produce", "paralyze", "paralyse",
                    "disrupt", "focus", "center", "centre", "cover"}
+# nouns of an act that a compound weapon or unit modifies ("a missile launch", "a drone test")
+ACT_NOUNS = {"launch", "test", "firing", "attack", "strike", "incursion"}
 HUMAN_CLASSES = ("DIPLOMAT", "PRISONER", "PEOPLE")
 # what an "allow" or "permit" concedes besides people: access, return, entry, a rally
 ALLOWEES = {"candidate", "opposition", "leader", "inspector", "observer", "monitor", "convoy",
@@ -246,6 +248,8 @@ def in_class(tok, cls: str) -> bool:
             need = table[word]
             if need is None or mods & set(need):
                 return True
+    if lemma(tok) in ACT_NOUNS or lemma(tok) in lexicon().nouns:
+        return False   # "a missile launch", "a rocket attack": an act, not the weapon
     for c in tok.children:  # "Union State": a listed compound
         if c.dep_ == "compound" and (lemma(c) in table and table[lemma(c)] is None):
             return True

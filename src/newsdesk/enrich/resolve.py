@@ -310,6 +310,13 @@ def _actor_one(res: Resolver, tok) -> list[str]:
     if GROUP_COUNTRIES.match(text) or (tok.lower_ in ("countries", "nations", "sides")
                                        and any(c.lower_ in ("both", "two") for c in tok.children)):
         return res.countries_before(span.start_char, 2)
+    # a common noun renamed by its apposition ("the opposition newspaper La Prensa", "its
+    # neighbour Chad", "his counterpart, Brazilian leader Luiz Lula"): the name is the actor
+    if tok.pos_ == "NOUN" and not tok.ent_type_:
+        for app in (c for c in tok.rights if c.dep_ == "appos" and c.pos_ == "PROPN"):
+            names = actor_of_np(res, app)
+            if names:
+                return names
     # a demonym or country modifying the head ("Russian forces", "Belarusian and Russian troops")
     mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "poss") and c.i < tok.i]
     if tok.pos_ in ("NOUN",) and mods:

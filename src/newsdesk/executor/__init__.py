@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from ..extract.templates import TemplateBook, host_of
 from ..model import Article, PageError, RawPage
 from ..pipeline import STEPS, Pipeline, parse_steps
 
@@ -20,8 +21,9 @@ __all__ = ["LocalExecutor", "ProcessExecutor", "make_executor"]
 class LocalExecutor:
     """Runs the pipeline in this process."""
 
-    def __init__(self, steps: Iterable[str] | str | None = STEPS, batch_size: int = 16):
-        self.pipeline = Pipeline(steps, batch_size=batch_size)
+    def __init__(self, steps: Iterable[str] | str | None = STEPS, batch_size: int = 16,
+                 templates: TemplateBook | None = None):
+        self.pipeline = Pipeline(steps, batch_size=batch_size, templates=templates)
 
     def run(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
         return self.pipeline.process(pages)
@@ -36,9 +38,9 @@ def _init_worker(steps: tuple[str, ...], batch_size: int) -> None:
     _worker_pipeline.warm_up()  # the model is loaded once per worker, not per chunk
 
 
-def _run_chunk(pages: list[RawPage | PageError]) -> list[Article | PageError]:
+def _run_chunk(pages: list[RawPage | PageError], profiles: dict | None = None) -> list[Article | PageError]:
     assert _worker_pipeline is not None
-    return list(_worker_pipeline.process(pages))
+    return list(_worker_pipeline.process(pages, profiles=profiles))
 
 
 class ProcessExecutor:
@@ -46,14 +48,29 @@ class ProcessExecutor:
 
     At most ``2 * workers`` chunks are in flight, so a large corpus streams through
     in bounded memory. A worker that dies raises BrokenProcessPool instead of hanging.
+    Site templates (a TemplateBook) are learned here, in page order, and each chunk
+    carries the frozen template lines of its hosts, so workers strip what one process would.
     """
 
     def __init__(self, steps: Iterable[str] | str | None = STEPS, workers: int | None = None,
-                 chunk_size: int = 16, batch_size: int = 16):
+                 chunk_size: int = 16, batch_size: int = 16, templates: TemplateBook | None = None):
         self.steps = parse_steps(steps)
         self.workers = workers or os.cpu_count() or 1
         self.chunk_size = chunk_size
         self.batch_size = batch_size
+        self.templates = templates
+
+    def _profiles(self, chunk: list) -> dict | None:
+        if self.templates is None:
+            return None
+        out = {}
+        for page in chunk:
+            if isinstance(page, RawPage):
+                self.templates.observe(page)
+                host = host_of(page.url)
+                if host and host not in out and (frozen := self.templates.for_host(host)) is not None:
+                    out[host] = frozen
+        return out
 
     def run(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
         pages = iter(pages)
@@ -67,12 +84,14 @@ class ProcessExecutor:
                     chunk = list(islice(pages, self.chunk_size))
                     if not chunk:
                         break
-                    pending.append(pool.submit(_run_chunk, chunk))
+                    pending.append(pool.submit(_run_chunk, chunk, self._profiles(chunk)))
                 if not pending:
                     return
                 yield from pending.popleft().result()
 
 
-def make_executor(steps=STEPS, workers: int = 1):
+def make_executor(steps=STEPS, workers: int = 1, templates: TemplateBook | None = None):
     """In process for one worker, a process pool for more."""
-    return LocalExecutor(steps) if workers <= 1 else ProcessExecutor(steps, workers=workers)
+    if workers <= 1:
+        return LocalExecutor(steps, templates=templates)
+    return ProcessExecutor(steps, workers=workers, templates=templates)

@@ -24,10 +24,12 @@ from urllib.parse import urlsplit
 
 from ..model import RawPage
 
-__all__ = ["TemplateProfile", "learn", "host_of", "fingerprint", "page_lines"]
+__all__ = ["TemplateProfile", "TemplateSet", "TemplateBook", "learn", "host_of", "fingerprint", "page_lines"]
 
 VERSION = 1
-MIN_PAGES = 3          # a line on this many distinct pages of a host is template
+MIN_PAGES = 3          # a line on this many distinct pages of a host is template ...
+MIN_SHARE = 0.1        # ... and on this share of them: background paragraphs that a few
+                       # stories of one host repeat (a war's start date) are reporting, not chrome
 MAX_LINES = 50_000     # fingerprints kept per host (the rarest are forgotten first)
 MAX_SEEN = 2_000       # page digests remembered, so that a page learned twice counts once
 _TOKEN = re.compile(r"\w+")
@@ -122,7 +124,14 @@ class TemplateProfile:
     # -- use -----------------------------------------------------------------------------
     def is_template(self, line: str) -> bool:
         fp = fingerprint(line)
-        return fp is not None and self.counts.get(fp, 0) >= self.min_pages
+        return fp is not None and self._template_count(self.counts.get(fp, 0))
+
+    def _template_count(self, count: int) -> bool:
+        return count >= self.min_pages and count >= MIN_SHARE * self.pages
+
+    def frozen(self) -> "TemplateSet":
+        """The template fingerprints alone: small, read-only, cheap to send to a worker."""
+        return TemplateSet(self.host, frozenset(fp for fp, c in self.counts.items() if self._template_count(c)))
 
     def strip(self, body: str, sep: str = "\n\n") -> tuple[str, int]:
         """(body without its template paragraphs, how many were dropped)."""
@@ -132,7 +141,7 @@ class TemplateProfile:
 
     @property
     def template_lines(self) -> int:
-        return sum(1 for c in self.counts.values() if c >= self.min_pages)
+        return sum(1 for c in self.counts.values() if self._template_count(c))
 
     # -- storage -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -170,3 +179,90 @@ def learn(pages: Iterable[RawPage], min_pages: int = MIN_PAGES,
             prof = profiles[host] = TemplateProfile(host, min_pages)
         prof.update(batch)
     return profiles
+
+
+class TemplateSet:
+    """A profile's template lines, frozen: what extraction needs, nothing it does not."""
+
+    __slots__ = ("host", "fingerprints")
+
+    def __init__(self, host: str | None, fingerprints: frozenset[str]):
+        self.host = host
+        self.fingerprints = fingerprints
+
+    def is_template(self, line: str) -> bool:
+        return fingerprint(line) in self.fingerprints
+
+    def strip(self, body: str, sep: str = "\n\n") -> tuple[str, int]:
+        """(body without its template paragraphs, how many were dropped)."""
+        paras = body.split(sep) if body else []
+        kept = [p for p in paras if not self.is_template(p)]
+        return sep.join(kept), len(paras) - len(kept)
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+    def __repr__(self) -> str:
+        return f"TemplateSet(host={self.host!r}, lines={len(self.fingerprints)})"
+
+
+class TemplateBook:
+    """Profiles of every host seen, learned page by page as a stream goes through.
+
+    ``observe(page)`` learns from a page before it is extracted; ``for_page(page)`` gives the
+    frozen template lines of its host (None until a line qualifies). ``changed`` names the
+    hosts learned since the book was loaded, so a store saves only those.
+    """
+
+    def __init__(self, profiles: dict[str, TemplateProfile] | None = None, min_pages: int = MIN_PAGES):
+        self.profiles: dict[str, TemplateProfile] = dict(profiles or {})
+        self.min_pages = min_pages
+        self.changed: set[str] = set()
+        self._frozen: dict[str, TemplateSet] = {}
+
+    def observe(self, page: RawPage) -> bool:
+        """Learn from one page; False when it has no host or was learned before."""
+        host = host_of(page.url) if isinstance(page, RawPage) else None
+        if not host:
+            return False
+        prof = self.profiles.get(host)
+        if prof is None:
+            prof = self.profiles[host] = TemplateProfile(host, self.min_pages)
+        if not prof.update([page]):
+            return False
+        self.changed.add(host)
+        self._frozen.pop(host, None)
+        return True
+
+    def for_host(self, host: str | None) -> TemplateSet | None:
+        if not host or host not in self.profiles:
+            return None
+        frozen = self._frozen.get(host)
+        if frozen is None:
+            frozen = self._frozen[host] = self.profiles[host].frozen()
+        return frozen or None
+
+    def for_page(self, page: RawPage) -> TemplateSet | None:
+        return self.for_host(host_of(page.url)) if isinstance(page, RawPage) else None
+
+    def to_dicts(self, hosts: Iterable[str] | None = None) -> dict[str, dict]:
+        """{host: profile dict} for ``hosts`` (default: all), for a store to save."""
+        hosts = self.profiles if hosts is None else hosts
+        return {h: self.profiles[h].to_dict() for h in hosts if h in self.profiles}
+
+    @classmethod
+    def from_dicts(cls, data: dict[str, dict], min_pages: int = MIN_PAGES) -> "TemplateBook":
+        """A book from stored profile dicts; a profile of another version is dropped (relearned)."""
+        profiles = {}
+        for host, d in (data or {}).items():
+            try:
+                profiles[host] = TemplateProfile.from_dict(d)
+            except (ValueError, TypeError):
+                continue
+        return cls(profiles, min_pages)
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def __repr__(self) -> str:
+        return f"TemplateBook(hosts={len(self.profiles)}, changed={len(self.changed)})"

@@ -52,6 +52,10 @@ class Store(Protocol):
     def get(self, article_id: str) -> Article | None: ...
     def counts(self) -> dict[str, Any]: ...
     def errors(self, limit: int = 50) -> list[dict[str, Any]]: ...
+    def templates(self, hosts: Iterable[str] | None = None) -> dict[str, dict]:
+        """Stored site-template profiles by host (extract.templates.TemplateProfile dicts)."""
+    def save_templates(self, profiles: dict[str, dict]) -> None:
+        """Store (replace) site-template profiles by host."""
 
     # Queries. Articles: newest first, then id. Records: by article (newest first), then offset.
     def articles(self, f: Filters, limit: int = 20, offset: int = 0) -> Page:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import Article, PageError
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
 
@@ -107,7 +108,15 @@ def _schema_v3() -> list[str]:
     ]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3]
+def _schema_v4() -> list[str]:
+    """Site template profiles learned by ingest (extract.templates), one row per host."""
+    return ["""CREATE TABLE IF NOT EXISTS templates (
+            host TEXT PRIMARY KEY,
+            profile JSONB NOT NULL,
+            updated_at TEXT NOT NULL)"""]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:
@@ -323,6 +332,29 @@ class PostgresStore(WriteMixin, QueryMixin):
                                      (limit,)).fetchall()
         finally:
             self._end_read()
+
+    # -- site templates ------------------------------------------------------------
+    def templates(self, hosts: Iterable[str] | None = None) -> dict[str, dict]:
+        """Stored template profiles, {host: profile dict} (all hosts, or those given)."""
+        try:
+            if hosts is None:
+                rows = self.conn.execute("SELECT host, profile FROM templates").fetchall()
+            else:
+                rows = self.conn.execute("SELECT host, profile FROM templates WHERE host = ANY(%s)",
+                                         (list(hosts),)).fetchall()
+            return {r["host"]: r["profile"] for r in rows}
+        finally:
+            self._end_read()
+
+    def save_templates(self, profiles: dict[str, dict]) -> None:
+        """Store (replace) the given hosts' template profiles and commit."""
+        now = _now()
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO templates (host, profile, updated_at) VALUES (%s, %s::jsonb, %s) "
+                "ON CONFLICT (host) DO UPDATE SET profile = EXCLUDED.profile, updated_at = EXCLUDED.updated_at",
+                [(h, json.dumps(p, separators=(",", ":")), now) for h, p in profiles.items()])
+        self.commit()
 
     def counts(self) -> dict[str, Any]:
         """Row counts: articles, errors, each annotation table, and events by type."""

@@ -8,12 +8,13 @@ import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -187,7 +188,15 @@ def _schema_v5() -> list[str]:
 
 
 # Migration i+1 takes a database from version i to version i+1.
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5]
+def _schema_v6() -> list[str]:
+    """Site template profiles learned by ingest (extract.templates), one row per host."""
+    return ["""CREATE TABLE IF NOT EXISTS templates (
+            host TEXT PRIMARY KEY,
+            profile TEXT NOT NULL,
+            updated_at TEXT NOT NULL)"""]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
@@ -415,6 +424,22 @@ class SQLiteStore(WriteMixin, QueryMixin):
     def errors(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM errors ORDER BY at DESC, source LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+    # -- site templates ------------------------------------------------------------
+    def templates(self, hosts: Iterable[str] | None = None) -> dict[str, dict]:
+        """Stored template profiles, {host: profile dict} (all hosts, or those given)."""
+        rows = self.conn.execute("SELECT host, profile FROM templates").fetchall()
+        wanted = None if hosts is None else set(hosts)
+        return {r["host"]: json.loads(r["profile"]) for r in rows if wanted is None or r["host"] in wanted}
+
+    def save_templates(self, profiles: dict[str, dict]) -> None:
+        """Store (replace) the given hosts' template profiles and commit."""
+        now = _now()
+        self.conn.executemany(
+            "INSERT INTO templates (host, profile, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (host) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
+            [(h, json.dumps(p, separators=(",", ":")), now) for h, p in profiles.items()])
+        self.commit()
 
     def counts(self) -> dict[str, Any]:
         """Row counts: articles, errors, each annotation table, and events by type."""
