@@ -15,7 +15,13 @@ for what is given or cut off), the owner of a rejected or demanded proposal ("ca
 "an appeal from X"), the subject of a threat's if/unless clause, the named arguments of a
 refused, threatened or promised complement ("threatened to cut ties with X"), the possessor
 of an arrest-like noun ("X's arrest"), and, for an attack or a curfew with no named victim,
-its place. Unnamed targets count only when they name people ("protesters", not "action").
+its place (also where a curfew or emergency is lifted). "X came under attack from Y": Y acts
+and X is hit. An event with no target takes the one its purpose clause names ("opened fire to
+disperse protesters", "a hunger strike to demand the resignation of X"); the "of" of a nominal
+attack, sanction or accusation is its target ("the blockade of Gaza"); a fight between
+conjoined sides keeps the first as actor and the others as targets ("protesters and police
+clashed"); a common noun renamed by its apposition stands for the name ("the opposition
+newspaper La Prensa"). Unnamed targets count only when they name people ("protesters", not "action").
 Partitive heads are looked through ("10 days of war games", "a state of emergency").
 
 The governor of an event can make a further event, ranked above it (``stances``), as the
@@ -50,9 +56,11 @@ log = logging.getLogger(__name__)
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 # The classifier types a sentence the patterns found no event in only at this confidence,
 # chosen on held-out synthetic stories (unseen headline templates), never on an evaluation
-# set: ``scripts/train_event_classifier.py --fallback-report``. At 0.2 the fallback's events
-# are right 65% of the time there and top-event accuracy is within 0.005 of its best (0.15,
-# where precision falls to 54%); 0 turns it off.
+# set: ``scripts/train_event_classifier.py --fallback-report``: the lowest threshold whose
+# fallback events are right at least half the time. With the version-3 weights (lexicon cues),
+# at 0.2 they are right 54% of the time there (74 of 449 uncovered examples typed; the
+# version-2 weights: 65% of 72) and top-event accuracy is within 0.01 of its best (0.260 at
+# 0.15, where precision falls to 49.5%); 0 turns it off.
 CLASSIFIER_MIN_P = 0.2
 BORDER_WORDS = {"border", "frontier", "boundary"}
 HUMAN_GROUPS = {"official", "government", "leader", "authority", "police", "force", "troop",
@@ -69,6 +77,11 @@ ROLE_NOUNS = HUMAN_GROUPS | {"pope", "rebel", "junta", "court", "mayor", "envoy"
 VERBAL_ATTACKS = {"attack", "assault", "slam", "blast", "clash"}
 TARGET_IS_PLACE = {"ASSAULT", "COERCE", "PROTEST", "AID", "MOBILIZE"}
 PATIENT_TYPES = {"ACCUSE", "COERCE", "ASSAULT", "THREATEN", "REQUEST"}   # the object is the target
+# events whose target may be named in their purpose clause ("opened fire to disperse protesters")
+PURPOSE_TYPES = {"PROTEST", "ASSAULT", "COERCE", "MOBILIZE"}
+# noun triggers whose "of" phrase is who undergoes them ("the shelling of Kharkiv", "the
+# blockade of Gaza", "criticism of the government")
+OF_PATIENT_TYPES = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
 UNNAMED_TARGETS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"}
 NEG_DETS = {"no", "neither", "nor"}
 NEG_GOVERNORS = {"fail", "refuse", "decline", "cancel", "abandon", "avoid", "stop", "halt", "deny"}
@@ -287,6 +300,11 @@ def subjects(verb):
             via_xcomp = v.dep_ == "xcomp"
             v = v.head
             continue
+        if purpose(v):
+            # "police opened fire to disperse the crowd": the main clause's subject acts
+            via_xcomp = False
+            v = v.head
+            continue
         # "Syria is willing to withdraw": the adjective's copula holds the subject
         if v.pos_ == "ADJ" and v.dep_ == "acomp" and v.head.i != v.i and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
@@ -294,6 +312,14 @@ def subjects(verb):
             continue
         return []
     return []
+
+
+def purpose(v) -> bool:
+    """An infinitival purpose clause: "(in order) to disperse the crowd" under a verb."""
+    return (v.dep_ == "advcl" and v.pos_ == "VERB" and v.head.i != v.i and v.head.pos_ in ("VERB", "AUX")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") and c.lower_ not in ("in", "so")
+                        for c in v.children))
 
 
 def objects(verb):
@@ -406,6 +432,13 @@ class _Events:
             etype, p = max(probs.items(), key=lambda kv: kv[1])
             if p < CLASSIFIER_MIN_P:
                 continue
+            if any(t.type == etype and "allowee" in t.cons for t in self.lex.verbs.get(lemma(verb), [])):
+                # an allow that lets no people act is no concession (PLOVER codebook): the
+                # classifier's lexicon cue for "allow" must not overrule that ("will not allow
+                # them to cross"). Other rejected triggers stay open to it: on held-out synthetic
+                # stories, skipping every type the lexicon's constraints rejected lowered the
+                # fallback's precision at 0.2 from 0.54 to 0.46.
+                continue
             trig = Trigger(etype, None, "V", lemma(verb), {})
             ev = self.build(trig, verb, verb, verb.idx, verb.idx + len(verb))
             if ev is not None and ev.actors:
@@ -441,7 +474,8 @@ class _Events:
         support verb) highest in the parse ("urged Serbia to recognize Kosovo" -> REQUEST),
         then text order; an event made by ``stances`` goes before the one it governs. (The
         classifier does not break ties: on unseen synthetic headline templates its top type is
-        right 36% of the time, 61% at p >= 0.5, below what overriding the parse needs.)"""
+        right 43% of the time, 52% at p >= 0.5, and choosing the pattern type it ranks highest
+        gained nothing there: 50 vs 52 right of 110 sentences with two or more types.)"""
         doc = self.doc
 
         def depth(e) -> int:
@@ -581,8 +615,8 @@ class _Events:
             if not musts or not subj or root.pos_ != "VERB" or lemma(root) in ("be", "have"):
                 continue
             targets = []
-            for t in with_conjuncts(subj[:1]):
-                names = actor_of_np(self.res, t)
+            for t in with_conjuncts(subj):   # "the government of X and the rebels" may parse as two subjects
+                names = actor_of_np(self.res, t, conjuncts=False)
                 if not names and lemma(t) in HUMAN_GROUPS:
                     names = self.unnamed(t)
                 for name in names:
@@ -647,7 +681,8 @@ class _Events:
             mods = {lemma(ch) for t in (noun, base) for ch in t.children if ch.dep_ in ("amod", "compound")}
             if not mods & set(c["mod"]):
                 return False
-        if "anchor" in c and (anchor is None or lemma(anchor) not in c["anchor"]):
+        if "anchor" in c and (anchor is None or lemma(anchor) not in c["anchor"]) and not (
+                anchor is not None and noun is not None and self.under(noun, anchor)):   # "came under fire"
             return False
         return True
 
@@ -751,6 +786,12 @@ class _Events:
             verb = head.head
             if verb.pos_ in ("VERB", "ADJ") and lemma(verb) in self.lex.anchors | {"ready", "call", "participate"}:
                 return verb
+            if self.under(base, verb):
+                return verb   # "came under attack"
+            # "claimed responsibility for the killing": the claim anchors the act
+            if head.lower_ == "for" and lemma(verb) in ("responsibility", "credit") and verb.head.pos_ == "VERB" \
+                    and lemma(verb.head) in ("claim", "take", "accept", "admit") and verb.dep_ == "dobj":
+                return verb.head
         if base.dep_ == "xcomp" and head.pos_ == "VERB":
             return head
         return None
@@ -770,7 +811,7 @@ class _Events:
         free = "free" in trig.cons
         if anchor is None and not free:
             return None
-        if anchor is not None and not free and lemma(anchor) not in self.lex.anchors | {
+        if anchor is not None and not free and not self.under(tok, anchor) and lemma(anchor) not in self.lex.anchors | {
                 "ready", "call", "participate", "begin", "start", "continue", "resume", "take",
                 "end", "kill", "hit", "destroy", "damage", "target", "occur", "happen", "leave",
                 "injure", "wound", "intensify", "escalate", "last", "prepare", "plan", "gather"} | SUBJECT_ANCHORS:
@@ -810,6 +851,10 @@ class _Events:
             # actors are no place; targets are only where the event hits ("a strike on Kyiv")
             if actor or trig.type not in TARGET_IS_PLACE:
                 used.append((span.start_char, span.end_char))
+            if t.conjuncts and not actor_of_np(res, t, conjuncts=False):
+                # an unnamed conjunct ("the government and the rebels"): its named siblings
+                # are taken on their own, and it may still count as an unnamed actor
+                return []
             return actor_of_np(res, t)
 
         passive = verb is not None and any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
@@ -883,6 +928,8 @@ class _Events:
             heads += [c for c in verb.children if c.dep_ == "xcomp"]
             heads += [o for o in objects(verb) if noun is None or o.i != noun.i]
             heads += [through_partitive(o) for o in objects(verb) if through_partitive(o) is not o]
+        # "suspended part of a military aid program for Bosnia": the head behind the partitive
+        partitive_heads = [through_partitive(o) for o in objects(verb)] if verb is not None else []
         for h in heads:
             for c in h.children:
                 if c.dep_ != "prep":
@@ -905,7 +952,7 @@ class _Events:
                 elif p in ("to", "for", "with") and (
                         (trig.type == "SANCTION" and h is verb and noun is None)
                         or (trig.type in ("SANCTION", "AID") and h is not verb and h is not noun
-                            and h.dep_ in ("dobj", "nsubjpass"))):
+                            and (h.dep_ in ("dobj", "nsubjpass") or h in partitive_heads))):
                     for x in pobjs:   # the partner of what is cut or given: "suspended aid to X"
                         add(targets, take(x, False))
                 elif p in ("to", "for") and trig.type in ("AID", "SUPPORT", "REQUEST", "CONCEDE", "AGREE"):
@@ -914,8 +961,8 @@ class _Events:
                 elif p == "into" and trig.type == "ACCUSE":
                     for x in pobjs:
                         add(targets, take(x, False))
-                elif p == "of" and noun is not None and trig.type in ("ASSAULT", "COERCE") and h.i == noun.i:
-                    for x in pobjs:
+                elif p == "of" and noun is not None and trig.type in OF_PATIENT_TYPES and h.i == noun.i:
+                    for x in pobjs:   # "the shelling of Kharkiv", "the blockade of Gaza"
                         add(targets, take(x, False))
                 elif p == "to" and trig.mode == "visit":
                     for x in pobjs:   # "paid a visit to Beijing": the host
@@ -952,7 +999,38 @@ class _Events:
                         c.lower_ in ("both", "two") for c in t.children):
                     add(actors, actor_of_np(res, t))
                     break
-        if trig.type in SYMMETRIC and len(actors) > 1:
+        if noun is not None and verb is not None and self.under(noun, verb):
+            # "towns came under attack from Turkish forces": who comes under it is hit, the
+            # "from"/"by" phrase acts
+            hit = actors
+            actors = []
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                    for x in with_conjuncts([p for p in c.children if p.dep_ == "pobj"]):
+                        add(actors, take(x) or self.unnamed(x))
+            targets = hit + [t for t in targets if t not in hit]
+        if verb is not None and trig.type in PURPOSE_TYPES and not [t for t in targets if t not in actors]:
+            # the one a protest or an attack is aimed at, named in its purpose clause: "opened
+            # fire to disperse the protesters", "went on hunger strike to demand the
+            # resignation of President X", "deployed troops to fight the rebels"
+            for pv in (c for c in verb.children if purpose(c) or (
+                    c.dep_ == "xcomp" and c.pos_ == "VERB" and noun is not None)):
+                for o in objects(pv):
+                    o = through_partitive(o)
+                    names = take(o, False) or self.owners(o, take) or [
+                        n for c in o.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for x in with_conjuncts([p for p in c.children if p.dep_ == "pobj"])
+                        for n in take(x, False)]
+                    if not names and self.human(o):
+                        names = self.unnamed(o)
+                    add(targets, names)
+                for c in pv.children:   # "to press their demands on / from the government"
+                    if c.dep_ == "prep" and c.lower_ in ("from", "on", "against"):
+                        for x in with_conjuncts([p for p in c.children if p.dep_ == "pobj"]):
+                            add(targets, take(x, False))
+        if (trig.type in SYMMETRIC or trig.mode == "fight") and len(actors) > 1:
+            # "Greece and Turkey held talks", "protesters and police clashed": the first side
+            # acts, the other is its partner (or opponent)
             actors, extra = actors[:1], actors[1:]
             targets = extra + [t for t in targets if t not in extra]
         targets = [t for t in targets if t not in actors]
@@ -966,9 +1044,12 @@ class _Events:
             s_end -= 1
         factuality = self.factuality(tok, verb)
         place = self.place(tok, verb, used)
-        if place and trig.type in ("ASSAULT", "COERCE") and not targets and place not in actors:
+        if place and not targets and place not in actors and (trig.type in ("ASSAULT", "COERCE") or (
+                trig.type == "CONCEDE" and verb is not None and "obj" in trig.cons
+                and trig.cons["obj"][0] == "RESTRICTIONS")):
             # an attack or a curfew with no named victim hits where it happens ("shelled
-            # positions in Jericho" -> Jericho), as the PLOVER codebook codes it
+            # positions in Jericho" -> Jericho), as the PLOVER codebook codes it; so does the
+            # lifting of a curfew or a state of emergency ("lifted the curfew in Nairobi")
             targets = [place]
         time = self.time(tok, verb, sent, factuality)
         time_inferred = time is not None and time == self.published and self.inferred_time
@@ -983,6 +1064,12 @@ class _Events:
                      actors=actors, targets=targets, place=place, time=time,
                      time_inferred=time_inferred, factuality=factuality, attributed_to=self.attribution(start),
                      mode=trig.mode, sentence_start=s_start, sentence_end=s_end)
+
+    @staticmethod
+    def under(noun, verb) -> bool:
+        """'came under attack', 'is under fire': the verb's subject undergoes the noun."""
+        return (noun.dep_ == "pobj" and noun.head.lower_ == "under" and noun.head.head.i == verb.i
+                and lemma(verb) in ("come", "be", "remain", "fall"))
 
     @staticmethod
     def condition_subjects(verb) -> list:

@@ -291,13 +291,14 @@ def np_span(tok):
     return doc[left:right + 1]
 
 
-def actor_of_np(res: Resolver, tok) -> list[str]:
-    """Actors named by the noun phrase headed by ``tok``, conjuncts included.
+def actor_of_np(res: Resolver, tok, conjuncts: bool = True) -> list[str]:
+    """Actors named by the noun phrase headed by ``tok``, conjuncts included (unless
+    ``conjuncts`` is false).
 
     Entities win; a noun modified by a demonym maps to the country ("Russian forces" ->
     Russia); "both countries" maps to the two countries last mentioned."""
     out: list[str] = []
-    for t in [tok] + list(tok.conjuncts):
+    for t in [tok] + (list(tok.conjuncts) if conjuncts else []):
         for name in _actor_one(res, t):
             if name not in out:
                 out.append(name)
