@@ -414,6 +414,8 @@ def test_classifier_fallback_types_a_sentence_with_no_trigger(monkeypatch, enric
     monkeypatch.setattr(events, "CLASSIFIER_MIN_P", 1e-9)
     art = enrich(enricher, text)
     assert art.events and art.events[0].actors == ["rebels"], art.events   # a copula sentence, typed
+    assert art.events[0].method == "classifier"
+    assert all(e.method == "pattern" for e in enrich(enricher, "Russian forces shelled Kharkiv on Monday.").events)
     monkeypatch.setattr(events, "CLASSIFIER_MIN_P", 0)
     assert not enrich(enricher, text).events
     # a reporting verb is never the fallback's event

@@ -310,7 +310,8 @@ def render_article(a: Article, excerpt: int = 600) -> str:
             s += f" @ {where_when}"
         if e.attributed_to:
             s += f", per {e.attributed_to}"
-        return s + f"  (“{e.trigger}”)"
+        how = ", classifier" if getattr(e, "method", "pattern") == "classifier" else ""
+        return s + f"  (“{e.trigger}”{how})"
 
     section("Events", a.events, event)
     if a.warnings:

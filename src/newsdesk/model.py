@@ -103,6 +103,9 @@ class Event:
     mode: str | None = None
     sentence_start: int | None = None
     sentence_end: int | None = None
+    # "pattern": a trigger of the PLOVER lexicon with its dependency rules; "classifier": a
+    # sentence no pattern covered, typed by the learned classifier (less precise: filter on it)
+    method: str = "pattern"
 
 
 @dataclass

@@ -84,6 +84,8 @@ class EventItem(_FromArticle):
     mode: str | None = None
     sentence_start: int | None = None
     sentence_end: int | None = None
+    method: str = Field("pattern", description="pattern (trigger lexicon) or classifier (a sentence "
+                                               "no pattern covered, typed by the learned classifier)")
     lat: float | None = None
     lon: float | None = None
     country: str | None = None

@@ -442,6 +442,7 @@ class _Events:
             trig = Trigger(etype, None, "V", lemma(verb), {})
             ev = self.build(trig, verb, verb, verb.idx, verb.idx + len(verb))
             if ev is not None and ev.actors:
+                ev.method = "classifier"
                 self.where[id(ev)] = (verb.i, None)
                 out.append(ev)
         return out
