@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -87,6 +88,7 @@ def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict
     arts = [clean_article(d["text"], d["id"]) for d in docs]
     n_gold = n_found = n_pred = n_pred_ok = 0
     n_close = n_exact = n_with_coords = 0
+    errors_km: list[float] = []
     n_topo_ents = n_unresolved = 0
     n_gold_unresolved = 0   # gold toponyms recognised as GPE/LOC/FAC but left unresolved
     for d, art in zip(docs, enr.enrich_many(arts)):
@@ -111,7 +113,9 @@ def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict
                 n_exact += 1
             if p.lat is not None and g["lat"] is not None:
                 n_with_coords += 1
-                if haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= 161:
+                km = haversine_km(p.lat, p.lon, g["lat"], g["lon"])
+                errors_km.append(km)
+                if km <= 161:
                     n_close += 1
         resolved = {(p.start, p.end) for p in places}
         for e in art.entities:
@@ -136,6 +140,9 @@ def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict
         "places_gold_resolved": (n_found / (n_found + n_gold_unresolved)
                                  if n_found + n_gold_unresolved else 0.0),
         "places_gold_toponyms": float(n_gold),
+        # error distance over matched toponyms with coordinates (km; lower is better, not gated)
+        "places_mean_km": statistics.fmean(errors_km) if errors_km else 0.0,
+        "places_median_km": statistics.median(errors_km) if errors_km else 0.0,
     }
 
 
@@ -153,10 +160,12 @@ def main(argv: list[str] | None = None) -> int:
           f"with a GeoNames id{', ' + half + ' articles' if half else ''}, {secs:.0f} s)")
     print(f"{'metric':<22}{'newsdesk':>10}{'Mordecai 3':>12}")
     for k, v in m.items():
-        if k == "places_gold_toponyms":
+        if k in ("places_gold_toponyms", "places_mean_km", "places_median_km"):
             continue
         ref = PUBLISHED.get(k)
         print(f"{k:<22}{v:>10.3f}{(f'{ref:.3f}' if ref is not None else '-'):>12}")
+    print(f"{'mean error (km)':<22}{m['places_mean_km']:>10.1f}{'-':>12}")
+    print(f"{'median error (km)':<22}{m['places_median_km']:>10.1f}{'-':>12}")
     print(f"{'unresolved share':<22}{1 - m['places_resolved']:>10.3f}{'-':>12}")
     print(f"{'unresolved (gold)':<22}{1 - m['places_gold_resolved']:>10.3f}{'-':>12}")
     if "--json" in argv:
