@@ -303,7 +303,10 @@ function renderFacets(facets) {
         type: "button", class: "facet-value" + (active ? " active" : ""), "aria-pressed": active ? "true" : "false",
         onclick: () => setFilters({[key]: active ? null : v.value}),
       }, key === "event_type" ? el("span", {class: "swatch", style: {background: TYPE_COLORS[v.value] || "#718096"}}) : null,
-         el("span", {class: "facet-name", text: v.value}), el("span", {class: "count", text: v.count}))));
+         el("span", {class: "facet-name", text: v.value}),
+         // Counts over very many matches are estimated from a sample (facets.is_estimate).
+         el("span", {class: "count", text: (facets.is_estimate ? "≈" : "") + v.count,
+                     title: facets.is_estimate ? "estimated from a sample of the matches" : null}))));
     }
     group.appendChild(list);
     box.appendChild(group);
@@ -351,7 +354,8 @@ function eventItem(e) {
       " ", el("span", {class: "who", text: eventLine(e)}),
       el("span", {class: "trigger", text: ` “${e.trigger}”`})),
     el("div", {class: "meta"},
-      [where, e.attributed_to ? "per " + e.attributed_to : "", day(e.published), e.outlet].filter(Boolean).join(" · ")));
+      [where, e.attributed_to ? "per " + e.attributed_to : "", day(e.published), e.outlet,
+       e.method === "classifier" ? "typed by the classifier" : ""].filter(Boolean).join(" · ")));
 }
 
 // ---------------------------------------------------------------- timeline
@@ -822,7 +826,8 @@ function renderSide(a, anns) {
       el("span", {text: eventLine(e)}),
       where ? el("span", {class: "muted", text: " @ " + where}) : null,
       e.attributed_to ? el("span", {class: "muted", text: ", per " + e.attributed_to}) : null,
-      el("span", {class: "trigger", text: ` “${e.trigger}”`}));
+      el("span", {class: "trigger", text: ` “${e.trigger}”`}),
+      e.method === "classifier" ? el("span", {class: "muted", text: " (classifier)"}) : null);
   });
   side.appendChild(sideSection("Events", evs.length, evs));
   side.appendChild(sideSection("Entities", ...grouped(by("entity"), "ann-entity",
