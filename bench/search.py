@@ -13,13 +13,14 @@ annotation rows drawn from Zipf-like pools (20,000 names, 2,000 places; about 8 
 3 places, 3 events, 2 statements per article); names and places appear in the text.
 SQLite stores them through the store's own ``add_many`` (the ingest path: full-text rows
 written a batch at a time) in transactions of 5,000; PostgreSQL through COPY, 2,000
-articles a transaction, the GIN index built after.
+articles a transaction, the GIN indexes (full text, facet sample) built after.
 
 Timed through the store contract (``store.articles`` & co.), with the API's ``count_cap``
 (so facets of a common word are estimated from a sample, as the API serves them), each
 query ``--reps`` times with varying parameters: a full-text word, a phrase, outlet + date
 range, an event type (events and articles), an entity, facets and the timeline. Latency
-p50/p95 per engine.
+p50/p95 per engine, and how far the estimated facets of five common words are from the
+exact ones.
 Then the API is served by uvicorn in its own process on 127.0.0.1: each typical call
 (the same queries, and the web page's call with ``facets=1``) is timed from one client,
 then 32 concurrent clients send a bounded number of requests of that mix: requests per
@@ -311,7 +312,37 @@ def time_store(url: str, reps: int, seed: int) -> dict[str, tuple[float, float]]
                 fn()
                 lat.append((time.perf_counter() - t) * 1000)
             out[name] = (pct(lat, 50), pct(lat, 95))
+        FACET_ERRORS[url] = facet_errors(store, rng)
     return out
+
+
+FACET_ERRORS: dict = {}
+
+
+def facet_errors(store, rng: random.Random, words: int = 5) -> dict[str, tuple[float, float]]:
+    """How far the estimated facets (count_cap set) of common words are from the exact
+    ones (count_cap None): {facet: (median, max) relative error in %} over the values
+    holding at least 1% of the matches."""
+    from newsdesk.store import Filters
+    common = query_words()[1]
+    errs: dict[str, list[float]] = {"outlet": [], "event_type": [], "factuality": []}
+    for word in rng.sample(common, words):
+        cap = store.count_cap
+        est = store.facets(Filters(q=word))
+        store.count_cap = None
+        try:
+            exact = store.facets(Filters(q=word))
+        finally:
+            store.count_cap = cap
+        if not est.get("is_estimate"):
+            continue
+        n = sum(r["count"] for r in exact["outlet"])
+        for name in errs:
+            got = {r["value"]: r["count"] for r in est[name]}
+            for r in exact[name]:
+                if r["count"] >= 0.01 * n:
+                    errs[name].append(100 * abs(got.get(r["value"], 0) - r["count"]) / r["count"])
+    return {k: (pct(v, 50), max(v)) for k, v in errs.items() if v}
 
 
 def api_paths(rng: random.Random) -> list[tuple[str, list[str]]]:
@@ -456,9 +487,11 @@ def load(url: str, n: int, seed: int) -> float:
                 if i % 20000 == 0:
                     print(f"  {i} articles, {time.perf_counter() - t:.0f} s", flush=True)
             return time.perf_counter() - t
+        from newsdesk.store.postgres import SAMPLE_INDEX
         from newsdesk.store.sqlite import ANNOTATIONS, _columns
         conn = store.conn
         conn.execute("DROP INDEX IF EXISTS articles_tsv")
+        conn.execute("DROP INDEX IF EXISTS articles_tsv_sample")
         conn.commit()
         acols = ["id", "url", "outlet", "title", "published", "byline", "language", "text",
                  "warnings", "source", "ingested_at", "record"]
@@ -487,6 +520,7 @@ def load(url: str, n: int, seed: int) -> float:
                 print(f"  {done} articles, {time.perf_counter() - t:.0f} s", flush=True)
         conn.execute("SET maintenance_work_mem = '1GB'")
         conn.execute("CREATE INDEX articles_tsv ON articles USING GIN (tsv)")
+        conn.execute(SAMPLE_INDEX)
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")  # statistics, and the visibility map index-only scans need
@@ -508,7 +542,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     SEED[0] = args.seed
 
-    results, api, api_single, loads = {}, {}, {}, {}
+    results, api, api_single, loads, facet_errs = {}, {}, {}, {}, {}
     tmp = tempfile.mkdtemp(prefix="newsdesk-bench-")
     pg = None
     try:
@@ -530,6 +564,7 @@ def main(argv=None) -> int:
                 continue
             print(f"[{engine}] timing queries ...", flush=True)
             results[engine] = time_store(url, args.reps, args.seed)
+            facet_errs[engine] = FACET_ERRORS.get(url)
             if not args.no_api:
                 print(f"[{engine}] API: {args.clients} clients, {args.requests} requests ...", flush=True)
                 api_single[engine], api[engine] = time_api(url, args.clients, args.requests,
@@ -552,6 +587,12 @@ def main(argv=None) -> int:
     for name in names:
         print(name.ljust(w) + "".join(f"{results[e][name][0]:>10.1f} /{results[e][name][1]:>9.1f}" for e in engines))
     print("load (s)".ljust(w) + "".join(f"{loads[e]:>22.0f}" for e in engines))
+    for e in engines:
+        errs = facet_errs.get(e)
+        if errs:
+            print(f"{e}: estimated facets of 5 common words vs exact, relative error of the values "
+                  "holding >= 1% of the matches, median / max: " +
+                  ", ".join(f"{k} {a:.1f} / {b:.1f} %" for k, (a, b) in errs.items()))
     if any(api_single.values()):
         print(f"\nAPI calls over HTTP (uvicorn in its own process, 127.0.0.1), one client, "
               f"{args.reps} calls each: p50 / p95 in ms")

@@ -528,3 +528,119 @@ def test_template_profiles_round_trip_and_replace(store):
     store.save_templates({"harbour.example": TemplateProfile("harbour.example").to_dict()})   # replaced
     assert TemplateProfile.from_dict(store.templates()["harbour.example"]).pages == 0
     assert len(store.templates()) == 2
+
+
+# -- many matches: estimated facets, phrases (issue #7) ---------------------------------
+
+OUTLETS3 = ("Nordlys", "Aftenposten", "iTromsø")
+TYPES = ("PROTEST", "CONSULT", "REJECT", "AID")
+
+
+def many(n: int) -> list[Article]:
+    """n articles matching "harbour"; every 3rd holds the phrase "harbour report", the
+    others hold both words apart ("report ... harbour"). Outlets, dates and events vary
+    with i in patterns that no hash of the id follows."""
+    arts = []
+    for i in range(n):
+        if i % 3 == 0:
+            text = f"Harbour report number{i}: the quay is busy. Boats came in."
+        else:
+            text = f"A report number{i} came in; the harbour was quiet. Boats stayed."
+        k = (i * 7919) % 1000
+        evs = [Event(TYPES[k % 4], "came", 0, 4, factuality=("asserted", "planned")[k % 5 == 0])]
+        if k % 3 == 0:
+            evs.append(Event(TYPES[(k // 3) % 4], "came", 5, 9, place="Bergen"))
+        arts.append(mk(f"m{i:05d}", text, f"2024-{1 + k % 12:02d}-{1 + k % 28:02d}T{k % 24:02d}:00",
+                       OUTLETS3[k % 3 if k % 10 else 0], f"Harbour {i}", events=evs))
+    return arts
+
+
+def _counts(facets, name):
+    return {r["value"]: r["count"] for r in facets[name]}
+
+
+@pytest.fixture
+def crowded(store):
+    list(store.add_many(many(900), commit_every=300))
+    return store
+
+
+def test_facets_of_many_matches_are_estimated_from_a_sample(crowded):
+    s = crowded
+    exact = s.facets(F(q="harbour"))
+    assert exact["is_estimate"] is False and sum(_counts(exact, "outlet").values()) == 900
+    s.count_cap, s.facet_sample, s.facet_event_sample = 10_000, 300, 200  # as the API, small samples
+    bucket = getattr(s, "FACET_BUCKET_SHARE", None)
+    if bucket is not None:  # PostgreSQL: the bottom-k sample of every match (not the sample index)
+        s.FACET_BUCKET_SHARE = 1e9
+    try:
+        est = s.facets(F(q="harbour"))
+        assert est["is_estimate"] is True
+        assert sum(_counts(est, "outlet").values()) == pytest.approx(900, rel=0.15)
+        for name in ("outlet", "event_type", "factuality"):
+            want, got = _counts(exact, name), _counts(est, name)
+            assert got.keys() == want.keys(), name
+            assert all(abs(got[v] - want[v]) <= 0.3 * want[v] for v in want), (name, got, want)
+            assert [r["count"] for r in est[name]] == sorted((r["count"] for r in est[name]), reverse=True)
+        assert s.facets(F(q="harbour")) == est  # the same sample every time
+        # At most facet_sample matches: exact, whatever the other filters.
+        s.facet_sample = 5000
+        for flt in (dict(q="harbour"), dict(q="quay"), dict(q="harbour", outlet="Nordlys"),
+                    dict(q="harbour", event_type="AID"), dict(q="boats", place="Bergen"),
+                    dict(q="harbour", factuality="planned", since="2024-03"),
+                    dict(q="harbour", source="Nobody")):
+            got = s.facets(F(**flt))
+            s.count_cap = None
+            want = s.facets(F(**flt))
+            s.count_cap = 10_000
+            assert got == want, flt
+        assert s.facets(F(outlet="Nordlys"))["is_estimate"] is False  # no q: never sampled
+        if bucket is not None:
+            # PostgreSQL, many matches: the matches in the sample index (1 article in 8,
+            # here ~110) are counted and scaled; far fewer, so a looser tolerance.
+            s.FACET_BUCKET_SHARE, s.facet_sample = bucket, 300
+            est = s.facets(F(q="harbour"))
+            assert est["is_estimate"] is True
+            assert sum(_counts(est, "outlet").values()) == pytest.approx(900, rel=0.25)
+            for name in ("outlet", "event_type", "factuality"):
+                want, got = _counts(exact, name), _counts(est, name)
+                assert got.keys() == want.keys(), name
+                assert all(abs(got[v] - want[v]) <= 0.5 * want[v] for v in want), (name, got, want)
+            s.facet_sample = 5000  # the sample index holds fewer than 1,250: every match read
+            assert s.facets(F(q="harbour")) == exact
+    finally:
+        s.count_cap, s.facet_sample = None, 5000
+        if bucket is not None:
+            s.FACET_BUCKET_SHARE = bucket
+
+
+def test_phrase_results_are_the_exact_phrase_matches(crowded):
+    s = crowded
+    arts = many(900)
+    newest = sorted(arts, key=lambda a: a.id)
+    newest.sort(key=lambda a: a.published, reverse=True)
+    want = [a.id for a in newest if "Harbour report" in a.text]
+    assert len(want) == 300
+    for cap in (None, 10_000):
+        s.count_cap = cap
+        try:
+            got = [r["id"] for off in range(0, 320, 40)
+                   for r in s.articles(F(q='"harbour report"'), limit=40, offset=off).items]
+            page = s.articles(F(q='"harbour report"'), limit=40, offset=80)
+            assert got == want and page.total == 300 and not page.total_is_estimate
+            assert "[Harbour report]" in page.items[0]["snippet"] or "[Harbour] [report]" in page.items[0]["snippet"]
+            assert s.articles(F(q='"harbour report" quay')).total == 300
+            assert s.articles(F(q='"report harbour"')).total == 0
+            assert s.articles(F(q="report harbour")).total == 900
+        finally:
+            s.count_cap = None
+    if hasattr(s, "PHRASE_COUNT_CAP"):  # PostgreSQL counts a phrase's matches up to it
+        s.count_cap, s.PHRASE_COUNT_CAP = 10_000, 50
+        try:
+            page = s.articles(F(q='"harbour report"'), limit=40, offset=80)
+            assert page.total == 50 and page.total_is_estimate
+            assert [r["id"] for r in page.items] == want[80:120]
+            assert s.articles(F(q="harbour")).total == 900  # words alone: up to count_cap
+        finally:
+            s.count_cap = None
+            del s.PHRASE_COUNT_CAP

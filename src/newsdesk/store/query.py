@@ -117,6 +117,13 @@ class QueryMixin:
         """Raw snippets (with HL markers) of these articles for q."""
         raise NotImplementedError
 
+    def _count_and_page(self, f: Filters, w: Where, limit: int, offset: int
+                        ) -> tuple[int, bool, list[dict[str, Any]] | None] | None:
+        """(total, estimate, rows) of ``articles()`` in one pass, or None to count and then
+        read the page with the SQL below. rows None: only the count is known (the page is
+        read as usual); rows hold id, url, outlet, title, published and head."""
+        return None
+
     def _before_page(self, f: Filters, total: int, estimate: bool) -> None:
         """Called before reading a page of articles, knowing how many match (a hint for
         the plan: PostgreSQL reads few matches from the full-text index, not newest first)."""
@@ -234,11 +241,15 @@ class QueryMixin:
             w = self._where(f)
             if w.empty:
                 return Page([], 0, limit, offset)
-            total, estimate = self._count_articles(f), False
-            if total is None:
-                total, estimate = self._count_matches(f"FROM articles a {w.sql}", w.args)
-            rows = []
-            if limit and (offset < total or estimate):
+            rows, page = [], self._count_and_page(f, w, limit, offset)
+            if page is not None:
+                total, estimate, got = page
+                rows = got or []
+            else:
+                total, estimate, got = self._count_articles(f), False, None
+                if total is None:
+                    total, estimate = self._count_matches(f"FROM articles a {w.sql}", w.args)
+            if got is None and limit and (offset < total or estimate):
                 self._before_page(f, total, estimate)
                 wo = self._where(f, ordered=True)
                 rows = self._rows(
