@@ -516,3 +516,14 @@ def test_classifier_fallback_does_not_overrule_a_rejected_trigger(monkeypatch, e
     monkeypatch.setattr(events, "CLASSIFIER_MIN_P", 1e-9)
     art = enrich(enricher, "The army will not allow them to cross the border.")
     assert not any(e.type == "CONCEDE" for e in art.events), art.events
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Thousands of protesters rallied in the capital on Sunday.", ("PROTEST", "pattern")),
+    ("Hundreds of nurses demonstrated outside the ministry.", ("PROTEST", "pattern")),
+    ("Shares rallied on Friday after the report.", None),        # markets rally too: no people, no protest
+])
+def test_unnamed_crowds_protest(enricher, text, expected):
+    events = enrich(enricher, text).events
+    got = next(((e.type, e.method) for e in events if e.type == "PROTEST"), None)
+    assert got == expected, events

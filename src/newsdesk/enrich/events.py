@@ -713,8 +713,11 @@ class _Events:
         if not self.check(trig, tok):
             return None
         lem = lemma(tok)
-        if lem in NEEDS_NAMED_ARG and not self.named_argument(tok):
-            return None  # "make ends meet", "meet the requirements"
+        if lem in NEEDS_NAMED_ARG and not self.named_argument(tok) and not (
+                trig.type == "PROTEST" and any(self.human(s) and self.unnamed(s) for s in subjects(tok))):
+            # "make ends meet", "meet the requirements", "stocks rallied"; but protest is what
+            # unnamed crowds do ("thousands of protesters rallied")
+            return None
         # "declined to comment" is no rejection; "refused to say" neither
         xc = [c for c in tok.children if c.dep_ == "xcomp"]
         if trig.type == "REJECT" and xc and (lemma(xc[0]) in self.cues or lemma(xc[0]) in (
