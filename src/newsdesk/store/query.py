@@ -282,60 +282,50 @@ class QueryMixin:
                 AND p2.name = page.place ORDER BY p2.lat IS NULL, p2.n LIMIT 1)
             ORDER BY page.published {self.DESC}, page.article_id, page.start, page._n"""
 
-    def events(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
-        """Items: the Event fields plus article_id, outlet, title, published, lat, lon, country."""
+    def _record_page(self, kind: str, table: str, alias: str, columns, order: str, f: Filters,
+                 limit: int, offset: int, wrap=None) -> Page:
+        """A page of one annotation table's rows with their article's outlet, title and date,
+        newest article first, then ``order`` within the article; ``wrap`` decorates the query."""
         limit, offset = self._page_args(limit, offset)
         try:
-            w = self._where(f, "event")
+            w = self._where(f, kind)
             if w.empty:
                 return Page([], 0, limit, offset)
-            join = "JOIN articles a ON a.id = ev.article_id" if w.joins_articles else ""
-            total, estimate = self._count_matches(f"FROM events ev {join} {w.sql}", w.args)
+            join = f"JOIN articles a ON a.id = {alias}.article_id" if w.joins_articles else ""
+            total, estimate = self._count_matches(f"FROM {table} {alias} {join} {w.sql}", w.args)
             rows = []
             if limit and (offset < total or estimate):
-                wo = self._where(f, "event", ordered=True)
-                cols = ", ".join(f"ev.{qcol(c)}" for c in EVENT_COLUMNS)
-                inner = f"""SELECT {cols}, ev.n AS _n, a.id AS article_id, a.outlet, a.title,
-                                   a.published
-                            FROM {self._records_from("events", "ev")} {wo.sql}
-                            ORDER BY a.published {self.DESC}, a.id, ev.start, ev.n
-                            LIMIT ? OFFSET ?"""
-                rows = self._rows(self._geo_events(inner), [*wo.args, limit, offset])
-            items = []
+                wo = self._where(f, kind, ordered=True)
+                cols = ", ".join(f"{alias}.{qcol(c)}" for c in columns)
+                sql = f"""SELECT {cols}, {alias}.n AS _n, a.id AS article_id, a.outlet, a.title,
+                                 a.published
+                          FROM {self._records_from(table, alias)} {wo.sql}
+                          ORDER BY a.published {self.DESC}, a.id, {order}, {alias}.n
+                          LIMIT ? OFFSET ?"""
+                rows = self._rows(wrap(sql) if wrap else sql, [*wo.args, limit, offset])
             for r in rows:
                 r.pop("_n", None)
-                for c in JSON_COLUMNS:
-                    if isinstance(r.get(c), str):
-                        r[c] = json.loads(r[c])
-                for c in BOOL_COLUMNS:
-                    if r.get(c) is not None:
-                        r[c] = bool(r[c])
-                items.append(r)
-            return Page(items, total, limit, offset, estimate)
-        finally:
-            self._end_read()
-
-    def statements(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
-        """Items: the Statement fields plus article_id, outlet, title, published."""
-        limit, offset = self._page_args(limit, offset)
-        try:
-            w = self._where(f, "statement")
-            if w.empty:
-                return Page([], 0, limit, offset)
-            join = "JOIN articles a ON a.id = st.article_id" if w.joins_articles else ""
-            total, estimate = self._count_matches(f"FROM statements st {join} {w.sql}", w.args)
-            rows = []
-            if limit and (offset < total or estimate):
-                wo = self._where(f, "statement", ordered=True)
-                cols = ", ".join(f"st.{qcol(c)}" for c in STATEMENT_COLUMNS)
-                rows = self._rows(
-                    f"""SELECT {cols}, a.id AS article_id, a.outlet, a.title, a.published
-                        FROM {self._records_from("statements", "st")} {wo.sql}
-                        ORDER BY a.published {self.DESC}, a.id, st.content_start, st.n
-                        LIMIT ? OFFSET ?""", [*wo.args, limit, offset])
             return Page(rows, total, limit, offset, estimate)
         finally:
             self._end_read()
+
+    def events(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
+        """Items: the Event fields plus article_id, outlet, title, published, lat, lon, country."""
+        page = self._record_page("event", "events", "ev", EVENT_COLUMNS, "ev.start", f, limit, offset,
+                             wrap=self._geo_events)
+        for r in page.items:
+            for c in JSON_COLUMNS:
+                if isinstance(r.get(c), str):
+                    r[c] = json.loads(r[c])
+            for c in BOOL_COLUMNS:
+                if r.get(c) is not None:
+                    r[c] = bool(r[c])
+        return page
+
+    def statements(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
+        """Items: the Statement fields plus article_id, outlet, title, published."""
+        return self._record_page("statement", "statements", "st", STATEMENT_COLUMNS, "st.content_start",
+                             f, limit, offset)
 
     def _grouped(self, table: str, alias: str, keys: list[str], order: str, f: Filters,
                  limit: int, offset: int) -> Page:
