@@ -50,3 +50,12 @@ def seed_body(seed) -> str:
 def enricher():
     from newsdesk.enrich import Enricher
     return Enricher()
+
+
+@pytest.fixture(scope="session")
+def seed_enriched(seed, enricher):
+    """The seed's gold body, dated and attributed to its outlet as the gold says, enriched."""
+    from newsdesk.model import Article
+    meta = seed[1]["article"]
+    return enricher(Article(id="seed", text=gold_body(seed), published=meta["published"],
+                            outlet=meta["outlet"]))

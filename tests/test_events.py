@@ -16,20 +16,9 @@ def enrich(enricher, text: str, published: str = "2024-03-10T10:00") -> model.Ar
     return enricher(model.Article(id="t", text=text, published=published, outlet="Test Outlet"))
 
 
-def seed_article(seed, enricher) -> model.Article:
-    """The seed body, sliced from the raw page by the gold's first and last words."""
-    txt, gold = seed
-    raw = txt.read_text(encoding="utf-8")
-    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
-    start = raw.index(first)
-    end = raw.index(last, start) + len(last)
-    return enricher(model.Article(id="seed", text=raw[start:end], published=gold["article"]["published"],
-                                  outlet=gold["article"]["outlet"]))
-
-
 @pytest.fixture(scope="module")
-def seed_art(seed, enricher):
-    return seed_article(seed, enricher)
+def seed_art(seed_enriched):
+    return seed_enriched
 
 
 def sentence(art, e):

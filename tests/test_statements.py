@@ -17,17 +17,6 @@ def enrich(enricher, text: str, published: str = "2024-03-10T10:00") -> model.Ar
     return enricher(art)
 
 
-def seed_article(seed, enricher) -> model.Article:
-    txt, gold = seed
-    raw = txt.read_text(encoding="utf-8")
-    first, last = gold["article"]["body_first_words"], gold["article"]["body_last_words"]
-    start = raw.index(first)
-    end = raw.index(last, start) + len(last)
-    art = model.Article(id="seed", text=raw[start:end], published=gold["article"]["published"],
-                        outlet=gold["article"]["outlet"])
-    return enricher(art)
-
-
 def check_offsets(art: model.Article) -> None:
     for s in art.statements:
         assert art.text[s.cue_start:s.cue_end] == s.cue
@@ -39,8 +28,8 @@ def check_offsets(art: model.Article) -> None:
 
 # -- seed gold -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def seed_art(seed, enricher):
-    return seed_article(seed, enricher)
+def seed_art(seed_enriched):
+    return seed_enriched
 
 
 def _gold_statements(seed):
