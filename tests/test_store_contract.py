@@ -445,18 +445,24 @@ def test_old_schema_is_upgraded_in_place(target):
         assert _version(engine, s) == mod.SCHEMA_VERSION and s.articles(F()).total == 2
 
 
-def test_newer_schema_is_refused(target):
-    engine, url = target
-    open_store(url).close()
+def _execute(engine: str, url: str, sql: str) -> None:
+    """Run one statement on the store's database behind newsdesk's back, and commit."""
     if engine == "sqlite":
         conn = sqlite3.connect(url)
-        conn.execute("PRAGMA user_version = 99")
+        conn.execute(sql)
         conn.commit()
         conn.close()
     else:
         import psycopg
         with psycopg.connect(url) as conn:
-            conn.execute("UPDATE schema_version SET version = 99")
+            conn.execute(sql)
+
+
+def test_newer_schema_is_refused(target):
+    engine, url = target
+    open_store(url).close()
+    _execute(engine, url, "PRAGMA user_version = 99" if engine == "sqlite"
+             else "UPDATE schema_version SET version = 99")
     with pytest.raises(RuntimeError, match="newer"):
         open_store(url)
 
@@ -477,15 +483,7 @@ def test_model_fields_added_later_become_columns(target):
     engine, url = target
     with open_store(url) as s:
         s.add(corpus()[0])
-    if engine == "sqlite":
-        conn = sqlite3.connect(url)
-        conn.execute("ALTER TABLE events DROP COLUMN mode")
-        conn.commit()
-        conn.close()
-    else:
-        import psycopg
-        with psycopg.connect(url) as conn:
-            conn.execute("ALTER TABLE events DROP COLUMN mode")
+    _execute(engine, url, "ALTER TABLE events DROP COLUMN mode")
     with open_store(url) as s:
         assert s.events(F()).items[0]["mode"] is None  # old row: NULL in the new column
         a = corpus()[4]
