@@ -76,6 +76,12 @@ def page_lines(page: RawPage | str | bytes) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
+def _strip(body: str, is_template, sep: str) -> tuple[str, int]:
+    paras = body.split(sep) if body else []
+    kept = [p for p in paras if not is_template(p)]
+    return sep.join(kept), len(paras) - len(kept)
+
+
 class TemplateProfile:
     """Per-host counts of line fingerprints over distinct pages."""
 
@@ -135,9 +141,7 @@ class TemplateProfile:
 
     def strip(self, body: str, sep: str = "\n\n") -> tuple[str, int]:
         """(body without its template paragraphs, how many were dropped)."""
-        paras = body.split(sep) if body else []
-        kept = [p for p in paras if not self.is_template(p)]
-        return sep.join(kept), len(paras) - len(kept)
+        return _strip(body, self.is_template, sep)
 
     @property
     def template_lines(self) -> int:
@@ -195,9 +199,7 @@ class TemplateSet:
 
     def strip(self, body: str, sep: str = "\n\n") -> tuple[str, int]:
         """(body without its template paragraphs, how many were dropped)."""
-        paras = body.split(sep) if body else []
-        kept = [p for p in paras if not self.is_template(p)]
-        return sep.join(kept), len(paras) - len(kept)
+        return _strip(body, self.is_template, sep)
 
     def __len__(self) -> int:
         return len(self.fingerprints)
