@@ -44,6 +44,10 @@ constructions (appositions renaming a target, "came under attack from", the "of"
 events, purpose clauses, unnamed conjuncts, fights between conjoined sides), a few of them
 suggested by half A's misses; the classifier gained PLOVER cues from the trigger lexicon,
 chosen on held-out synthetic stories only. Half B was scored, never read.
+In issue 6's fourth round (third session) the lexicon gained codebook wordings found by
+listing lemmas that lead NGEC synthetic stories of one type (legal accusations, warnings,
+concessions, cyber operations, walkouts), and an untagged proper-noun subject became an actor
+as written (one half-A miss, a misspelt country, suggested it). Half B was scored, never read.
 
     python bench/events.py          # table
     python bench/events.py --json   # also the metrics as JSON

@@ -516,3 +516,28 @@ def test_unnamed_crowds_protest(enricher, text, expected):
     events = enrich(enricher, text).events
     got = next(((e.type, e.method) for e in events if e.type == "PROTEST"), None)
     assert got == expected, events
+
+
+@pytest.mark.parametrize("text, etype, trigger_word", [
+    ("Hackers linked to Moscow launched a cyber attack on Estonia's banks on Tuesday.", "COERCE", "attack"),
+    ("The rebels launched an attack on Estonia's border posts on Tuesday.", "ASSAULT", "attack"),
+    ("The opposition filed a lawsuit against the election commission on Monday.", "ACCUSE", "lawsuit"),
+    ("The Kremlin issued a warning to Finland over its NATO bid.", "THREATEN", "warning"),
+    ("The government removed the curfew in the capital on Friday.", "CONCEDE", "removed"),
+    ("Dock workers walked out at the port of Antwerp on Monday.", "PROTEST", "walked"),
+])
+def test_codebook_wordings(enricher, text, etype, trigger_word):
+    art = enrich(enricher, text)
+    assert art.events, text
+    assert art.events[0].type == etype
+    assert trigger_word in art.events[0].trigger
+
+
+def test_untagged_proper_name_is_an_actor(enricher):
+    # a misspelt country the small model does not tag: its name as written acts
+    art = enrich(enricher, "Ethopia has agreed to reopen its borders to UN peacekeepers.")
+    agree = [e for e in art.events if e.type == "AGREE"]
+    assert agree and agree[0].actors == ["Ethopia"]
+    # a month is never an actor
+    art = enrich(enricher, "March has agreed to reopen its borders.")
+    assert all("March" not in e.actors for e in art.events)

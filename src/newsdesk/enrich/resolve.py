@@ -352,4 +352,16 @@ def _actor_one(res: Resolver, tok) -> list[str]:
         return [name]
     if tok.ent_type_ in ACTOR_LABELS:
         return [strip_the(text)]
+    # a proper name the small model left untagged ("Ethopia", a rare surname): the name as
+    # written, when the whole phrase is capitalised proper nouns (not a month or weekday)
+    name_toks = [t for t in span if t.lower_ != "the"]
+    if (tok.pos_ == "PROPN" and not tok.ent_type_ and name_toks and len(name_toks) <= 4
+            and all(t.pos_ == "PROPN" and t.is_alpha and t.text[:1].isupper() for t in name_toks)
+            and tok.lower_ not in _CALENDAR_WORDS):
+        return [strip_the(" ".join(t.text for t in name_toks))]
     return []
+
+
+_CALENDAR_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                   "january", "february", "march", "april", "may", "june", "july", "august",
+                   "september", "october", "november", "december", "today", "tonight"}
