@@ -205,3 +205,25 @@ def test_town_taken_for_a_person_is_a_place_in_locative_context(enr):
         assert places[0].geonameid
     # without such context a name stays a name
     assert run(enr, "He met Hajnówka in the bar.") == []
+
+
+@pytest.mark.parametrize("name, aliases, expected", [
+    ("Avtonomna Respublika Krym", ("Autonomous Republic of Crimea", "Crimea"), "Crimea"),
+    ("Kharkivska oblast", ("Kharkiv", "Kharkiv Oblast"), "Kharkiv Oblast"),
+    ("Bayern", ("Bavaria", "Free State of Bavaria"), "Bavaria"),
+    ("Tamil Nādu", ("State of Tamil Nadu",), "Tamil Nadu"),
+    ("Ḩalab", ("Aleppo", "Aleppo Governorate"), "Aleppo Governorate"),
+    ("Puducherry", ("Pondicherry", "Union Territory of Pondicherry", "Union Territory of Puducherry"), "Puducherry"),
+    ("Hessen", ("Hesse",), "Hessen"),
+])
+def test_division_display_name(name, aliases, expected):
+    from newsdesk.enrich.gazetteer import display_name
+    assert display_name(name, aliases) == expected
+
+
+def test_divisions_are_named_in_english(enricher):
+    art = enricher(Article(id="t", text="Shelling hit the Kharkiv region and Crimea on Monday.",
+                                 published="2024-03-10", outlet=None))
+    names = {p.name for p in art.places}
+    assert "Crimea" in names
+    assert not any("oblast" in n or "Respublika" in n for n in names)

