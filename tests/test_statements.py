@@ -235,8 +235,9 @@ BROAD = [
      "minister", "The minister", "has also said", ["budget is balanced"]),
     ("Robby Mook appeared on television, arguing that the debate was unfair.",
      "Robby Mook", "Robby Mook", "arguing", ["debate was unfair"]),
+    # the possessive marker goes with the noun cue, as in PolNeAR
     ("Donald Trump’s claim that the vote was rigged drew criticism.",
-     "Donald Trump", "Donald Trump’s", "claim", ["vote was rigged"]),
+     "Donald Trump", "Donald Trump", "’s claim", ["vote was rigged"]),
     ("Protesters were frustrated that the police released only part of the video.",
      "protesters", "Protesters", "were frustrated", ["police released"]),
     ("Activists called for an independent inquiry into the shooting.",
@@ -343,7 +344,7 @@ def test_nested_cue_inside_quote_dropped(enricher):
 
 def test_possessive_nominal_attitude(enricher):
     art = enrich(enricher, "Critics questioned Maria Duarte's determination to close the old mine.")
-    s = [s for s in art.statements if s.cue == "determination"]
+    s = [s for s in art.statements if s.cue == "'s determination"]
     assert s and norm(s[0].source) == "maria duarte" and "close the old mine" in s[0].content
 
 
@@ -352,3 +353,89 @@ def test_fronted_relative_object(enricher):
     s = [s for s in art.statements if s.cue == "says"][0]
     assert norm(s.source) == "ada moss"
     assert s.content.startswith("she will keep open")
+
+
+# -- light verbs, documents, stance predicates, raising verbs (issue 5) -----------------------
+LIGHT = [
+    # text, source span text, cue, content
+    ("Senator Lena Park raised questions about the new toll road.",
+     "Senator Lena Park", "raised questions about", "the new toll road"),
+    ("The dockworkers' union voiced concern that the plant would close.",
+     "The dockworkers' union", "voiced concern", "the plant would close"),
+    ("The senator took offense at suggestions that she had misled voters.",
+     "The senator", "took offense at", "suggestions that she had misled voters"),
+    ("The ministry issued a statement calling the blockade illegal.",
+     "The ministry", "issued a statement calling", "the blockade illegal"),
+    ("Coach Dana Hill released a letter that says the team will relocate.",
+     "Coach Dana Hill", "released a letter that says", "the team will relocate"),
+    ("Governor Ellen Ruiz has been critical of the pipeline project.",
+     "Governor Ellen Ruiz", "has been critical of", "the pipeline project"),
+    ("Ellen Ruiz is a longtime opponent of the casino plan.",
+     "Ellen Ruiz", "is a longtime opponent of", "the casino plan"),
+    ("Ana Silva talked to reporters about the flood defenses.",
+     "Ana Silva", "talked to reporters about", "the flood defenses"),
+    ("“We are not done yet,” she said, referencing the stalled budget talks.",
+     "she", "referencing", "the stalled budget talks"),
+]
+
+
+@pytest.mark.parametrize("text,span,cue,content", LIGHT)
+def test_light_verb_document_and_stance_cues(enricher, text, span, cue, content):
+    art = enrich(enricher, text)
+    check_offsets(art)
+    got = [s for s in art.statements if s.cue == cue]
+    assert got, art.statements
+    s = got[0]
+    assert art.text[s.source_start:s.source_end] == span
+    assert s.content == content
+
+
+def test_place_and_addressee_are_not_content(enricher):
+    # "at a rally" is where the pledge was made; "to reporters" who was spoken to
+    for text in ("Mayor Ines Cole made the pledge at a rally in Tulsa.",
+                 "Ana Silva spoke to reporters on Tuesday."):
+        art = enrich(enricher, text)
+        assert not [s for s in art.statements if "rally" in s.content or "reporters" in s.content
+                    or "Tuesday" in s.content], art.statements
+
+
+def test_raising_verb_unnamed_source(enricher):
+    art = enrich(enricher, "The new stadium seems to be badly over budget.")
+    got = [s for s in art.statements if s.cue == "seems"]
+    assert got and got[0].source is None and got[0].source_start is None
+    assert got[0].content.startswith("The new stadium") and got[0].content.endswith("over budget")
+    # a causative's object and a free relative are no impressions of their own
+    for text in ("The haircut made him seem kinder.", "What appeared to be a gun was a phone."):
+        art = enrich(enricher, text)
+        assert not [s for s in art.statements if s.cue in ("seem", "appeared")], art.statements
+
+
+def test_possessive_marker_goes_with_noun_cue(enricher):
+    art = enrich(enricher, "Ruth Adler's warning about the dam was ignored.")
+    s = [s for s in art.statements if s.cue == "'s warning about"]
+    assert s, art.statements
+    assert art.text[s[0].source_start:s[0].source_end] == "Ruth Adler"
+    assert s[0].content == "the dam"
+
+
+def test_separator_is_no_content(enricher):
+    art = enrich(enricher, "About a dozen people demonstrated outside the paper.\n\n___\n\nMore news.")
+    assert not [s for s in art.statements if "___" in s.content]
+
+
+def test_subject_across_paragraph_break(enricher):
+    """A parse that takes a heading as the subject of the next paragraph's cue: the source is
+    the noun phrase opening the cue's own paragraph."""
+    from spacy.tokens import Doc
+    from newsdesk.enrich.statements import extract_statements
+    words = ["The", "Latest", ":", "\n\n", "Donald", "Trump", "says", "it", "rained", "."]
+    doc = Doc(enricher.nlp.vocab, words=words,
+              spaces=[True, False, False, False, True, True, True, True, False, False],
+              heads=[1, 6, 1, 2, 5, 1, 6, 8, 6, 6],
+              deps=["det", "nsubj", "punct", "dep", "compound", "appos", "ROOT", "nsubj", "ccomp", "punct"],
+              pos=["DET", "PROPN", "PUNCT", "SPACE", "PROPN", "PROPN", "VERB", "PRON", "VERB", "PUNCT"],
+              tags=["DT", "NNP", ":", "_SP", "NNP", "NNP", "VBZ", "PRP", "VBD", "."],
+              lemmas=["the", "Latest", ":", "\n\n", "Donald", "Trump", "say", "it", "rain", "."])
+    st = extract_statements(doc)
+    assert [(doc.text[s.source_start:s.source_end], s.cue, s.content) for s in st] == \
+        [("Donald Trump", "says", "it rained")]

@@ -18,7 +18,14 @@ Shapes found (offsets are characters into ``doc.text``):
 * passives: ``X is expected to ...``, ``X was viewed as ...`` (unnamed source) and ``X was
   first reported by Y`` (the agent is the source); ``..., as police have said``;
 * the writer's own ``I believe ...`` outside every quote (op-eds); a cue inside another
-  statement's direct quote, or a belief/finding inside a reported content, is dropped.
+  statement's direct quote, or a belief/finding inside a reported content, is dropped;
+* light verbs with a speech or attitude noun: ``X raised questions about Y``, ``X voiced
+  concern that ...``, ``X took offense at Y`` (the cue runs from the verb to the preposition);
+* documents put out by a source: ``X issued a statement calling ...``, ``X released a letter
+  that says ...`` (the issuing verb's subject is the source, the cue runs from that verb);
+* stance predicates with a prepositional object: ``X has been critical of Y``, ``X is a
+  staunch opponent of Y``; raising verbs with no holder named: ``X seems to ...`` (source
+  ``None``, the content the subject with its complement, as for the passives).
 
 The cue span follows PolNeAR's convention: the verbal group with auxiliaries, negation and
 adverbs before the verb, a governing verb of an infinitive cue, and a particle, fixed
@@ -182,13 +189,33 @@ class _Ctx:
         return any(qs <= start and end <= qe for qs, qe in self.quotes)
 
     # -- building a record --------------------------------------------------------------
+    def document_verb(self, cue):
+        """'X issued a statement calling ...', 'X released a letter that says ...': the verb
+        that put out the document a participle or relative-clause cue hangs on, or None."""
+        noun = cue.head
+        if cue.dep_ not in ("acl", "relcl") or noun.i >= cue.i or noun.lemma_.lower() not in DOCUMENT_NOUNS:
+            return None
+        if cue.dep_ == "acl" and cue.tag_ != "VBG":
+            return None
+        if cue.dep_ == "relcl" and not any(c.dep_ == "nsubj" and c.lower_ in ("that", "which")
+                                           for c in cue.children):
+            return None
+        while noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+            noun = noun.head.head  # "a series of tweets saying"
+        verb = noun.head
+        if noun.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_.lower() not in DOCUMENT_VERBS:
+            return None
+        if not any(c.dep_ == "nsubj" for c in verb.children) and verb.dep_ not in ("xcomp", "conj"):
+            return None
+        return verb
+
     def source_of(self, cue):
         """(source text, start, end, subject token) of a cue verb, climbing xcomp/conj."""
-        verb = cue
+        verb = self.document_verb(cue) or cue
         for _ in range(4):
             subj = [c for c in verb.children if c.dep_ in ("nsubj",)]
             if subj:
-                return self._source_np(subj[0])
+                return self._source_np(self._same_paragraph(subj[0], verb))
             agent = [c for c in verb.children if c.dep_ == "agent"]
             if agent:
                 pobj = [c for c in agent[0].children if c.dep_ == "pobj"]
@@ -209,6 +236,21 @@ class _Ctx:
                     continue
             break
         return None
+
+    def _same_paragraph(self, subj, verb):
+        """A subject parsed across a paragraph break ("12:15 p.m.\n\nDonald Trump says",
+        the parser reaching back to a heading): the noun phrase that opens the verb's own
+        paragraph, when it has one."""
+        doc = self.doc
+        if subj.i >= verb.i or "\n" not in self.text[subj.idx:verb.idx]:
+            return subj
+        start = self.text.rfind("\n", subj.idx, verb.idx) + 1
+        seg = [t for t in doc[subj.i:verb.i] if t.idx >= start and not t.is_space]
+        for t in seg:
+            if t.pos_ in ("PROPN", "NOUN", "PRON") and not (seg[0].i <= t.head.i < verb.i
+                                                          and t.head.pos_ in ("PROPN", "NOUN")):
+                return t
+        return subj
 
     def _source_np(self, tok):
         if tok.lower_ == "it" and tok.dep_ == "nsubj":
@@ -280,6 +322,9 @@ class _Ctx:
             return not any(xs < t.idx + len(t) and t.idx < xe for xs, xe in exclude)
 
         head = cue
+        issuer = self.document_verb(cue)
+        if issuer is not None and all(free(k) for k in range(issuer.i, cue.i)):
+            head = issuer  # "issued a statement calling", "released a letter that says"
         # "continued to call for", "went on to explain": the governing verb frames the cue
         for _ in range(3):
             h = head.head
@@ -311,6 +356,9 @@ class _Ctx:
             t = doc[end + 1]
             if t.i in kids and t.dep_ == "prt":
                 end = t.i
+            elif t.i in kids and t.dep_ == "prep" and t.pos_ == "ADP" and t.lower_ != "as" and not any(
+                    o.dep_ in ("pobj", "pcomp") for o in t.children):
+                end = t.i  # a stranded preposition: "called for [compensation to be ...]"
             elif t.i in kids and t.dep_ in ("npadvmod", "tmod", "dobj", "advmod") \
                     and t.ent_type_ in ("DATE", "TIME") and t.ent_iob_ == "B":
                 # a bare date: "said Friday", "said Thursday morning", "said last month"
@@ -392,8 +440,8 @@ class _Ctx:
         if text[content_start] in "([" and text.count(")" if text[content_start] == "(" else "]",
                                                          content_start, content_end) == 0:
             content_start += 1
-        if content_end - content_start < 3:
-            return
+        if content_end - content_start < 3 or not re.search(r"[^\W_]{2}", text[content_start:content_end]):
+            return  # no content ("___", a separator line)
         for s in self.out:
             if s.content_start == content_start and s.content_end == content_end:
                 return
@@ -694,6 +742,8 @@ def _final_attribution(ctx: _Ctx) -> None:
         if source is None:
             continue
         subj = source[3]
+        if subj.head.i != tok.i and tok.head.i in ctx.used_cues:
+            continue  # "..., she said, referencing ...": the sentence is the governing cue's
         left = min(subj.left_edge.i, tok.i)
         if left == 0 or doc[left - 1].text not in (",", "—", "–"):
             continue
@@ -795,6 +845,9 @@ def _commissives(ctx: _Ctx) -> None:
         ctx.add(*ctx.cue_bounds(tok, right, _ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
 
 
+# verbs of speaking that take an addressee or a venue with to/with/at ("spoke to reporters")
+TALK_VERBS = {"speak", "talk", "sing", "preach", "lecture", "whisper", "shout", "yell", "plead",
+              "chant", "mutter", "cry", "joke", "brag", "boast"}
 # prepositions that a cue verb takes as part of its meaning ("called for", "pointed to",
 # "spoke about"): the cue spans verb + preposition, the content is the prepositional object
 CUE_PREPS = {"for", "to", "about", "on", "against", "of", "over", "at", "with"}
@@ -813,7 +866,8 @@ def _attitudes(ctx: _Ctx) -> None:
             continue
         if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
             continue
-        if tok.dep_ in ("amod", "acl", "relcl") and not any(c.dep_ == "nsubj" for c in tok.children):
+        if tok.dep_ in ("amod", "acl", "relcl") and not any(c.dep_ == "nsubj" for c in tok.children) \
+                and ctx.document_verb(tok) is None:
             continue
         if tok.dep_ == "xcomp":
             continue  # "wants to see ...": the governing verb is the attribution
@@ -836,6 +890,16 @@ def _attitudes(ctx: _Ctx) -> None:
             if not preps:
                 continue
             right = preps[0]
+            if cue_lemma(tok) in TALK_VERBS and right.lower_ in ("to", "with", "at"):
+                # "spoke to reporters", "spoke at a rally": an addressee or a venue, not what
+                # was said; "talked to X about Y" says it in the second preposition
+                topic = [c for c in tok.rights if c.dep_ == "prep" and c.i > right.i
+                         and c.lower_ in ("about", "on", "over", "regarding")
+                         and any(o.dep_ in ("pobj", "pcomp") and o.ent_type_ not in ("DATE", "TIME")
+                                 for o in c.children)]
+                if not topic:
+                    continue
+                right = topic[0]
             comps = [o for o in right.children if o.dep_ in ("pobj", "pcomp")]
         first = comps[0]
         if first.i in ctx.used_cues:
@@ -860,6 +924,17 @@ def _attitudes(ctx: _Ctx) -> None:
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         date, venue = ctx.frame_info(tok, [(c_start, c_end), (source[1], source[2])])
         ctx.add(*ctx.cue_bounds(tok, right, _ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
+
+
+# documents a source puts out, and the verbs that put them out: "X issued a statement
+# calling ...", "X released a letter that says ...", "X unleashed a series of tweets saying"
+DOCUMENT_NOUNS = {"statement", "letter", "tweet", "post", "report", "release", "paper", "memo",
+                  "video", "ad", "advertisement", "message", "note", "column", "op-ed", "email",
+                  "e-mail", "series", "communique", "editorial", "essay", "book", "study", "filing",
+                  "complaint", "lawsuit", "suit", "petition", "resolution", "order", "ruling"}
+DOCUMENT_VERBS = {"issue", "release", "send", "post", "publish", "put", "unleash", "write", "tweet",
+                  "pen", "fire", "file", "circulate", "distribute", "air", "run", "launch", "sign",
+                  "hand", "deliver", "submit", "unveil", "produce", "share"}
 
 
 # Nouns that name an attributed proposition (speech act, belief, finding): "Trump's claim
@@ -946,7 +1021,18 @@ def _noun_cues(ctx: _Ctx) -> None:
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         cue_end = (right.idx + len(right)) if right is not None else tok.idx + len(tok)
-        ctx.add(tok.idx, cue_end, c_start, c_end, source, kind)
+        cue_start = tok.idx
+        if source is not None and poss and source[3].i == poss[0].i:
+            # "North Korea's claims": the possessive marker goes with the cue (PolNeAR)
+            case = [c for c in poss[0].children if c.dep_ == "case" and c.i == source[3].right_edge.i
+                    and c.i == tok.i - 1]
+            if case and source[1] < case[0].idx <= source[2]:
+                cue_start = case[0].idx
+                end = case[0].idx
+                while end > source[1] and ctx.text[end - 1].isspace():
+                    end -= 1
+                source = (source[0], source[1], end, source[3])
+        ctx.add(cue_start, cue_end, c_start, c_end, source, kind)
 
 
 # Adjectival attitude predicates with a clause: "Protesters were frustrated that ...",
@@ -961,18 +1047,45 @@ ATTITUDE_ADJS = {
 }
 
 
+# ... and with a prepositional object: "X has been critical of Y", "X is worried about Y"
+# (the preposition closes the cue, its object is the content)
+ATTITUDE_PREP_ADJS = ATTITUDE_ADJS | {
+    "critical", "supportive", "passionate", "wary", "opposed", "enthusiastic", "bullish",
+    "bearish", "dismissive", "suspicious", "fond", "contemptuous", "scornful", "cautious",
+    "vocal", "leery", "distrustful", "appreciative", "sympathetic", "hostile",
+}
+ATTITUDE_PREPS = {"about", "of", "with", "over", "on", "toward", "towards", "at", "in"}
+# nouns naming the holder of a stance, as predicates: "X is a staunch opponent of Y"
+STANCE_HOLDER_NOUNS = {
+    "supporter", "opponent", "critic", "advocate", "proponent", "defender", "champion",
+    "backer", "fan", "skeptic", "sceptic", "admirer", "foe",
+}
+
+
 def _attitude_adjectives(ctx: _Ctx) -> None:
     doc = ctx.doc
     for tok in doc:
-        if tok.lower_ not in ATTITUDE_ADJS or tok.i in ctx.used_cues:
+        low = tok.lower_
+        if tok.i in ctx.used_cues or not (low in ATTITUDE_PREP_ADJS or (
+                tok.pos_ == "NOUN" and tok.dep_ == "attr" and tok.lemma_.lower() in STANCE_HOLDER_NOUNS)):
             continue
-        comps = [c for c in tok.rights if c.dep_ in ("ccomp", "xcomp")]
+        comps = [c for c in tok.rights if c.dep_ in ("ccomp", "xcomp")] if low in ATTITUDE_ADJS else []
+        prep = None
+        if not comps and tok.dep_ in ("acomp", "attr"):
+            preps = [c for c in tok.rights if c.dep_ == "prep" and c.lower_ in ATTITUDE_PREPS
+                     and any(o.dep_ in ("pobj", "pcomp") for o in c.children)
+                     and all(t.dep_ in ("advmod", "npadvmod") or t.i == c.i for t in doc[tok.i + 1:c.i + 1])]
+            if tok.pos_ == "NOUN":
+                preps = [c for c in preps if c.lower_ == "of"]
+            if preps:
+                prep = preps[0]
+                comps = [o for o in prep.children if o.dep_ in ("pobj", "pcomp")]
         if not comps:
             continue
         if ctx.in_content(tok.idx) or ctx.in_quote(tok.idx, tok.idx + 1):
             continue
         # the predicate: "were frustrated" (copula head or passive participle)
-        pred = tok.head if tok.dep_ in ("acomp", "oprd") else tok
+        pred = tok.head if tok.dep_ in ("acomp", "oprd", "attr") else tok
         subj = [c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subj or subj[0].lower_ in ("i", "we", "you", "it", "this", "that", "there"):
             continue
@@ -992,7 +1105,8 @@ def _attitude_adjectives(ctx: _Ctx) -> None:
             continue
         ctx.used_cues.add(tok.i)
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
-        ctx.add(cue_start, tok.idx + len(tok), c_start, c_end, source, kind)
+        cue_end = prep.idx + len(prep) if prep is not None else tok.idx + len(tok)
+        ctx.add(cue_start, cue_end, c_start, c_end, source, kind)
 
 
 def _as_clauses(ctx: _Ctx) -> None:
@@ -1000,7 +1114,8 @@ def _as_clauses(ctx: _Ctx) -> None:
     'as'-clause hangs on is the content."""
     doc = ctx.doc
     for tok in doc:
-        if tok.i in ctx.used_cues or not is_cue(tok) or tok.dep_ != "advcl":
+        if tok.i in ctx.used_cues or not is_cue(tok) or tok.dep_ != "advcl" \
+               :
             continue
         marks = [c for c in tok.lefts if c.dep_ == "mark" and c.lower_ == "as"]
         if not marks or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in tok.children):
@@ -1120,6 +1235,111 @@ def _passive(ctx: _Ctx) -> None:
         ctx.add(*ctx.cue_bounds(tok), c_start, c_end, source, kind)
 
 
+RAISING_CUES = {"seem", "appear"}
+
+
+def _raising(ctx: _Ctx) -> None:
+    """'Melania seems to have vanished', 'The city can appear to be ...', 'X seems too
+    risky': an evidential impression with nobody named (source ``None``). As with the
+    passives, the content is the subject with its complement; the cue the verbal group.
+    Not when the complement is a cue of its own ('appeared to suggest')."""
+    doc = ctx.doc
+    for tok in doc:
+        if tok.i in ctx.used_cues or tok.pos_ != "VERB" or tok.lemma_.lower() not in RAISING_CUES:
+            continue
+        kids = {}
+        for c in tok.children:
+            kids.setdefault(c.dep_, c)
+        subj = kids.get("nsubj")
+        comp = kids.get("xcomp") or kids.get("acomp") or kids.get("oprd")
+        if subj is None or comp is None or comp.i < tok.i or subj.i > tok.i:
+            continue
+        if subj.lower_ in ("it", "there", "this", "that", "which", "who", "i", "we", "you") \
+                or subj.tag_ in ("WP", "WDT") or subj.lower_ in ("him", "her", "them", "me", "us"):
+            continue  # "what appeared to be ...", "made him seem kinder"
+        if comp.i in ctx.used_cues or any(c.dep_ == "prep" and c.lower_ == "to" and c.i < comp.i
+                                          for c in tok.children):
+            continue  # "appeared to suggest" is the cue "suggest"; "seems to me" has a holder
+        if ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx) or ctx.quote_open_before(tok.idx):
+            continue
+        c_start = subj.left_edge.idx
+        c_end = comp.right_edge.idx + len(comp.right_edge)
+        ctx.used_cues.add(tok.i)
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(*ctx.cue_bounds(tok, exclude=[(c_start, subj.right_edge.idx + len(subj.right_edge))]),
+                c_start, c_end, None, kind)
+
+
+# Light verbs that make an attribution out of a speech or attitude noun: "X raised questions
+# about Y", "X made a strong condemnation of Y", "X sounded a call for Y", "X took offense
+# at Y", "X has no illusions about Y". The cue runs from the verb to the preposition
+# (PolNeAR's convention); the content is the prepositional object.
+LIGHT_VERBS = {"make", "raise", "offer", "add", "issue", "sound", "voice", "express", "take",
+               "have", "deliver", "lodge", "level", "renew", "register", "air"}
+LIGHT_NOUNS = NOUN_CUES | {
+    "question", "insight", "note", "call", "offense", "offence", "illusion", "case", "point",
+    "reference", "advice", "condemnation", "objection", "appeal", "plea", "request", "attack",
+    "complaint", "charge", "doubt", "concern", "misgiving", "reservation", "qualm", "exception",
+    "issue", "umbrage", "stand", "pitch", "argument",
+}
+LIGHT_PREPS = {"about", "on", "of", "for", "at", "into", "over", "against", "regarding", "with"}
+
+
+def _light_verbs(ctx: _Ctx) -> None:
+    doc = ctx.doc
+    for tok in doc:
+        if tok.i in ctx.used_cues or tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in LIGHT_VERBS:
+            continue
+        objs = [c for c in tok.rights if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                and c.lemma_.lower() in LIGHT_NOUNS and c.i not in ctx.used_cues]
+        if not objs:
+            continue
+        noun = objs[0]
+        if tok.lemma_.lower() == "have" and not any(c.lower_ == "no" for c in noun.lefts):
+            continue  # "has no illusions about" (a stance); "has questions about" is too loose
+        preps = [c for c in list(noun.rights) + list(tok.rights) if c.dep_ == "prep" and c.lower_ in LIGHT_PREPS
+                 and c.i > noun.i and any(o.dep_ in ("pobj", "pcomp") for o in c.children)]
+        clause = [c for c in noun.rights if c.dep_ in ("acl", "ccomp", "appos")
+                  and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark"]
+        if clause and (not preps or clause[0].i < min(p.i for p in preps)):
+            # "voiced concern that ...", "made the case that ...": noun and clause
+            c = clause[0]
+            c_start = doc[c.left_edge.i + 1].idx
+            c_end = c.right_edge.idx + len(c.right_edge)
+            if ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx):
+                continue
+            source = ctx.source_of(tok)
+            if source is None or source[3].i > tok.i or source[3].lower_ in ("i", "we", "you"):
+                continue
+            ctx.used_cues.update((tok.i, noun.i))
+            kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+            ctx.add(*ctx.cue_bounds(tok, noun, _ex(c_start, c_end, source)), c_start, c_end, source, kind)
+            continue
+        if not preps:
+            continue
+        prep = min(preps, key=lambda c: c.i)
+        if prep.lower_ == "at" and noun.lemma_.lower() not in ("offense", "offence", "umbrage", "exception"):
+            continue  # "made the pledge at a rally": a place, not a target
+        if any(t.dep_ not in ("amod", "advmod", "det", "compound", "npadvmod", "nummod", "punct")
+               and t.i != noun.i for t in doc[noun.i + 1:prep.i]):
+            continue
+        if ctx.in_quote(tok.idx, tok.idx + 1) or ctx.in_content(tok.idx):
+            continue
+        source = ctx.source_of(tok)
+        if source is None or source[3].i > tok.i:
+            continue
+        if source[3].lower_ in ("i", "we", "you") and not ctx.first_person_ok(tok):
+            continue
+        objs_ = [o for o in prep.children if o.dep_ in ("pobj", "pcomp")]
+        c_start = objs_[0].left_edge.idx
+        c_end = prep.right_edge.idx + len(prep.right_edge)
+        if c_end - c_start < 3:
+            continue
+        ctx.used_cues.update((tok.i, noun.i))
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(*ctx.cue_bounds(tok, prep, _ex(c_start, c_end, source)), c_start, c_end, source, kind)
+
+
 def extract_statements(doc) -> list[Statement]:
     if not len(doc):
         return []
@@ -1132,12 +1352,15 @@ def extract_statements(doc) -> list[Statement]:
     _final_attribution(ctx)
     _interrupted_and_loose(ctx)
     _commissives(ctx)
+    _light_verbs(ctx)
     _noun_cues(ctx)
     _attitudes(ctx)
     _attitude_adjectives(ctx)
     _passive(ctx)
+    _raising(ctx)
     _speaker_lines(ctx)
     return sorted(_drop_nested(ctx), key=lambda s: (s.content_start, s.cue_start))
+
 
 
 def _drop_nested(ctx: _Ctx) -> list[Statement]:
