@@ -584,3 +584,237 @@ def test_scraped_lede_without_full_stop_is_kept_but_a_deck_is_not():
     deck = "Campaigners say a decade of letters and meetings has finally paid off for the town"
     page = ["Menu", "Quarry To Become A Park With A Lake", deck] + _QUARRY
     assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+# --- scraped text: related boxes, calls to action, credits, fine print, other scripts -------
+
+def test_scraped_related_box_inside_the_text_stays_out():
+    page = (["Quarry to become a park"] + _QUARRY[:2]
+            + ["Read also:", "Council rejects plan for a second marina on the river",
+               "Why the old ring road is still closed to lorries?", "Ferry fares to rise in spring"]
+            + _QUARRY[2:])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+    # A heading in another language, with the links' section labels between them.
+    page = (["Quarry to become a park"] + _QUARRY[:2]
+            + ["Leia também", "Cidade", "Prefeitura adia obras da nova ponte sobre o rio", "Esporte",
+               "Clube da cidade vence o campeonato regional de remo"] + _QUARRY[2:])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_calls_to_action_after_the_text_stay_out():
+    page = (["Quarry to become a park"] + _QUARRY
+            + ["Follow us on Twitter, Facebook and Instagram for more local news.",
+               "Got a tip? Send it to the newsroom and one of our reporters will look into it.",
+               "Subscribe to the Elmbrook Gazette YouTube channel for the latest videos from the county.",
+               "We may earn a commission when you buy through links on this page."])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+    # The same verbs inside a news sentence are news.
+    from newsdesk.extract.scraped import _is_call_to_action
+    assert not _is_call_to_action("Thousands of residents follow the council on Twitter, the mayor said on Monday.")
+    assert not _is_call_to_action("The minister asked voters to subscribe to the new savings bond before March.")
+
+
+def test_scraped_caption_above_its_credit_line_is_dropped():
+    page = (["Quarry to become a park", "By Nell Ward"] + _QUARRY[:2]
+            + ["Swimmers test the water of the flooded pit at Elmbrook on a warm day in May.", "Photo: Jo Hart, AP"]
+            + _QUARRY[2:3]
+            + ["The old crusher house, seen from the north bank, will become a cafe.", "Courtesy of Elmbrook Council"]
+            + _QUARRY[3:])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_labels_inside_the_text_are_dropped_and_do_not_end_it():
+    page = (["Quarry to become a park"] + _QUARRY[:3]
+            + ["Story continues below advertisement", "toggle caption", "Image 1 of 12"]
+            + ["Councillors said the lake would be fenced off until lifeguards are hired."])
+    assert _scraped(page) == "\n\n".join(_QUARRY[:3] + ["Councillors said the lake would be fenced off until lifeguards are hired."])
+
+
+def test_scraped_site_fine_print_is_not_the_article():
+    fine = ["The information provided on this website is for general informational purposes and is not advice.",
+            "These statements have not been evaluated by the Food and Drug Administration in any way at all.",
+            "Acme and the Acme logo are registered trademarks of Acme Media Inc. in many countries of the world.",
+            "The material on this site may not be reproduced except with the prior written permission of Acme."]
+    short = _QUARRY[:2]
+    page = ["Quarry to become a park", "By Nell Ward"] + short + ["Share", "Facebook", "Twitter"] + fine + ["© 2024 Acme"]
+    assert _scraped(page) == "\n\n".join(short)
+    # Parties agreeing to terms, or a story about a website, are news.
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("Both sides agree to the terms of the ceasefire, the envoy said on Monday.") == "prose"
+    news = "The council's planning portal says the website will show every objection to the quarry scheme."
+    assert _scraped(["Quarry to become a park"] + _QUARRY[:2] + [news] + _QUARRY[2:]).count(news) == 1
+
+
+def test_scraped_text_in_scripts_without_capitals_is_prose():
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("قال وزير الخارجية إن المحادثات ستستمر الأسبوع المقبل في العاصمة بمشاركة وفود من عدة دول.") == "prose"
+    assert classify_line("प्रधानमंत्री ने कहा कि सरकार अगले साल तक सभी गांवों में बिजली पहुंचाने का लक्ष्य रखती है।") == "prose"
+    assert classify_line("정부는 다음 주부터 새로운 정책을 시행할 예정이라고 밝혔다. 이번 조치는 경제 회복을 위한 것이다.") == "prose"
+    assert classify_line("Home News Sport Weather About Us Contact") != "prose"
+
+
+def test_scraped_surname_with_a_prefix_is_not_glue():
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("Elmbrook's Hugh McPherson won first place in the 100 yard freestyle.") == "prose"
+
+
+def test_scraped_time_stamp_after_the_text_is_not_text():
+    page = (["Quarry to become a park"] + _QUARRY + ["Updated at 1:23 p.m.", "Tags Elmbrook parks quarry lake"])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_embedded_post_at_the_end_is_kept():
+    post = ["The lake will be open to swimmers next summer, and we cannot wait. https://t.co/abc123",
+            "— Elmbrook Parks (@elmbrookparks) March 4, 2024"]
+    page = (["Quarry to become a park"] + _QUARRY + post + ["Updated at 1:23 p.m.", "Most Popular", "Video"])
+    assert _scraped(page) == "\n\n".join(_QUARRY + post)
+
+
+def test_scraped_split_article_keeps_the_lines_between_its_parts():
+    # A short widget splits the text; the list between the parts belongs to the article.
+    items = [f"{t}: open daily from 9 am, entry free for residents, parking at the north gate"
+             for t in ("Lake", "Woodland trail", "Visitor centre")]
+    more = ["The council will publish the final design in June, after a last round of public meetings.",
+            "Work on the car park is due to start in the autumn, once the nesting season is over.",
+            "The footbridge over the old rail cutting will be built last, the planning report says."]
+    page = (["Quarry to become a park"] + _QUARRY + items + more)
+    assert _scraped(page) == "\n\n".join(_QUARRY + items + more)
+
+
+def test_scraped_byline_split_over_two_lines_is_one_byline():
+    page = ["Quarry to become a park", "By", "Nell Ward", "The county approved the plans in a close vote."] + _QUARRY
+    art = extract(RawPage(content="\n".join(page), format="text"))
+    assert art.byline == ["Nell Ward"]
+    assert "Nell Ward" not in art.text
+
+
+def test_scraped_deck_above_the_dateline_is_not_the_text():
+    deck = "The county says the swimming lake should open the summer after next, once the paths are laid."
+    page = ["Quarry to become a park", deck, "4 March 2024 08:00 GMT"] + _QUARRY
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+    # Without a dateline between, the first paragraph is the article's.
+    assert _scraped(["Quarry to become a park"] + _QUARRY) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_paragraph_repeated_in_the_body_is_kept_once():
+    quote = "“We have waited ten years for this lake, and we will be the first in the water,” one resident said."
+    page = ["Quarry to become a park"] + _QUARRY[:2] + [quote, _QUARRY[2], quote, _QUARRY[3]]
+    assert _scraped(page) == "\n\n".join(_QUARRY[:2] + [quote] + _QUARRY[2:])
+
+
+def test_scraped_tag_list_is_chrome_but_a_headline_is_not():
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("Tags Elmbrook quarry parks county council") == "chrome"
+    assert classify_line("Filed under: Politics | Elections") == "chrome"
+    assert classify_line("Category 5 storm makes landfall on the coast") != "chrome"
+
+
+def test_scraped_teaser_with_read_more_button_stays_out_but_a_cut_lede_stays():
+    teaser = "The ferry company says fares will rise by a tenth in spring."
+    page = ["Quarry to become a park"] + _QUARRY[:2] + [teaser, "Read More"] + _QUARRY[2:]
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+    long_lede = " ".join(_QUARRY[:2])     # a long opening cut short by the button is the article's
+    page = ["Quarry to become a park", long_lede, "Read more"] + _QUARRY[2:]
+    assert _scraped(page).startswith(long_lede)
+
+
+def test_scraped_dateline_on_its_own_line_opens_the_text_and_the_deck_above_stays_out():
+    deck = "The county says the swimming lake should open the summer after next, once the paths are laid."
+    page = ["Quarry to become a park", "March 4, 2024", deck, "ELMBROOK, Westshire"] + _QUARRY
+    assert _scraped(page) == "\n\n".join(["ELMBROOK, Westshire"] + _QUARRY)
+    # A credit in capitals is not a dateline.
+    from newsdesk.extract.scraped import _DATELINE
+    assert not _DATELINE.match("ITV, ASSOCIATED PRESS") and _DATELINE.match("LONDON (Reuters) -")
+
+
+def test_scraped_inline_link_prefixes_are_chrome():
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("Also: See our full coverage of the county elections") == "chrome"
+    assert classify_line("SEE MORE: Ferry fares to rise in spring") == "chrome"
+
+
+def test_scraped_comment_rules_open_the_comment_section():
+    from newsdesk.extract.scraped import classify_line
+    assert classify_line("Comments are moderated and will appear once a moderator has approved them.") == "comments"
+    assert classify_line("ATENÇÃO: Comentários ofensivos não serão aprovados pelo moderador.") == "comments"
+    assert classify_line("The council said the comments were removed from the minutes after a complaint.") == "prose"
+    page = (["Quarry to become a park"] + _QUARRY
+            + ["Comments are moderated and will appear once a moderator has approved them.",
+               "Great news, we have waited for this lake for years and years, and so have our children!"])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+_PORTS = ["Three ports on the west coast were closed on Tuesday as a storm brought winds of more than 100 km/h to the region.",
+          "Ferries were cancelled and lorries were told to wait at service stations inland until the wind dropped.",
+          "The coastguard said it had rescued two people from a yacht that lost its mast off the point.",
+          "Forecasters expect the wind to ease on Wednesday evening, when the ports should reopen."]
+
+
+def test_scraped_article_split_by_a_player_and_a_slideshow_is_read_whole_without_captions():
+    media = ["Watch: Waves hit the harbour wall", "Video", "00:45", "Waves crash over the harbour wall at Elmbrook",
+             "1 of 8", "Photos", "A lorry waits at the closed port gate.", "2 of 8",
+             "Fishing boats sheltering in the inner harbour.", "3 of 8", "Next", "Previous"]
+    page = ["Storm forces closure of three ports", "Updated 14:02 GMT, 5 March 2024"] + _PORTS[:2] + media + _PORTS[2:]
+    assert _scraped(page) == "\n\n".join(_PORTS)
+    # A list of links between the parts is no picture: a short part below it stays out.
+    links = ["More stories", "Ferry fares to rise in spring as fuel costs climb", "Council delays vote on new marina",
+             "Storm closes coastal road for a day"]
+    page = ["Storm forces closure of three ports"] + _QUARRY + ["Photo: Jo Hart", "1 of 3"] + links + _PORTS[2:]
+    assert "coastguard" not in _scraped(page)
+
+
+def test_scraped_note_on_the_author_at_the_end_is_dropped_but_not_inside():
+    note = "Ann Lee is the Harbour Post's harbour reporter. Reach her at ann.lee@harbourpost.example."
+    page = ["Quarry to become a park", "By Ann Lee"] + _QUARRY + [note]
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+    news = "Tom Reed is a reporter who has covered the quarry for the county paper since it closed, and he backs the plan."
+    page = ["Quarry to become a park"] + _QUARRY[:2] + [news] + _QUARRY[2:]
+    assert news in _scraped(page)
+
+
+def test_scraped_caption_with_a_name_and_outlet_credit_is_dropped():
+    page = (["Pier to be rebuilt", "By Ann Lee"] + _QUARRY[:2]
+            + ["Divers inspect the piles of the old pier at Elmbrook in February.", "Jo Hart/Harbour Post"] + _QUARRY[2:])
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_chrome_words_of_other_languages():
+    from newsdesk.extract.scraped import classify_line
+    for label in ("Publicidad", "Anzeige", "Publicité", "Compartir en Facebook", "Teilen",
+                  "Etiquetas: política, elecciones", "Lee también: El Gobierno aprueba el presupuesto"):
+        assert classify_line(label) == "chrome", label
+    cuerpo = ["El consejo municipal aprobó el lunes el plan para convertir la antigua cantera en un parque público.",
+              "Las obras de los caminos y del centro de visitantes empezarán en primavera, según el ayuntamiento.",
+              "Los vecinos llevaban una década pidiendo que el terreno no se llenara de escombros de la nueva carretera."]
+    page = ["La cantera será un parque"] + cuerpo[:2] + ["Publicidad"] + cuerpo[2:] + ["Compartir", "Comentarios (3)"]
+    assert _scraped(page) == "\n\n".join(cuerpo)
+
+
+def test_scraped_short_article_beats_a_longer_about_us_box():
+    story = ["The Elm Street bridge will close for three weeks from Monday while crews replace its deck, the county said.",
+             "Drivers are advised to use the Oak Avenue crossing instead."]
+    about = ["Elmbrook Today is the county's oldest independent news source, founded in 1921 by a group of printers.",
+             "Today our newsroom of twelve reporters covers local government, schools, business and sport every day.",
+             "We are owned by a community trust and do not take money from political parties or campaign groups."]
+    page = (["Home", "Local", "Bridge to close for repairs", "Posted: Feb 16, 2018"] + story
+            + ["Most Popular", "Ferry fares to rise in spring", "Council delays vote on new marina", "About Us"] + about
+            + ["Contact us", "Copyright 2024 Elmbrook Today"])
+    assert _scraped(page) == "\n\n".join(story)
+
+
+def test_scraped_comment_thread_without_a_heading_is_not_the_article():
+    comments = []
+    for i, name in enumerate(["Jim Brown", "Sue Park", "Al Grey", "Kim Lo", "Dee Fox"]):
+        comments += [name, f"{i + 2} hours ago",
+                     f"This is the {i + 3}th time in five years they have shut the road, and every time the work "
+                     f"takes far longer than the county says it will, so nobody believes them any more.", "Reply"]
+    page = ["Home", "Quarry to become a park", "By Nell Ward", "March 4, 2024"] + _QUARRY + ["Conversation"] + comments
+    assert _scraped(page) == "\n\n".join(_QUARRY)
+
+
+def test_scraped_time_stamped_entries_of_a_live_report_are_all_kept():
+    entries = []
+    for stamp, text in zip(("2 hours ago", "3 hours ago", "4 hours ago"), _PORTS):
+        entries += [stamp, text, "Share"]
+    page = ["Home", "Live: storm closes the ports", "By Ann Lee"] + entries + ["Most read", "Ferry fares to rise in spring"]
+    assert _scraped(page) == "\n\n".join(_PORTS[:3])

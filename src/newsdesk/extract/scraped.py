@@ -8,15 +8,17 @@ logos). The body is the heaviest run of prose paragraphs (list items and clause-
 lines inside it do not break it; a copy of text already taken does not join it), grown
 downwards over the list, table or fact lines that continue it for as long as they outweigh
 chrome-like lines; title and byline are read from the block just above it. Before that,
-lines are re-marked by their neighbourhood: picture captions and labels, 'About the author'
-boxes, newsletter boxes and runs of headline links stay out; a table flattened to one cell
-a line is kept with the text around it.
+lines are re-marked by their neighbourhood: picture captions (by their credit) and labels,
+'About the author' boxes, newsletter boxes, related-link boxes, calls to action, the site's
+fine print and runs of headline links stay out; a table flattened to one cell a line is kept
+with the text around it. A deck above the dateline and repeated paragraphs are left out.
 """
 from __future__ import annotations
 
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -25,7 +27,8 @@ from .dates import DATE_RE, Found, find_dates, find_time
 # Characters that scrapers leave in place of plain spaces, and invisible ones.
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_END_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]」』）]*$|[\"”»」』]$")
+# Full stops of other scripts too: Devanagari danda, Arabic and Urdu marks, Armenian, Ethiopic, Burmese.
+_END_SENTENCE = re.compile(r"[.!?…。！？।॥؟۔։።။][\"'”’»)\]」』）]*$|[\"”»」』]$")
 # Scripts written without spaces between words (Chinese, Japanese): a line is judged by its
 # characters, about two to a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -33,12 +36,14 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.U)
 _OPEN_QUOTE = ("“", '"', "«", "„", "‘")
 _CLOSE_QUOTE = re.compile(r"[”\"»]\s*$")
 
-_SOCIAL = frozenset("""share shares sharing tweet retweet email e-mail mail facebook twitter x linkedin
+# Share bars, and their words in a few other languages ('Compartir en Facebook', 'Teilen').
+_SHARE_WORDS = "compartir compartilhar compartilhe partager partagez teilen condividi delen udostępnij поделиться"
+_SOCIAL = frozenset(("""share shares sharing tweet retweet email e-mail mail facebook twitter x linkedin
 whatsapp telegram reddit pinterest print copy link links url messenger flipboard pocket tumblr
 vk viber threads bluesky mastodon save this article story page post on via the to with
-comment comments""".split())
-_SOCIAL_CORE = frozenset("""share sharing tweet facebook twitter linkedin whatsapp telegram reddit
-pinterest messenger flipboard tumblr viber bluesky mastodon""".split())
+comment comments imprimir drucken imprimer stampa en sur auf su no na em op per par por """ + _SHARE_WORDS).split())
+_SOCIAL_CORE = frozenset(("""share sharing tweet facebook twitter linkedin whatsapp telegram reddit
+pinterest messenger flipboard tumblr viber bluesky mastodon """ + _SHARE_WORDS).split())
 _PAYMENT = ("visa", "mastercard", "paypal", "amex", "americanexpress", "applepay", "googlepay",
             "gpay", "maestro", "discover", "stripe", "bitcoin", "patreon", "bank", "transfer",
             "card", "crypto", "jcb", "unionpay", "sepa")
@@ -60,10 +65,30 @@ _MISC_CHROME = re.compile(
     r"continue reading|related( (articles|stories|posts|news))?|most (read|popular|viewed)|trending|"
     r"latest( news)?|top stories|home|back to top|previous|next|click here|listen|play|watch|"
     r"photo|video|image|gallery|loading\W*|tags?|topics?)\W*$"
+    r"|^(?:(?:sponsored|partner|paid|promoted) (?:content|stories|links|posts)|around the web|from (?:our|the) partners|"
+    r"popular now|editors'? picks|most (?:shared|commented|emailed|watched)|"
+    r"(?:next|previous) (?:article|story|post)|up next|read (?:the )?full (?:article|story)|see full coverage|"
+    r"skip (?:this )?ad|ad feedback|report (?:an|this) ad|thanks? (?:you )?for reading)\W*$"
     r"|^(read (more|also|next)|see also|related|also read|watch|listen|photo|image|source|credit|"
-    r"tags|topics)\s*:"
+    r"tags|topics|also|see more|more on this|related (stories|articles|coverage|content)|recommended|"
+    r"must read|don'?t miss|check out|lee también|leia também|leia mais|veja também|(?:à )?lire aussi|lesen sie auch|"
+    r"leggi anche|читайте также)\s*:"
     r"|©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|\bprivacy policy\b|terms (of (use|service)|and conditions)",
     re.I)
+# Labels that sit inside the text: ad slots, picture toggles, gallery counters, reading times.
+# They are not text, but the text goes on past them.
+_INLINE_LABEL = re.compile(
+    r"^(?:advert|ad|sponsored|advertisement(?: [-–—:] ?\w+(?: \w+){0,3})?|"
+    # The ad label in other languages.
+    r"publicidad|publicidade|publicité|anzeige|werbung|pubblicità|reklama|реклама|advertentie|annonse|annons|"
+    r"mainos|reklame|διαφήμιση|広告|광고|广告|"
+    r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:the |this )?(?:ad|advertisement))?|"
+    r"continue reading (?:the main story|below|after the ad)|enlarge this image|"
+    r"(?:toggle|hide|show|view) (?:caption|image|gallery|photos?)|(?:image|photo|picture|slide) \d+ (?:of|/) \d+|"
+    r"\d+ ?(?:/|of) ?\d+|\d+ min(?:ute)?s? read|font size"
+    # Icon names and file or element ids that a scraper keeps as text: 'chevron_left', 'img_2041_en'.
+    r"|[a-z\d]+(?:_[a-z\d]+)+|\d{9,})\W*$", re.I)
+
 # Messages of newsletter, reprint and sharing widgets, which pages keep in their markup.
 _WIDGET = re.compile(
     r"(?:thanks for (?:signing up|subscribing)|thank you for (?:signing up|subscribing)|sorry!?$|"
@@ -71,15 +96,32 @@ _WIDGET = re.compile(
     r"keep an eye on your inbox|check your inbox|order reprints?\W*$|print (?:this )?article\W*$|"
     r"this (?:article|story) has been sent to|this copy is for your personal,? non-commercial use|"
     r"get the latest .{0,60}\b(?:in|to) your inbox|invalid email|enter your email|"
-    r"sign up for (?:our|the) .{0,60}newsletters?)", re.I)
+    r"sign up for (?:our|the) .{0,60}newsletters?|"
+    # The comment form's consent box.
+    r"save my name,? e-?mail,? and website|сохранить моё имя, e-?mail)", re.I)
+# The article's tag or category list: 'Tags Ann Lee harbour', 'Filed under: Politics | Elections'.
+_TAGS = re.compile(r"^(?:(?:tags|filed under)\b\s*[:#]?|(?:topics?|posted in|categories|category|keywords?|"
+                   r"etiquetas|schlagw[oö]rte?|mots[- ]clés|temas|themen|argomenti|теги|метки)\s*[:#])\s*\S", re.I)
 BYLINE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by|posted by)\s+(?P<names>\S.{1,120})$", re.I)
 # Reader comments start the page's tail: a comment count/heading or "name says:".
 _COMMENTS = re.compile(
-    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions)\b.{0,80}|(?:leave a (?:reply|comment)|post a comment|"
-    r"add a comment|join the (?:discussion|conversation)|comments?|show comments|view comments)\b.{0,30}"
+    r"^(?:\d+\s+(?:comments?|responses?|replies|reactions|thoughts on)\b.{0,80}|(?:leave a (?:reply|comment)|post a comment|"
+    r"readers?'? comments|"
+    r"add a comment|join the (?:discussion|conversation)|comments?|show comments|view comments|"
+    # The same headings in other languages (WordPress and the like translate them).
+    r"deixe (?:um|o seu) comentário|deja (?:un|tu) comentario|laisser un commentaire|lascia un commento|"
+    r"schreibe(?:n sie)? einen kommentar|kommentar (?:schreiben|verfassen)|kommentare|commentaires|comentários|"
+    r"comentarios|commenti|komentarze|dodaj komentarz|reacties|добавить комментарий|оставить комментарий|"
+    r"оставьте комментарий|комментарии|发表评论|评论|コメントを(?:残す|書く)|コメント|댓글(?: ?쓰기)?)\b.{0,30}"
     r"|\S.{0,40}?\s(?:says|wrote|writes|replied|commented)\s*:"
     # 'Ann Lee on September 12, 2018 at 4:47 pm said:' (the timestamp makes 'said' safe)
     r"|\S.{0,40}?\s(?:on|at)\s.{0,50}?\d\d?[:.]\d\d\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote|replied|commented)\s*:)$", re.I)
+# The rules of the comment section, addressed to the reader: 'Comments are moderated', 'Your comment
+# will be reviewed', 'ATENÇÃO: Comentários ... não serão aprovados'.
+_COMMENT_RULES = re.compile(
+    r"(?:^(?:\W*\w+\s*:\s*)?|\byour )(?:comments?|coment[aá]rios?|commentaires?|kommentare?|commenti|commento|комментари\w*)\b.*"
+    r"\b(?:moderat\w*|approved|aprovad[oa]s?|reviewed|deleted|removed|community guidelines|community rules|"
+    r"comment policy|house rules|regras|normas)\b", re.I)
 _ORG_BYLINE = re.compile(
     r"^(?P<org>.+?)\s+(?:news ?desk|desk|newsroom|staff(?: writers?| reporters?)?|editorial(?: board| team| staff)?|"
     r"editors|reporters|team|wire|staff and agencies)$", re.I)
@@ -89,20 +131,24 @@ _ROLE = re.compile(r"(?:in|from)\s.*|(?:(?:senior|chief|staff|special|political|
 _ATTRIBUTION_ROLE = re.compile(r"\b(member|reader|subscriber|supporter|donor|patron|customer|user|listener|viewer)s?\b", re.I)
 _ATTRIBUTION_NAME = re.compile(r"^[—–-]?\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\s+[A-Z]\.(?:\s*,|\s*$|\s+[—–-])")
 _DATE_FILLER = re.compile(
-    r"\b(published|updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|est|edt|cet|cest|eet|eest|"
-    r"bst|pst|pdt|et|pt|time|local|date)\b|[\W\d_]", re.I)
+    r"\b(published|updated|posted|first|originally|last|modified|on|at|am|pm|a\.m|p\.m|utc|gmt|est|edt|cet|cest|eet|eest|"
+    r"bst|pst|pdt|et|pt|time|local|date|st|nd|rd|th|"
+    r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|[\W\d_]", re.I)
 MAX_LINES = 20000
 MAX_GAP = 5
 MERGE_GAP = 15
 MERGE_SHARE = 0.6   # a neighbouring run joins when it has this share of the best run's prose
 _GLUE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
 _CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]+$")
+# Surnames with a capitalised prefix ('McPherson', 'DiMaggio', 'LeBron') are one word, not glue.
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|Fitz|Di|De|Du|Da|La|Le)[A-Z][a-z]+$")
 
 
 @dataclass
 class Line:
     text: str
-    kind: str = "other"    # blank prose date byline chrome nav author quote comments other
+    # blank prose date byline chrome label nav author quote comments caption cell promo widget other
+    kind: str = "other"
     dates: list[Found] = field(default_factory=list)
     repeated: bool = False
 
@@ -126,11 +172,19 @@ def normalise_text(raw: str) -> str:
     return "\n".join(" ".join(line.split()) for line in raw.split("\n"))
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+@functools.lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    # Cached: every rule counts the words of the same lines.
+    return tuple(_WORD.findall(text))
 
 
-def is_prose(text: str, w: list[str] | None = None) -> bool:
+def _lowerish(w: Sequence[str]) -> int:
+    """Words that do not start with a capital: lower-case ones, and all words of scripts
+    without case (Arabic, Hebrew, Hindi, Korean...), whose running text is never 'Title Case'."""
+    return sum(1 for x in w if x[0].isalpha() and not x[0].isupper())
+
+
+def is_prose(text: str, w: Sequence[str] | None = None) -> bool:
     """A sentence-like line: several words, mostly lower-case, ends like a sentence."""
     if w is None:
         w = words(text)
@@ -141,8 +195,7 @@ def is_prose(text: str, w: list[str] | None = None) -> bool:
         return len(_CJK.findall(text)) >= 14 if _CJK.search(text) else False
     if _CJK.search(text) and len(_CJK.findall(text)) >= 0.5 * len(text):
         return True
-    lower = sum(1 for x in w if x[0].islower())
-    return lower >= 0.3 * len(w)
+    return _lowerish(w) >= 0.3 * len(w)
 
 
 _CUT_HINT = re.compile(r"\d|[a-z][A-Z]")
@@ -180,7 +233,7 @@ def _is_teaser(text: str) -> bool:
     for i, tok in enumerate(toks[:25]):
         core = tok.strip("“”\"'‘’()[],.:;!?")
         m = _GLUED_TOKEN.search(core)
-        if m and i >= 2:
+        if m and i >= 2 and not _NAME_PREFIX.match(core):
             head = toks[:i] + [core[:m.start() + 1]]
             caps = sum(1 for w in head if w[:1].isupper() or w[:1].isdigit())
             # 'PlayStation' inside a sentence is a name; after a Title Case run it is glue.
@@ -205,19 +258,29 @@ def _is_payment(text: str, n: int | None = None) -> bool:
     return not s
 
 
-def _is_social(text: str, w: list[str] | None = None) -> bool:
+def _is_social(text: str, w: Sequence[str] | None = None) -> bool:
     if len(text) > 120:
         return False
     w = [x.lower() for x in (words(text) if w is None else w)]
     return bool(w) and len(w) <= 12 and all(x in _SOCIAL for x in w) and any(x in _SOCIAL_CORE for x in w)
 
 
+# A relative time stamp: '2 hours ago', 'Updated 3 days ago'.
+_AGO = re.compile(r"^\W*(?:(?:posted|updated|published|last updated)\s*:?\s*)?(?:about |over |just )?(?:\d+|an?|one) ?"
+                  r"(?:seconds?|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|months?|years?) ago\W*$", re.I)
+
+
 def _is_date_line(text: str, dates: list[Found]) -> bool:
+    if _AGO.match(text):
+        return True
     if not dates:
-        return False
+        # 'Updated at 1:23 p.m.': a time stamp of the page without its day.
+        if not (re.match(r"\W*(?:published|updated|posted|last updated)\b", text, re.I) and find_time(text)):
+            return False
     rest = text
     for d in reversed(dates):
         rest = rest[:d.start] + " " + rest[d.end:]
+    rest = re.sub(r"(?<=\d)Z\b", "", rest)     # ISO time stamps: '2019-11-18T20:51:19Z'
     return not _DATE_FILLER.sub("", rest).strip()
 
 
@@ -255,11 +318,13 @@ def classify_line(text: str) -> str:
         return "chrome"
     if n <= 6 and any(k in low for k in _BUTTON_KEYS) and _BUTTON.search(text) and not _END_SENTENCE.search(text):
         return "chrome"
-    if n <= 15 and _MISC_CHROME.search(text):
+    if n <= 15 and (_MISC_CHROME.search(text) or _INLINE_LABEL.match(text)):
         return "chrome"
     if n <= 40 and _WIDGET.match(text):
         return "chrome"
-    if _COMMENTS.match(text.strip("[](){}<>-–—|•· ")):
+    if n <= 40 and _TAGS.match(text) and not _END_SENTENCE.search(text):
+        return "chrome"
+    if _COMMENTS.match(text.strip("[](){}<>-–—|•· ")) or n <= 30 and _COMMENT_RULES.search(text):
         return "comments"
     if is_prose(text, w):
         return "nav" if _is_teaser(text) else "prose"
@@ -284,6 +349,21 @@ def _unwrap(lines: list[str]) -> list[str]:
     return out
 
 
+_BY_ALONE = re.compile(r"^(?:by|written by|words by|story by|reported by|text by|posted by)\s*:?$", re.I)
+
+
+def _join_split_bylines(texts: list[str]) -> list[str]:
+    """'By' on a line of its own and the name on the next (separate elements): one byline."""
+    out = list(texts)
+    for i, t in enumerate(out):
+        if not _BY_ALONE.match(t):
+            continue
+        j = next((k for k in range(i + 1, min(len(out), i + 3)) if out[k]), None)
+        if j is not None and out[j][:1].isupper() and len(words(out[j])) <= 8 and not _END_SENTENCE.search(out[j]):
+            out[i], out[j] = t.rstrip(" :") + " " + out[j], ""
+    return out
+
+
 def _lines(raw: str, warnings: list[str]) -> list[Line]:
     out: list[Line] = []
     texts = _unwrap(normalise_text(raw).split("\n"))
@@ -291,6 +371,7 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
         # No article has this many paragraphs; the rest is listings or generated filler.
         warnings.append(f"page has {len(texts):,} lines: only the first {MAX_LINES:,} were read")
         texts = texts[:MAX_LINES]
+    texts = _join_split_bylines(texts)
     for text in texts:
         kind = classify_line(text)
         # Glued fields ('membersSupport us', 'deskJanuary 5') are split before judging each
@@ -299,9 +380,17 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
         pieces = (text,) if keep else _split_glued(text)
         for piece in pieces:
             k = kind if len(pieces) == 1 else classify_line(piece)
-            line = Line(piece, k, find_dates(piece) if k not in ("blank", "prose") else [])
-            if k in ("other",) and _is_date_line(piece, line.dates):
+            # (A short 'sentence' may be a time stamp: 'on Monday, May 6, 2024 at 11:08 a.m.')
+            short = k == "prose" and len(piece) <= 80
+            line = Line(piece, k, find_dates(piece) if k not in ("blank", "prose") or short else [])
+            if (k == "other" or short) and _is_date_line(piece, line.dates):
                 line.kind = "date"
+            elif short:
+                line.dates = []
+            elif k == "chrome" and _INLINE_LABEL.match(piece):
+                line.kind = "label"
+            elif k == "chrome" and "©" in piece and _PHOTO_RIGHTS.search(piece):
+                line.kind = "caption"
             out.append(line)
     # A non-prose line seen more than once is navigation or a repeated label.
     counts = Counter(l.text.lower() for l in out if l.kind != "blank")
@@ -313,11 +402,19 @@ def _lines(raw: str, warnings: list[str]) -> list[Line]:
             l.kind = "promo"     # a link or a promotion in capitals ('READ MORE: ...')
         elif l.kind == "prose" and re.search(r"©|\ball rights reserved\b", l.text, re.I):
             l.kind = "chrome"    # a footer's legal notice
+        if l.kind in ("prose", "other") and _is_call_to_action(l.text):
+            l.kind = "promo"
+        elif l.kind in ("prose", "other") and len(words(l.text)) <= 80 and _SITE_LEGAL.search(l.text):
+            l.kind = "chrome"    # the site's terms and disclaimers
     _mark_testimonials(out)
     _mark_captions(out)
+    _mark_slides(out)
     _mark_about(out)
     _mark_widgets(out)
     _mark_link_lists(out)
+    _mark_related(out)
+    _mark_read_more(out)
+    _mark_comment_thread(out)
     _mark_tables(out)
     # "Name says:" heads a reader comment only when a timestamp follows; in an article
     # ("The minister says:") it introduces a quote.
@@ -358,18 +455,49 @@ def _is_caption(l: Line) -> bool:
             and bool(_CREDIT.search(l.text)))
 
 
+# A picture's rights notice ('installation view, photo © Ann Lee'), not the site's.
+_PHOTO_RIGHTS = re.compile(r"\b(?:photos?|photographs?|images?|pictures?|fotos?|credits?)\b(?!.*\ball rights reserved\b)", re.I)
+# A picture's credit on a line of its own: 'Photo: Ann Lee, AP', 'Courtesy of Acme',
+# '(Image: © NASA)', 'Ann Lee | Bloomberg | Getty Images'.
+_CREDIT_LINE = re.compile(
+    r"^(?:(?i:photo(?:graph)?|picture|image|illustration)s?(?: by ?|: ?)\S.{0,60}|(?i:credits?): ?\S.{0,60}"
+    r"|(?i:courtesy(?: of)?) [A-Z].{0,60}"
+    r"|[(\[](?i:photo|image|picture|credit)s?(?i: credit)?: [^()\[\]]{1,60}[)\]]"
+    r"|[^.!?]{0,60}[|/]\s*" + _AGENCY + r"(?: Images)?\W*"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z.]+){1,2} ?[/|] ?[A-Z][\w&.'’ ]{1,40})$")
+
+
 def _mark_captions(lines: list[Line]) -> None:
-    """Picture captions (the credit at the end, or a caption label just above) are not text."""
+    """Picture captions (the credit at the end, a caption label just above, or a credit line
+    just below) are not text."""
     prev = None
     for l in lines:
         if l.kind == "blank":
             continue
+        if (prev is not None and prev.kind in ("other", "prose") and len(words(prev.text)) <= 50
+                and len(words(l.text)) <= 12 and _CREDIT_LINE.match(l.text)):
+            prev.kind = "caption"
+            if l.kind in ("other", "nav", "prose"):
+                l.kind = "caption"
         if _is_caption(l):
             l.kind = "caption"
         elif (prev is not None and _CAPTION_LABEL.match(prev.text) and l.kind in ("other", "prose", "nav")
               and len(words(l.text)) <= 60):
             l.kind = "caption"
         prev = l
+
+
+_SLIDE_COUNTER = re.compile(r"^(?:(?:image|photo|picture|slide) )?\d{1,3} ?(?:/|of) ?\d{1,3}$", re.I)
+
+
+def _mark_slides(lines: list[Line]) -> None:
+    """A line between two slide counters ('2 of 8') is the caption of a slideshow picture."""
+    seq = [l for l in lines if l.kind != "blank"]
+    counter = [bool(_SLIDE_COUNTER.match(l.text)) for l in seq]
+    for i, l in enumerate(seq):
+        if (l.kind in ("prose", "other", "nav") and len(words(l.text)) <= 40 and not counter[i]
+                and any(counter[max(0, i - 2):i]) and any(counter[i + 1:i + 3])):
+            l.kind = "caption"
 
 
 # 'About us', 'About the author', 'About Ann Lee', 'Sobre Ana Ruiz': the box that ends an article.
@@ -400,7 +528,8 @@ def _is_link_title(l: Line) -> bool:
     if l.kind not in ("other", "nav") or l.dates or _END_SENTENCE.search(l.text):
         return False
     # Items of a list of facts (dates and places, names and roles) have separators.
-    if re.search(r"[,:;@|]|\s[–—-]+\s|\s\d{1,2}\s", " " + l.text + " "):
+    # (A number leading the line counts things: '15 Amazing Images of Stars' is a link.)
+    if re.search(r"[,:;@|]|\s[–—-]+\s|\s\d{1,2}\s", " " + re.sub(r"^\d{1,3}\s", "", l.text) + " "):
         return False
     w = words(l.text)
     if not 4 <= len(w) <= 20:
@@ -437,6 +566,82 @@ def _mark_tables(lines: list[Line]) -> None:
         group = []
 
 
+# Headings of a box of links to other articles, in a few languages.
+_RELATED = re.compile(
+    r"^(?:more|related|read (?:more|also|next)|also read|see also|more on this(?: story| topic)?|more (?:from|about|on) .{1,30}|"
+    r"related (?:articles|stories|posts|news|content|coverage|links|reading|topics)|recommended(?: for you| stories| articles)?|"
+    r"(?:you|we think you) (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)|more (?:stories|news|articles)|"
+    r"further reading|what to read next|don'?t miss|editor'?s picks|in other news|trending(?: now| news| stories)?|"
+    r"most (?:read|popular|viewed|shared)|also on .{1,30}|"
+    r"leia (?:também|mais)|veja (?:também|mais)|saiba mais|lesen sie (?:auch|mehr)|mehr zum thema|das könnte sie auch interessieren|"
+    r"(?:à )?lire aussi|voir aussi|(?:lee|ver|lea) (?:también|más)|te puede interesar|leggi anche|potrebbe interessarti|"
+    r"lees ook|czytaj (?:też|także)|читайте также|вам также может быть интересно|похожие (?:записи|статьи|новости)|"
+    r"смотрите также|похожие материалы|noticias relacionadas|artículos relacionados|notícias relacionadas|"
+    r"matérias relacionadas|sur le même sujet|à lire également|articles liés|weitere artikel|articoli correlati|"
+    r"notizie correlate|gerelateerde artikelen|相关阅读|相关新闻|相关文章|推荐阅读|延伸阅读|関連記事|関連ニュース|あわせて読みたい|"
+    r"관련 ?기사|관련 ?뉴스|많이 본 뉴스)\s*[:：.…>»]*$", re.I)
+RELATED_MAX = 8      # links a related box lists at most
+
+
+def _mark_related(lines: list[Line]) -> None:
+    """A related-links heading ('Read also:', 'More on this story') and the headlines right
+    under it (with their section labels): links to other articles, even inside the text."""
+    for i, l in enumerate(lines):
+        if l.kind == "blank" or len(l.text) > 60 or not _RELATED.match(l.text):
+            continue
+        taken, heads = [], 0
+        for m in lines[i + 1:]:
+            if m.kind == "blank":
+                continue
+            n = len(words(m.text))
+            if m.kind in ("other", "nav") and n <= 2:
+                taken.append(m)      # a link's section label or date
+                continue
+            # A headline: a few words with no full stop (a question may be one).
+            if (heads >= RELATED_MAX or m.kind not in ("other", "nav", "promo", "prose")
+                    or not 3 <= n <= 20 or m.text.rstrip().endswith((".", ":", ";", ","))):
+                break
+            taken.append(m)
+            heads += 1
+        if heads:
+            for m in taken:
+                m.kind = "promo"
+            l.kind = "promo"
+
+
+_READ_MORE = re.compile(r"^(?:read (?:more|on)|continue reading|read the full (?:story|article)|full (?:story|article))\W*$", re.I)
+
+
+def _mark_read_more(lines: list[Line]) -> None:
+    """A short summary followed by its 'Read more' button is a teaser for another page (a
+    long paragraph there is the article's own opening, cut short)."""
+    prev = None
+    for l in lines:
+        if l.kind == "blank":
+            continue
+        if (prev is not None and prev.kind in ("prose", "other") and len(words(prev.text)) <= 30
+                and len(l.text) <= 30 and _READ_MORE.match(l.text)):
+            prev.kind = "promo"
+        prev = l
+
+
+_REPLY = re.compile(r"^(?:reply|responder|responda|antworten|répondre|rispondi|ответить|返信|回复|답글|reageren|"
+                    r"odpowiedz)\W*$", re.I)
+
+
+def _mark_comment_thread(lines: list[Line]) -> None:
+    """Reader comments without a heading: 'Reply' buttons (two or more) and each comment's
+    time stamp above its text start the comment section."""
+    replies = [i for i, l in enumerate(lines) if l.kind != "blank" and len(l.text) <= 20 and _REPLY.match(l.text)]
+    if len(replies) < 2:
+        return
+    for i in replies:
+        lines[i].kind = "comments"
+        stamp = next((k for k in range(i - 1, max(-1, i - 12), -1) if lines[k].kind in ("date", "comments")), None)
+        if stamp is not None and lines[stamp].kind == "date":
+            lines[stamp].kind = "comments"
+
+
 def _mark_link_lists(lines: list[Line]) -> None:
     """Two or more headlines in a row are a list of links ('Related', 'More on this'), not
     subheads: a subhead has text under it."""
@@ -468,6 +673,46 @@ def _mark_about(lines: list[Line]) -> None:
                 l.kind = "author"
         if len(l.text) <= 60:
             alone.add(BYLINE.sub(lambda m: m.group("names"), l.text).strip(" :").lower())
+
+
+# The outlet speaking to its reader: follow us, subscribe, join, tip us off, affiliate notes.
+_SOCIAL_SITES = r"(?:twitter|facebook|instagram|linkedin|youtube|tiktok|snapchat|threads|bluesky|mastodon|telegram|whatsapp)"
+_CALL = re.compile(
+    r"(?:^|[.!?]\s+)(?:"
+    r"(?:(?:follow|like|find|join|connect with) (?:us|me|him|her|them|[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}) (?:on|at|via)"
+    r"|síguenos en|siga-nos n[oa]|suivez-nous sur|folgen sie uns auf|seguici su|volg ons op) "
+    r"(?:[\w ]+, )*" + _SOCIAL_SITES + r"|"
+    r"subscribe to (?:our|the|my|[A-Z]\S*(?: [A-Z]\S*){0,3}) .{0,40}?(?:channel|newsletter|podcast|magazine|feed|list)|"
+    r"join (?:our|the) .{0,40}?(?:forums?|community|discussion|newsletter|mailing list)|"
+    r"(?:get|receive|enjoy) (?:access to|unlimited access|breaking .{0,20}news|the latest .{0,40}(?:news|updates|stories)|"
+    r"the day'?s (?:big|top) stories)|"
+    r"(?:have|got) a (?:news )?tip\?|if you have a (?:news )?tip|send (?:us )?(?:your )?(?:news )?tips to|"
+    r"download (?:our|the) (?:free )?app|listen to .{0,40}\blive\b|"
+    r"please check the (?:opt-in )?box|i agree that .{0,60}\b(?:send|contact|email)\b|"
+    r".{0,60}\bmay (?:earn|receive|get) (?:an? )?(?:small )?(?:affiliate )?commission|"
+    r"(?:this|the) (?:post|article|page) (?:may )?contains? affiliate links)", re.I)
+# Asking the reader to comment or share: on a short line of its own (a column may end its
+# own last paragraph that way).
+_ASK = re.compile(r"^(?:.{0,40}[.!?]\s+)?(?:(?:share|tell us|let us know) (?:your thoughts|what you think)|leave (?:a|your) comment|"
+                  r"(?:like|enjoyed|enjoy) (?:this|the) (?:article|story|post)\?|if you (?:liked|enjoyed) this (?:article|story|post))", re.I)
+
+
+# The site's own fine print: about the site itself, trademarks, disclaimers, terms.
+_SITE_LEGAL = re.compile(
+    r"\b(?:use of|using|registration on|submit(?:ted)? to|log ?in(?:to)?|material on|contents? of|information (?:provided )?on|"
+    r"account on|links on) (?:this|our) (?:web ?)?site\b|\b(?:this|our) (?:web ?)?site uses\b|"
+    r"\bregistered trademarks? of\b|\bfor (?:general )?informational purposes\b|"
+    r"\b(?:statements|claims) (?:have|has) not been evaluated by\b|\bwithout (?:the )?(?:prior|express) written permission\b|"
+    r"\bexcept with the prior written permission\b"
+    # 'By clicking Subscribe, I agree to the terms' (parties agreeing to terms is news).
+    r"|\b(?:by (?:clicking|checking|using|registering|signing up|subscribing)\b.{0,80}|\bi )agree to (?:the|our) terms\b", re.I)
+
+
+def _is_call_to_action(text: str) -> bool:
+    """The outlet addressing its reader ('Follow us on Twitter', 'Subscribe to our YouTube
+    channel', 'Got a tip?'): a promotion, not the article."""
+    n = len(words(text))
+    return n <= 80 and bool(_CALL.search(text)) or n <= 20 and bool(_ASK.match(text))
 
 
 def _is_shouted(text: str) -> bool:
@@ -590,8 +835,7 @@ def _is_texty(l: Line) -> bool:
     w = words(l.text)
     if len(w) < 5:
         return False
-    lower = sum(1 for x in w if x[0].islower())
-    return lower >= 0.4 * len(w)
+    return _lowerish(w) >= 0.4 * len(w)
 
 
 LEDE_WORDS = 10
@@ -646,7 +890,7 @@ def _runs(lines: list[Line], max_gap: int | None = None) -> list[tuple[int, int,
             elif k != "blank":
                 # Labels of a picture or an embedded post ('Image copyright', '@handle', 'Report')
                 # and captions weigh half a line: a picture is no reason to end the text.
-                gap += 0.5 if k == "caption" or _is_picture_label(lines[j].text) else 1
+                gap += 0.5 if k in ("caption", "label") or _is_picture_label(lines[j].text) else 1
                 if gap > max_gap:
                     break
             j += 1
@@ -692,14 +936,20 @@ GROW_PATIENCE = 5.0  # chrome (in lines) past the best point that ends the searc
 GROW_MISSES = 3      # chrome-like lines in a row that end it
 
 
+# The signature of an embedded post: '— Ann Lee (@annlee) November 18, 2019'.
+_POST_SIGNATURE = re.compile(r"^[—–-]\s*\S.{0,60}\(@\w{1,20}\)\s*(?:on\s+)?\w+\.? \d{1,2}, \d{4}$")
+
+
 def _content_score(l: Line) -> float:
     """How much a line outside the prose runs reads as article text (> 0) or chrome (< 0),
     roughly in words of prose."""
     n = len(words(l.text))
-    if l.kind == "prose":
-        return float(n)
+    if l.kind == "prose" or _POST_SIGNATURE.match(l.text):
+        return float(n)          # a post quoted in the text counts as text
     if l.kind == "cell":
         return 0.3
+    if l.kind == "label":
+        return 0.0               # an ad slot or a picture toggle: the text may go on below
     if _is_texty(l):
         # A list item with figures or clauses; a bare phrase may as well be a link's title.
         return 0.5 * n if _PUNCT.search(l.text) else 0.0
@@ -745,6 +995,22 @@ def _grown_chars(lines: list[Line], end: int) -> int:
     return sum(len(l.text) for l in lines[end + 1:stop + 1] if _content_score(l) > 0) // 2
 
 
+def _is_media(between: list[Line]) -> bool:
+    """Are these the lines of a picture, a slideshow or a player: captions, counters, buttons
+    ('Video', '00:45', 'Next') and at most one title? (A list of links has several.)"""
+    if not any(l.kind in ("caption", "label") for l in between):
+        return False
+    titles = 0
+    for l in between:
+        if l.kind in ("caption", "label", "chrome"):
+            continue
+        if l.kind not in ("other", "nav"):
+            return False
+        if len(words(l.text)) > 3:
+            titles += 1
+    return titles <= 1
+
+
 def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
                 best: tuple[int, int, int]) -> list[tuple[int, int]]:
     """The best run plus neighbouring substantial runs that a widget (a 'most read' box, a
@@ -764,7 +1030,10 @@ def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
         # Above the best run a split-off run is the article's start (a lede, an intro before a
         # gallery) whatever its size; below it, a small run is more likely a widget's.
         return (len(between) <= MERGE_GAP
-                and (new is a or (len(prose) >= 2 and new[2] >= max(200, MERGE_SHARE * best[2])))
+                and (new is a or (len(prose) >= 2 and new[2] >= max(200, MERGE_SHARE * best[2]))
+                     # Split off by a picture, a slideshow or a player (no links, no boxes): the
+                     # text goes on below it, however short.
+                     or (len(prose) >= 2 and _is_media(between)))
                 and repeated < 0.5 * sum(len(t) for t in prose)
                 and not any(l.kind in ("author", "quote", "byline", "comments") for l in between)
                 # A dateline between a run and the one below it closes a header (a deck, a teaser).
@@ -781,6 +1050,93 @@ def _merge_runs(lines: list[Line], runs: list[tuple[int, int, int]],
     return [(a, b) for a, b, _ in segs]
 
 
+def _is_copied_subhead(lines: list[Line], k: int) -> bool:
+    """A heading of a few words whose paragraph below is repeated with it: a subhead of an
+    article the page carries twice (a teaser's headline comes with a summary of its own)."""
+    if not 2 <= len(words(lines[k].text)) <= 12 or _END_SENTENCE.search(lines[k].text):
+        return False
+    nxt = next((l for l in lines[k + 1:k + 4] if l.kind != "blank"), None)
+    return nxt is not None and nxt.kind == "prose" and nxt.repeated
+
+
+# The note on the author that closes an article: 'Ann Lee is a reporter for the Post. Reach
+# her at ann@post.example.'
+_AUTHOR_NOTE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|has been) (?:a|an|the)\b.{0,80}?\b(?:reporter|writer|editor|"
+    r"correspondent|journalist|columnist|contributor|producer|freelancer|blogger|photographer|intern)s?\b"
+    r"|\b(?:reach|contact|email|e-mail) (?:him|her|them|me|us|the author|the reporter|[A-Z]\w+) at \S+@"
+    r"|\bcan be reached at\b")
+AUTHOR_NOTE_REACH = 2    # last paragraphs looked at
+
+
+def _drop_author_note(lines: list[Line], start: int, end: int) -> int:
+    """The body's last line once a closing note on the author is left out. Only at the very
+    end: inside a story, 'Ann Lee is a reporter who...' is news."""
+    seen = 0
+    for k in range(end, start, -1):
+        l = lines[k]
+        if l.kind == "blank":
+            continue
+        if len(words(l.text)) <= 60 and _AUTHOR_NOTE.search(l.text):
+            end = k - 1
+            while end > start and lines[end].kind == "blank":
+                end -= 1
+        seen += 1
+        if seen >= AUTHOR_NOTE_REACH:
+            break
+    return end
+
+
+BOXED_WEIGHT = 0.2
+
+
+def _under_box_heading(lines: list[Line], start: int) -> bool:
+    """Does the run at ``start`` come right under an 'About' heading?"""
+    above = [l for l in lines[max(0, start - 6):start] if l.kind != "blank"][-2:]
+    return any(l.kind == "author" for l in above)
+
+
+def _seen_before(l: Line, seen: set[str]) -> bool:
+    """Has this paragraph been taken already (``seen`` collects them)?"""
+    if l.kind != "prose" or not l.repeated or len(words(l.text)) < 8:
+        return False
+    if l.text in seen:
+        return True
+    seen.add(l.text)
+    return False
+
+
+# A dateline on a line of its own: 'BAAR, SWITZERLAND', 'LONDON (Reuters) -' (not a credit: 'ITV, ASSOCIATED PRESS').
+_DATELINE = re.compile(r"^(?!.*\b(?:PRESS|IMAGES?|PHOTOS?|GETTY|SHUTTERSTOCK|POOL|FILE)\b)"
+                       r"[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,2}(?:(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})"
+                       r"(?: \((?:AP|Reuters|AFP|UPI|dpa|CNN|Bloomberg)\))?\s*[—–-]?"
+                       r"| \((?:AP|Reuters|AFP|UPI|dpa|CNN|Bloomberg)\)\s*[—–-]?| ?[—–-])$")
+
+
+def _skip_deck(lines: list[Line], start: int, end: int) -> int:
+    """Where the body starts once a deck is left out: a lone paragraph at the top with the
+    dateline or the byline between it and the text is the summary under the headline."""
+    if lines[start].kind != "prose":
+        return start
+    header = None
+    for k in range(start + 1, end + 1):
+        kind = lines[k].kind
+        if kind == "prose":
+            break
+        if _DATELINE.match(lines[k].text):
+            return k         # the text starts at its dateline
+        if kind in ("date", "byline"):
+            header = k
+        elif kind not in ("blank", "caption", "label", "chrome", "nav") and not _is_head(lines[k]):
+            return start     # text of another kind: the paragraph opens the article
+    else:
+        return start
+    above = next((l for l in reversed(lines[:start]) if l.kind != "blank"), None)
+    if header is None or above is not None and above.kind == "date":
+        return start         # no header between, or a time-stamped entry (a live report)
+    return k
+
+
 def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scraped:
     """Find body, title, byline, outlet and page date in scraped page text (outlet=False:
     skip the outlet, for callers that have it already)."""
@@ -793,12 +1149,15 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
     runs = _runs(lines)
     # A run's weight includes the text-like lines (a list, a table) that continue it.
     runs = [(a, b, sc + _grown_chars(lines, b)) for a, b, sc in runs]
+    # The text under an 'About us' or 'About the author' heading is a box, not the article.
+    runs = [(a, b, int(sc * BOXED_WEIGHT) if _under_box_heading(lines, a) else sc) for a, b, sc in runs]
     best = max(runs, key=lambda r: r[2]) if runs else None
     # Reader comments come after the article: once a comments heading follows a solid run
     # of prose, longer runs further down are the discussion, not the story.
     for c, l in enumerate(lines):
-        # A bare "Comments" may be a button anywhere; a count or a reply prompt is the section.
-        if l.kind != "comments" or re.fullmatch(r"\W*comments?\W*", l.text, re.I):
+        # A bare "Comments" (in any language) may be a button anywhere; a count or a reply
+        # prompt is the section.
+        if l.kind != "comments" or len(words(l.text)) <= 1:
             continue
         before = [r for r in runs if r[1] < c]
         if before and best and best[0] > c:
@@ -832,8 +1191,19 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
                 segments[-1] = (a, b)
         # The text often goes on past its last full sentence: a closing list, a table, score
         # lines. Grow the body downwards while what follows reads as text rather than chrome.
-        a, b = segments[-1]
-        segments[-1] = (a, _grow_down(lines, b, names))
+        # Every segment grows, the ones a widget split off too; a segment grown to the next
+        # one joins it, lines in between included.
+        grown: list[tuple[int, int]] = []
+        for a, b in segments:
+            if grown:
+                g = _grow_down(lines, grown[-1][1], names)
+                if g >= a - 1:
+                    grown[-1] = (grown[-1][0], b)
+                    continue
+                grown[-1] = (grown[-1][0], g)
+            grown.append((a, b))
+        segments = grown[:-1] + [(grown[-1][0], _grow_down(lines, grown[-1][1], names))]
+        segments[-1] = (segments[-1][0], _drop_author_note(lines, *segments[-1]))
         # Short sentences right above the first long one belong to the body (e.g. a lede).
         while start > 0 and lines[start - 1].kind in ("other", "blank") and start - 1 != byline_idx:
             prev = lines[start - 1]
@@ -843,11 +1213,21 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
             start -= 1
         while lines[start].kind == "blank":
             start += 1
+        # A dateline on a line of its own opens the text; a deck above the text does not.
+        above = next((k for k in range(start - 1, max(-1, start - 3), -1) if lines[k].kind != "blank"), None)
+        if above is not None and _DATELINE.match(lines[above].text):
+            start = above
+        start = _skip_deck(lines, start, segments[0][1])
         segments[0] = (start, segments[0][1])
-        # Inside the body a lone Title-Case line is a subhead, not a menu.
-        body = [l.text for a, b in segments for l in lines[a:b + 1]
-                if (l.kind in ("prose", "other", "cell") or (l.kind == "nav" and not l.repeated))
-                and not (l.kind != "prose" and _is_picture_label(l.text))]
+        # A sentence the body already has is a pull quote or a second copy of the article (a
+        # list may repeat its items).
+        seen: set[str] = set()
+        # Inside the body a lone Title-Case line is a subhead, not a menu; a repeated one may be too.
+        body = [l.text for a, b in segments for k in range(a, b + 1) for l in (lines[k],)
+                if (l.kind in ("prose", "other", "cell")
+                    or (l.kind == "nav" and (not l.repeated or _is_copied_subhead(lines, k))))
+                and not (l.kind != "prose" and _is_picture_label(l.text))
+                and not _seen_before(l, seen)]
     else:
         start = n
         body = [l.text for l in lines if l.kind in ("prose", "other")]
