@@ -13,7 +13,7 @@ from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER, load_html, repa
 from . import dates
 from .guard import ExtractionError
 from .dates import Found, find_dates
-from .scraped import BYLINE, Scraped, byline_names, classify_line, clean_scraped, is_prose, normalise_text, outlet_from, words
+from .scraped import BYLINE, Scraped, byline_names, classify_line, clean_scraped, is_chrome, is_prose, normalise_text, outlet_from, words
 
 _ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                   "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
@@ -33,10 +33,10 @@ TRAFILATURA_OPTIONS = {"fast": True, "favor_precision": False, "favor_recall": F
 # AEB pages have at most ~1,700 elements; past this, see extract_html.
 MAX_TREE_ELEMENTS = 40000
 # Characters of the page's text lines read around the body's start for its byline and dateline.
-HEAD_WINDOW = 3000
+HEAD_WINDOW = 1500
 # Paragraphs of trafilatura's output that the scraped-text rules call chrome (share rows,
 # cookie and subscription banners) are dropped: F1 0.966 -> 0.968 on AEB.
-DROP_CHROME: tuple = ("chrome",)
+DROP_CHROME = True
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
                "article", "header", "footer", "blockquote", "pre", "figcaption", "dd", "dt", "td", "time"}
 
@@ -200,7 +200,7 @@ def _paragraphs(text: str) -> str:
     if DROP_CHROME:
         # Chrome rules only fire on short lines (or on cookie notices): long paragraphs skip them.
         lines = [l for l in lines if (l.count(" ") >= 40 and "cookie" not in l.lower())
-                 or classify_line(l) not in DROP_CHROME]
+                 or not is_chrome(l)]
     return "\n\n".join(_tidy_body(lines))
 
 

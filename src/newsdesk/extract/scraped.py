@@ -300,6 +300,33 @@ _BUTTON_KEYS = ("donat", "subscri", "sign up", "newsletter", "membership", "log"
                 "join now", "my account")
 
 
+def _chrome(text: str, w: list[str], n: int, low: str) -> bool:
+    """Site chrome: payment, social, cookie, donation and button lines, widgets, tag lists."""
+    # Each test only runs on lines short enough for it to fire (the limits are the rules' own).
+    if n <= 12 and (_is_payment(text, n) or _is_social(text, w)):
+        return True
+    if "cookie" in low and _COOKIE.search(text) and (n <= 60 or len(re.findall(r"\bcookies?\b", text, re.I)) >= 3):
+        return True
+    if n <= 30 and any(k in low for k in _DONATE_KEYS) and _DONATE.search(text) \
+            and (n <= 12 or re.search(r"\b(us|our|you|your)\b", text, re.I)):
+        return True
+    if n <= 6 and any(k in low for k in _BUTTON_KEYS) and _BUTTON.search(text) and not _END_SENTENCE.search(text):
+        return True
+    if n <= 15 and (_MISC_CHROME.search(text) or _INLINE_LABEL.match(text)):
+        return True
+    if n <= 40 and _WIDGET.match(text):
+        return True
+    return n <= 40 and bool(_TAGS.match(text)) and not _END_SENTENCE.search(text)
+
+
+def is_chrome(text: str) -> bool:
+    """``classify_line(text) == "chrome"``, without the tests for the other kinds."""
+    if not text:
+        return False
+    w = words(text)
+    return _chrome(text, w, len(w), text.lower())
+
+
 @functools.lru_cache(maxsize=16384)
 def classify_line(text: str) -> str:
     """Kind of one scraped line: blank, prose, chrome, comments, nav (teaser), byline or other."""
@@ -307,22 +334,7 @@ def classify_line(text: str) -> str:
         return "blank"
     w = words(text)
     n = len(w)
-    low = text.lower()
-    # Each test only runs on lines short enough for it to fire (the limits are the rules' own).
-    if n <= 12 and (_is_payment(text, n) or _is_social(text, w)):
-        return "chrome"
-    if "cookie" in low and _COOKIE.search(text) and (n <= 60 or len(re.findall(r"\bcookies?\b", text, re.I)) >= 3):
-        return "chrome"
-    if n <= 30 and any(k in low for k in _DONATE_KEYS) and _DONATE.search(text) \
-            and (n <= 12 or re.search(r"\b(us|our|you|your)\b", text, re.I)):
-        return "chrome"
-    if n <= 6 and any(k in low for k in _BUTTON_KEYS) and _BUTTON.search(text) and not _END_SENTENCE.search(text):
-        return "chrome"
-    if n <= 15 and (_MISC_CHROME.search(text) or _INLINE_LABEL.match(text)):
-        return "chrome"
-    if n <= 40 and _WIDGET.match(text):
-        return "chrome"
-    if n <= 40 and _TAGS.match(text) and not _END_SENTENCE.search(text):
+    if _chrome(text, w, n, text.lower()):
         return "chrome"
     if _COMMENTS.match(text.strip("[](){}<>-–—|•· ")) or n <= 30 and _COMMENT_RULES.search(text):
         return "comments"
