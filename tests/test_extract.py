@@ -818,3 +818,20 @@ def test_scraped_time_stamped_entries_of_a_live_report_are_all_kept():
         entries += [stamp, text, "Share"]
     page = ["Home", "Live: storm closes the ports", "By Ann Lee"] + entries + ["Most read", "Ferry fares to rise in spring"]
     assert _scraped(page) == "\n\n".join(_PORTS[:3])
+
+
+def test_closing_self_description_of_the_site_is_dropped():
+    from newsdesk.extract.scraped import drop_self_description
+    body = ("Harbour Tech said on Monday it would supply paging systems to three hospitals in Ghent.\n\n"
+            "The contract runs for five years, the company said.\n\n"
+            "About Harbour Tech\n\n"
+            "Harbour Tech is a leading provider of hospital communication systems, headquartered in "
+            "Antwerp, with offices in 12 countries and around 900 employees.")
+    kept = drop_self_description(body, "https://www.harbourtech.com/news/ghent-contract.html")
+    assert kept.endswith("the company said.")
+    # another site's page keeps it: only the site's own owner is boilerplate
+    assert drop_self_description(body, "https://www.example-news.com/tech/ghent.html") == body
+    # a story about the company on its own site, not a self-description, stays
+    story = "Harbour Tech is recalling 4,000 pagers after a battery fault, the firm said on Monday."
+    assert drop_self_description("Intro paragraph of the story here.\n\n" + story,
+                                 "https://harbourtech.com/x") .endswith(story)

@@ -797,6 +797,33 @@ _CORPORATE = re.compile(r"(?:\s+(?:Media|Group|Publishing|Publications|Holdings|
                         r"\s+(?:Ltd|Limited|Inc|LLC|GmbH|plc|PLC|Co|Corp|SA|AG|LLP)\.?$")
 
 
+# A closing paragraph in which the site's owner describes itself ("Ascom is a global solutions
+# provider ...", "ProPublica is a nonprofit newsroom ..."): a press release's or a newsroom's
+# standing boilerplate, not the story.
+_SELF_WORDS = re.compile(r"\b(?:provider|company|companies|leader|leading|founded|headquarter(?:s|ed)|employs|"
+                         r"subsidiar(?:y|ies)|listed|offices|nonprofit|non-profit|newsroom|organi[sz]ation|"
+                         r"publishes|mission|independent|serves|customers|clients)\b", re.I)
+
+
+def drop_self_description(body: str, url: str | None) -> str:
+    """The body without the closing paragraphs (and their \"About X\" heading) in which the
+    site's owner, named as the URL's host, describes itself."""
+    label = _host_label(url)
+    if not label or len(label) < 3:
+        return body
+    paras = body.split("\n\n")
+    k = len(paras)
+    while k > 1 and len(paras) - k < 4:
+        m = re.match(r"(?:The\s+)?((?:[A-Z][\w&'’.-]*\s*){1,4}?)(?:,|\s+(?:is|was|are|has|provides|helps)\b)", paras[k - 1])
+        if not m or re.sub(r"[^a-z0-9]", "", m.group(1).lower()) != label \
+                or len(words(paras[k - 1])) < 12 or not _SELF_WORDS.search(paras[k - 1]):
+            break
+        k -= 1
+    if k < len(paras) and k > 1 and re.fullmatch(r"About\s+.{2,40}", paras[k - 1].strip()):
+        k -= 1   # its "About X" heading
+    return "\n\n".join(paras[:k])
+
+
 def outlet_from(names: list[str], lines: list[str], url: str | None) -> str | None:
     """Outlet from an organisational byline, the URL host named in the page, or a copyright line."""
     for name in names:
@@ -1284,5 +1311,6 @@ def clean_scraped(raw: str, url: str | None = None, outlet: bool = True) -> Scra
 
     inside = {k for a, b in segments for k in range(a, b + 1)}
     outlet = outlet_from(names, [l.text for k, l in enumerate(lines) if k not in inside], url) if outlet else None
-    return Scraped(text="\n\n".join(body), title=title, byline=names, outlet=outlet,
+    text = drop_self_description("\n\n".join(body), url) if best is not None else "\n\n".join(body)
+    return Scraped(text=text, title=title, byline=names, outlet=outlet,
                    date=date, warnings=warnings, prose=best is not None)
