@@ -165,3 +165,20 @@ def test_stdin(monkeypatch):
 def test_pages_from_text_string():
     [page] = list(pages_from_bytes("Just a sentence.", "<text>", "clean"))
     assert page.content == "Just a sentence." and page.format == "clean"
+
+
+def test_jsonl_title_is_the_corpus_headline(tmp_path):
+    from newsdesk.extract import extract
+    f = tmp_path / "c.jsonl"
+    body = "Port workers in Valparaíso stopped work on Monday over unpaid overtime, their union said."
+    f.write_text("\n".join([
+        json.dumps({"url": "https://a.example/1", "title": "Port workers strike in Valparaíso",
+                    "text": body, "format": "clean"}),
+        json.dumps({"url": "https://a.example/2", "title": 7, "text": body}),   # not a string
+    ]) + "\n", encoding="utf-8")
+    page, bad = pages([f])
+    assert page.title == "Port workers strike in Valparaíso"
+    assert isinstance(bad, PageError) and "title" in bad.reason
+    art = extract(page)
+    assert art.title == "Port workers strike in Valparaíso"
+    assert art.text == body   # clean text stays byte for byte: the title is not in it

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "html: a web page; text: text scraped from a page, boilerplate "
                              "included; clean: article text only; dated-text: pages each "
                              "starting with a line 'date YYYY-MM-DD'; jsonl: one JSON object "
-                             "per line with url, html or text, and optional date and format")
+                             "per line with url, html or text, and optional date, title and format")
     inputs.add_argument("--steps", type=_steps, default=STEPS, metavar="LIST",
                         help=f"comma-separated steps to run (default: all: {','.join(STEPS)}); "
                              "extract always runs, e.g. --steps extract for text and metadata only")

@@ -27,6 +27,7 @@ class RawPage:
     format: str = "auto"         # one of INPUT_FORMATS (never "jsonl": sources unpack those)
     url: str | None = None
     date: str | None = None      # publication date given by the corpus (overrides the page)
+    title: str | None = None     # headline given by the corpus (a feed's title field)
 
 
 @dataclass

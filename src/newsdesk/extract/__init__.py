@@ -87,13 +87,15 @@ def _clean(page: RawPage, text: str) -> Article:
         warnings.append("no publication date found")
     language = lang.detect(text)
     return Article(id=article_id(page.url, text), text=text, url=page.url,
-                   outlet=outlet_from([], [], page.url), title=None, published=published,
+                   outlet=outlet_from([], [], page.url), title=_tidy(page.title), published=published,
                    byline=[], language=language, warnings=warnings, source=page.source)
 
 
 def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Article:
     """Merge what the page says with what the corpus says (page.date, the dated-text header)."""
     warnings = list(res.warnings)
+    if page.title and page.title.strip():
+        res.title = page.title   # the corpus's headline, as its date, wins over the page's
     stated = res.date  # dates.Found or ISO string or None
     stated_iso = stated.iso if isinstance(stated, dates.Found) else dates.normalise(stated)
     given = dates.normalise(page.date) or dates.normalise(corpus_date)
