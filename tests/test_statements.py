@@ -439,3 +439,13 @@ def test_subject_across_paragraph_break(enricher):
     st = extract_statements(doc)
     assert [(doc.text[s.source_start:s.source_end], s.cue, s.content) for s in st] == \
         [("Donald Trump", "says", "it rained")]
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Haitian police unions said the equipment had not arrived.", "Haitian police unions"),
+    ("Several Caribbean countries said they would send police officers.", "Caribbean countries"),
+    ("Ukrainian officials said the talks had failed.", "Ukrainian officials"),
+])
+def test_a_group_named_by_its_nationality_speaks_as_the_group(enricher, text, source):
+    art = enrich(enricher, text)
+    assert [s.source for s in art.statements] == [source]

@@ -252,6 +252,15 @@ class _Ctx:
                 return t
         return subj
 
+    def _nationality_only(self, tok, span) -> bool:
+        """The noun phrase's only names are nationalities or places modifying its common-noun
+        head ("Haitian police unions", "Caribbean countries"), none of them the head itself."""
+        ms = self.res.mentions_in(span.start_char, span.end_char)
+        text = tok.doc.text
+        return bool(ms) and all(m.label in ("NORP", "GPE", "LOC") and not (m.start <= tok.idx < m.end)
+                                and m.end <= tok.idx and text[m.end:m.end + 2] not in ("'s", "’s")
+                                for m in ms) and len(span) <= 6
+
     def _source_np(self, tok):
         if tok.lower_ == "it" and tok.dep_ == "nsubj":
             # "It said ...": the organisation last named
@@ -273,8 +282,14 @@ class _Ctx:
             return None
         span = np_span(tok)
         name = self.res.resolve_np(tok, span.start_char, span.end_char)
+        if name is not None and tok.pos_ == "NOUN" and self._nationality_only(tok, span):
+            # "Haitian police unions said", "several Caribbean countries promised": the group
+            # speaks, not its nation; the name is the phrase without its determiners
+            name = None
         if name is None:
             name = strip_the(span.text) if tok.pos_ != "PRON" else span.text
+            name = re.sub(r"^(?:several|some|many|most|two|three|four|five|a few|dozens of|hundreds of|"
+                          r"thousands of|other|both)\s+", "", name, flags=re.I) or name
         # the source span is the whole noun phrase, titles, appositions and all
         # ("A spokeswoman for Hillary Clinton", "The state's campaign chairman, Phil Lovas")
         doc = tok.doc
