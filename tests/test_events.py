@@ -541,3 +541,16 @@ def test_untagged_proper_name_is_an_actor(enricher):
     # a month is never an actor
     art = enrich(enricher, "March has agreed to reopen its borders.")
     assert all("March" not in e.actors for e in art.events)
+
+
+def test_a_negated_condition_is_hypothetical(enricher):
+    art = enrich(enricher, "Serbia will close the border crossings if Kosovo does not withdraw its special police units.")
+    retreat = [e for e in art.events if e.type == "RETREAT"]
+    assert retreat and retreat[0].factuality == "hypothetical"
+
+
+def test_equipment_alone_is_no_military_unit(enricher):
+    art = enrich(enricher, "The union said the medical equipment did not arrive at the hospital in Cap-Haitien.")
+    assert not [e for e in art.events if e.type == "MOBILIZE"]
+    art = enrich(enricher, "Russia moved heavy military equipment to the border with Finland.")
+    assert [e for e in art.events if e.type == "MOBILIZE"]

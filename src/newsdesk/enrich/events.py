@@ -1308,21 +1308,8 @@ class _Events:
         aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
         advs = {c.lower_ for c in kids if c.dep_ == "advmod"}
         lemmas = {lemma(t) for t in chain[1:]}
-        # negation: "did not", "have not been sent", "never", "no troops were sent",
-        # "failed to reach an agreement"
-        if any(c.dep_ == "neg" for c in kids) or advs & {"never"}:
-            return "negated"
-        if lemmas & NEG_GOVERNORS:
-            return "negated"
-        for t in chain:
-            for arg in t.children:
-                if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
-                        d.dep_ == "det" and d.lower_ in NEG_DETS for d in arg.children):
-                    return "negated"
-        if any(c.dep_ == "det" and c.lower_ in NEG_DETS for c in tok.children):
-            return "negated"
-        # hypothetical: inside an if-clause ("Had the army withdrawn ..."), or a modal main
-        # clause with an if-clause ("..., Israel would strike")
+        # hypothetical: inside an if-clause ("Had the army withdrawn ...", "if the troops do
+        # not leave": a condition, negated or not, says nothing of what happened)
         def conditional(clause) -> bool:
             if any(c.dep_ == "mark" and c.lower_ in IF_MARKS for c in clause.children):
                 return True
@@ -1336,6 +1323,20 @@ class _Events:
             if t.head.i == t.i:
                 break
             t = t.head
+        # negation: "did not", "have not been sent", "never", "no troops were sent",
+        # "failed to reach an agreement"
+        if any(c.dep_ == "neg" for c in kids) or advs & {"never"}:
+            return "negated"
+        if lemmas & NEG_GOVERNORS:
+            return "negated"
+        for t in chain:
+            for arg in t.children:
+                if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
+                        d.dep_ == "det" and d.lower_ in NEG_DETS for d in arg.children):
+                    return "negated"
+        if any(c.dep_ == "det" and c.lower_ in NEG_DETS for c in tok.children):
+            return "negated"
+        # or a modal main clause with an if-clause ("..., Israel would strike")
         for t in chain:
             if any(c.dep_ == "advcl" and conditional(c) for c in t.children) and aux & (FUTURE_AUX | UNCERTAIN_AUX):
                 return "hypothetical"
