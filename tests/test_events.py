@@ -554,3 +554,17 @@ def test_equipment_alone_is_no_military_unit(enricher):
     assert not [e for e in art.events if e.type == "MOBILIZE"]
     art = enrich(enricher, "Russia moved heavy military equipment to the border with Finland.")
     assert [e for e in art.events if e.type == "MOBILIZE"]
+
+
+@pytest.mark.parametrize("text", [
+    "The air strike killed four people in the market.",
+    "Kidnappings for ransom have spread across northern Nigeria, officials say.",
+])
+def test_a_happening_is_no_actor(enricher, text):
+    art = enrich(enricher, text)
+    assert all(not any(w in a.lower() for w in ("strike", "kidnapping")) for e in art.events for a in e.actors)
+
+
+def test_a_lasting_strike_is_a_work_stoppage(enricher):
+    art = enrich(enricher, "The dockworkers' union said the strike would last 72 hours.")
+    assert [e.type for e in art.events if "strike" in e.trigger] == ["PROTEST"]

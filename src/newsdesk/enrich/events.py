@@ -149,6 +149,9 @@ ALLOWEES = {"candidate", "opposition", "leader", "inspector", "observer", "monit
             "return", "entry", "access", "visit", "rally", "march", "demonstration", "election",
             "vote", "referendum", "party", "union", "press", "media", "investigator", "delegation",
             "team", "mission", "agency", "organization", "organisation", "group"}
+# happenings that can be a verb's subject without acting ("the blast killed 12")
+EVENT_NOUNS = {"blast", "explosion", "bomb", "fire", "violence", "unrest", "crisis", "war", "conflict",
+               "flood", "earthquake", "storm", "accident", "crash", "collapse", "outbreak", "epidemic"}
 HUMAN_NOUNS = {"refugee", "civilian", "migrant", "advisor", "adviser", "people", "person", "man",
                "woman", "child", "family", "villager", "resident", "guerrilla", "guerilla",
                "militiaman", "separatist", "fundamentalist", "extremist", "terrorist", "opponent",
@@ -867,9 +870,9 @@ class _Events:
                 if noun is not None and s.i in (noun.i, self.carrier(noun).i):
                     # "heavy fighting continued": the event is no actor of itself, but its
                     # named modifiers are ("US drone strikes killed ...")
-                    add(actors, take(s))
+                    add(actors, [n for n in take(s) if noun.lower_ not in n.lower()])
                     continue
-                add(actors, take(s) or self.unnamed(s) or self.pronoun_actor(s))
+                add(actors, take(s) or (self.unnamed(s) if not self.eventive(s) else []) or self.pronoun_actor(s))
             for a in agents(verb):
                 add(actors, take(a) or self.unnamed(a))
         carrier = self.carrier(noun) if noun is not None else None
@@ -1182,6 +1185,12 @@ class _Events:
                     return names
                 return []
         return []
+
+    def eventive(self, tok) -> bool:
+        """A noun that names a happening, not someone who acts ("the air strike killed",
+        "kidnappings have spread"): no unnamed actor."""
+        return (lemma(tok) in self.lex.nouns or lemma(tok) in EVENT_NOUNS
+                or (tok.lower_.endswith(("ing", "ings")) and lemma(tok) not in ROLE_NOUNS | HUMAN_NOUNS))
 
     def unnamed(self, tok) -> list[str]:
         """Unnamed actors kept as written ("protesters", "gunmen"), not pronouns."""
