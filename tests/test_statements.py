@@ -449,3 +449,19 @@ def test_subject_across_paragraph_break(enricher):
 def test_a_group_named_by_its_nationality_speaks_as_the_group(enricher, text, source):
     art = enrich(enricher, text)
     assert [s.source for s in art.statements] == [source]
+
+
+def test_a_second_cue_coordinated_into_the_reported_clause_keeps_the_reporter(enricher):
+    art = enrich(enricher, "The party leader said the protests were organised by radical groups and denied "
+                           "that the law targeted journalists.")
+    denied = [s for s in art.statements if s.cue.startswith("denied")]
+    assert denied and norm(denied[0].source) == "party leader"
+
+
+def test_it_inside_a_reported_clause_is_the_reporter(enricher):
+    art = enrich(enricher, "The Eastern Command said its forces had trained. The port authority said ships "
+                           "had been diverted and that it had asked the government to mediate.")
+    asked = [s for s in art.statements if "asked" in s.cue]
+    assert asked and norm(asked[0].source) == "port authority"
+    request = [e for e in art.events if e.type == "REQUEST"]
+    assert request and request[0].actors == ["port authority"]

@@ -1183,8 +1183,21 @@ class _Events:
                     names = self.unnamed(subj)
                 if names:
                     return names
-                return []
-        return []
+                return self.reporter(pron)
+        return self.reporter(pron)
+
+    def reporter(self, pron) -> list[str]:
+        """'it' / 'they' inside a reported clause whose own subjects name nobody: the one who
+        reports ("the port authority said ships were diverted and that it had asked ...")."""
+        outer = [s for s in self.statements if s.content_start <= pron.idx < s.content_end and s.source
+                 and not (s.source_start <= pron.idx < s.source_end)]
+        if not outer:
+            return []
+        st = max(outer, key=lambda s: s.content_end - s.content_start)
+        persons = {m.canonical for m in self.res.mentions if m.label in ("PERSON", "PER")}
+        if pron.lower_ == "it" and st.source in persons:
+            return []
+        return [st.source]
 
     def eventive(self, tok) -> bool:
         """A noun that names a happening, not someone who acts ("the air strike killed",

@@ -224,6 +224,14 @@ class _Ctx:
             if [c for c in verb.children if c.dep_ in ("nsubjpass", "expl")]:
                 return None
             if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
+                if verb.dep_ == "conj" and not is_cue(verb.head):
+                    reporter = self._reporting_verb(verb.head)
+                    if reporter is not None:
+                        # "said the protests were organised by radical groups and denied
+                        # that ...": a cue coordinated into a reported clause is the
+                        # reporter's second act (the parser attaches it low)
+                        verb = reporter
+                        continue
                 verb = verb.head
                 continue
             if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.head.i != verb.i:
@@ -235,6 +243,20 @@ class _Ctx:
                 if not is_cue(verb) or verb.i < cue.i:
                     continue
             break
+        return None
+
+    @staticmethod
+    def _reporting_verb(tok):
+        """The cue verb whose reported clause holds ``tok`` ("said [ships had been diverted
+        and that it had asked ...]"), climbing conjuncts; or None."""
+        t = tok
+        for _ in range(4):
+            if t.dep_ == "conj" and t.head.i != t.i:
+                t = t.head
+                continue
+            if t.dep_ == "ccomp" and is_cue(t.head):
+                return t.head
+            return None
         return None
 
     def _same_paragraph(self, subj, verb):
@@ -262,6 +284,14 @@ class _Ctx:
                                 for m in ms) and len(span) <= 6
 
     def _source_np(self, tok):
+        if tok.lower_ in ("it", "they") and tok.dep_ == "nsubj":
+            reporter = self._reporting_verb(tok.head)
+            subj = [c for c in reporter.children if c.dep_ == "nsubj"] if reporter is not None else []
+            if subj and subj[0].lower_ not in ("it", "they", "he", "she", "i", "we", "you"):
+                # "the port authority said that it had asked ...": the reporter speaks of itself
+                found = self._source_np(subj[0])
+                if found is not None:
+                    return found[0], tok.idx, tok.idx + len(tok), tok
         if tok.lower_ == "it" and tok.dep_ == "nsubj":
             # "It said ...": the organisation last named
             org = None
