@@ -465,3 +465,20 @@ def test_it_inside_a_reported_clause_is_the_reporter(enricher):
     assert asked and norm(asked[0].source) == "port authority"
     request = [e for e in art.events if e.type == "REQUEST"]
     assert request and request[0].actors == ["port authority"]
+
+
+@pytest.mark.parametrize("dateline", ["TROMSØ, Norway — ", "LONDON (Reuters) - ", "KYIV — "])
+def test_a_dateline_is_no_part_of_the_first_sentence(enricher, dateline):
+    text = dateline + "Officials from both countries will meet next week to set fishing quotas, the ministry said."
+    art = enrich(enricher, text)
+    said = [s for s in art.statements if s.cue == "said"]
+    assert said and norm(said[0].source) == "ministry"
+    assert art.text[said[0].content_start:said[0].content_end].startswith("Officials from")
+
+
+def test_a_line_break_starts_a_sentence():
+    from newsdesk.enrich.nlp import load_nlp
+    doc = load_nlp(("entities",))("Lithuania holds civil defence drill in Vilnius\nLithuanian authorities held "
+                                  "an exercise in Vilnius on Wednesday.")
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert "Lithuanian" in starts

@@ -40,7 +40,7 @@ for _name, _default in _EXTENSIONS.items():
 
 def _register_components() -> None:
     # Importing the modules registers their @Language.component / factory.
-    from . import entities, places, times, statements, events  # noqa: F401
+    from . import entities, places, segment, times, statements, events  # noqa: F401
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,6 +52,7 @@ def load_nlp(steps: tuple[str, ...] = ENRICH_STEPS):
     """
     _register_components()
     nlp = spacy.load(MODEL)
+    nlp.add_pipe("newsdesk_breaks", before="parser")
     wanted = set(steps)
     if "events" in wanted:
         wanted |= {"entities", "places", "times", "statements"}
