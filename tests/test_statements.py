@@ -482,3 +482,9 @@ def test_a_line_break_starts_a_sentence():
                                   "an exercise in Vilnius on Wednesday.")
     starts = [t.text for t in doc if t.is_sent_start]
     assert "Lithuanian" in starts
+
+
+def test_guillemets_are_quote_marks_not_sources(enricher):
+    art = enrich(enricher, "«We have waited two years for a fair agreement,» a union delegate told reporters.")
+    assert [norm(s.source) for s in art.statements] == ["a union delegate"]
+    assert art.statements[0].kind == "direct"

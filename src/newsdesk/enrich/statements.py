@@ -213,7 +213,8 @@ class _Ctx:
         """(source text, start, end, subject token) of a cue verb, climbing xcomp/conj."""
         verb = self.document_verb(cue) or cue
         for _ in range(4):
-            subj = [c for c in verb.children if c.dep_ in ("nsubj",)]
+            # a closing quote mark the parser took for a subject ("» a delegate told")
+            subj = [c for c in verb.children if c.dep_ in ("nsubj",) and not c.is_punct]
             if subj:
                 return self._source_np(self._same_paragraph(subj[0], verb))
             agent = [c for c in verb.children if c.dep_ == "agent"]
