@@ -162,6 +162,11 @@ def test_events_and_their_filters(client):
     for f in facets["factuality"]:
         typed = all_items(client, "/api/events", factuality=f["value"])
         assert typed and all(e["factuality"] == f["value"] for e in typed)
+    # Events by how they were found: the two kinds partition the events.
+    by_method = {m: all_items(client, "/api/events", method=m) for m in ("pattern", "classifier")}
+    assert all(e["method"] == m for m, items in by_method.items() for e in items)
+    assert len(by_method["pattern"]) + len(by_method["classifier"]) == len(events)
+    assert client.get("/api/events", params={"method": "guess"}).status_code == 422
     # Filters combine with the article filters.
     eastern = all_items(client, "/api/events", outlet="Eastern Wire")
     assert eastern and all(e["outlet"] == "Eastern Wire" for e in eastern)

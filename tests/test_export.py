@@ -149,3 +149,12 @@ def test_python_api_mirrors_the_cli(db, tmp_path):
     assert json.loads(out.read_text())["features"][0]["properties"]["article_id"] == "a5"
     out = tmp_path / "a.csv"
     assert newsdesk.export(out, db=db, format="csv", entity="Ingrid Dahl") == 3
+
+
+def test_cli_export_events_by_method(db, capsys):
+    assert main(["export", "--db", db, "--what", "events", "--method", "classifier"]) == 0
+    rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert [(r["article_id"], r["method"]) for r in rows] == [("a5", "classifier")]
+    assert main(["export", "--db", db, "--what", "events", "--method", "pattern"]) == 0
+    rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert rows and all(r["method"] == "pattern" for r in rows)

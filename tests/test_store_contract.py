@@ -111,7 +111,7 @@ def corpus() -> list[Article]:
         events=[Event("PROTEST", "protest", *span(t5, "protest"), actors=["Dockers"], place="Bergen",
                       time="2025-SP", factuality="planned"),
                 Event("PROTEST", "protest", *span(t5, "protest", 1), actors=["Dockers"],
-                      place="Nowhere", factuality="hypothetical")]))
+                      place="Nowhere", factuality="hypothetical", method="classifier")]))
     t6 = "Quota rules change at new year, Ingrid Dahl wrote in a letter."
     arts.append(mk("a6", t6, "2023-12-31T23:59", "Nordlys", "New quota rules",
         entities=[Entity("Ingrid Dahl", "PERSON", *span(t6, "Ingrid Dahl"), "Ingrid Dahl")]))
@@ -222,6 +222,9 @@ def test_articles_newest_first_then_id_undated_last(full):
     (F(event_type="PROTEST", factuality="planned"), ["a5"]),
     (F(event_type="CONSULT", factuality="asserted"), []),  # both on the same event
     (F(factuality="negated"), ["a2"]),
+    (F(method="classifier"), ["a5"]),
+    (F(event_type="PROTEST", method="pattern"), ["a5", "a1"]),
+    (F(factuality="hypothetical", method="pattern"), []),  # both on the same event
     (F(source="Fisheries Ministry"), ["a2"]),
     (F(source="Ingrid Dahl"), ["a3", "a1"]),           # a statement (a3) or an event (a1)
     (F(source="Sergei Ivanov"), ["a3"]),
@@ -301,7 +304,7 @@ def test_events_items_order_and_coordinates(full):
     assert page.items[2]["place"] == "Nowhere" and page.items[2]["lat"] is None
     assert page.items[3]["lat"] is None  # REJECT has no place
     fields = {"type", "trigger", "start", "end", "actors", "targets", "place", "time", "factuality",
-              "attributed_to", "mode", "sentence_start", "sentence_end", "article_id", "outlet",
+              "attributed_to", "mode", "method", "sentence_start", "sentence_end", "article_id", "outlet",
               "title", "published", "lat", "lon", "country"}
     assert fields <= set(page.items[0])
 
@@ -315,6 +318,8 @@ def test_events_items_order_and_coordinates(full):
     (F(q="dockers"), [("a5", "planned"), ("a5", "hypothetical")]),
     (F(entity="Ingrid Dahl", since="2024-06-01"), [("a3", "planned")]),
     (F(event_type="ASSAULT"), []),
+    (F(method="classifier"), [("a5", "hypothetical")]),
+    (F(event_type="PROTEST", method="pattern"), [("a5", "planned"), ("a1", "asserted")]),
 ])
 def test_event_filters(full, flt, expected):
     page = full.events(flt)

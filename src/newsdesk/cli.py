@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--place", help="articles mentioning this place (events: at this place)")
     p.add_argument("--event-type", metavar="TYPE", help="PLOVER event type, e.g. PROTEST")
     p.add_argument("--factuality", help="event factuality, e.g. asserted, negated, planned")
+    p.add_argument("--method", choices=("pattern", "classifier"),
+                   help="events found by the trigger lexicon (pattern) or the sentence classifier")
     p.add_argument("--source", help="statement source or event attributed_to")
     p.set_defaults(func=cmd_export)
 
@@ -372,7 +374,7 @@ def cmd_export(args) -> int:
     what = args.what or ("events" if args.format == "geojson" else "articles")
     f = Filters(q=args.q, outlet=args.outlet, since=args.since, until=args.until,
                 entity=args.entity, place=args.place, event_type=args.event_type,
-                factuality=args.factuality, source=args.source)
+                factuality=args.factuality, source=args.source, method=args.method)
     if args.format == "parquet" and args.output == "-" and sys.stdout.isatty():
         raise SystemExit("newsdesk: parquet is binary: pass -o FILE")
     try:

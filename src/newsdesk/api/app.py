@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -66,13 +66,16 @@ def filters(
     factuality: Annotated[Factuality | None, Query(description="event factuality")] = None,
     source: Annotated[str | None, Query(description="statement source or event attributed_to",
                                         **_text)] = None,
+    method: Annotated[Literal["pattern", "classifier"] | None,
+                      Query(description="how events were found: pattern (trigger lexicon) or "
+                                        "classifier (sentence classifier, less precise)")] = None,
 ) -> Filters:
     if since and until and since > until:
         raise HTTPException(422, f"since ({since}) is after until ({until})")
     return Filters(q=q or None, outlet=outlet or None, since=since.isoformat() if since else None,
                    until=until.isoformat() if until else None, entity=entity or None,
                    place=place or None, event_type=event_type, factuality=factuality,
-                   source=source or None)
+                   source=source or None, method=method)
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")]

@@ -15,7 +15,8 @@ class Filters:
     q: full-text query over title and body; outlet: exact outlet name; since/until:
     ISO dates on the publication date (inclusive); entity: canonical entity name;
     place: place name; event_type: PLOVER type; factuality: event factuality;
-    source: statement source or event ``attributed_to`` (canonical name).
+    source: statement source or event ``attributed_to`` (canonical name); method: how events
+    were found ("pattern" or "classifier": ``pattern`` keeps only trigger-lexicon events).
     """
 
     q: str | None = None
@@ -27,6 +28,7 @@ class Filters:
     event_type: str | None = None
     factuality: str | None = None
     source: str | None = None
+    method: str | None = None
 
 
 @dataclass

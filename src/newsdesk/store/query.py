@@ -179,13 +179,13 @@ class QueryMixin:
             args.append(f.place)
         if scope == "event":
             for value, col in ((f.event_type, "type"), (f.factuality, "factuality"),
-                               (f.source, "attributed_to")):
+                               (f.source, "attributed_to"), (f.method, "method")):
                 if value:
                     conds.append(f"ev.{col} = ?")
                     args.append(value)
         else:
             ev_conds, ev_args = [], []
-            for value, col in ((f.event_type, "type"), (f.factuality, "factuality")):
+            for value, col in ((f.event_type, "type"), (f.factuality, "factuality"), (f.method, "method")):
                 if value:
                     ev_conds.append(f"{col} = ?")
                     ev_args.append(value)
