@@ -568,3 +568,15 @@ def test_a_happening_is_no_actor(enricher, text):
 def test_a_lasting_strike_is_a_work_stoppage(enricher):
     art = enrich(enricher, "The dockworkers' union said the strike would last 72 hours.")
     assert [e.type for e in art.events if "strike" in e.trigger] == ["PROTEST"]
+
+
+@pytest.mark.parametrize("text", [
+    "Germany's government said it had conveyed its concerns through diplomatic channels.",
+    "The United States said that it stood with its ally and warned that an armed attack on "
+    "Philippine vessels would trigger its commitments under a 1951 defence treaty.",
+    "Traders said they hoped the reopening would last, but several said they had started sending "
+    "goods through Chaman instead.",
+])
+def test_the_classifier_types_no_state(enricher, text):
+    art = enrich(enricher, text)
+    assert not [e for e in art.events if e.method == "classifier"]

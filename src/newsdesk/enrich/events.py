@@ -62,6 +62,12 @@ SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 # version-2 weights: 65% of 72) and top-event accuracy is within 0.01 of its best (0.260 at
 # 0.15, where precision falls to 49.5%); 0 turns it off.
 CLASSIFIER_MIN_P = 0.2
+# main verbs that name no act, which the classifier fallback leaves untyped
+STATE_VERBS = {"be", "have", "seem", "appear", "remain", "become", "stay", "hope", "expect", "believe",
+               "think", "feel", "fear", "want", "wish", "need", "look", "see", "hear", "know",
+               "understand", "stand", "sit", "lie", "die", "live", "spread", "grow", "rise", "fall",
+               "decline", "happen", "occur", "exist", "include", "contain", "cost", "mean", "convey",
+               "worry", "like", "love", "hate", "prefer", "consider", "doubt", "wonder", "seek", "try"}
 BORDER_WORDS = {"border", "frontier", "boundary"}
 HUMAN_GROUPS = {"official", "government", "leader", "authority", "police", "force", "troop",
                 "country", "nation", "state", "party", "side", "people", "citizen", "voter",
@@ -434,6 +440,12 @@ class _Events:
                 continue
             etype, p = max(probs.items(), key=lambda kv: kv[1])
             if p < CLASSIFIER_MIN_P:
+                continue
+            low = verb.lower_
+            if {lemma(verb), low, low[:-1], low[:-2], low[:-3]} & STATE_VERBS:   # "hoped" -> "hop"
+                # states, feelings, perception and happenings are no one's act ("hoped the
+                # reopening would last", "stood with its ally", "hundreds died"): the
+                # classifier, trained on event stories only, has no class for them
                 continue
             if any(t.type == etype and "allowee" in t.cons for t in self.lex.verbs.get(lemma(verb), [])):
                 # an allow that lets no people act is no concession (PLOVER codebook): the
