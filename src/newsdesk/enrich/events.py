@@ -62,8 +62,9 @@ SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 # version-2 weights: 65% of 72) and top-event accuracy is within 0.01 of its best (0.260 at
 # 0.15, where precision falls to 49.5%); 0 turns it off.
 CLASSIFIER_MIN_P = 0.2
-# main verbs that name no act, which the classifier fallback leaves untyped
-STATE_VERBS = {"be", "have", "seem", "appear", "remain", "become", "stay", "hope", "expect", "believe",
+# main verbs that name no act, which the classifier fallback leaves untyped (a copula stays
+# open to it: "removing the sanctions is out of the question" is a rejection)
+STATE_VERBS = {"seem", "appear", "remain", "become", "stay", "hope", "expect", "believe",
                "think", "feel", "fear", "want", "wish", "need", "look", "see", "hear", "know",
                "understand", "stand", "sit", "lie", "die", "live", "spread", "grow", "rise", "fall",
                "decline", "happen", "occur", "exist", "include", "contain", "cost", "mean", "convey",
