@@ -227,3 +227,11 @@ def test_divisions_are_named_in_english(enricher):
     names = {p.name for p in art.places}
     assert "Crimea" in names
     assert not any("oblast" in n or "Respublika" in n for n in names)
+
+
+def test_a_nationality_adjective_is_its_country_and_a_town_of_x_is_a_town(enricher):
+    art = enricher(Article(id="t", text="Al-Shabaab fighters attacked a Somali army base near the central "
+                                        "town of Beledweyne on Monday.", published="2024-03-04", outlet=None))
+    by_text = {art.text[p.start:p.end]: p for p in art.places}
+    assert by_text["Somali"].kind == "country" and by_text["Somali"].country == "SO"
+    assert by_text["Beledweyne"].kind == "city" and by_text["Beledweyne"].country == "SO"

@@ -123,6 +123,13 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
         cands = gaz.lookup(e.text)
         if not e.text[:1].isupper() and not e.text[:1].isdigit():
             continue  # "veranda", "bay colt": not names
+        if e.label == "GPE" and _adjectival(doc, e.start, e.end):
+            # "a Somali army base" tagged GPE: the adjective names its country (Somalia),
+            # not a place spelt like it (Ethiopia's Somali Region)
+            entry = gaz.place_of_demonym(e.text)
+            if entry is not None and entry.lat is not None:
+                places.append(_place(e.text, e.start, e.end, entry))
+                continue
         if e.label in ("LOC", "FAC"):
             # facilities and regions only by a place's own name: alternate names include
             # translations ("White House" is an alternate name of Casablanca); a facility
@@ -223,7 +230,8 @@ EMBEDDED_CITY_POP = 100_000
 _NOT_EMBEDDED = {"union", "university", "state", "national", "university", "new", "city", "republic"}
 
 
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|around|toward|towards|across)\s+$", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|around|toward|towards|across|"
+                              r"(?:village|town|city|port|district|province|region) of)\s+$", re.I)
 _LOCATIVE_AFTER = re.compile(r",?\s+(?:an?\s+|the\s+)?(?:(?:small|nearby|border|frontier|"
                              r"neighbouring|neighboring)\s+)?(?:village|town|city|hamlet|"
                              r"settlement|municipality)\b", re.I)
@@ -235,7 +243,7 @@ def _locative(doc: Doc, start: int, end: int) -> bool:
     after = doc.text[end:end + 40]
     if after.startswith(("'s", "’s")):
         return False
-    if _LOCATIVE_BEFORE.search(doc.text[max(0, start - 12):start]):
+    if _LOCATIVE_BEFORE.search(doc.text[max(0, start - 16):start]):
         return True
     return _LOCATIVE_AFTER.match(after) is not None
 
