@@ -488,3 +488,14 @@ def test_guillemets_are_quote_marks_not_sources(enricher):
     art = enrich(enricher, "«We have waited two years for a fair agreement,» a union delegate told reporters.")
     assert [norm(s.source) for s in art.statements] == ["a union delegate"]
     assert art.statements[0].kind == "direct"
+
+
+@pytest.mark.parametrize("text, sources", [
+    ("Officials said the next resupply mission would go ahead as planned.", ["Officials"]),
+    ("The commissions said experts would gather “within the coming weeks” to agree on procedures.",
+     ["commissions"]),
+    ("Residents of Kherson said the shelling continued all night.", ["Residents of Kherson"]),
+])
+def test_no_speaker_is_made_up(enricher, text, sources):
+    art = enrich(enricher, text)
+    assert [s.source for s in art.statements] == sources

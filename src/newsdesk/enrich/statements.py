@@ -313,7 +313,11 @@ class _Ctx:
             return None
         span = np_span(tok)
         name = self.res.resolve_np(tok, span.start_char, span.end_char)
-        if name is not None and tok.pos_ == "NOUN" and self._nationality_only(tok, span):
+        if name is not None and tok.pos_ == "NOUN" and (self._nationality_only(tok, span) or (
+                tok.lemma_.lower() in PEOPLE_HEADS
+                and not any(m.start <= tok.idx < m.end
+                            for m in self.res.mentions_in(span.start_char, span.end_char)))):
+            # "residents of Kherson said": the residents speak, not the city
             # "Haitian police unions said", "several Caribbean countries promised": the group
             # speaks, not its nation; the name is the phrase without its determiners
             name = None
@@ -891,6 +895,10 @@ def _commissives(ctx: _Ctx) -> None:
         ctx.add(*ctx.cue_bounds(tok, right, _ex(c_start, c_end, source)), c_start, c_end, source, kind, date, venue)
 
 
+# people who speak for themselves, never for the place they are from ("residents of Kherson")
+PEOPLE_HEADS = {"resident", "villager", "local", "witness", "farmer", "worker", "family", "survivor",
+                "refugee", "protester", "demonstrator", "student", "parent", "trader", "shopkeeper",
+                "fisherman", "miner", "driver", "passenger", "patient", "voter", "citizen", "people"}
 # verbs of speaking that take an addressee or a venue with to/with/at ("spoke to reporters")
 TALK_VERBS = {"speak", "talk", "sing", "preach", "lecture", "whisper", "shout", "yell", "plead",
               "chant", "mutter", "cry", "joke", "brag", "boast"}
@@ -1174,6 +1182,9 @@ def _as_clauses(ctx: _Ctx) -> None:
         source = ctx.source_of(tok)
         if source is None and tok.tag_ != "VBN":
             continue
+        if source is None and tok.lemma_.lower() in ("plan", "schedule", "agree", "promise", "intend",
+                                                     "arrange", "design", "envisage"):
+            continue  # "go ahead as planned": how a thing runs, not who said so
         sent = tok.sent
         a, b = marks[0].i, tok.right_edge.i
         if a > head.i:
@@ -1425,6 +1436,10 @@ def _drop_nested(ctx: _Ctx) -> list[Statement]:
             root = span.root if span is not None and len(span) else ctx.token_at(s.cue_start)
             if lex.get(cue_lemma(root)) in ("cognition", "evidential", None):
                 continue
+            if s.kind == "direct" and s.source is None and any(
+                    o.content_start <= s.content_start and s.content_end <= o.content_end for o in hosts):
+                continue  # words quoted inside what someone reported ("would gather “within
+                #           the coming weeks” to agree"): part of that report, no speaker of their own
         out.append(s)
     return out
 
