@@ -580,3 +580,9 @@ def test_a_lasting_strike_is_a_work_stoppage(enricher):
 def test_the_classifier_types_no_state(enricher, text):
     art = enrich(enricher, text)
     assert not [e for e in art.events if e.method == "classifier"]
+
+
+def test_demonyms_on_a_compound_name_the_sides(enricher):
+    art = enrich(enricher, "Norwegian and Russian fisheries officials will meet in Tromsø next week.")
+    consult = [e for e in art.events if e.type == "CONSULT"]
+    assert consult and {*consult[0].actors, *consult[0].targets} == {"Norway", "Russia"}

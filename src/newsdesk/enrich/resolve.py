@@ -320,6 +320,9 @@ def _actor_one(res: Resolver, tok) -> list[str]:
                 return names
     # a demonym or country modifying the head ("Russian forces", "Belarusian and Russian troops")
     mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "poss") and c.i < tok.i]
+    # one level down: "Norwegian and Russian fisheries officials" (the demonyms modify "fisheries")
+    mods += [g for m in mods if m.dep_ == "compound" and m.pos_ == "NOUN"
+             for g in m.children if g.dep_ == "amod" and g.i < m.i]
     if tok.pos_ in ("NOUN",) and mods:
         names = []
         for m in mods:
