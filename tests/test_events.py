@@ -586,3 +586,8 @@ def test_demonyms_on_a_compound_name_the_sides(enricher):
     art = enrich(enricher, "Norwegian and Russian fisheries officials will meet in Tromsø next week.")
     consult = [e for e in art.events if e.type == "CONSULT"]
     assert consult and {*consult[0].actors, *consult[0].targets} == {"Norway", "Russia"}
+
+
+def test_a_crowd_estimate_is_no_event(enricher):
+    art = enrich(enricher, "Organisers said that about 8,000 people took part; police put the figure at roughly 5,000.")
+    assert not [e for e in art.events if e.method == "classifier" and "put" in e.trigger]

@@ -68,7 +68,9 @@ STATE_VERBS = {"seem", "appear", "remain", "become", "stay", "hope", "expect", "
                "think", "feel", "fear", "want", "wish", "need", "look", "see", "hear", "know",
                "understand", "stand", "sit", "lie", "die", "live", "spread", "grow", "rise", "fall",
                "decline", "happen", "occur", "exist", "include", "contain", "cost", "mean", "convey",
-               "worry", "like", "love", "hate", "prefer", "consider", "doubt", "wonder", "seek", "try"}
+               "worry", "like", "love", "hate", "prefer", "consider", "doubt", "wonder", "seek", "try",
+               # estimates: "police put the figure at 6,000"
+               "put", "estimate", "count", "number", "total", "reach", "exceed"}
 BORDER_WORDS = {"border", "frontier", "boundary"}
 HUMAN_GROUPS = {"official", "government", "leader", "authority", "police", "force", "troop",
                 "country", "nation", "state", "party", "side", "people", "citizen", "voter",
@@ -443,7 +445,8 @@ class _Events:
             if p < CLASSIFIER_MIN_P:
                 continue
             low = verb.lower_
-            if {lemma(verb), low, low[:-1], low[:-2], low[:-3]} & STATE_VERBS:   # "hoped" -> "hop"
+            if verb.dep_ in ("aux", "auxpass") or \
+                    {lemma(verb), low, low[:-1], low[:-2], low[:-3]} & STATE_VERBS:   # "hoped" -> "hop"
                 # states, feelings, perception and happenings are no one's act ("hoped the
                 # reopening would last", "stood with its ally", "hundreds died"): the
                 # classifier, trained on event stories only, has no class for them
