@@ -9,7 +9,7 @@ import textwrap
 from itertools import islice
 
 from . import STEPS, __version__
-from .model import INPUT_FORMATS, Article, PageError
+from .model import EVENT_METHODS, INPUT_FORMATS, Article, PageError
 
 # Output key order for an article: what a reader looks for first.
 ARTICLE_KEYS = ("id", "url", "outlet", "title", "published", "byline", "language", "text",
@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--place", help="articles mentioning this place (events: at this place)")
     p.add_argument("--event-type", metavar="TYPE", help="PLOVER event type, e.g. PROTEST")
     p.add_argument("--factuality", help="event factuality, e.g. asserted, negated, planned")
-    p.add_argument("--method", choices=("pattern", "classifier"),
+    p.add_argument("--method", choices=EVENT_METHODS,
                    help="events found by the trigger lexicon (pattern) or the sentence classifier")
     p.add_argument("--source", help="statement source or event attributed_to")
     p.set_defaults(func=cmd_export)

@@ -12,6 +12,8 @@ from typing import Any
 
 INPUT_FORMATS = ("auto", "html", "text", "dated-text", "jsonl", "clean")
 FACTUALITY = ("asserted", "negated", "planned", "predicted", "hypothetical", "uncertain")
+# how an event was found (Event.method)
+EVENT_METHODS = ("pattern", "classifier")
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,7 +27,7 @@ from ..model import Article, PageError
 from ..store import open_store, sqlite_path
 from ..store.base import Filters, Page
 from .models import (COUNT_CAP, ArticlesPage, EntitiesPage, ErrorOut, EventCollection,
-                     EventsPage, EventType, Factuality, Health, IngestResult, PageIn, PageResult,
+                     EventMethod, EventsPage, EventType, Factuality, Health, IngestResult, PageIn, PageResult,
                      PlacesPage, StatementsPage, TimelineItem)
 
 log = logging.getLogger("newsdesk.api")
@@ -66,7 +66,7 @@ def filters(
     factuality: Annotated[Factuality | None, Query(description="event factuality")] = None,
     source: Annotated[str | None, Query(description="statement source or event attributed_to",
                                         **_text)] = None,
-    method: Annotated[Literal["pattern", "classifier"] | None,
+    method: Annotated[EventMethod | None,
                       Query(description="how events were found: pattern (trigger lexicon) or "
                                         "classifier (sentence classifier, less precise)")] = None,
 ) -> Filters:

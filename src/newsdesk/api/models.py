@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..model import FACTUALITY, PLOVER_TYPES
+from ..model import EVENT_METHODS, FACTUALITY, PLOVER_TYPES
 
 COUNT_CAP = 10_000  # the API counts at most this many matches (total_is_estimate beyond)
 
@@ -18,6 +18,7 @@ PAGE_FORMATS = ("auto", "html", "text", "dated-text", "clean")
 
 EventType = Literal[PLOVER_TYPES]  # type: ignore[valid-type]
 Factuality = Literal[FACTUALITY]  # type: ignore[valid-type]
+EventMethod = Literal[EVENT_METHODS]  # type: ignore[valid-type]
 PageFormat = Literal[PAGE_FORMATS]  # type: ignore[valid-type]
 
 

@@ -52,7 +52,7 @@ def load_nlp(steps: tuple[str, ...] = ENRICH_STEPS):
     """
     _register_components()
     nlp = spacy.load(MODEL)
-    nlp.add_pipe("newsdesk_breaks", before="parser")
+    nlp.add_pipe("newsdesk_segment", before="parser")
     wanted = set(steps)
     if "events" in wanted:
         wanted |= {"entities", "places", "times", "statements"}

@@ -32,8 +32,8 @@ def dateline_end(doc, start: int) -> int | None:
     return None
 
 
-@Language.component("newsdesk_breaks")
-def breaks_component(doc):
+@Language.component("newsdesk_segment")
+def segment_component(doc):
     line_start = True
     for i, tok in enumerate(doc):
         if tok.is_space:
