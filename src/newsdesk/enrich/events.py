@@ -226,6 +226,13 @@ def lexicon() -> Lexicon:
     return Lexicon(classes, anchors, verbs, nouns)
 
 
+def names_a_state(verb) -> bool:
+    """The verb is one of STATE_VERBS, by its lemma or by its form with an ending cut off
+    (the small model lemmatises "hoped" as "hop")."""
+    low = verb.lower_
+    return bool({lemma(verb), low, low[:-1], low[:-2], low[:-3]} & STATE_VERBS)
+
+
 def lemma(tok) -> str:
     lem = tok.lemma_.lower()
     # the small model drops a final "e" of some past forms ("staged" -> "stag"): take the
@@ -444,12 +451,9 @@ class _Events:
             etype, p = max(probs.items(), key=lambda kv: kv[1])
             if p < CLASSIFIER_MIN_P:
                 continue
-            low = verb.lower_
-            if verb.dep_ in ("aux", "auxpass") or \
-                    {lemma(verb), low, low[:-1], low[:-2], low[:-3]} & STATE_VERBS:   # "hoped" -> "hop"
-                # states, feelings, perception and happenings are no one's act ("hoped the
-                # reopening would last", "stood with its ally", "hundreds died"): the
-                # classifier, trained on event stories only, has no class for them
+            if verb.dep_ in ("aux", "auxpass") or names_a_state(verb):
+                # the classifier, trained on event stories only, has no class for states,
+                # feelings or estimates ("hoped the reopening would last", "stood with its ally")
                 continue
             if any(t.type == etype and "allowee" in t.cons for t in self.lex.verbs.get(lemma(verb), [])):
                 # an allow that lets no people act is no concession (PLOVER codebook): the

@@ -275,14 +275,19 @@ class _Ctx:
                 return t
         return subj
 
-    def _nationality_only(self, tok, span) -> bool:
-        """The noun phrase's only names are nationalities or places modifying its common-noun
-        head ("Haitian police unions", "Caribbean countries"), none of them the head itself."""
+    def _group_speaks(self, tok, span) -> bool:
+        """The common-noun head speaks for itself, not a name inside its phrase: a group named
+        by its nationality ("Haitian police unions", "several Caribbean countries": the only
+        names are non-possessive nationalities or places before the head) or people from a
+        place ("residents of Kherson")."""
         ms = self.res.mentions_in(span.start_char, span.end_char)
+        if not ms or any(m.start <= tok.idx < m.end for m in ms):
+            return False
+        if tok.lemma_.lower() in PEOPLE_HEADS:
+            return True
         text = tok.doc.text
-        return bool(ms) and all(m.label in ("NORP", "GPE", "LOC") and not (m.start <= tok.idx < m.end)
-                                and m.end <= tok.idx and text[m.end:m.end + 2] not in ("'s", "’s")
-                                for m in ms) and len(span) <= 6
+        return len(span) <= 6 and all(m.label in ("NORP", "GPE", "LOC") and m.end <= tok.idx
+                                      and text[m.end:m.end + 2] not in ("'s", "’s") for m in ms)
 
     def _source_np(self, tok):
         if tok.lower_ in ("it", "they") and tok.dep_ == "nsubj":
@@ -313,14 +318,8 @@ class _Ctx:
             return None
         span = np_span(tok)
         name = self.res.resolve_np(tok, span.start_char, span.end_char)
-        if name is not None and tok.pos_ == "NOUN" and (self._nationality_only(tok, span) or (
-                tok.lemma_.lower() in PEOPLE_HEADS
-                and not any(m.start <= tok.idx < m.end
-                            for m in self.res.mentions_in(span.start_char, span.end_char)))):
-            # "residents of Kherson said": the residents speak, not the city
-            # "Haitian police unions said", "several Caribbean countries promised": the group
-            # speaks, not its nation; the name is the phrase without its determiners
-            name = None
+        if name is not None and tok.pos_ == "NOUN" and self._group_speaks(tok, span):
+            name = None   # named by its own phrase, without its determiners
         if name is None:
             name = strip_the(span.text) if tok.pos_ != "PRON" else span.text
             name = re.sub(r"^(?:several|some|many|most|two|three|four|five|a few|dozens of|hundreds of|"

@@ -94,8 +94,8 @@ def _clean(page: RawPage, text: str) -> Article:
 def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Article:
     """Merge what the page says with what the corpus says (page.date, the dated-text header)."""
     warnings = list(res.warnings)
-    if page.title and page.title.strip():
-        res.title = page.title   # the corpus's headline, as its date, wins over the page's
+    # the corpus's headline, as its date, wins over the page's
+    title = _tidy(page.title) or _tidy(res.title)
     stated = res.date  # dates.Found or ISO string or None
     stated_iso = stated.iso if isinstance(stated, dates.Found) else dates.normalise(stated)
     given = dates.normalise(page.date) or dates.normalise(corpus_date)
@@ -118,11 +118,11 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
         # record (pipeline.Pipeline.extract): nothing empty is stored.
         warnings.insert(0, NO_TEXT)
         return Article(id=article_id(page.url, ""), text="", url=page.url, outlet=_tidy(res.outlet),
-                       title=_tidy(res.title), published=published, byline=[], language=res.language,
+                       title=title, published=published, byline=[], language=res.language,
                        warnings=warnings, source=page.source)
     if not published:
         warnings.append("no publication date found")
-    if not res.title:
+    if not title:
         warnings.append("no title found")
     n_words = len(text.split())
     if 0 < n_words < 50:
@@ -131,7 +131,7 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
     outlet = _tidy(res.outlet)
     outlet = outlet.rstrip(" .") or None if outlet else None
     return Article(id=article_id(page.url, text), text=text, url=page.url, outlet=outlet,
-                   title=_tidy(res.title), published=published,
+                   title=title, published=published,
                    byline=[t for t in (_tidy(b) for b in res.byline) if t],
                    language=language, warnings=warnings, source=page.source)
 

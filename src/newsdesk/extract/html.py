@@ -13,7 +13,8 @@ from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER, load_html, repa
 from . import dates
 from .guard import ExtractionError
 from .dates import Found, find_dates
-from .scraped import BYLINE, Scraped, drop_self_description, byline_names, classify_line, clean_scraped, is_chrome, is_prose, normalise_text, outlet_from, words
+from .scraped import (BYLINE, Scraped, byline_names, classify_line, clean_scraped, drop_self_description,
+                      is_chrome, is_prose, normalise_text, outlet_from, words)
 
 _ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                   "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
