@@ -30,6 +30,9 @@ class RawPage:
     url: str | None = None
     date: str | None = None      # publication date given by the corpus (overrides the page)
     title: str | None = None     # headline given by the corpus (a feed's title field)
+    # what a feed or sitemap said (title, published, author): used only where the page is silent
+    hints: dict[str, str] | None = None
+    fetched: str | None = None   # when it was fetched or archived (ISO 8601), not its publication
 
 
 @dataclass

@@ -120,6 +120,11 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
         return Article(id=article_id(page.url, ""), text="", url=page.url, outlet=_tidy(res.outlet),
                        title=title, published=published, byline=[], language=res.language,
                        warnings=warnings, source=page.source)
+    hints = page.hints or {}
+    if not published and dates.normalise(hints.get("published")):
+        published = dates.normalise(hints["published"])
+        warnings.append("publication date from the feed or sitemap")
+    title = title or _tidy(hints.get("title"))
     if not published:
         warnings.append("no publication date found")
     if not title:
@@ -132,7 +137,8 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
     outlet = outlet.rstrip(" .") or None if outlet else None
     return Article(id=article_id(page.url, text), text=text, url=page.url, outlet=outlet,
                    title=title, published=published,
-                   byline=[t for t in (_tidy(b) for b in res.byline) if t],
+                   byline=[t for t in (_tidy(b) for b in res.byline) if t]
+                   or ([_tidy(hints["author"])] if _tidy(hints.get("author")) else []),
                    language=language, warnings=warnings, source=page.source)
 
 
