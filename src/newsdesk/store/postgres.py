@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -135,7 +135,39 @@ def _schema_v5() -> list[str]:
     return [SAMPLE_INDEX]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5]
+def _schema_v6() -> list[str]:
+    """Watched sources (feeds, sitemaps, sites) with their fetch state and health, and the
+    frontier of article URLs seen (store.sources.SourceBook reads and writes them)."""
+    return [
+        """CREATE TABLE IF NOT EXISTS sources (
+            url TEXT PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'auto',
+            parent TEXT,
+            added_at TEXT NOT NULL,
+            etag TEXT, last_modified TEXT,
+            last_fetch TEXT, last_success TEXT, next_due TEXT,
+            last_status INTEGER,
+            errors INTEGER NOT NULL DEFAULT 0,
+            backoff REAL NOT NULL DEFAULT 0,
+            last_error TEXT)""",
+        "CREATE INDEX IF NOT EXISTS sources_parent ON sources (parent)",
+        """CREATE TABLE IF NOT EXISTS frontier (
+            url TEXT PRIMARY KEY,
+            source TEXT,
+            state TEXT NOT NULL,
+            hints TEXT,
+            first_seen TEXT NOT NULL,
+            fetched_at TEXT,
+            final_url TEXT,
+            article_id TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            reason TEXT)""",
+        "CREATE INDEX IF NOT EXISTS frontier_state ON frontier (state, first_seen)",
+        "CREATE INDEX IF NOT EXISTS frontier_source ON frontier (source, state)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

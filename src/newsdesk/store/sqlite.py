@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -196,7 +196,39 @@ def _schema_v6() -> list[str]:
             updated_at TEXT NOT NULL)"""]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6]
+def _schema_v7() -> list[str]:
+    """Watched sources (feeds, sitemaps, sites) with their fetch state and health, and the
+    frontier of article URLs seen (store.sources.SourceBook reads and writes them)."""
+    return [
+        """CREATE TABLE IF NOT EXISTS sources (
+            url TEXT PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'auto',
+            parent TEXT,
+            added_at TEXT NOT NULL,
+            etag TEXT, last_modified TEXT,
+            last_fetch TEXT, last_success TEXT, next_due TEXT,
+            last_status INTEGER,
+            errors INTEGER NOT NULL DEFAULT 0,
+            backoff REAL NOT NULL DEFAULT 0,
+            last_error TEXT)""",
+        "CREATE INDEX IF NOT EXISTS sources_parent ON sources (parent)",
+        """CREATE TABLE IF NOT EXISTS frontier (
+            url TEXT PRIMARY KEY,
+            source TEXT,
+            state TEXT NOT NULL,
+            hints TEXT,
+            first_seen TEXT NOT NULL,
+            fetched_at TEXT,
+            final_url TEXT,
+            article_id TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            reason TEXT)""",
+        "CREATE INDEX IF NOT EXISTS frontier_state ON frontier (state, first_seen)",
+        "CREATE INDEX IF NOT EXISTS frontier_source ON frontier (source, state)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
