@@ -1,4 +1,4 @@
-"""Command line: ``newsdesk extract | ingest | list | show | search | stats | serve``."""
+"""Command line: ``newsdesk extract | ingest | list | show | search | stats | serve | watch | sources``."""
 from __future__ import annotations
 
 import argparse
@@ -175,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=os.environ.get("NEWSDESK_TOKEN") or None,
                    help="bearer token allowing writes (default: $NEWSDESK_TOKEN; none: read only)")
     p.set_defaults(func=cmd_serve)
+
+    from .sources.commands import add_parsers as add_source_parsers
+    add_source_parsers(sub, db, _steps, _date, _positive)  # watch, sources
     return parser
 
 
