@@ -213,8 +213,15 @@ def cmd_extract(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    import logging
+
     from . import ingest
     progress = sys.stderr.isatty()
+    # Readers say what they skipped (a web archive's requests, metadata, non-HTML records).
+    readers = logging.getLogger("newsdesk.sources")
+    if not readers.handlers:
+        readers.addHandler(logging.StreamHandler(sys.stderr))
+        readers.setLevel(logging.INFO)
 
     def on_error(error: PageError) -> None:
         if progress:

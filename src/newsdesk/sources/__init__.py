@@ -85,6 +85,11 @@ def _walk(root: Path) -> Iterator[Path]:
 def _read_file(p: Path, input_format, url, published, max_bytes) -> Iterator[RawPage | PageError]:
     source = str(p)
     try:
+        if input_format == "auto" and _is_archive(p):
+            from .warc import read_warc  # web archives: sources/warc.py
+            with open(p, "rb") as raw:
+                yield from read_warc(raw, source, max_bytes)
+            return
         with open(p, "rb") as raw:
             # Gzip is recognised by its magic number too, whatever the file is called.
             if raw.read(2) == b"\x1f\x8b" or p.suffix.lower() == ".gz":
@@ -99,6 +104,15 @@ def _read_file(p: Path, input_format, url, published, max_bytes) -> Iterator[Raw
         # Missing, unreadable, a special file, a truncated or corrupt gzip: report, go on.
         detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         yield PageError(source=source, reason=f"cannot read: {detail}", step="read", url=url)
+
+
+def _is_archive(p: Path) -> bool:
+    """A WARC or ARC file: by its name, or a plain file starting with a WARC header."""
+    from .warc import is_archive_name
+    if is_archive_name(p.name):
+        return True
+    with open(p, "rb") as fh:
+        return fh.read(5) == b"WARC/"
 
 
 def _read_stream(fh, source, name, input_format, url, published, max_bytes):
