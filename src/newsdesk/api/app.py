@@ -322,6 +322,9 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
         with backend.session() as store:
             return store.timeline(f)
 
+    from .sources import add_source_routes
+    add_source_routes(app, backend, read)  # GET /api/sources
+
     # -- writing ---------------------------------------------------------------------
     @app.post("/api/pages", response_model=IngestResult, dependencies=[Depends(can_write)],
               responses={413: {"model": ErrorOut, "description": "request too large"}, **ERRORS},

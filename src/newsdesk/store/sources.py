@@ -98,6 +98,14 @@ class SourceBook:
     def health(self) -> list[dict[str, Any]]:
         """Each watched source with its health: last success, consecutive errors, last error,
         the feeds and sitemaps found under it, and articles stored from them."""
+        try:
+            return self._health()
+        finally:
+            end = getattr(self.store, "_end_read", None)
+            if end is not None:  # PostgreSQL: no transaction left idle
+                end()
+
+    def _health(self) -> list[dict[str, Any]]:
         out = []
         for row in self.watched():
             kids = self.children(row["url"])
