@@ -56,7 +56,8 @@ class SourceBook:
 
     def remove_source(self, url: str) -> int:
         """Stop watching ``url`` and what was found under it; the articles stay."""
-        n = self._x("DELETE FROM sources WHERE url = ? OR parent = ?", (url, url)).rowcount
+        urls = [url, *(k["url"] for k in self._descendants(url))]
+        n = self._x(f"DELETE FROM sources WHERE url IN ({', '.join('?' * len(urls))})", urls).rowcount
         self.commit()
         return n
 
@@ -66,6 +67,17 @@ class SourceBook:
 
     def children(self, url: str) -> list[dict[str, Any]]:
         return self._all("SELECT * FROM sources WHERE parent = ? ORDER BY url", (url,))
+
+    def _descendants(self, url: str) -> list[dict[str, Any]]:
+        """Sources found under ``url``, at any depth (a sitemap index's sitemaps too)."""
+        out, todo, seen = [], [url], {url}
+        while todo:
+            for kid in self.children(todo.pop()):
+                if kid["url"] not in seen:
+                    seen.add(kid["url"])
+                    out.append(kid)
+                    todo.append(kid["url"])
+        return out
 
     def watched(self) -> list[dict[str, Any]]:
         """Top-level sources (those added, not found), oldest first."""
@@ -108,11 +120,13 @@ class SourceBook:
     def _health(self) -> list[dict[str, Any]]:
         out = []
         for row in self.watched():
-            kids = self.children(row["url"])
+            kids = self._descendants(row["url"])
             urls = [row["url"], *(k["url"] for k in kids)]
             marks = ", ".join("?" * len(urls))
+            # one article may sit under several URLs (a redirect, a canonical link)
             counts = {r["state"]: r["n"] for r in self._all(
-                f"SELECT state, count(*) AS n FROM frontier WHERE source IN ({marks}) GROUP BY state", urls)}
+                f"SELECT state, count(DISTINCT coalesce(article_id, url)) AS n FROM frontier "
+                f"WHERE source IN ({marks}) GROUP BY state", urls)}
             every = [row, *kids]
             successes = [r["last_success"] for r in every if r["last_success"]]
             errors = [r for r in every if r["errors"]]
