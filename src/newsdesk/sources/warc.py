@@ -47,6 +47,12 @@ def read_warc(fh: BinaryIO, source: str, max_bytes: int, counts: Counter | None 
             url = normalise(uri) or uri or None
             where = f"{source}#{n}"
             data = record.content_stream().read(max_bytes + 1)
+            if len(data) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0:
+                # the block ends before its Content-Length: the archive is cut short
+                yield PageError(source=where, reason=f"truncated record: {record.raw_stream.limit:,} "
+                                                     "bytes missing", step="read", url=url)
+                counts["truncated"] += 1
+                continue
             if len(data) > max_bytes:
                 counts["too large"] += 1
                 yield PageError(source=where, reason=f"page too large (over {max_bytes:,} bytes)",
