@@ -103,7 +103,7 @@ class _Progress:
             if event and event.startswith("pass done"):
                 self.bar.close()
                 self.bar = None
-        elif event:
+        elif event and not event.startswith("pass done"):  # the summary goes to stdout
             stamp = time.strftime("%H:%M:%S")
             print(f"{stamp} {event}", file=sys.stderr, flush=True)
 

@@ -224,7 +224,7 @@ class Fetcher:
         for ip, reason in zip(ips, reasons):
             if reason is None:
                 return ip
-        raise FetchError(url, f"refused: {host} resolves to {reasons[0]} "
+        raise FetchError(url, f"refused {host}: {reasons[0]} "
                               f"(pass --allow-private for a local site)", sent=False)
 
     async def _send(self, url: str, etag, last_modified, check_robots: bool = True) -> Response:

@@ -84,7 +84,6 @@ class Watcher:
     def __init__(self, store, urls: Iterable[str] = (), steps=None, max_pages: int | None = None,
                  since: str | None = None, interval: float = 900.0, batch_size: int = 8,
                  on_progress: Callable[[WatchReport, str | None], None] | None = None, **fetch_options):
-        from ..pipeline import STEPS, Pipeline
         from ..store.sources import SourceBook
         self.store = store
         self.book = SourceBook(store)
@@ -94,7 +93,8 @@ class Watcher:
         self.batch_size = batch_size
         self.on_progress = on_progress
         self.fetch_options = {"user_agent": USER_AGENT, **fetch_options}
-        self.pipeline = Pipeline(steps or STEPS, batch_size=batch_size)
+        self.steps = steps
+        self._pipeline = None
         bad = [u for u in urls if normalise(u) is None]
         if bad:
             raise ValueError(f"not an http or https URL: {bad[0]}")
@@ -102,9 +102,21 @@ class Watcher:
             self.book.add_source(normalise(url))
         self.book.commit()
 
+    @property
+    def pipeline(self):
+        """Made on first use: discovery alone loads no model."""
+        if self._pipeline is None:
+            from ..pipeline import STEPS, Pipeline
+            self._pipeline = Pipeline(self.steps or STEPS, batch_size=self.batch_size)
+        return self._pipeline
+
     # -- running -------------------------------------------------------------------
     def run_once(self) -> WatchReport:
         return asyncio.run(self._pass())
+
+    def discover(self) -> WatchReport:
+        """Visit the sources and file their article URLs, fetching no article page."""
+        return asyncio.run(self._pass(fetch_articles=False))
 
     def run_forever(self, passes: int | None = None) -> None:
         """A pass every ``interval`` seconds (measured from each pass's start)."""
@@ -120,7 +132,7 @@ class Watcher:
         if self.on_progress is not None:
             self.on_progress(report, event)
 
-    async def _pass(self) -> WatchReport:
+    async def _pass(self, fetch_articles: bool = True) -> WatchReport:
         report = WatchReport()
 
         def counted(method, url, status):
@@ -132,7 +144,8 @@ class Watcher:
             await asyncio.gather(*(self._visit(fetcher, row["url"], report, visited)
                                    for row in self.book.watched()))
             self.book.commit()
-            await self._fetch_articles(fetcher, report)
+            if fetch_articles:
+                await self._fetch_articles(fetcher, report)
         self._tell(report, f"pass done: {report}")
         return report
 
