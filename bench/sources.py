@@ -125,17 +125,27 @@ def serve(name: str, n: int):
     return server, base, articles
 
 
-def discover_newsdesk(bases: list[str]) -> set[str]:
+def discover_newsdesk(bases: list[str]) -> tuple[set[str], float]:
+    """URLs the watcher files in a new store's frontier, and the time the pass took (making
+    the empty store is setup, not discovery)."""
     from newsdesk.sources.watch import Watcher
     from newsdesk.store import open_store
     with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "d.db")) as store:
         w = Watcher(store, [b + "/" for b in bases], steps="extract", delay=0.0, allow_private=True)
+        t0 = time.perf_counter()
         w.discover()
+        took = time.perf_counter() - t0
         rows = store.conn.execute("SELECT url FROM frontier").fetchall()
-    return {r[0] for r in rows}
+    return {r[0] for r in rows}, took
 
 
-def discover_trafilatura(bases: list[str]) -> set[str]:
+def discover_trafilatura(bases: list[str]) -> tuple[set[str], float]:
+    t0 = time.perf_counter()
+    found = _trafilatura_urls(bases)
+    return found, time.perf_counter() - t0
+
+
+def _trafilatura_urls(bases: list[str]) -> set[str]:
     from trafilatura import feeds, sitemaps
     from trafilatura.settings import use_config
     config = use_config()
@@ -154,12 +164,17 @@ def discovery() -> dict[str, float]:
         bases = [b for _s, b, _a in servers]
         truth = {a for _s, _b, arts in servers for a in arts}
         out = {}
-        for name, fn in (("newsdesk", discover_newsdesk), ("trafilatura", discover_trafilatura)):
+        systems = {"newsdesk": discover_newsdesk, "trafilatura": discover_trafilatura}
+        for fn in systems.values():
             fn(bases[:1])  # warm-up: imports and first connections are not discovery
-            t0 = time.perf_counter()
-            found = fn(bases)
+        runs = {name: [] for name in systems}
+        for _ in range(3):  # alternated, best of three: the machine is shared
+            for name, fn in systems.items():
+                runs[name].append(fn(bases))
+        for name, results in runs.items():
+            found = results[0][0]
             out[f"{name}_recall"] = len(found & truth) / len(truth)
-            out[f"{name}_s"] = time.perf_counter() - t0
+            out[f"{name}_s"] = min(t for _f, t in results)
             out[f"{name}_extra"] = len(found - truth)
         out["articles"] = len(truth)
         return out
