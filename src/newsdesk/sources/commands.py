@@ -125,7 +125,7 @@ def cmd_watch(args) -> int:
             return 2
         while True:
             start = time.monotonic()
-            report = watcher.run_once()
+            report = watcher.run_once(respect_backoff=not args.once)
             print(str(report), flush=True)
             if args.once:
                 return 0

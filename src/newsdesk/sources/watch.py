@@ -24,6 +24,11 @@ from .urls import Link, host_of, normalise, origin, resolve
 __all__ = ["Watcher", "WatchReport", "parse_interval", "canonical_url"]
 
 
+def _now() -> str:
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def parse_interval(value: str) -> float:
     """"15m", "90s", "2h", "1d" or plain seconds -> seconds."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(value).lower())
@@ -64,11 +69,13 @@ class WatchReport:
     added: int = 0
     skipped: int = 0         # the page's article was stored already (another URL of it)
     blocked: int = 0         # robots.txt said no
+    waiting: int = 0         # sources left out while they back off after errors
     errors: int = 0
     error_messages: list[str] = field(default_factory=list, repr=False)
 
     def __str__(self) -> str:
-        return (f"sources {self.sources} ({self.not_modified} unchanged), new URLs {self.found}, "
+        waiting = f", {self.waiting} backing off" if self.waiting else ""
+        return (f"sources {self.sources} ({self.not_modified} unchanged{waiting}), new URLs {self.found}, "
                 f"fetched {self.fetched}, added {self.added}, skipped {self.skipped}, "
                 f"blocked {self.blocked}, errors {self.errors}, requests {self.requests}")
 
@@ -111,8 +118,10 @@ class Watcher:
         return self._pipeline
 
     # -- running -------------------------------------------------------------------
-    def run_once(self) -> WatchReport:
-        return asyncio.run(self._pass())
+    def run_once(self, respect_backoff: bool = False) -> WatchReport:
+        """One pass over every source. ``respect_backoff``: a source that failed last time is
+        left out until its backoff is over (the repeating watch does this)."""
+        return asyncio.run(self._pass(respect_backoff=respect_backoff))
 
     def discover(self) -> WatchReport:
         """Visit the sources and file their article URLs, fetching no article page."""
@@ -123,7 +132,7 @@ class Watcher:
         n = 0
         while passes is None or n < passes:
             start = time.monotonic()
-            self.run_once()
+            self.run_once(respect_backoff=True)
             n += 1
             if passes is None or n < passes:
                 time.sleep(max(0.0, self.interval - (time.monotonic() - start)))
@@ -132,8 +141,9 @@ class Watcher:
         if self.on_progress is not None:
             self.on_progress(report, event)
 
-    async def _pass(self, fetch_articles: bool = True) -> WatchReport:
+    async def _pass(self, fetch_articles: bool = True, respect_backoff: bool = False) -> WatchReport:
         report = WatchReport()
+        self._respect_backoff = respect_backoff
 
         def counted(method, url, status):
             report.requests += 1
@@ -156,6 +166,9 @@ class Watcher:
             return
         visited.add(url)
         row = self.book.source(url) or {}
+        if getattr(self, "_respect_backoff", False) and row.get("errors") and (row.get("next_due") or "") > _now():
+            report.waiting += 1  # failed last time: left alone until its backoff is over
+            return
         report.sources += 1
         try:
             resp = await fetcher.get(url, accept=FEED_TYPES + HTML_TYPES, etag=row.get("etag"),

@@ -100,7 +100,8 @@ class SourceBook:
     def failed(self, url: str, reason: str, status: int | None = None, interval: float = 900.0) -> None:
         """A failed fetch: one more consecutive error, the next try pushed back (doubling)."""
         row = self.source(url) or {"errors": 0, "backoff": 0}
-        backoff = min(self.MAX_BACKOFF, max(interval, 2 * float(row["backoff"] or 0)))
+        # half an interval first (the next pass tries again), then doubling
+        backoff = min(self.MAX_BACKOFF, max(interval / 2, 2 * float(row["backoff"] or 0)))
         t = datetime.now(timezone.utc)
         self._x("""UPDATE sources SET last_fetch = ?, last_status = ?, errors = errors + 1,
                    backoff = ?, last_error = ?, next_due = ? WHERE url = ?""",
