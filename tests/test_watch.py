@@ -218,3 +218,36 @@ def test_sources_add_list_remove_and_api(tmp_path):
     assert out.returncode == 0
     listed = subprocess.run([*NEWSDESK, "sources", "list", "--db", db], capture_output=True, text=True)
     assert "news.example" not in listed.stdout
+
+
+def test_progress_is_a_live_line_on_a_terminal_and_log_lines_otherwise(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+    with NewsSite("127.0.0.1", "t", crawl_delay=None, feeds=False, n_articles=3) as site:
+        args = [site.base + "/", "--once", "--allow-private", "--steps", "extract", "--delay", "0.05"]
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        proc = subprocess.Popen([*NEWSDESK, "watch", *args, "--db", str(tmp_path / "tty.db")],
+                                stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the child closed its end
+                break
+            if not data:
+                break
+            chunks.append(data)
+        out, _ = proc.communicate(timeout=120)
+        os.close(master)
+        tty = b"".join(chunks).decode("utf-8", "replace")
+        assert "\r" in tty and "watch" in tty and "new 3" in tty  # the live line
+        assert "added 3" in out.decode()
+        plain = watch(tmp_path / "plain.db", *args[:1], extra=["--allow-private"])
+        lines = plain.stderr.splitlines()
+        assert "\r" not in plain.stderr and sum(" new http" in x for x in lines) == 3
+        quiet = watch(tmp_path / "quiet.db", *args[:1], extra=["--allow-private", "--quiet"])
+        assert quiet.stderr == "" and "added 3" in quiet.stdout
