@@ -85,3 +85,19 @@ def test_ingest_of_a_warc_stores_the_same_articles_as_the_files(tmp_path, caplog
             return sorted((a.title, a.text, a.published) for a in
                           (store.get(r["id"]) for r in store.list(limit=100)))
     assert texts(str(tmp_path / "w.db")) == texts(str(tmp_path / "f.db"))
+
+
+def test_arc_files_gzipped_or_not(tmp_path):
+    # ARC version 1: a filedesc record, then one header line and an HTTP response per record.
+    vb = b"1 0 newsdesk-tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    data = b"filedesc://t.arc 0.0.0.0 20240501120000 text/plain %d\n" % len(vb) + vb + b"\n"
+    for url, ctype, body in ((b"http://example.org/a?utm_source=x", b"text/html", b"<html><p>Hello arc</p></html>"),
+                             (b"http://example.org/i.png", b"image/png", b"PNG")):
+        http = b"HTTP/1.0 200 OK\r\nContent-Type: " + ctype + b"\r\n\r\n" + body
+        data += b"%s 93.184.216.34 20240501120000 %s %d\n" % (url, ctype, len(http)) + http + b"\n"
+    (tmp_path / "a.arc").write_bytes(data)
+    (tmp_path / "a.arc.gz").write_bytes(gzip.compress(data))  # one stream, not record by record
+    for name in ("a.arc", "a.arc.gz"):
+        [page] = read_pages([str(tmp_path / name)])
+        assert page.url == "http://example.org/a" and page.content.endswith(b"Hello arc</p></html>")
+        assert page.fetched.startswith("2024-05-01")

@@ -34,7 +34,8 @@ def read_warc(fh: BinaryIO, source: str, max_bytes: int, counts: Counter | None 
     count per record kind: "page", or the reason a record was skipped."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
-    counts = Counter() if counts is None else counts
+    total = Counter() if counts is None else counts
+    counts = Counter()  # this pass's; added to ``total`` at the end
     n = 0
     try:
         for record in ArchiveIterator(fh, arc2warc=True):
@@ -61,11 +62,31 @@ def read_warc(fh: BinaryIO, source: str, max_bytes: int, counts: Counter | None 
             counts["page"] += 1
             yield RawPage(content=data, source=where, format="html", url=url,
                           fetched=record.rec_headers.get_header("WARC-Date"))
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
+    except ArchiveLoadFailed as exc:
+        if not counts["page"] and _rewind_gzip(fh):
+            # gzipped as one stream, not record by record: read it through gzip instead
+            import gzip
+            yield from read_warc(gzip.GzipFile(fileobj=fh, mode="rb"), source, max_bytes, total)
+            return
         yield PageError(source=source, reason=f"cannot read archive after {n} records: {exc}".strip(),
                         step="read")
+    except (ValueError, EOFError, OSError) as exc:
+        yield PageError(source=source, reason=f"cannot read archive after {n} records: {exc}".strip(),
+                        step="read")
+    total.update(counts)
     skipped = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()) if k != "page")
     log.info("%s: %d records, %d pages%s", source, n, counts["page"], f"; skipped {skipped}" if skipped else "")
+
+
+def _rewind_gzip(fh) -> bool:
+    """Back to the start of a seekable gzip stream; False if ``fh`` is not one."""
+    try:
+        fh.seek(0)
+        magic = fh.read(2)
+        fh.seek(0)
+    except (OSError, AttributeError, ValueError):
+        return False
+    return magic == b"\x1f\x8b"
 
 
 def _skip_reason(record) -> str | None:
