@@ -158,6 +158,11 @@ class NewsSite:
                     return self._send(503, {"Retry-After": "1"}, b"busy")
                 if path == "/big":
                     return self._big()
+                if path == "/stall":  # answers after the client's read timeout
+                    time.sleep(1.5)
+                    return self._send(200, {"Content-Type": "text/html"}, b"<p>late</p>")
+                if path == "/busy":  # asks for a wait no watcher should sit through
+                    return self._send(503, {"Retry-After": "3600"}, b"busy")
                 if path.startswith("/loop/"):  # an endless chain of redirects
                     return self._send(302, {"Location": f"/loop/{int(path[6:] or 0) + 1}"}, b"")
                 if path == "/evil" and site.private_target:

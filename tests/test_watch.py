@@ -98,6 +98,36 @@ def test_content_type_and_robots_are_checked(site):
     assert all(not r["path"].startswith("/private/") for r in site.requests())
 
 
+def test_timeouts_are_retried_then_reported(site):
+    with pytest.raises(FetchError, match="ReadTimeout") as err:
+        run(fetch(site.base + "/stall", read_timeout=0.3, retries=1))
+    assert err.value.transient
+    assert len([r for r in site.requests() if r["path"] == "/stall"]) == 2
+
+
+def test_a_retry_after_too_long_is_not_waited_for(site):
+    t = time.monotonic()
+    with pytest.raises(FetchError, match="Retry-After 3600 s"):
+        run(fetch(site.base + "/busy", max_wait=60))
+    assert time.monotonic() - t < 10
+
+
+def test_one_request_at_a_time_per_host_many_hosts_in_parallel(site_b):
+    with NewsSite("127.0.0.1", "a", crawl_delay=None, slow=0.3) as a:
+        async def both():
+            async with Fetcher(delay=0.0, allow_private=True) as f:
+                urls = [s.base + p for s in (a, site_b) for p in s.article_paths()[:3]]
+                return await asyncio.gather(*(f.get(u) for u in urls))
+        t = time.monotonic()
+        site_b.slow = 0.3
+        assert all(r.status == 200 for r in run(both()))
+        took = time.monotonic() - t
+        for s in (a, site_b):
+            pages = [r["t"] for r in s.requests() if r["path"].startswith("/news/")]
+            assert len(pages) == 3 and min(y - x for x, y in zip(pages, pages[1:])) >= 0.29  # serial per host
+    assert took < 6 * 0.3  # the two hosts were fetched side by side
+
+
 def test_conditional_get_answers_304(site):
     async def twice():
         async with Fetcher(delay=0.0, allow_private=True) as f:
@@ -212,7 +242,10 @@ def test_sources_add_list_remove_and_api(tmp_path):
     from newsdesk.api import create_app
     with TestClient(create_app(db)) as client:
         [src] = client.get("/api/sources").json()
+        page = client.get("/").text
+        script = client.get("/static/sources.js")
     assert src["url"] == "https://news.example/feed.xml" and not src["healthy"] and src["articles"] == 0
+    assert 'id="sources-panel"' in page and script.status_code == 200 and "/api/sources" in script.text
     out = subprocess.run([*NEWSDESK, "sources", "remove", "https://news.example/feed.xml", "--db", db],
                          capture_output=True, text=True)
     assert out.returncode == 0
