@@ -111,6 +111,8 @@ def _is_archive(p: Path) -> bool:
     from .warc import is_archive_name
     if is_archive_name(p.name):
         return True
+    if not p.is_file():  # a pipe or device is read once, by the normal path
+        return False
     with open(p, "rb") as fh:
         return fh.read(5) == b"WARC/"
 
