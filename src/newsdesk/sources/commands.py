@@ -62,6 +62,8 @@ def add_parsers(sub, db: argparse.ArgumentParser, steps_type, date_type, positiv
                    help=f"largest page fetched; a larger one becomes an error record (default: {MAX_BYTES:,})")
     p.add_argument("--steps", type=steps_type, default=STEPS, metavar="LIST",
                    help="comma-separated steps to run on each article (default: all)")
+    p.add_argument("--no-templates", dest="templates", action="store_false",
+                   help="do not learn site templates (as ingest: on by default)")
     p.add_argument("--quiet", action="store_true", help="no progress, only the summary of each pass")
     p.set_defaults(func=cmd_watch)
 
@@ -116,7 +118,8 @@ def cmd_watch(args) -> int:
             watcher = Watcher(store, args.urls, steps=args.steps, max_pages=args.max_pages,
                               since=args.since, interval=args.interval, on_progress=_Progress(args.quiet),
                               delay=args.delay, allow_private=args.allow_private,
-                              user_agent=args.user_agent, max_bytes=args.max_bytes)
+                              user_agent=args.user_agent, max_bytes=args.max_bytes,
+                              templates=args.templates)
         except ValueError as exc:
             print(f"newsdesk: {exc}", file=sys.stderr)
             return 2

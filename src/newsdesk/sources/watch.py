@@ -90,6 +90,7 @@ class Watcher:
 
     def __init__(self, store, urls: Iterable[str] = (), steps=None, max_pages: int | None = None,
                  since: str | None = None, interval: float = 900.0, batch_size: int = 8,
+                 templates: bool = True,
                  on_progress: Callable[[WatchReport, str | None], None] | None = None, **fetch_options):
         from ..store.sources import SourceBook
         self.store = store
@@ -101,6 +102,7 @@ class Watcher:
         self.on_progress = on_progress
         self.fetch_options = {"user_agent": USER_AGENT, **fetch_options}
         self.steps = steps
+        self.templates = templates
         self._pipeline = None
         bad = [u for u in urls if normalise(u) is None]
         if bad:
@@ -113,8 +115,11 @@ class Watcher:
     def pipeline(self):
         """Made on first use: discovery alone loads no model."""
         if self._pipeline is None:
+            from ..extract.templates import TemplateBook
             from ..pipeline import STEPS, Pipeline
-            self._pipeline = Pipeline(self.steps or STEPS, batch_size=self.batch_size)
+            # Site templates as ingest learns them: each host's recurring lines, stored.
+            book = TemplateBook.from_dicts(self.store.templates()) if self.templates else None
+            self._pipeline = Pipeline(self.steps or STEPS, batch_size=self.batch_size, templates=book)
         return self._pipeline
 
     # -- running -------------------------------------------------------------------
@@ -323,3 +328,7 @@ class Watcher:
                     self._tell(report, f"error {url}: {rec.reason}")
             self.book.commit()
             self._tell(report)
+        book = self.pipeline.templates
+        if book is not None and book.changed:
+            self.store.save_templates(book.to_dicts(book.changed))
+            book.changed.clear()
