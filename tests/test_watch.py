@@ -284,3 +284,11 @@ def test_progress_is_a_live_line_on_a_terminal_and_log_lines_otherwise(tmp_path)
         assert "\r" not in plain.stderr and sum(" new http" in x for x in lines) == 3
         quiet = watch(tmp_path / "quiet.db", *args[:1], extra=["--allow-private", "--quiet"])
         assert quiet.stderr == "" and "added 3" in quiet.stdout
+
+
+def test_robots_txt_is_read_once_per_host(site):
+    async def many():
+        async with Fetcher(delay=0.0, allow_private=True) as f:
+            return await asyncio.gather(*(f.get(site.base + p) for p in site.article_paths()[:4]))
+    run(many())
+    assert [r["path"] for r in site.requests()].count("/robots.txt") == 1

@@ -83,6 +83,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last: float = float("-inf")    # monotonic time the last response ended
     robots: Robots | None = None
+    robots_task: asyncio.Future | None = None
 
 
 class Fetcher:
@@ -168,7 +169,13 @@ class Fetcher:
         """The robots.txt rules of ``url``'s host, read once per Fetcher."""
         host = self._host(origin(url))
         if host.robots is None:
-            host.robots = await self._read_robots(origin(url))
+            if host.robots_task is None:  # asked for by several requests at once: read once
+                host.robots_task = asyncio.ensure_future(self._read_robots(origin(url)))
+            try:
+                host.robots = await asyncio.shield(host.robots_task)
+            except FetchError:
+                host.robots_task = None  # refused or unreachable: asked again next time
+                raise
         return host.robots
 
     def host_delay(self, url: str) -> float:
