@@ -508,3 +508,19 @@ def test_serve_refuses_what_it_cannot_serve(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="needs a token"):
         main(["serve", "--db", missing])
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_every_record_carries_confidence_and_method(client):
+    """Trust on every record: a confidence in [0, 1] and the method that found it, and a
+    minimum-confidence filter that keeps exactly the records at or above it."""
+    events = all_items(client, "/api/events")
+    statements = all_items(client, "/api/statements")
+    assert events and statements
+    for r in events + statements:
+        assert 0.0 <= r["confidence"] <= 1.0 and r["method"] in ("pattern", "classifier")
+    for path, items in (("/api/events", events), ("/api/statements", statements)):
+        cut = sorted(r["confidence"] for r in items)[len(items) // 2]
+        kept = all_items(client, path, min_confidence=cut)
+        assert kept and len(kept) == sum(r["confidence"] >= cut for r in items)
+        assert all(r["confidence"] >= cut for r in kept)
+        assert client.get(path, params={"min_confidence": 1.5}).status_code == 422

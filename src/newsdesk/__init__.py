@@ -150,7 +150,7 @@ def export(out=None, db: str = "newsdesk.db", format: str = "jsonl", what: str |
     geojson (events with coordinates) or parquet; ``what``: articles, events or statements
     (default: articles, events for geojson); ``filters``: the fields of
     ``newsdesk.store.Filters`` (q, outlet, since, until, entity, place, event_type,
-    factuality, source, method)."""
+    factuality, source, method, min_confidence)."""
     from .store import Filters, open_store as _open
     from .store.export import export as _export
     what = what or ("events" if format == "geojson" else "articles")

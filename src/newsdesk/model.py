@@ -14,6 +14,8 @@ INPUT_FORMATS = ("auto", "html", "text", "dated-text", "jsonl", "clean")
 FACTUALITY = ("asserted", "negated", "planned", "predicted", "hypothetical", "uncertain")
 # how an event was found (Event.method)
 EVENT_METHODS = ("pattern", "classifier")
+# how a statement was found (Statement.method): cue lexicon and dependency rules
+STATEMENT_METHODS = ("pattern",)
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
@@ -88,6 +90,10 @@ class Statement:
     kind: str                    # "direct" or "reported"
     date: str | None = None      # TIMEX3 value of when it was said
     venue: str | None = None     # "The Economist" in "in an interview with The Economist"
+    method: str = "pattern"
+    # estimated probability that the record is right, in [0, 1] (enrich.confidence); None:
+    # not scored (a record stored before confidence existed)
+    confidence: float | None = None
 
 
 @dataclass
@@ -109,6 +115,7 @@ class Event:
     # "pattern": a trigger of the PLOVER lexicon with its dependency rules; "classifier": a
     # sentence no pattern covered, typed by the learned classifier (less precise: filter on it)
     method: str = "pattern"
+    confidence: float | None = None  # as Statement.confidence
 
 
 @dataclass

@@ -69,13 +69,16 @@ def filters(
     method: Annotated[EventMethod | None,
                       Query(description="how events were found: pattern (trigger lexicon) or "
                                         "classifier (sentence classifier, less precise)")] = None,
+    min_confidence: Annotated[float | None,
+                              Query(ge=0.0, le=1.0, description="events and statements whose "
+                                    "confidence is at least this (unscored records are kept)")] = None,
 ) -> Filters:
     if since and until and since > until:
         raise HTTPException(422, f"since ({since}) is after until ({until})")
     return Filters(q=q or None, outlet=outlet or None, since=since.isoformat() if since else None,
                    until=until.isoformat() if until else None, entity=entity or None,
                    place=place or None, event_type=event_type, factuality=factuality,
-                   source=source or None, method=method)
+                   source=source or None, method=method, min_confidence=min_confidence)
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")]

@@ -22,6 +22,10 @@ EventMethod = Literal[EVENT_METHODS]  # type: ignore[valid-type]
 PageFormat = Literal[PAGE_FORMATS]  # type: ignore[valid-type]
 
 
+_CONFIDENCE = ("estimated probability that the record is right (calibrated on the gold sets, "
+               "bench/calibration.py); null: stored before records were scored")
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -87,6 +91,7 @@ class EventItem(_FromArticle):
     sentence_end: int | None = None
     method: str = Field("pattern", description="pattern (trigger lexicon) or classifier (a sentence "
                                                "no pattern covered, typed by the learned classifier)")
+    confidence: float | None = Field(None, ge=0.0, le=1.0, description=_CONFIDENCE)
     lat: float | None = None
     lon: float | None = None
     country: str | None = None
@@ -109,6 +114,8 @@ class StatementItem(_FromArticle):
     kind: str = Field(description='"direct" or "reported"')
     date: str | None = None
     venue: str | None = None
+    method: str = Field("pattern", description="pattern (cue lexicon and dependency rules)")
+    confidence: float | None = Field(None, ge=0.0, le=1.0, description=_CONFIDENCE)
 
 
 class StatementsPage(_Page):

@@ -204,6 +204,10 @@ class QueryMixin:
                                  "WHERE attributed_to = ?))")
                     args += [f.source, f.source]
                     on_articles = True
+        if f.min_confidence is not None and scope in ("event", "statement"):
+            col = "ev.confidence" if scope == "event" else "st.confidence"
+            conds.append(f"({col} IS NULL OR {col} >= ?)")
+            args.append(float(f.min_confidence))
         sql = ("WHERE " + " AND ".join(conds)) if conds else ""
         return Where(sql, args, on_articles, empty)
 
