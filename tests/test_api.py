@@ -524,3 +524,18 @@ def test_every_record_carries_confidence_and_method(client):
         assert kept and len(kept) == sum(r["confidence"] >= cut for r in items)
         assert all(r["confidence"] >= cut for r in kept)
         assert client.get(path, params={"min_confidence": 1.5}).status_code == 422
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_are_served_from_installed_files(client, page):
+    """No CDN: every script, stylesheet and icon of /docs and /redoc is served here."""
+    import re
+    r = client.get(page)
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert not re.search(r"https?://", r.text)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', r.text) + re.findall(r"(?:src|href)='([^']+)'", r.text)
+    scripts = [a for a in assets if a.endswith(".js")]
+    assert scripts and all(a.startswith("/docs/assets/") for a in assets if a != "/openapi.json")
+    for a in assets:
+        if a.startswith("/docs/assets/"):
+            assert client.get(a).status_code == 200, a

@@ -26,6 +26,7 @@ from .. import __version__
 from ..model import Article, PageError
 from ..store import open_store, sqlite_path
 from ..store.base import Filters, Page
+from .docs import add_docs
 from .models import (COUNT_CAP, ArticlesPage, EntitiesPage, ErrorOut, EventCollection,
                      EventMethod, EventsPage, EventType, Factuality, Health, IngestResult, PageIn, PageResult,
                      PlacesPage, StatementsPage, TimelineItem)
@@ -193,8 +194,10 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
                     "into the article text.",
         lifespan=lifespan,
         max_body_size=MAX_BODY,  # 413 beyond, chunked bodies included
+        docs_url=None, redoc_url=None,  # served from installed files (api/docs.py)
     )
     app.state.backend = backend
+    add_docs(app)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
