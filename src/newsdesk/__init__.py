@@ -66,8 +66,10 @@ def extract_files(paths: Iterable[str] | str, input_format: str = "auto", steps=
     from .sources import read_pages
     if isinstance(paths, str):
         paths = [paths]
+    from .extract.outlets import OutletBook
     pages = read_pages(list(paths), input_format=input_format, url=url, published=published)
-    return make_executor(steps, workers=workers, templates=templates).run(pages)
+    # one name per outlet across the pages (extract.outlets)
+    return OutletBook().unify(make_executor(steps, workers=workers, templates=templates).run(pages))
 
 
 def _single(results: Iterable[Article | PageError], what: str) -> Article:
