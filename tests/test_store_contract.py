@@ -306,9 +306,10 @@ def test_events_items_order_and_coordinates(full):
     assert page.items[1]["lat"] == pytest.approx(60.39)
     assert page.items[2]["place"] == "Nowhere" and page.items[2]["lat"] is None
     assert page.items[3]["lat"] is None  # REJECT has no place
+    assert [e["precision"] for e in page.items[:4]] == ["city", "city", None, None]
     fields = {"type", "trigger", "start", "end", "actors", "targets", "place", "time", "factuality",
               "attributed_to", "mode", "method", "confidence", "sentence_start", "sentence_end", "article_id", "outlet",
-              "title", "published", "lat", "lon", "country"}
+              "title", "published", "lat", "lon", "country", "precision"}
     assert fields <= set(page.items[0])
 
 
@@ -683,3 +684,16 @@ def test_phrase_results_are_the_exact_phrase_matches(crowded):
         finally:
             s.count_cap = None
             del s.PHRASE_COUNT_CAP
+
+
+def test_place_precision():
+    from newsdesk.model import place_precision
+    assert [place_precision(k, 1.0) for k in ("country", "admin1", "city", "region", None)] == [
+        "country", "division", "city", "region", "point"]
+    assert place_precision(None, None) is None
+
+
+def test_places_carry_their_precision(full):
+    items = full.places(F()).items
+    assert {p["name"]: p["precision"] for p in items if p["lat"] is not None} == {
+        "Tromsø": "city", "Bergen": "city", "Oslo": "city"}

@@ -57,6 +57,21 @@ class Place:
     kind: str | None = None      # "country", "city", "admin1", "region"
 
 
+# How precisely a place is located (the API's ``precision``): a map shades a country or a
+# first-level division as an area, marks a city or a finer point, and does not draw a region
+# (a world region or a union of countries has no point of its own).
+PRECISIONS = ("point", "city", "division", "country", "region")
+_PRECISION_OF_KIND = {"country": "country", "admin1": "division", "city": "city", "region": "region"}
+
+
+def place_precision(kind: str | None, lat: float | None = None) -> str | None:
+    """The precision of a place of this ``kind`` (Place.kind); "point" for a located place of
+    no known kind, None for an unlocated one."""
+    if kind in _PRECISION_OF_KIND:
+        return _PRECISION_OF_KIND[kind]
+    return "point" if lat is not None else None
+
+
 @dataclass
 class TimeRef:
     text: str
