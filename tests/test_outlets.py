@@ -43,3 +43,21 @@ def test_html_url_comes_from_canonical_then_og_url():
     assert given.url == "https://news.example/given"
     junk = og_only.replace("https://news.example/og", "javascript:alert(1)")
     assert extract(RawPage(content=junk, format="html")).url is None
+
+
+def test_a_syndicated_copy_does_not_take_the_originals_url():
+    from newsdesk.extract.canonical import names_site
+    assert names_site("The Harbor Ledger", "https://www.harborledger.example/a")
+    assert names_site("New York Times", "https://www.nytimes.com/a")
+    assert names_site("BBC News", "https://www.bbc.co.uk/news/a")
+    assert names_site(None, "https://x.example/a")
+    assert not names_site("Danube Courier", "https://www.eastlinepost.example/a")
+    body = "<p>" + "Thousands marched in the capital on Sunday over heating prices. " * 8 + "</p>"
+    page = ('<html><head><title>T</title><meta property="og:site_name" content="Danube Courier">'
+            '<link rel="canonical" href="https://www.eastlinepost.example/world/1"></head><body>'
+            + body + "</body></html>")
+    copy = extract(RawPage(content=page, format="html"))
+    assert copy.url is None and copy.outlet == "Danube Courier"
+    assert any("syndicated" in w for w in copy.warnings)
+    own = extract(RawPage(content=page.replace("Danube Courier", "Eastline Post"), format="html"))
+    assert own.url == "https://www.eastlinepost.example/world/1" and own.id != copy.id

@@ -475,7 +475,7 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-from .canonical import canonical_url  # noqa: E402
+from .canonical import canonical_url, names_site  # noqa: E402
 
 
 def extract_html(html: str, url: str | None = None) -> Scraped:
@@ -636,8 +636,10 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
 
     if not body.strip() and (tree.find(".//frameset") is not None or tree.find(".//frame") is not None):
         warnings.append("frameset page: its text is in the framed pages, which are not fetched")
+    if self_url and not names_site(outlet, self_url):
+        warnings.append(f"canonical URL on another site than {outlet!r} (a syndicated copy?): {self_url}")
     declared = tree.get("lang") or meta.get("content-language") or meta.get("og:locale") or ""
     m = re.match(r"([a-z]{2})(?:[-_]|$)", declared.strip().lower())
     return Scraped(text=body, title=title, byline=byline, outlet=outlet,
                    date=published, warnings=warnings, language=m.group(1) if m else None,
-                   url=self_url)
+                   url=self_url if names_site(outlet, self_url) else None)
