@@ -508,3 +508,34 @@ def test_serve_refuses_what_it_cannot_serve(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="needs a token"):
         main(["serve", "--db", missing])
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_every_record_carries_confidence_and_method(client):
+    """Trust on every record: a confidence in [0, 1] and the method that found it, and a
+    minimum-confidence filter that keeps exactly the records at or above it."""
+    events = all_items(client, "/api/events")
+    statements = all_items(client, "/api/statements")
+    assert events and statements
+    for r in events + statements:
+        assert 0.0 <= r["confidence"] <= 1.0 and r["method"] in ("pattern", "classifier")
+    for path, items in (("/api/events", events), ("/api/statements", statements)):
+        cut = sorted(r["confidence"] for r in items)[len(items) // 2]
+        kept = all_items(client, path, min_confidence=cut)
+        assert kept and len(kept) == sum(r["confidence"] >= cut for r in items)
+        assert all(r["confidence"] >= cut for r in kept)
+        assert client.get(path, params={"min_confidence": 1.5}).status_code == 422
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_are_served_from_installed_files(client, page):
+    """No CDN: every script, stylesheet and icon of /docs and /redoc is served here."""
+    import re
+    r = client.get(page)
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert not re.search(r"https?://", r.text)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', r.text) + re.findall(r"(?:src|href)='([^']+)'", r.text)
+    scripts = [a for a in assets if a.endswith(".js")]
+    assert scripts and all(a.startswith("/docs/assets/") for a in assets if a != "/openapi.json")
+    for a in assets:
+        if a.startswith("/docs/assets/"):
+            assert client.get(a).status_code == 200, a

@@ -177,3 +177,19 @@ def test_show_renders_sections():
     assert "Ingrid Dahl [PERSON] ×2" in out
     assert "Ingrid Dahl — said — “We will not accept this”" in out
     assert "PROTEST asserted: Fishermen → government @ Tromsø, 2024-05-06, per Nordlys" in out
+
+
+def test_show_prints_the_whole_body_paragraph_by_paragraph():
+    from newsdesk.cli import render_article
+    from newsdesk.model import Article, Event
+    paras = [f"Paragraph {i} tells part {i} of the story, with enough words to wrap a line or two "
+             f"when it is printed at seventy-nine columns." for i in range(14)]
+    text = "\n".join(paras)
+    a = Article(id="x2", text=text, title="Long story",
+                events=[Event("PROTEST", "tells", 12, 17, actors=["x"], confidence=0.42)])
+    out = render_article(a)
+    assert len(text) > 1500
+    flat = " ".join(out.split())
+    assert all(" ".join(p.split()) in flat for p in paras)  # nothing cut
+    assert "Paragraph 13 tells part 13 of the story" in out and "…" not in out
+    assert "confidence 0.42" in out

@@ -158,3 +158,17 @@ def test_cli_export_events_by_method(db, capsys):
     assert main(["export", "--db", db, "--what", "events", "--method", "pattern"]) == 0
     rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
     assert rows and all(r["method"] == "pattern" for r in rows)
+
+
+def test_cli_export_by_min_confidence(db, capsys):
+    assert main(["export", "--db", db, "--what", "events", "--min-confidence", "0.8"]) == 0
+    rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    # a3's event is unscored (kept); a2's 0.4 and 0.7 and a5's 0.2 are not
+    assert [(r["article_id"], r["confidence"]) for r in rows] == [("a3", None), ("a5", 0.85), ("a1", 0.9)]
+    assert main(["export", "--db", db, "--what", "statements", "--format", "csv",
+                 "--min-confidence", "0.9"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["article_id"], r["method"], r["confidence"]) for r in rows] == [
+        ("a3", "pattern", ""), ("a3", "pattern", ""), ("a1", "pattern", "0.95")]
+    with pytest.raises(SystemExit):
+        main(["export", "--db", db, "--what", "events", "--min-confidence", "2"])

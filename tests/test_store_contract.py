@@ -71,10 +71,11 @@ def corpus() -> list[Article]:
                 Place("Tromsø", *span(t1, "Tromsø", 1), "Tromsø", "NO", 69.65, 18.96, 3133880, "city")],
         times=[TimeRef("Monday", *span(t1, "Monday"), "2024-05-06")],
         statements=[Statement("Ingrid Dahl", *span(t1, "Ingrid Dahl"), "said", *span(t1, "said"),
-                              "We will not accept this", *span(t1, "We will not accept this"), "direct")],
+                              "We will not accept this", *span(t1, "We will not accept this"), "direct",
+                              confidence=0.95)],
         events=[Event("PROTEST", "protested", *span(t1, "protested"), actors=["Fishermen"],
                       targets=["quotas"], place="Tromsø", time="2024-05-06",
-                      attributed_to="Ingrid Dahl")]))
+                      attributed_to="Ingrid Dahl", confidence=0.9)]))
     t2 = ("The ministry rejected the demands. The harbour in Bergen stays open, the Fisheries "
           "Ministry said, and it has not rejected further talks.")
     arts.append(mk("a2", t2, "2024-05-07", "Aftenposten", "Government rejects fishing quota demands",
@@ -83,11 +84,12 @@ def corpus() -> list[Article]:
         places=[Place("Bergen", *span(t2, "Bergen"), "Bergen", "NO", 60.39, 5.32, 3161732, "city")],
         statements=[Statement("Fisheries Ministry", *span(t2, "Fisheries Ministry"), "said",
                               *span(t2, "said"), "The harbour in Bergen stays open",
-                              *span(t2, "The harbour in Bergen stays open"), "reported")],
+                              *span(t2, "The harbour in Bergen stays open"), "reported",
+                              confidence=0.5)],
         events=[Event("REJECT", "rejected", *span(t2, "rejected"), actors=["The ministry"],
-                      factuality="asserted", attributed_to="Fisheries Ministry"),
+                      factuality="asserted", attributed_to="Fisheries Ministry", confidence=0.4),
                 Event("REJECT", "rejected", *span(t2, "rejected", 1), actors=["Fisheries Ministry"],
-                      factuality="negated", attributed_to="Fisheries Ministry")]))
+                      factuality="negated", attributed_to="Fisheries Ministry", confidence=0.7)]))
     t3 = ("Norway and Russia will hold talks in Oslo next month, Ingrid Dahl said. "
           "Sergei Ivanov said the talks would be hard.")
     arts.append(mk("a3", t3, "2024-06-01", "Nordlys", "Talks planned next month",
@@ -109,9 +111,10 @@ def corpus() -> list[Article]:
         places=[Place("Bergen", *span(t5, "Bergen"), "Bergen", None, None, None, None, None),
                 Place("Bergen", *span(t5, "Bergen", 1), "Bergen", "NO", 60.39, 5.32, 3161732, "city")],
         events=[Event("PROTEST", "protest", *span(t5, "protest"), actors=["Dockers"], place="Bergen",
-                      time="2025-SP", factuality="planned"),
+                      time="2025-SP", factuality="planned", confidence=0.85),
                 Event("PROTEST", "protest", *span(t5, "protest", 1), actors=["Dockers"],
-                      place="Nowhere", factuality="hypothetical", method="classifier")]))
+                      place="Nowhere", factuality="hypothetical", method="classifier",
+                      confidence=0.2)]))
     t6 = "Quota rules change at new year, Ingrid Dahl wrote in a letter."
     arts.append(mk("a6", t6, "2023-12-31T23:59", "Nordlys", "New quota rules",
         entities=[Entity("Ingrid Dahl", "PERSON", *span(t6, "Ingrid Dahl"), "Ingrid Dahl")]))
@@ -303,9 +306,10 @@ def test_events_items_order_and_coordinates(full):
     assert page.items[1]["lat"] == pytest.approx(60.39)
     assert page.items[2]["place"] == "Nowhere" and page.items[2]["lat"] is None
     assert page.items[3]["lat"] is None  # REJECT has no place
+    assert [e["precision"] for e in page.items[:4]] == ["city", "city", None, None]
     fields = {"type", "trigger", "start", "end", "actors", "targets", "place", "time", "factuality",
-              "attributed_to", "mode", "method", "sentence_start", "sentence_end", "article_id", "outlet",
-              "title", "published", "lat", "lon", "country"}
+              "attributed_to", "mode", "method", "confidence", "sentence_start", "sentence_end", "article_id", "outlet",
+              "title", "published", "lat", "lon", "country", "precision"}
     assert fields <= set(page.items[0])
 
 
@@ -320,6 +324,11 @@ def test_events_items_order_and_coordinates(full):
     (F(event_type="ASSAULT"), []),
     (F(method="classifier"), [("a5", "hypothetical")]),
     (F(event_type="PROTEST", method="pattern"), [("a5", "planned"), ("a1", "asserted")]),
+    # a3's CONSULT is unscored (confidence None): kept
+    (F(min_confidence=0.8), [("a3", "planned"), ("a5", "planned"), ("a1", "asserted")]),
+    (F(min_confidence=0.7, source="Fisheries Ministry"), [("a2", "negated")]),
+    (F(min_confidence=0.0), [("a3", "planned"), ("a5", "planned"), ("a5", "hypothetical"),
+                             ("a2", "asserted"), ("a2", "negated"), ("a1", "asserted")]),
 ])
 def test_event_filters(full, flt, expected):
     page = full.events(flt)
@@ -344,6 +353,13 @@ def test_statements(full):
     assert full.statements(F(event_type="REJECT")).total == 1
     assert full.statements(F(q="talks")).total == 3  # a3's two and a2's one
     assert [s["source"] for s in full.statements(F(), limit=1, offset=1).items] == ["Sergei Ivanov"]
+    assert {s["method"] for s in page.items} == {"pattern"}
+    assert page.items[3]["confidence"] == pytest.approx(0.95) and page.items[0]["confidence"] is None
+    trusted = full.statements(F(min_confidence=0.9))  # the unscored a3 ones are kept
+    assert [(s["article_id"], s["source"]) for s in trusted.items] == [
+        ("a3", "Ingrid Dahl"), ("a3", "Sergei Ivanov"), ("a1", "Ingrid Dahl")]
+    # a record filter: the articles are not restricted
+    assert full.articles(F(min_confidence=0.99)).total == full.articles(F()).total
 
 
 def test_entities_and_places(full):
@@ -481,6 +497,25 @@ def test_postgres_url_opens_postgres_store(request):
         assert isinstance(s, PostgresStore)
     with open_store(url.replace("postgresql://", "postgresql+psycopg://", 1)) as s:
         assert isinstance(s, PostgresStore)
+
+
+def test_schema_before_confidence_is_upgraded(target):
+    """A database from before records carried confidence (and statements a method) gets
+    the columns; its old statements are pattern ones, its records unscored and kept."""
+    engine, url = target
+    with open_store(url) as s:
+        s.add(corpus()[0])
+    for sql in ("DROP INDEX IF EXISTS events_confidence", "DROP INDEX IF EXISTS statements_confidence",
+                "ALTER TABLE events DROP COLUMN confidence", "ALTER TABLE statements DROP COLUMN method",
+                "ALTER TABLE statements DROP COLUMN confidence",
+                "PRAGMA user_version = 6" if engine == "sqlite" else "UPDATE schema_version SET version = 5"):
+        _execute(engine, url, sql)
+    with open_store(url) as s:
+        st = s.statements(F()).items
+        assert [(x["method"], x["confidence"]) for x in st] == [("pattern", None)]
+        assert [e["confidence"] for e in s.events(F(min_confidence=0.99)).items] == [None]
+        assert s.add(corpus()[1]) == "added"
+        assert [e["confidence"] for e in s.events(F(min_confidence=0.5)).items] == [0.7, None]
 
 
 def test_model_fields_added_later_become_columns(target):
@@ -649,3 +684,16 @@ def test_phrase_results_are_the_exact_phrase_matches(crowded):
         finally:
             s.count_cap = None
             del s.PHRASE_COUNT_CAP
+
+
+def test_place_precision():
+    from newsdesk.model import place_precision
+    assert [place_precision(k, 1.0) for k in ("country", "admin1", "city", "region", None)] == [
+        "country", "division", "city", "region", "point"]
+    assert place_precision(None, None) is None
+
+
+def test_places_carry_their_precision(full):
+    items = full.places(F()).items
+    assert {p["name"]: p["precision"] for p in items if p["lat"] is not None} == {
+        "Tromsø": "city", "Bergen": "city", "Oslo": "city"}

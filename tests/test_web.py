@@ -1,7 +1,7 @@
 """The web page end to end: Debian's chromium, driven by Playwright, against `newsdesk serve`.
 
 Needs /usr/bin/chromium (CI installs it; `playwright install` is never used). Screenshots
-go to bench/out/screenshots/ (gitignored); their paths are printed.
+go to build/screenshots/ (gitignored); their paths are printed.
 """
 import json
 import os
@@ -18,8 +18,9 @@ from _pages import STORIES, html_page  # tests/_pages.py
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "bench" / "out" / "screenshots"
+SHOTS = ROOT / "build" / "screenshots"
 TOKEN = "web-test-token"
+LOW = 0.5  # the page hides events and statements below this confidence by default
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; CI installs it)",
@@ -238,7 +239,7 @@ def test_keyboard_only(page, server):
 
 def test_timeline_filters_the_events(page, server):
     load(page, server)
-    rows = get(server["base"], "/api/timeline")
+    rows = get(server["base"], f"/api/timeline?min_confidence={LOW}")  # the page's default
     per_day: dict[str, int] = {}
     for r in rows:
         per_day[r["date"]] = per_day.get(r["date"], 0) + r["count"]
@@ -269,7 +270,7 @@ def test_timeline_filters_the_events(page, server):
     assert f"days={days[0]}..{days[-2]}" in page.url
     # The chip clears the day filter.
     page.locator("#chips .chip-days").click()
-    total = get(server["base"], "/api/events?limit=1")["total"]
+    total = get(server["base"], f"/api/events?limit=1&min_confidence={LOW}")["total"]
     page.wait_for_function("(n) => document.querySelector('#events-count').textContent === `(${n})`",
                            arg=total)
     # Keyboard: Enter on a focused day picks it.
@@ -279,26 +280,119 @@ def test_timeline_filters_the_events(page, server):
                            arg=per_day[days[-1]])
 
 
-def test_map_markers(page, server):
+def test_map_shades_countries_and_marks_finer_places(page, server):
+    """Countries are shaded shapes, first-level divisions shaded discs, cities and finer places
+    dots; regions and unions are not drawn; nothing at a country's centre point."""
     load(page, server)
-    page.wait_for_selector("#map circle.marker")
+    page.wait_for_selector("#map .land path")
     assert page.locator("#map .land path").count() > 150, "the offline basemap is drawn"
-    fc = get(server["base"], "/api/events.geojson")
-    points = {(round(f["geometry"]["coordinates"][0], 3), round(f["geometry"]["coordinates"][1], 3))
-              for f in fc["features"]}
-    markers = page.locator("#map circle.marker")
-    assert markers.count() == len(points) >= 2
-    marker = markers.first
+    fc = get(server["base"], f"/api/events.geojson?min_confidence={LOW}")
+    by = {}
+    for f in fc["features"]:
+        key = (round(f["geometry"]["coordinates"][0], 3), round(f["geometry"]["coordinates"][1], 3))
+        by.setdefault(f["properties"]["precision"] or "point", set()).add(key)
+    fine = by.get("city", set()) | by.get("point", set())
+    assert by.get("country") and fine, by  # the stories name both countries and cities
+    page.wait_for_function("(n) => document.querySelectorAll('#map circle.marker').length === n", arg=len(fine))
+    assert page.locator("#map [data-precision=country].marker").count() == 0
+    countries = page.locator("#map path.area-country")
+    assert 1 <= countries.count() <= len(by["country"])
+    assert page.locator("#map circle.area-division").count() == len(by.get("division", ()))
+    # A shaded country is the basemap's own shape, named, and opens its event's article.
+    area = countries.first
+    name = area.get_attribute("data-name")
+    assert name and area.get_attribute("d") == page.locator(
+        "#map .land path", has=page.locator(f"title:text-is('{name}')")).first.get_attribute("d")
+    assert "event" in area.get_attribute("aria-label")
+    shot(page, "map-areas", element=page.locator(".map-box"))
+    marker = page.locator("#map circle.marker").first
     label = marker.get_attribute("aria-label")
-    assert "event" in label
     marker.hover()
-    assert page.locator("#map-tip").is_visible()
-    assert page.locator("#map-tip").inner_text() in label
-    shot(page, "map", element=page.locator(".map-box"))
-    marker.focus()
+    assert page.locator("#map-tip").is_visible() and page.locator("#map-tip").inner_text() in label
+    area.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("#view-article:not([hidden]) #article-text .hl")
     assert page.evaluate("document.activeElement.className").count("hl-event")
+
+
+def test_low_confidence_records_are_hidden_until_asked_for(page, server):
+    base = server["base"]
+    every = get(base, "/api/events?limit=200")["items"]
+    kept = get(base, f"/api/events?limit=200&min_confidence={LOW}")["items"]
+    assert len(kept) < len(every), "the stories hold low-confidence events"
+    load(page, server)
+    page.wait_for_function("(n) => document.querySelector('#events-count').textContent === `(${n})`",
+                           arg=len(kept))
+    assert not page.is_checked("#show-low")
+    metas = page.locator("#events .event .meta").all_inner_texts()
+    shown = [float(m.rsplit("confidence ", 1)[1]) for m in metas if "confidence " in m]
+    assert shown and min(shown) >= LOW
+    assert page.locator("#events .low-confidence").count() == 0
+    shot(page, "confidence-default")
+    page.check("#show-low")
+    page.wait_for_function("(n) => document.querySelector('#events-count').textContent === `(${n})`",
+                           arg=len(every))
+    assert "low=1" in page.url
+    assert page.locator("#events .low-confidence").count() == sum(e["confidence"] < LOW for e in every)
+    shot(page, "confidence-all")
+    # The article view hides them too, and says how many.
+    low = next(e for e in every if e["confidence"] < LOW)
+    page.uncheck("#show-low")
+    page.wait_for_function("(n) => document.querySelector('#events-count').textContent === `(${n})`",
+                           arg=len(kept))
+    page.goto(f"{base}/#/article/{low['article_id']}")
+    page.wait_for_selector("#view-article:not([hidden]) #article-side .ann-event, #article-side .low-note")
+    assert "hidden" in page.locator("#article-side .low-note").inner_text()
+    assert all("confidence" in t or "unscored" in t for t in page.locator("#article-side .ann-event").all_inner_texts())
+
+
+def test_side_panel_starts_at_the_top_of_a_new_article(page, server):
+    ids = list(server["ids"].values())
+    page.set_viewport_size({"width": 1366, "height": 400})  # a short window: the panel scrolls
+    page.goto(f"{server['base']}/#/article/{ids[0]}")
+    page.wait_for_selector("#view-article:not([hidden]) #article-side .side-section")
+    side = page.locator("#article-side")
+    assert side.evaluate("n => n.scrollHeight > n.clientHeight"), "the panel must overflow for this test"
+    side.evaluate("n => { n.scrollTop = n.scrollHeight; }")
+    assert side.evaluate("n => n.scrollTop") > 0
+    page.goto(f"{server['base']}/#/article/{ids[1]}")
+    page.wait_for_function("(t) => document.querySelector('#article-title').textContent !== t",
+                           arg=page.locator("#article-title").inner_text())
+    page.wait_for_function("document.querySelector('#article-side').scrollTop === 0")
+
+
+def test_api_docs_render_offline(page, server):
+    """Swagger UI and ReDoc from the installed files; the fixture fails any request that
+    leaves the server (no CDN)."""
+    page.goto(server["base"] + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30000)
+    assert "newsdesk" in page.locator(".swagger-ui .info .title").inner_text()
+    shot(page, "docs")
+
+
+
+def test_redoc_renders_offline(browser, server):
+    """ReDoc under its own policy (not bypassed here): nothing leaves the server."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(server["base"]):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    try:
+        pg.goto(server["base"] + "/redoc")
+        pg.wait_for_selector("[role=menuitem]", timeout=30000)
+        assert "/api/events" in pg.content()
+        shot(pg, "redoc")
+        assert not outside, f"ReDoc tried to reach the network: {outside}"
+    finally:
+        context.close()
 
 
 def test_hostile_text_renders_as_text(page, server):

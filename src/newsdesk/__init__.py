@@ -66,8 +66,10 @@ def extract_files(paths: Iterable[str] | str, input_format: str = "auto", steps=
     from .sources import read_pages
     if isinstance(paths, str):
         paths = [paths]
+    from .extract.outlets import OutletBook
     pages = read_pages(list(paths), input_format=input_format, url=url, published=published)
-    return make_executor(steps, workers=workers, templates=templates).run(pages)
+    # one name per outlet across the pages (extract.outlets)
+    return OutletBook().unify(make_executor(steps, workers=workers, templates=templates).run(pages))
 
 
 def _single(results: Iterable[Article | PageError], what: str) -> Article:
@@ -150,7 +152,7 @@ def export(out=None, db: str = "newsdesk.db", format: str = "jsonl", what: str |
     geojson (events with coordinates) or parquet; ``what``: articles, events or statements
     (default: articles, events for geojson); ``filters``: the fields of
     ``newsdesk.store.Filters`` (q, outlet, since, until, entity, place, event_type,
-    factuality, source, method)."""
+    factuality, source, method, min_confidence)."""
     from .store import Filters, open_store as _open
     from .store.export import export as _export
     what = what or ("events" if format == "geojson" else "articles")

@@ -43,6 +43,16 @@ def _date(value: str) -> str:
     return value
 
 
+def _unit(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"not a number from 0 to 1: {value!r}")
+    return x
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if n < 1:
@@ -163,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=EVENT_METHODS,
                    help="events found by the trigger lexicon (pattern) or the sentence classifier")
     p.add_argument("--source", help="statement source or event attributed_to")
+    p.add_argument("--min-confidence", type=_unit, metavar="P",
+                   help="events and statements with confidence >= P (0 to 1; unscored kept)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", parents=[db], help="serve the HTTP API and the web page",
@@ -284,13 +296,23 @@ def _times(n: int) -> str:
     return f" ×{n}" if n > 1 else ""
 
 
-def render_article(a: Article, excerpt: int = 600) -> str:
-    """A readable view of an article and what was found in it."""
+def _trust(record) -> str:
+    c = getattr(record, "confidence", None)
+    return f"  confidence {c:.2f}" if c is not None else ""
+
+
+def render_article(a: Article, excerpt: int | None = None) -> str:
+    """A readable view of an article and what was found in it: the whole body, paragraph by
+    paragraph (``excerpt``: only its first that many characters)."""
     lines = [a.title or "(untitled)", "=" * min(len(a.title or "(untitled)"), 79)]
     meta = [("outlet", a.outlet), ("date", a.published), ("byline", ", ".join(a.byline)),
             ("url", a.url), ("language", a.language), ("id", a.id)]
     lines += [f"{k + ':':10}{v}" for k, v in meta if v]
-    lines += ["", textwrap.fill(_clip(a.text, excerpt), 79)]
+    if excerpt is not None:
+        lines += ["", textwrap.fill(_clip(a.text, excerpt), 79)]
+    else:
+        for para in (p for p in a.text.split("\n") if p.strip()):
+            lines += ["", textwrap.fill(" ".join(para.split()), 79)]
 
     def section(name, items, fmt):
         if items:
@@ -306,7 +328,8 @@ def render_article(a: Article, excerpt: int = 600) -> str:
             + _times(g[1]))
     section("Times", a.times, lambda t: f"{t.text} → {t.value} [{t.type}]")
     section("Statements", a.statements, lambda s: f"{s.source or '(unattributed)'} — {s.cue} — "
-            f"“{_clip(s.content.strip(_QUOTES), 160)}”" + (f" [{s.date}]" if s.date else ""))
+            f"“{_clip(s.content.strip(_QUOTES), 160)}”" + (f" [{s.date}]" if s.date else "")
+            + _trust(s))
 
     def event(e):
         who = ", ".join(e.actors) or "?"
@@ -323,7 +346,7 @@ def render_article(a: Article, excerpt: int = 600) -> str:
         if e.attributed_to:
             s += f", per {e.attributed_to}"
         how = ", classifier" if getattr(e, "method", "pattern") == "classifier" else ""
-        return s + f"  (“{e.trigger}”{how})"
+        return s + f"  (“{e.trigger}”{how})" + _trust(e)
 
     section("Events", a.events, event)
     if a.warnings:
@@ -384,7 +407,8 @@ def cmd_export(args) -> int:
     what = args.what or ("events" if args.format == "geojson" else "articles")
     f = Filters(q=args.q, outlet=args.outlet, since=args.since, until=args.until,
                 entity=args.entity, place=args.place, event_type=args.event_type,
-                factuality=args.factuality, source=args.source, method=args.method)
+                factuality=args.factuality, source=args.source, method=args.method,
+                min_confidence=args.min_confidence)
     if args.format == "parquet" and args.output == "-" and sys.stdout.isatty():
         raise SystemExit("newsdesk: parquet is binary: pass -o FILE")
     try:

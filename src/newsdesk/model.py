@@ -14,6 +14,8 @@ INPUT_FORMATS = ("auto", "html", "text", "dated-text", "jsonl", "clean")
 FACTUALITY = ("asserted", "negated", "planned", "predicted", "hypothetical", "uncertain")
 # how an event was found (Event.method)
 EVENT_METHODS = ("pattern", "classifier")
+# how a statement was found (Statement.method): cue lexicon and dependency rules
+STATEMENT_METHODS = ("pattern",)
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
@@ -58,6 +60,21 @@ class Place:
     kind: str | None = None      # "country", "city", "admin1", "region"
 
 
+# How precisely a place is located (the API's ``precision``): a map shades a country or a
+# first-level division as an area, marks a city or a finer point, and does not draw a region
+# (a world region or a union of countries has no point of its own).
+PRECISIONS = ("point", "city", "division", "country", "region")
+_PRECISION_OF_KIND = {"country": "country", "admin1": "division", "city": "city", "region": "region"}
+
+
+def place_precision(kind: str | None, lat: float | None = None) -> str | None:
+    """The precision of a place of this ``kind`` (Place.kind); "point" for a located place of
+    no known kind, None for an unlocated one."""
+    if kind in _PRECISION_OF_KIND:
+        return _PRECISION_OF_KIND[kind]
+    return "point" if lat is not None else None
+
+
 @dataclass
 class TimeRef:
     text: str
@@ -91,6 +108,10 @@ class Statement:
     kind: str                    # "direct" or "reported"
     date: str | None = None      # TIMEX3 value of when it was said
     venue: str | None = None     # "The Economist" in "in an interview with The Economist"
+    method: str = "pattern"
+    # estimated probability that the record is right, in [0, 1] (enrich.confidence); None:
+    # not scored (a record stored before confidence existed)
+    confidence: float | None = None
 
 
 @dataclass
@@ -112,6 +133,7 @@ class Event:
     # "pattern": a trigger of the PLOVER lexicon with its dependency rules; "classifier": a
     # sentence no pattern covered, typed by the learned classifier (less precise: filter on it)
     method: str = "pattern"
+    confidence: float | None = None  # as Statement.confidence
 
 
 @dataclass

@@ -26,6 +26,7 @@ from .. import __version__
 from ..model import Article, PageError
 from ..store import open_store, sqlite_path
 from ..store.base import Filters, Page
+from .docs import add_docs
 from .models import (COUNT_CAP, ArticlesPage, EntitiesPage, ErrorOut, EventCollection,
                      EventMethod, EventsPage, EventType, Factuality, Health, IngestResult, PageIn, PageResult,
                      PlacesPage, StatementsPage, TimelineItem)
@@ -69,13 +70,16 @@ def filters(
     method: Annotated[EventMethod | None,
                       Query(description="how events were found: pattern (trigger lexicon) or "
                                         "classifier (sentence classifier, less precise)")] = None,
+    min_confidence: Annotated[float | None,
+                              Query(ge=0.0, le=1.0, description="events and statements whose "
+                                    "confidence is at least this (unscored records are kept)")] = None,
 ) -> Filters:
     if since and until and since > until:
         raise HTTPException(422, f"since ({since}) is after until ({until})")
     return Filters(q=q or None, outlet=outlet or None, since=since.isoformat() if since else None,
                    until=until.isoformat() if until else None, entity=entity or None,
                    place=place or None, event_type=event_type, factuality=factuality,
-                   source=source or None, method=method)
+                   source=source or None, method=method, min_confidence=min_confidence)
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size (at most {MAX_LIMIT})")]
@@ -190,8 +194,10 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
                     "into the article text.",
         lifespan=lifespan,
         max_body_size=MAX_BODY,  # 413 beyond, chunked bodies included
+        docs_url=None, redoc_url=None,  # served from installed files (api/docs.py)
     )
     app.state.backend = backend
+    add_docs(app)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..model import EVENT_METHODS, FACTUALITY, PLOVER_TYPES
+from ..model import EVENT_METHODS, FACTUALITY, PLOVER_TYPES, PRECISIONS
 
 COUNT_CAP = 10_000  # the API counts at most this many matches (total_is_estimate beyond)
 
@@ -20,6 +20,13 @@ EventType = Literal[PLOVER_TYPES]  # type: ignore[valid-type]
 Factuality = Literal[FACTUALITY]  # type: ignore[valid-type]
 EventMethod = Literal[EVENT_METHODS]  # type: ignore[valid-type]
 PageFormat = Literal[PAGE_FORMATS]  # type: ignore[valid-type]
+Precision = Literal[PRECISIONS]  # type: ignore[valid-type]
+_PRECISION = ("how precisely the place is located: point, city, division (first-level), "
+              "country or region (a world region or a union: no point of its own)")
+
+
+_CONFIDENCE = ("estimated probability that the record is right (calibrated on the gold sets, "
+               "bench/calibration.py); null: stored before records were scored")
 
 
 class _Item(BaseModel):
@@ -87,9 +94,11 @@ class EventItem(_FromArticle):
     sentence_end: int | None = None
     method: str = Field("pattern", description="pattern (trigger lexicon) or classifier (a sentence "
                                                "no pattern covered, typed by the learned classifier)")
+    confidence: float | None = Field(None, ge=0.0, le=1.0, description=_CONFIDENCE)
     lat: float | None = None
     lon: float | None = None
     country: str | None = None
+    precision: Precision | None = Field(None, description=_PRECISION)
 
 
 class EventsPage(_Page):
@@ -109,6 +118,8 @@ class StatementItem(_FromArticle):
     kind: str = Field(description='"direct" or "reported"')
     date: str | None = None
     venue: str | None = None
+    method: str = Field("pattern", description="pattern (cue lexicon and dependency rules)")
+    confidence: float | None = Field(None, ge=0.0, le=1.0, description=_CONFIDENCE)
 
 
 class StatementsPage(_Page):
@@ -132,6 +143,8 @@ class PlaceItem(_Item):
     lat: float | None = None
     lon: float | None = None
     geonameid: int | None = None
+    kind: str | None = Field(None, description="country, admin1, city or region (gazetteer kind)")
+    precision: Precision | None = Field(None, description=_PRECISION)
     mentions: int
     articles: int
 

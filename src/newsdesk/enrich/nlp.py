@@ -40,7 +40,7 @@ for _name, _default in _EXTENSIONS.items():
 
 def _register_components() -> None:
     # Importing the modules registers their @Language.component / factory.
-    from . import entities, places, segment, times, statements, events  # noqa: F401
+    from . import entities, places, segment, times, statements, events, confidence  # noqa: F401
 
 
 @functools.lru_cache(maxsize=None)
@@ -61,4 +61,6 @@ def load_nlp(steps: tuple[str, ...] = ENRICH_STEPS):
     for step, component in COMPONENTS.items():
         if step in wanted:
             nlp.add_pipe(component, last=True)
+    if wanted & {"statements", "events"}:
+        nlp.add_pipe("newsdesk_confidence", last=True)  # enrich.confidence: scores the records
     return nlp

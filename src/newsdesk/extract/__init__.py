@@ -135,7 +135,8 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
     language = lang.detect(text) or res.language
     outlet = _tidy(res.outlet)
     outlet = outlet.rstrip(" .") or None if outlet else None
-    return Article(id=article_id(page.url, text), text=text, url=page.url, outlet=outlet,
+    url = page.url or getattr(res, "url", None)  # the corpus's URL, else the page's own
+    return Article(id=article_id(url, text), text=text, url=url, outlet=outlet,
                    title=title, published=published,
                    byline=[t for t in (_tidy(b) for b in res.byline) if t]
                    or ([_tidy(hints["author"])] if _tidy(hints.get("author")) else []),

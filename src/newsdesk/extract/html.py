@@ -475,12 +475,16 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+from .canonical import canonical_url, names_site  # noqa: E402
+
+
 def extract_html(html: str, url: str | None = None) -> Scraped:
     """Body via trafilatura; metadata via JSON-LD, then meta tags, then trafilatura's own."""
     tree = _parse(html)
     if tree is None:
         raise ExtractionError("unparseable HTML: no document element")
     meta = _meta(tree)
+    self_url = canonical_url(tree, meta, url)  # before the tree is stripped for trafilatura
     ld_objs = _jsonld_objects(tree)
     art = _article_ld(tree, ld_objs)
     warnings: list[str] = []
@@ -632,7 +636,10 @@ def extract_html(html: str, url: str | None = None) -> Scraped:
 
     if not body.strip() and (tree.find(".//frameset") is not None or tree.find(".//frame") is not None):
         warnings.append("frameset page: its text is in the framed pages, which are not fetched")
+    if self_url and not names_site(outlet, self_url):
+        warnings.append(f"canonical URL on another site than {outlet!r} (a syndicated copy?): {self_url}")
     declared = tree.get("lang") or meta.get("content-language") or meta.get("og:locale") or ""
     m = re.match(r"([a-z]{2})(?:[-_]|$)", declared.strip().lower())
     return Scraped(text=body, title=title, byline=byline, outlet=outlet,
-                   date=published, warnings=warnings, language=m.group(1) if m else None)
+                   date=published, warnings=warnings, language=m.group(1) if m else None,
+                   url=self_url if names_site(outlet, self_url) else None)

@@ -163,6 +163,7 @@ class Scraped:
     warnings: list[str] = field(default_factory=list)
     prose: bool = True     # False when no prose run was found (body is a best-effort residue)
     language: str | None = None   # as the page declares it (HTML lang), used when detection is unsure
+    url: str | None = None        # the URL the page gives for itself (canonical link, og:url)
 
 
 def normalise_text(raw: str) -> str:

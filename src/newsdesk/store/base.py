@@ -16,7 +16,9 @@ class Filters:
     ISO dates on the publication date (inclusive); entity: canonical entity name;
     place: place name; event_type: PLOVER type; factuality: event factuality;
     source: statement source or event ``attributed_to`` (canonical name); method: how events
-    were found ("pattern" or "classifier": ``pattern`` keeps only trigger-lexicon events).
+    were found ("pattern" or "classifier": ``pattern`` keeps only trigger-lexicon events);
+    min_confidence: events and statements whose ``confidence`` is at least this (records
+    stored unscored, confidence NULL, are kept); it filters records, not articles.
     """
 
     q: str | None = None
@@ -29,6 +31,7 @@ class Filters:
     factuality: str | None = None
     source: str | None = None
     method: str | None = None
+    min_confidence: float | None = None
 
 
 @dataclass

@@ -53,7 +53,7 @@ def fields_of(what: str) -> list[tuple[str, str]]:
     model = Event if what == "events" else Statement
     cols = [(f.name, _kind(f.type)) for f in dataclasses.fields(model)] + FROM_ARTICLE
     if what == "events":
-        cols += [("lat", "float"), ("lon", "float"), ("country", "str")]
+        cols += [("lat", "float"), ("lon", "float"), ("country", "str"), ("precision", "str")]
     return cols
 
 

@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -167,7 +167,20 @@ def _schema_v6() -> list[str]:
     ]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6]
+def _schema_v7() -> list[str]:
+    """Trust on every record (as SQLite's version 8): events' and statements' ``confidence``,
+    statements' ``method``, and indexes for the minimum-confidence filter."""
+    return [
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",
+        'ALTER TABLE statements ADD COLUMN IF NOT EXISTS method TEXT COLLATE "C"',
+        "ALTER TABLE statements ADD COLUMN IF NOT EXISTS confidence DOUBLE PRECISION",
+        "UPDATE statements SET method = 'pattern' WHERE method IS NULL",
+        "CREATE INDEX IF NOT EXISTS events_confidence ON events (confidence, article_id)",
+        "CREATE INDEX IF NOT EXISTS statements_confidence ON statements (confidence, article_id)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:
@@ -549,7 +562,7 @@ class PostgresStore(WriteMixin, QueryMixin):
             if base.empty:
                 return out
             rest = Filters(place=f.place, event_type=f.event_type, factuality=f.factuality,
-                           source=f.source)
+                           source=f.source, min_confidence=f.min_confidence)
             on_art, on_ev = self._where(rest), self._where(rest, "event")
             k = max(1, int(self.facet_sample))
             k_ev = max(1, min(k, int(self.facet_event_sample)))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..model import Article, Event, PageError, Statement
+from ..model import Article, Event, PageError, Statement, place_precision
 from .base import Filters, Page
 
 EVENT_COLUMNS = [f.name for f in fields(Event)]
@@ -204,6 +204,10 @@ class QueryMixin:
                                  "WHERE attributed_to = ?))")
                     args += [f.source, f.source]
                     on_articles = True
+        if f.min_confidence is not None and scope in ("event", "statement"):
+            col = "ev.confidence" if scope == "event" else "st.confidence"
+            conds.append(f"({col} IS NULL OR {col} >= ?)")
+            args.append(float(f.min_confidence))
         sql = ("WHERE " + " AND ".join(conds)) if conds else ""
         return Where(sql, args, on_articles, empty)
 
@@ -276,7 +280,7 @@ class QueryMixin:
     def _geo_events(self, inner: str) -> str:
         """Wrap a page of events with the coordinates of the article's place named like
         the event's place (the first such mention that has coordinates, else the first)."""
-        return f"""SELECT page.*, p.lat, p.lon, p.country FROM ({inner}) page
+        return f"""SELECT page.*, p.lat, p.lon, p.country, p.kind AS place_kind FROM ({inner}) page
             LEFT JOIN places p ON p.article_id = page.article_id AND p.n = (
                 SELECT p2.n FROM places p2 WHERE p2.article_id = page.article_id
                 AND p2.name = page.place ORDER BY p2.lat IS NULL, p2.n LIMIT 1)
@@ -310,7 +314,8 @@ class QueryMixin:
             self._end_read()
 
     def events(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
-        """Items: the Event fields plus article_id, outlet, title, published, lat, lon, country."""
+        """Items: the Event fields plus article_id, outlet, title, published, lat, lon, country
+        and precision (of the event's place: model.PRECISIONS)."""
         page = self._record_page("event", "events", "ev", EVENT_COLUMNS, "ev.start", f, limit, offset,
                              wrap=self._geo_events)
         for r in page.items:
@@ -320,6 +325,7 @@ class QueryMixin:
             for c in BOOL_COLUMNS:
                 if r.get(c) is not None:
                     r[c] = bool(r[c])
+            r["precision"] = place_precision(r.pop("place_kind", None), r.get("lat"))
         return page
 
     def statements(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
@@ -356,9 +362,13 @@ class QueryMixin:
                              f, limit, offset)
 
     def places(self, f: Filters, limit: int = 100, offset: int = 0) -> Page:
-        """Items: name, country, lat, lon, geonameid, mentions, articles; most mentioned first."""
-        return self._grouped("places", "p", ["name", "country", "lat", "lon", "geonameid"],
+        """Items: name, country, lat, lon, geonameid, kind, precision, mentions, articles; most
+        mentioned first."""
+        page = self._grouped("places", "p", ["name", "country", "lat", "lon", "geonameid", "kind"],
                              "p.name, p.geonameid", f, limit, offset)
+        for r in page.items:
+            r["precision"] = place_precision(r.get("kind"), r.get("lat"))
+        return page
 
     def timeline(self, f: Filters) -> list[dict[str, Any]]:
         """Event counts per day and type: [{date, type, count}], by date then type."""

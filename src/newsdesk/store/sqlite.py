@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -228,7 +228,24 @@ def _schema_v7() -> list[str]:
     ]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7]
+def _schema_v8(conn: sqlite3.Connection) -> list[str]:
+    """Trust on every record (enrich.confidence): events and statements carry ``confidence``,
+    statements their ``method``; indexes for the minimum-confidence filter. Records stored
+    before keep a NULL confidence (unscored); their statements were all found by pattern.
+    Takes the connection: a database made by this version already has the columns."""
+    have = {t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})")} for t in ("events", "statements")}
+    stmts = [f"ALTER TABLE {t} ADD COLUMN {c} {kind}"
+             for t, c, kind in (("events", "confidence", "REAL"), ("statements", "method", "TEXT"),
+                                ("statements", "confidence", "REAL")) if c not in have[t]]
+    return stmts + [
+        "UPDATE statements SET method = 'pattern' WHERE method IS NULL",
+        "CREATE INDEX IF NOT EXISTS events_confidence ON events (confidence, article_id)",
+        "CREATE INDEX IF NOT EXISTS statements_confidence ON statements (confidence, article_id)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
+              _schema_v8]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
@@ -240,7 +257,8 @@ def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
                            f"({SCHEMA_VERSION}); upgrade newsdesk")
     for target in range(version + 1, upto + 1):
         with conn:  # each migration is one transaction
-            for stmt in MIGRATIONS[target - 1]():
+            step = MIGRATIONS[target - 1]
+            for stmt in (step(conn) if step.__code__.co_argcount else step()):
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {target}")
     if upto == SCHEMA_VERSION:

@@ -10,6 +10,8 @@ const SVGNS = "http://www.w3.org/2000/svg";
 const FACETS = [["outlet", "Outlet"], ["event_type", "Event type"], ["factuality", "Factuality"]];
 const FILTER_KEYS = ["q", "outlet", "event_type", "factuality", "entity", "place", "source", "since", "until"];
 const PAGE_SIZE = 20;
+// Events and statements below this confidence are hidden unless "show low-confidence" is on.
+const LOW_CONFIDENCE = 0.5;
 const EVENT_PAGE = 50;
 // One colour per PLOVER type (fixed, so a type keeps its colour across views).
 const TYPE_COLORS = {
@@ -30,6 +32,7 @@ const state = {
   eventOffset: 0,
   timeline: [],
   world: null,          // basemap GeoJSON
+  showLow: false,       // show events and statements below LOW_CONFIDENCE
 };
 
 // ---------------------------------------------------------------- DOM helpers
@@ -115,7 +118,17 @@ async function api(path, params) {
 function filterParams(extra) {
   const p = {};
   for (const k of FILTER_KEYS) if (state.filters[k]) p[k] = state.filters[k];
+  if (!state.showLow) p.min_confidence = LOW_CONFIDENCE;
   return Object.assign(p, extra || {});
+}
+
+/** False for a record the page hides: below LOW_CONFIDENCE while low ones are hidden. */
+function trusted(r) {
+  return state.showLow || r.confidence === null || r.confidence === undefined || r.confidence >= LOW_CONFIDENCE;
+}
+
+function confidenceText(r) {
+  return r.confidence === null || r.confidence === undefined ? "unscored" : `confidence ${(+r.confidence).toFixed(2)}`;
 }
 
 /** The day an event is placed on the timeline (as the store does): its own date when its
@@ -146,6 +159,7 @@ function parseHash() {
   return {
     view: "search", filters, offset: Math.max(0, parseInt(params.get("offset") || "0", 10) || 0),
     days: days && /^\d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d$/.test(days) ? days.split("..") : null,
+    low: params.get("low") === "1",
   };
 }
 
@@ -154,6 +168,7 @@ function searchHash(filters, offset, days) {
   for (const k of FILTER_KEYS) if (filters[k]) p.set(k, filters[k]);
   if (offset) p.set("offset", offset);
   if (days) p.set("days", days.join(".."));
+  if (state.showLow) p.set("low", "1");
   const qs = p.toString();
   return "#/" + (qs ? "?" + qs : "");
 }
@@ -184,8 +199,10 @@ async function route() {
   lastSearchHash = location.hash || "#/";
   $("view-article").hidden = true;
   $("view-search").hidden = false;
-  const same = JSON.stringify(r.filters) === JSON.stringify(state.filters);
+  const same = JSON.stringify(r.filters) === JSON.stringify(state.filters) && r.low === state.showLow;
   state.filters = r.filters;
+  state.showLow = r.low;
+  $("show-low").checked = state.showLow;
   state.offset = r.offset;
   state.days = r.days;
   state.eventOffset = 0;
@@ -347,7 +364,7 @@ function eventItem(e) {
   const color = TYPE_COLORS[e.type] || "#718096";
   const where = [e.place, e.time].filter(Boolean).join(", ");
   const href = `#/article/${encodeURIComponent(e.article_id)}?focus=event-${e.start}`;
-  return el("li", {class: "event"},
+  return el("li", {class: "event" + ((e.confidence ?? 1) < LOW_CONFIDENCE ? " low-confidence" : "")},
     el("a", {href, class: "event-link"},
       el("span", {class: "type-badge", style: {background: color}, text: e.type}),
       " ", el("span", {class: "fact fact-" + e.factuality, text: e.factuality}),
@@ -355,7 +372,7 @@ function eventItem(e) {
       el("span", {class: "trigger", text: ` “${e.trigger}”`})),
     el("div", {class: "meta"},
       [where, e.attributed_to ? "per " + e.attributed_to : "", day(e.published), e.outlet,
-       e.method === "classifier" ? "typed by the classifier" : ""].filter(Boolean).join(" · ")));
+       e.method === "classifier" ? "typed by the classifier" : "", confidenceText(e)].filter(Boolean).join(" · ")));
 }
 
 // ---------------------------------------------------------------- timeline
@@ -552,13 +569,61 @@ async function basemap() {
 
 let mapView = null;  // [x, y, w, h] of the current view box
 
+/** Ray casting on one ring of [lon, lat] points. */
+function inRing(lon, lat, ring) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    if ((yi > lat) !== (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+function shapeContains(geom, lon, lat) {
+  if (!geom) return false;
+  const polys = geom.type === "Polygon" ? [geom.coordinates] : geom.type === "MultiPolygon" ? geom.coordinates : [];
+  // Shapes crossing the antimeridian are unwrapped (longitudes past ±180): try both sides.
+  return [lon, lon + 360, lon - 360].some((x) => polys.some(
+    (rings) => inRing(x, lat, rings[0]) && !rings.slice(1).some((hole) => inRing(x, lat, hole))));
+}
+
+/** The basemap country holding a point, or null. */
+function countryAt(world, lon, lat) {
+  return (world.features || []).find((f) => shapeContains(f.geometry, lon, lat)) || null;
+}
+
+function eventsLabel(place, events) {
+  const n = events.length;
+  return `${place}: ${n} event${n > 1 ? "s" : ""} — ` +
+    events.slice(0, 4).map((e) => `${e.type} (${e.factuality}) ${eventLine(e)}`).join("; ") +
+    (n > 4 ? `; and ${n - 4} more` : "");
+}
+
+/** Make a map shape open the group's first article, and show the group's tooltip. */
+function mapTarget(node, label, first) {
+  const open = () => go(`#/article/${encodeURIComponent(first.article_id)}?focus=event-${first.start}`);
+  setAttrs(node, {tabindex: 0, role: "button", "aria-label": label + ". Press Enter to open the article.",
+                  "data-article": first.article_id});
+  node.appendChild(svg("title", {text: label}));
+  node.addEventListener("click", open);
+  node.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); } });
+  node.addEventListener("mouseenter", () => showTip(label, node));
+  node.addEventListener("focus", () => showTip(label, node));
+  node.addEventListener("mouseleave", () => showTip(null));
+  node.addEventListener("blur", () => showTip(null));
+}
+
+const DIVISION_RADIUS = 1.5;  // degrees: a division is drawn as an area of about this radius
+
+/** The map does not mislead: a country is its shaded shape, a first-level division a shaded
+ * disc around its point (no division shapes ship with the page), a city or finer place a dot,
+ * and a region or union (no point of its own) is not drawn. */
 async function loadMap(gen = routeGen) {
   const [world, fc] = await Promise.all([basemap(), api("events.geojson", filterParams({limit: DAY_SCAN}))]);
   if (gen !== routeGen) return;
   fc.features = fc.features.filter((f) => inDays(f.properties));
   const box = clear($("map"));
   const root = svg("svg", {class: "map-svg", viewBox: `0 0 ${MAP_W} ${MAP_H}`, role: "group",
-                           "aria-label": `Map of ${fc.features.length} located events`,
                            preserveAspectRatio: "xMidYMid meet"});
   root.appendChild(svg("rect", {class: "sea", x: -360, y: -180, width: 3 * MAP_W, height: 3 * MAP_H}));
   const land = svg("g", {class: "land"});
@@ -567,42 +632,65 @@ async function loadMap(gen = routeGen) {
                          svg("title", {text: (f.properties && f.properties.name) || ""})));
   }
   root.appendChild(land);
-  // Events at the same point share one marker, sized by how many there are.
-  const groups = new Map();
+  const countries = new Map(), divisions = new Map(), points = new Map();
+  let regions = 0;
   for (const f of fc.features) {
     const [lon, lat] = f.geometry.coordinates;
+    const e = f.properties;
     const key = lon.toFixed(3) + "," + lat.toFixed(3);
+    let groups = points;
+    if (e.precision === "region") { regions += 1; continue; }
+    if (e.precision === "country") {
+      const shape = countryAt(world, lon, lat);
+      if (shape) {
+        const name = (shape.properties && shape.properties.name) || e.place;
+        if (!countries.has(name)) countries.set(name, {lon, lat, shape, events: []});
+        countries.get(name).events.push(e);
+        continue;
+      }
+    } else if (e.precision === "division") {
+      groups = divisions;
+    }
     if (!groups.has(key)) groups.set(key, {lon, lat, events: []});
-    groups.get(key).events.push(f.properties);
+    groups.get(key).events.push(e);
   }
-  const view = fitView([...groups.values()]);
+  const view = fitView([...countries.values(), ...divisions.values(), ...points.values()]);
+  const areas = svg("g", {class: "areas"});
+  for (const [name, g] of countries) {
+    const n = g.events.length;
+    const path = svg("path", {d: shapePath(g.shape.geometry), class: "area area-country",
+                              "data-precision": "country", "data-name": name,
+                              "fill-opacity": (0.3 + 0.45 * Math.min(1, (n - 1) / 5)).toFixed(2)});
+    mapTarget(path, eventsLabel(name, g.events), g.events[0]);
+    areas.appendChild(path);
+  }
+  for (const g of divisions.values()) {
+    const [x, y] = project(g.lon, g.lat);
+    const disc = svg("circle", {cx: x, cy: y, r: DIVISION_RADIUS, class: "area area-division",
+                                "data-precision": "division"});
+    mapTarget(disc, eventsLabel(g.events[0].place || "division", g.events), g.events[0]);
+    areas.appendChild(disc);
+  }
+  root.appendChild(areas);
+  // Events at the same point share one marker, sized by how many there are.
   const markers = svg("g", {class: "markers"});
-  const sorted = [...groups.values()].sort((a, b) => b.events.length - a.events.length);
-  for (const g of sorted) {
+  for (const g of [...points.values()].sort((a, b) => b.events.length - a.events.length)) {
     const [x, y] = project(g.lon, g.lat);
     const n = g.events.length;
     const first = g.events[0];
-    const place = first.place || `${g.lat.toFixed(2)}, ${g.lon.toFixed(2)}`;
-    const label = `${place}: ${n} event${n > 1 ? "s" : ""} — ` +
-      g.events.slice(0, 4).map((e) => `${e.type} (${e.factuality}) ${eventLine(e)}`).join("; ") +
-      (n > 4 ? `; and ${n - 4} more` : "");
     const c = svg("circle", {cx: x, cy: y, "data-r": 3.2 + 1.6 * Math.sqrt(n - 1), class: "marker",
-                             fill: TYPE_COLORS[first.type] || "#c53030", tabindex: 0, role: "button",
-                             "aria-label": label + ". Press Enter to open the article.",
-                             "data-article": first.article_id},
-                  svg("title", {text: label}));
-    const open = () => go(`#/article/${encodeURIComponent(first.article_id)}?focus=event-${first.start}`);
-    c.addEventListener("click", open);
-    c.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); } });
-    c.addEventListener("mouseenter", () => showTip(label, c));
-    c.addEventListener("focus", () => showTip(label, c));
-    c.addEventListener("mouseleave", () => showTip(null));
-    c.addEventListener("blur", () => showTip(null));
+                             fill: TYPE_COLORS[first.type] || "#c53030", "data-precision": first.precision || "point"});
+    mapTarget(c, eventsLabel(first.place || `${g.lat.toFixed(2)}, ${g.lon.toFixed(2)}`, g.events), first);
     markers.appendChild(c);
   }
   root.appendChild(markers);
+  const drawn = fc.features.length - regions;
+  root.setAttribute("aria-label", `Map of ${drawn} located events: ${countries.size} countries and ` +
+                    `${divisions.size} divisions shaded, ${points.size} places marked`);
   setView(root, view);
   box.appendChild(root);
+  $("map-note").textContent = regions
+    ? `${regions} event${regions > 1 ? "s" : ""} placed only in a region or a union of countries, not drawn.` : "";
   const btn = $("map-world");
   const fitted = view;
   btn.onclick = () => {
@@ -634,6 +722,8 @@ function setView(root, v) {
   const k = v[2] / MAP_W;
   root.setAttribute("viewBox", v.map((n) => n.toFixed(2)).join(" "));
   root.querySelector(".land").setAttribute("stroke-width", (0.25 * k).toFixed(3));
+  const areas = root.querySelector(".areas");
+  if (areas) areas.setAttribute("stroke-width", (0.6 * k).toFixed(3));
   for (const c of root.querySelectorAll("circle.marker")) {
     c.setAttribute("r", (parseFloat(c.getAttribute("data-r")) * k).toFixed(3));
   }
@@ -676,6 +766,7 @@ async function showArticle(id, focus, gen = routeGen) {
   renderText(a.text || "", anns);
   renderLegend();
   renderSide(a, anns);
+  $("article-side").scrollTop = 0;  // a new article starts at the top of its panel too
   if (focus) {
     const target = anns.find((x) => x.key === focus) || anns.find((x) => x.key.startsWith(focus));
     if (target) focusAnnotation(target);
@@ -807,17 +898,20 @@ function renderSide(a, anns) {
   const by = (kind) => anns.filter((x) => x.kind === kind);
   // Statements: who said what; the button focuses the content (or the cue).
   const sts = [];
+  let hidden = 0;
   (a.statements || []).forEach((s, i) => {
+    if (!trusted(s)) { hidden += 1; return; }
     const target = anns.find((x) => x.key === `statement-${i}`) || anns.find((x) => x.key === `statement-${i}-cue`);
     if (!target) return;
     sts.push(annButton(target, "ann-statement",
       el("span", {class: "hl-source-label", text: s.source || "(unattributed)"}), " ",
       el("span", {class: "hl-cue-label", text: s.cue}), " ",
       el("span", {class: "quote", text: `“${clip(s.content.replace(/^[\s"'“”‘’«»]+|[\s"'“”‘’«»]+$/g, ""), 140)}”`}),
-      s.kind ? el("span", {class: "muted", text: ` · ${s.kind}${s.date ? " · " + s.date : ""}`}) : null));
+      s.kind ? el("span", {class: "muted", text: ` · ${s.kind}${s.date ? " · " + s.date : ""}`}) : null,
+      el("span", {class: "muted confidence", text: " · " + confidenceText(s)})));
   });
   side.appendChild(sideSection("Statements", sts.length, sts));
-  const evs = by("event").map((x) => {
+  const evs = by("event").filter((x) => trusted(x.rec) || (hidden += 1, false)).map((x) => {
     const e = x.rec;
     const where = [e.place, e.time].filter(Boolean).join(", ");
     return annButton(x, "ann-event",
@@ -827,9 +921,15 @@ function renderSide(a, anns) {
       where ? el("span", {class: "muted", text: " @ " + where}) : null,
       e.attributed_to ? el("span", {class: "muted", text: ", per " + e.attributed_to}) : null,
       el("span", {class: "trigger", text: ` “${e.trigger}”`}),
-      e.method === "classifier" ? el("span", {class: "muted", text: " (classifier)"}) : null);
+      e.method === "classifier" ? el("span", {class: "muted", text: " (classifier)"}) : null,
+      el("span", {class: "muted confidence", text: " · " + confidenceText(e)}));
   });
   side.appendChild(sideSection("Events", evs.length, evs));
+  if (hidden) {
+    side.insertBefore(el("p", {class: "muted low-note", text:
+      `${hidden} low-confidence record${hidden > 1 ? "s" : ""} (below ${LOW_CONFIDENCE}) hidden: tick "show low-confidence" on the search page to see them.`}),
+      side.firstChild);
+  }
   side.appendChild(sideSection("Entities", ...grouped(by("entity"), "ann-entity",
     (x) => [el("span", {text: x.rec.canonical || x.rec.text}), el("span", {class: "muted", text: ` ${x.rec.label}${x.rec.role ? " · " + x.rec.role : ""}`})])));
   side.appendChild(sideSection("Places", ...grouped(by("place"), "ann-place",
@@ -869,6 +969,14 @@ $("search").addEventListener("submit", (ev) => {
 });
 $("back").addEventListener("click", () => {
   go(lastSearchHash);
+});
+$("show-low").addEventListener("change", () => {
+  // The hash carries the choice (low=1); route() reads it back into state.showLow.
+  const shown = state.showLow;
+  state.showLow = $("show-low").checked;
+  const hash = searchHash(state.filters, 0, state.days);
+  state.showLow = shown;
+  go(hash);
 });
 window.addEventListener("hashchange", route);
 // Skip links move the focus without touching the URL (the hash holds the search).
