@@ -111,7 +111,9 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
     if profile is not None and text:
         if isinstance(profile, dict):
             profile = TemplateProfile.from_dict(profile)
-        text, _dropped = profile.strip(text)
+        text, _dropped, note = profile.apply(text)
+        if note:
+            warnings.append(note)
     if not text.strip():
         # Nothing left once navigation and banners are gone: an Article with an empty body
         # whose first warning says why. Callers that store articles turn it into an error
