@@ -43,3 +43,68 @@ def test_a_mostly_undecodable_page_is_still_rejected():
     data = b"Harbour news " + bytes([0x81, 0x8d, 0x8f, 0x90, 0x9d, 0xc3]) * 200
     with pytest.raises(ExtractionError, match="undecodable"):
         extract(RawPage(content=data, format="text"))
+
+
+# -- input files --------------------------------------------------------------------------
+
+def _good(folder, name="good.txt"):
+    (folder / name).write_text("Storm damages quay\n\n" + PARA * 4, encoding="utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_socket_and_symlink_loop_in_a_folder_are_skipped(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _good(folder)
+    os.mkfifo(folder / "pipe.txt")
+    os.symlink(folder / "loop-a", folder / "loop-b")
+    os.symlink(folder / "loop-b", folder / "loop-a")
+    os.symlink(folder, folder / "self")  # a link back up: not followed
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock.txt"))
+    db = str(tmp_path / "nd.db")
+    bin_ = Path(sys.executable).parent / "newsdesk"
+    r = subprocess.run([str(bin_), "ingest", str(folder), str(folder / "pipe.txt"), "--db", db,
+                        "--steps", "extract"], capture_output=True, text=True, timeout=120)
+    sock.close()
+    assert r.returncode == 0, r.stderr
+    assert "added 1," in r.stdout and "errors 0" in r.stdout
+    assert "pipe.txt: a FIFO" in r.stderr and "sock.txt: a socket" in r.stderr
+    assert "loop-a" in r.stderr
+
+
+def test_page_past_its_time_budget_is_an_error_naming_the_step():
+    from newsdesk.pipeline import Pipeline
+
+    page = RawPage(content=PAGE, format="html", source="slow.html")
+    out = list(Pipeline("extract", page_timeout=1e-6).process([page, page]))
+    assert all(isinstance(x, PageError) for x in out)
+    assert out[0].step == "extract" and "time budget" in out[0].reason
+    # The budget is per page: a normal budget lets the same page through.
+    assert isinstance(next(iter(Pipeline("extract", page_timeout=30).process([page]))), Article)
+
+
+def test_regex_backtracking_is_stopped_by_the_budget():
+    import re
+
+    from newsdesk.budget import PageTimeout, time_budget
+
+    t0 = time.monotonic()
+    with pytest.raises(PageTimeout):
+        with time_budget(0.5):
+            re.match(r"(a+)+b", "a" * 64)
+    assert time.monotonic() - t0 < 5
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deep_nesting_keeps_its_text(depth):
+    html = ("<!DOCTYPE html><html><head><title>Deep</title></head><body>" + "<div>" * depth
+            + f"<p>{PARA}</p><p>{PARA.replace('Monday', 'Tuesday')}</p>" + "</div>" * depth
+            + "</body></html>")
+    a = extract(RawPage(content=html, format="html"))
+    assert "said on Monday" in a.text and "said on Tuesday" in a.text

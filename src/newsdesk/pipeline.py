@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .budget import PageTimeout, default_timeout, time_budget
 from .enrich import ENRICH_STEPS, Enricher
 from .extract import extract
 from .extract.templates import TemplateBook, host_of
@@ -53,11 +54,14 @@ class Pipeline:
     One Pipeline loads the spaCy model once (lazily, on the first batch to enrich).
     ``templates``: a TemplateBook that learns each host's chrome from the pages going
     through and strips it from the next pages of that host (extract.templates).
+    ``page_timeout``: seconds one page's extraction may take (``newsdesk.budget``; default
+    NEWSDESK_PAGE_TIMEOUT or 5 s, 0: none); past it the page is an error record.
     """
 
     def __init__(self, steps: str | Iterable[str] | None = STEPS, batch_size: int = 16,
-                 templates: TemplateBook | None = None):
+                 templates: TemplateBook | None = None, page_timeout: float | None = None):
         self.steps = parse_steps(steps)
+        self.page_timeout = default_timeout() if page_timeout is None else page_timeout
         self.batch_size = batch_size
         self.templates = templates
         self.enricher = Enricher([s for s in self.steps if s != "extract"], batch_size=batch_size)
@@ -72,7 +76,11 @@ class Pipeline:
         if isinstance(page, PageError):
             return page
         try:
-            article = extract(page, profile=profile)
+            with time_budget(self.page_timeout):
+                article = extract(page, profile=profile)
+        except PageTimeout as exc:
+            return PageError(source=page.source, reason=str(exc), step="extract",
+                             id=content_hash(page.content), url=page.url)
         except Exception as exc:  # one bad page must not stop the others
             return PageError(source=page.source, reason=_reason(exc), step="extract",
                              id=content_hash(page.content), url=page.url)

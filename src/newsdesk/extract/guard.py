@@ -52,7 +52,8 @@ MAX_UNDECODABLE_SHARE = 0.5
 
 
 def _too_many(count: int, n: int, stray: int, share: float) -> bool:
-    return count > max(stray, share * n)
+    # A tenth of the input is too many however short it is.
+    return count > max(stray, share * n) or count > 0.1 * n
 
 
 def _sniff_binary(head: bytes) -> None:
