@@ -36,8 +36,8 @@ MIN_SHARE = 0.1        # ... and on this share of them: background paragraphs th
                        # stories of one host repeat (a war's start date) are reporting, not chrome
 MAX_LINES = 50_000     # fingerprints kept per host (the rarest are forgotten first)
 MAX_SEEN = 2_000       # page digests remembered, so that a page learned twice counts once
-MAX_STRIP_SHARE = 0.6  # a template removing more of a page's text than this is not applied
-SUBSTANTIAL_WORDS = 15  # a paragraph this long is reporting a template must leave some of
+MAX_STRIP_SHARE = 2 / 3  # a template removing more of a page's text than this is not applied
+SUBSTANTIAL_WORDS = 10  # a paragraph this long is reporting a template must leave some of
 _WORD = re.compile(r"\w")
 
 
