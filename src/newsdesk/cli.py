@@ -215,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
                                    "without one.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    p.add_argument("--allowed-host", dest="allowed_hosts", action="append", metavar="HOST",
+                   default=[h for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "").split(",") if h.strip()] or None,
+                   help="a Host header to answer (repeat for more; *.example.org patterns; * for "
+                        "any); others get 400, against DNS rebinding (default: "
+                        "$NEWSDESK_ALLOWED_HOSTS, else the --host address, with localhost for a "
+                        "loopback one)")
     p.add_argument("--token", default=os.environ.get("NEWSDESK_TOKEN") or None,
                    help="bearer token allowing writes (default: $NEWSDESK_TOKEN; none: read only)")
     p.set_defaults(func=cmd_serve)
@@ -441,7 +447,9 @@ def cmd_serve(args) -> int:
         raise SystemExit("newsdesk: NEWSDESK_PRIVATE=1 needs a token (--token or NEWSDESK_TOKEN)")
     if not args.token:
         _require_db(args)  # read only: never serve a new empty store by mistake
-    app = create_app(args.db, token=args.token, open_reads=not private)
+    from .api.app import default_allowed_hosts
+    hosts = args.allowed_hosts or default_allowed_hosts(args.host)
+    app = create_app(args.db, token=args.token, open_reads=not private, allowed_hosts=hosts)
     print(f"newsdesk: serving {args.db} on http://{args.host}:{args.port}/ "
           f"({'writes need the token' if args.token else 'read only'}"
           f"{', reads need the token' if private else ''})", file=sys.stderr)
