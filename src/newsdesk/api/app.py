@@ -403,8 +403,10 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True,
                 records = list(pipeline.process(raw))
             finally:
                 pipeline.templates = None
+            from ..resume import page_key
+            keys = [page_key(r) if isinstance(r, RawPage) else None for r in raw]
             with backend.session() as store:
-                statuses = list(store.add_many(records))
+                statuses = list(store.add_many(records, keys=keys))
                 if book is not None and book.changed:
                     store.save_templates(book.to_dicts(book.changed))
         results, tally = [], {"added": 0, "skipped": 0, "error": 0}
