@@ -89,6 +89,30 @@ def test_page_past_its_time_budget_is_an_error_naming_the_step():
     assert isinstance(next(iter(Pipeline("extract", page_timeout=30).process([page]))), Article)
 
 
+def test_page_past_its_enrichment_budget_is_an_error_naming_the_step():
+    from newsdesk.enrich import Enricher
+    from newsdesk.pipeline import Pipeline
+
+    class Stalling(Enricher):
+        """A real enricher that stalls on one marked article."""
+
+        def _run(self, nlp, batch):
+            if any("STALL" in a.text for a in batch):
+                time.sleep(30)
+            return super()._run(nlp, batch)
+
+    pipe = Pipeline(("extract", "entities"), batch_size=4, enrich_timeout=2)
+    pipe.enricher = Stalling(("entities",), batch_size=4)
+    pipe.warm_up()
+    texts = ["Anna met Boris in Riga.", "STALL here, Clara said.", "Dan flew to Lima."]
+    pages = [RawPage(content=t, source=f"s{i}", format="clean") for i, t in enumerate(texts)]
+    t0 = time.monotonic()
+    out = list(pipe.process(pages))
+    assert time.monotonic() - t0 < 25
+    assert [type(x) for x in out] == [Article, PageError, Article]
+    assert out[1].step == "enrich" and "time budget" in out[1].reason
+
+
 def test_regex_backtracking_is_stopped_by_the_budget():
     import re
 
