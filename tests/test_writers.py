@@ -18,7 +18,7 @@ from newsdesk.model import Article, PageError, RawPage
 from newsdesk.store import open_store
 from newsdesk.store.sqlite import SCHEMA_VERSION
 
-from test_store_contract import PG_CTL, PG_SKIP, pg_url  # noqa: F401  (fixtures below)
+from test_store_contract import PG_CTL, PG_SKIP, pg_url, target  # noqa: F401  (fixtures)
 
 if PG_CTL:
     from test_store_contract import pg_db, pg_proc  # noqa: F401
@@ -200,14 +200,15 @@ def test_rerun_skips_stored_pages_before_extraction(tmp_path, monkeypatch):
     assert seen == [str(folder / "page900.txt")]  # the six stored pages were never extracted
 
 
-def test_error_for_a_stored_page_is_never_added(tmp_path):
+def test_error_for_a_stored_page_is_never_added(target):
     """A page stored as an article that fails on a later run (the site template learned
-    since ate it) adds no error record; an error is replaced when its page later succeeds."""
+    since ate it) adds no error record; an error is replaced when its page later succeeds.
+    SQLite and PostgreSQL."""
     from newsdesk.resume import page_key
 
     page = RawPage(content="Some text " * 20, source="in.jsonl:3", format="clean", url="https://x.example/3")
     key = page_key(page)
-    with open_store(str(tmp_path / "nd.db")) as s:
+    with open_store(target[1]) as s:
         err = PageError(source="in.jsonl:3", reason="no article text found", step="extract", id="abc")
         assert list(s.add_many([err], keys=[key])) == ["error"]
         assert s.counts()["errors"] == 1
