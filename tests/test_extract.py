@@ -184,8 +184,8 @@ def test_nul_bytes_and_noise_raise():
 
 
 def test_bad_encoding_raises():
-    # Invalid UTF-8 and holding bytes that cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d).
-    data = b"The council met \xc3\x28 on Monday \x81\x8d\x8f\x90\x9d and voted."
+    # Mostly invalid UTF-8, and bytes that cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d).
+    data = b"The council met \xc3\x28 on Monday " + b"\x81\x8d\x8f\x90\x9d\xc3" * 20 + b" and voted."
     with pytest.raises(ExtractionError, match="undecodable"):
         extract(RawPage(content=data, format="text"))
     with pytest.raises(ExtractionError, match="undecodable"):

@@ -86,21 +86,68 @@ def test_profile_round_trips_through_json(pages):
         TemplateProfile.from_dict({"version": 99})
 
 
-def test_incremental_update_and_digit_folding():
+def test_incremental_update_and_verbatim_lines():
     prof = TemplateProfile("x.example", min_pages=2)
-    prof.update(["Counter: 12 comments on this story so far\nA unique sentence about the first harbour report here."])
-    prof.update(["Counter: 3 comments on this story so far\nA different sentence about a second report entirely."])
-    assert prof.is_template("Counter: 7 comments on this story so far")
+    prof.update(["Counter: 12 comments on this story so far\nSign up for our newsletter today, it is free.\n"
+                 "A unique sentence about the first harbour report here."])
+    prof.update(["Counter: 3 comments on this story so far\nSign up for our  newsletter today, it is free.\n"
+                 "A different sentence about a second report entirely."])
+    assert prof.is_template("Sign up for our newsletter today, it is free.")
+    # Only verbatim recurrence is template: lines differing in a figure are each page's own.
+    assert not prof.is_template("Counter: 7 comments on this story so far")
     assert not prof.is_template("A unique sentence about the first harbour report here.")
     assert fingerprint("  ") is None and host_of("https://WWW.X.example/a?b=1") == "x.example"
 
 
-def test_profile_dropping_everything_gives_the_empty_article(pages):
+def test_profile_that_would_drop_everything_is_not_applied(pages):
     prof = TemplateProfile("harbourtimes.example", min_pages=2)
     prof.update([pages[0], RawPage(content=pages[0].content.replace("Story about", "Story on"), format="html",
                                    url=pages[0].url)])
     art = extract(pages[0], profile=prof)
-    assert art.text == "" and art.warnings[0] == NO_TEXT
+    assert art.text == extract(pages[0]).text  # kept whole, and said so
+    assert any(w.startswith("site template not applied") for w in art.warnings)
+
+
+def _daily(day: int, killed: int, tanks: int, total: int) -> RawPage:
+    """A daily figures report: the same phrasing every day, only the numbers change."""
+    paras = [f"Russia has lost {killed:,} troops in Ukraine over the past day, bringing its total "
+             f"losses since the full-scale invasion began to {total:,}, the General Staff reported on "
+             f"March {day}.",
+             f"According to the report, Russia has also lost {tanks} tanks, {tanks * 2} armoured "
+             f"fighting vehicles, {tanks + 7} artillery systems and {tanks // 2 + 1} air defence systems.",
+             "The figures cannot be verified independently. Ukraine does not publish its own losses."]
+    html = ("<!DOCTYPE html><html><head><title>Russia's losses</title></head><body><article>"
+            f"<h1>General Staff: Russia has lost {total:,} troops</h1>"
+            + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>")
+    return RawPage(content=html, format="html", url=f"https://daily.example/news/losses-{day}")
+
+
+def test_daily_figure_reports_are_never_eaten():
+    """Six pages of one host whose text differs only in its numbers: each keeps its figures."""
+    from newsdesk.extract.templates import TemplateBook
+    from newsdesk.pipeline import Pipeline
+
+    pages = [_daily(d, 700 + 37 * d, 5 + d, 150_000 + 800 * d) for d in range(1, 7)]
+    book = TemplateBook()
+    out = list(Pipeline("extract", templates=book).process(pages))
+    assert [type(a).__name__ for a in out] == ["Article"] * 6, [getattr(a, "reason", "") for a in out]
+    for d, a in zip(range(1, 7), out):
+        assert f"{700 + 37 * d:,} troops" in a.text and f"{5 + d} tanks" in a.text
+
+
+def test_template_never_takes_more_than_a_bounded_share():
+    from newsdesk.extract.templates import MAX_STRIP_SHARE, apply_template
+
+    chrome = ("Read more stories like this one in our weekly digest, sent every Friday morning to "
+              "every subscriber who asked for it on our website or at the front desk of our office.")
+    own = "Ships left the harbour at dawn after the gale had passed over the islands late on Sunday."
+    body = "\n\n".join([chrome, chrome + " Again.", own])
+    text, dropped, warning = apply_template(body, lambda p: p.startswith("Read more"))
+    assert text == body and dropped == 0 and "remove" in warning
+    assert MAX_STRIP_SHARE < 1
+    short = "\n\n".join(["Ships left at dawn.", chrome])
+    text, dropped, warning = apply_template(short, lambda p: p == "Ships left at dawn.")
+    assert dropped == 1 and warning is None and text == chrome
 
 
 def test_scraped_text_pages_use_profiles_too():

@@ -127,19 +127,28 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
                     on_error(rec)
             yield rec
 
+    from .executor import make_executor
+    from .resume import Unstored
+    from .sources import read_pages
+    if isinstance(paths, str):
+        paths = [paths]
     with open_store(db) as store:  # opened first: a bad --db fails before any work
         book = TemplateBook.from_dicts(store.templates()) if templates else None
-        records = tally(extract_files(paths, input_format, steps, url, published, workers, templates=book))
+        # Pages stored by an earlier run (a rerun after a crash) are skipped before extraction.
+        pages = Unstored(read_pages(list(paths), input_format=input_format, url=url,
+                                    published=published), store)
+        records = tally(make_executor(steps, workers=workers, templates=book).run(pages))
         if progress:
             from tqdm import tqdm
             records = tqdm(records, unit="page", desc="ingest", dynamic_ncols=True)
-        for status in store.add_many(records):
+        for status in store.add_many(records, keys=pages.keys()):
             if status == "added":
                 report.added += 1
             elif status == "skipped":
                 report.skipped += 1
             else:
                 report.errors += 1
+        report.skipped += pages.skipped
         if book is not None and book.changed:
             store.save_templates(book.to_dicts(book.changed))
     return report

@@ -53,10 +53,49 @@ def _unit(value: str) -> float:
     return x
 
 
+MAX_INT_ARG = 1_000_000_000
+
+
+def _bounded(value: str, low: int, high: int = MAX_INT_ARG) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not low <= n <= high:
+        raise argparse.ArgumentTypeError(f"must be between {low} and {high:,}")
+    return n
+
+
 def _positive(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    return _bounded(value, 1)
+
+
+def _non_negative(value: str) -> int:
+    return _bounded(value, 0)
+
+
+def _port(value: str) -> int:
+    return _bounded(value, 0, 65535)
+
+
+MAX_QUERY_CHARS = 500  # as the API's text filters
+
+
+def _query(value: str) -> str:
+    if len(value) > MAX_QUERY_CHARS:
+        raise argparse.ArgumentTypeError(f"too long: {len(value):,} characters (at most {MAX_QUERY_CHARS})")
+    if "\x00" in value:
+        raise argparse.ArgumentTypeError("contains a NUL character")
+    return value
+
+
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 <= n <= 86400:
+        raise argparse.ArgumentTypeError("must be between 0 and 86400 seconds")
     return n
 
 
@@ -94,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "(meant for a single page)")
     inputs.add_argument("--published", type=_date, metavar="DATE",
                         help="publication date (ISO 8601), overriding the page's")
+    inputs.add_argument("--page-timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="time one page's extraction may take before it becomes an error "
+                             "record (default: $NEWSDESK_PAGE_TIMEOUT or 5; 0: no limit)")
 
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", default=os.environ.get("NEWSDESK_DB", "newsdesk.db"), metavar="URL",
@@ -126,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", parents=[db], help="list stored articles, newest first",
                        description="List stored articles, newest first (undated last).")
     p.add_argument("--limit", type=_positive, default=20, help="how many (default: 20)")
-    p.add_argument("--offset", type=int, default=0, help="skip this many first (default: 0)")
+    p.add_argument("--offset", type=_non_negative, default=0, help="skip this many first (default: 0)")
     p.add_argument("--outlet", help="only this outlet")
     p.add_argument("--json", action="store_true", help="JSON Lines instead of a table")
     p.set_defaults(func=cmd_list)
@@ -141,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Search titles and texts, best match first. Words are "
                                    "ANDed, \"quoted words\" match as a phrase, word* matches "
                                    "a prefix; anything else is taken literally.")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument("query", metavar="QUERY", type=_query,
+                   help=f"at most {MAX_QUERY_CHARS} characters, as in the API")
     p.add_argument("--limit", type=_positive, default=10, help="how many (default: 10)")
     p.add_argument("--json", action="store_true", help="JSON Lines output")
     p.set_defaults(func=cmd_search)
@@ -183,7 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "POST /api/pages (ingest) needs the token and is disabled "
                                    "without one.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    p.add_argument("--allowed-host", dest="allowed_hosts", action="append", metavar="HOST",
+                   default=[h for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "").split(",") if h.strip()] or None,
+                   help="a Host header to answer (repeat for more; *.example.org patterns; * for "
+                        "any); others get 400, against DNS rebinding (default: "
+                        "$NEWSDESK_ALLOWED_HOSTS, else the --host address, with localhost for a "
+                        "loopback one)")
     p.add_argument("--token", default=os.environ.get("NEWSDESK_TOKEN") or None,
                    help="bearer token allowing writes (default: $NEWSDESK_TOKEN; none: read only)")
     p.set_defaults(func=cmd_serve)
@@ -432,7 +481,9 @@ def cmd_serve(args) -> int:
         raise SystemExit("newsdesk: NEWSDESK_PRIVATE=1 needs a token (--token or NEWSDESK_TOKEN)")
     if not args.token:
         _require_db(args)  # read only: never serve a new empty store by mistake
-    app = create_app(args.db, token=args.token, open_reads=not private)
+    from .api.app import default_allowed_hosts
+    hosts = args.allowed_hosts or default_allowed_hosts(args.host)
+    app = create_app(args.db, token=args.token, open_reads=not private, allowed_hosts=hosts)
     print(f"newsdesk: serving {args.db} on http://{args.host}:{args.port}/ "
           f"({'writes need the token' if args.token else 'read only'}"
           f"{', reads need the token' if private else ''})", file=sys.stderr)
@@ -443,6 +494,8 @@ def cmd_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "page_timeout", None) is not None:
+        os.environ["NEWSDESK_PAGE_TIMEOUT"] = str(args.page_timeout)  # worker processes inherit it
     import sqlite3
 
     from .store import StoreError

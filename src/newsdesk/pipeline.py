@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .budget import PageTimeout, default_timeout, time_budget
 from .enrich import ENRICH_STEPS, Enricher
 from .extract import extract
 from .extract.templates import TemplateBook, host_of
@@ -53,11 +54,22 @@ class Pipeline:
     One Pipeline loads the spaCy model once (lazily, on the first batch to enrich).
     ``templates``: a TemplateBook that learns each host's chrome from the pages going
     through and strips it from the next pages of that host (extract.templates).
+    ``page_timeout``: seconds one page's extraction may take (``newsdesk.budget``; default
+    NEWSDESK_PAGE_TIMEOUT or 5 s, 0: none); past it the page is an error record.
+    ``enrich_timeout``: the same for one page's enrichment (default ENRICH_BUDGET_FACTOR
+    times ``page_timeout``: the model's work on a long article takes longer than parsing it);
+    a batch gets it times its size, and a batch past that is retried page by page.
     """
 
+    ENRICH_BUDGET_FACTOR = 6
+
     def __init__(self, steps: str | Iterable[str] | None = STEPS, batch_size: int = 16,
-                 templates: TemplateBook | None = None):
+                 templates: TemplateBook | None = None, page_timeout: float | None = None,
+                 enrich_timeout: float | None = None):
         self.steps = parse_steps(steps)
+        self.page_timeout = default_timeout() if page_timeout is None else page_timeout
+        self.enrich_timeout = (self.ENRICH_BUDGET_FACTOR * self.page_timeout if enrich_timeout is None
+                               else enrich_timeout)
         self.batch_size = batch_size
         self.templates = templates
         self.enricher = Enricher([s for s in self.steps if s != "extract"], batch_size=batch_size)
@@ -72,7 +84,11 @@ class Pipeline:
         if isinstance(page, PageError):
             return page
         try:
-            article = extract(page, profile=profile)
+            with time_budget(self.page_timeout):
+                article = extract(page, profile=profile)
+        except PageTimeout as exc:
+            return PageError(source=page.source, reason=str(exc), step="extract",
+                             id=content_hash(page.content), url=page.url)
         except Exception as exc:  # one bad page must not stop the others
             return PageError(source=page.source, reason=_reason(exc), step="extract",
                              id=content_hash(page.content), url=page.url)
@@ -91,16 +107,18 @@ class Pipeline:
         if not articles or not self.enricher.steps:
             return list(articles)
         try:
-            out = list(self.enricher.enrich_many(articles))
+            with time_budget(self.enrich_timeout * len(articles)):
+                out = list(self.enricher.enrich_many(articles))
             if len(out) == len(articles):
                 return out
-        except Exception:
+        except (Exception, PageTimeout):
             pass
         results: list[Article | PageError] = []
         for article in articles:
             try:
-                results.append(next(iter(self.enricher.enrich_many([article]))))
-            except Exception as exc:
+                with time_budget(self.enrich_timeout):
+                    results.append(next(iter(self.enricher.enrich_many([article]))))
+            except (Exception, PageTimeout) as exc:
                 results.append(PageError(source=article.source or article.id, reason=_reason(exc),
                                          step="enrich", id=article.id, url=article.url))
         return results

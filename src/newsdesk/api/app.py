@@ -151,11 +151,30 @@ def _page(page: Page) -> dict[str, Any]:
             "limit": page.limit, "offset": page.offset, "items": page.items}
 
 
-def create_app(db: str, token: str | None = None, open_reads: bool = True):
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def default_allowed_hosts(bound: str) -> list[str]:
+    """Host names a server bound to ``bound`` answers to: the address itself, and the
+    loopback names when it is a loopback address (a page on another site that rebinds its
+    own name to 127.0.0.1 sends its name, which is refused). A wildcard bind (0.0.0.0, ::)
+    cannot know its public names: every host is allowed unless --allowed-host says."""
+    if bound in ("0.0.0.0", "::", ""):
+        return ["*"]
+    if bound in LOOPBACK_NAMES or bound.startswith("127."):
+        return list(dict.fromkeys([bound, *LOOPBACK_NAMES]))
+    return [bound]
+
+
+def create_app(db: str, token: str | None = None, open_reads: bool = True,
+               allowed_hosts: list[str] | None = None):
     """The API and web page over the store at ``db`` (a path, sqlite:///path or postgresql://).
 
     ``token``: the bearer token that allows writing (None: writing disabled).
     ``open_reads=False``: reads need the token too.
+    ``allowed_hosts``: Host header values answered (``*.example.org`` patterns too); any
+    other gets 400, which stops DNS rebinding. None: no check (``newsdesk serve`` passes
+    the bound address by default, see ``default_allowed_hosts``).
     """
     if not open_reads and not token:
         raise ValueError("private reads (open_reads=False) need a token")
@@ -199,14 +218,38 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
     app.state.backend = backend
     add_docs(app)
 
+    if allowed_hosts is not None and "*" not in allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+        # Added before ``guard``, so ``guard`` (outermost) puts its headers on the 400 too.
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+
+    def _write_refused(request: Request) -> JSONResponse | None:
+        """The token is checked from the headers before the body is read: an
+        unauthenticated upload costs nothing to refuse, however big."""
+        if not token:
+            return JSONResponse({"detail": "writing is disabled: start the server with --token "
+                                           "(or NEWSDESK_TOKEN) to allow it"}, status_code=403)
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode("utf-8", "surrogatepass"), token.encode("utf-8", "surrogatepass")):
+            return JSONResponse({"detail": "a valid bearer token is required"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        return None
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        response = await call_next(request)
+        path = request.url.path
+        refused = None
+        if request.method not in ("GET", "HEAD", "OPTIONS") and path.startswith("/api/"):
+            refused = _write_refused(request)
+        response = refused or await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
-        path = request.url.path
+        response.headers.setdefault("X-Frame-Options", "DENY")
         if not path.startswith(("/docs", "/redoc")):  # Swagger UI loads its own assets
             response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        else:
+            response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -369,8 +412,10 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
                 records = list(pipeline.process(raw))
             finally:
                 pipeline.templates = None
+            from ..resume import page_key
+            keys = [page_key(r) if isinstance(r, RawPage) else None for r in raw]
             with backend.session() as store:
-                statuses = list(store.add_many(records))
+                statuses = list(store.add_many(records, keys=keys))
                 if book is not None and book.changed:
                     store.save_templates(book.to_dicts(book.changed))
         results, tally = [], {"added": 0, "skipped": 0, "error": 0}
@@ -398,7 +443,10 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True):
 
 def app_from_env():
     """App factory for ``uvicorn --factory newsdesk.api:app_from_env``: reads NEWSDESK_DB,
-    NEWSDESK_TOKEN and NEWSDESK_PRIVATE=1."""
+    NEWSDESK_TOKEN, NEWSDESK_PRIVATE=1 and NEWSDESK_ALLOWED_HOSTS (comma-separated host
+    names; default: the loopback names)."""
+    hosts = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "").split(",") if h.strip()]
     return create_app(os.environ.get("NEWSDESK_DB", "newsdesk.db"),
                       token=os.environ.get("NEWSDESK_TOKEN") or None,
-                      open_reads=os.environ.get("NEWSDESK_PRIVATE", "") not in ("1", "true", "yes"))
+                      open_reads=os.environ.get("NEWSDESK_PRIVATE", "") not in ("1", "true", "yes"),
+                      allowed_hosts=hosts or list(LOOPBACK_NAMES))

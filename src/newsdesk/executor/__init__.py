@@ -34,6 +34,8 @@ _worker_pipeline: Pipeline | None = None
 
 def _init_worker(steps: tuple[str, ...], batch_size: int) -> None:
     global _worker_pipeline
+    from .lifetime import watch_parent
+    watch_parent()  # a worker never outlives its parent (kill -9 of the ingest)
     _worker_pipeline = Pipeline(steps, batch_size=batch_size)
     _worker_pipeline.warm_up()  # the model is loaded once per worker, not per chunk
 
@@ -75,9 +77,10 @@ class ProcessExecutor:
     def run(self, pages: Iterable[RawPage | PageError]) -> Iterator[Article | PageError]:
         pages = iter(pages)
         # "spawn": a fresh interpreter per worker, safe whatever threads the parent runs.
-        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_init_worker,
-                                 initargs=(self.steps, self.batch_size)) as pool:
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.steps, self.batch_size))
+        finished = False
+        try:
             pending: deque = deque()
             while True:
                 while len(pending) < 2 * self.workers:
@@ -86,8 +89,12 @@ class ProcessExecutor:
                         break
                     pending.append(pool.submit(_run_chunk, chunk, self._profiles(chunk)))
                 if not pending:
+                    finished = True
                     return
                 yield from pending.popleft().result()
+        finally:
+            # Stopped early (Ctrl-C, the consumer gone): drop queued chunks, do not wait for them.
+            pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def make_executor(steps=STEPS, workers: int = 1, templates: TemplateBook | None = None):

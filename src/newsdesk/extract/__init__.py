@@ -13,7 +13,7 @@ import re
 
 from ..model import Article, RawPage, article_id
 from . import dates, lang
-from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode
+from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode, decode_report
 from .scraped import clean_scraped, outlet_from
 from .templates import TemplateProfile, learn as learn_templates
 
@@ -52,10 +52,15 @@ def extract(page: RawPage, *, max_bytes: int = DEFAULT_MAX_BYTES, profile=None) 
     if fmt in ("auto", "html") and isinstance(page.content, bytes):
         head = page.content[:5000].decode("latin-1").lower()
         looks_html = "<html" in head or "<!doctype" in head or "<meta" in head or "<body" in head
-        text = decode(page.content, html=fmt == "html" or looks_html)
+        text, notes = decode_report(page.content, html=fmt == "html" or looks_html)
     else:
-        text = decode(page.content)
-    text = text.removeprefix("\ufeff")
+        text, notes = decode_report(page.content)
+    article = _extract(page, text.removeprefix("\ufeff"), fmt, profile)
+    article.warnings.extend(notes)  # bytes replaced, control characters removed
+    return article
+
+
+def _extract(page: RawPage, text: str, fmt: str, profile) -> Article:
     if fmt == "auto":
         fmt = sniff_format(text)
     if fmt == "clean":
@@ -111,7 +116,9 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
     if profile is not None and text:
         if isinstance(profile, dict):
             profile = TemplateProfile.from_dict(profile)
-        text, _dropped = profile.strip(text)
+        text, _dropped, note = profile.apply(text)
+        if note:
+            warnings.append(note)
     if not text.strip():
         # Nothing left once navigation and banners are gone: an Article with an empty body
         # whose first warning says why. Callers that store articles turn it into an error

@@ -63,14 +63,34 @@ def _repaired_utf8(html: str) -> bytes:
     return fixed.encode("utf-8", "surrogatepass") + raw[len(head.encode("utf-8", "surrogatepass")):]
 
 
+# Wrapper elements whose tags carry no text of their own: removed when a page nests deeper
+# than libxml2 parses (256 levels), which would drop everything below that depth.
+_WRAPPERS = re.compile(r"</?(?:div|span|section|article|main|aside|center|font|table|tbody|thead|tr|td|th|"
+                       r"blockquote|ul|ol|li|dl|dd|dt|b|i|u|em|strong|small|big|figure)\b[^>]*>", re.I)
+
+
+def _too_deep(parser) -> bool:
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
+def flatten_nesting(html: str) -> str:
+    """The page without its wrapper tags (see _WRAPPERS): paragraphs, headings, links and
+    text stay, so a page nested 300+ levels deep keeps its text."""
+    return _WRAPPERS.sub(" ", html)
+
+
 def _parse(html: str) -> lxml.html.HtmlElement | None:
     """The page parsed once, as trafilatura parses it (so its body extraction sees the same
-    tree); lxml's plain parser for what trafilatura's loader rejects."""
+    tree); lxml's plain parser for what trafilatura's loader rejects. A page nested deeper
+    than the parser goes is parsed flattened (``flatten_nesting``)."""
     tree = None
     try:
         # trafilatura's loader, minus its slow path: lxml reads UTF-8 bytes faster than str.
         raw = _repaired_utf8(html)
         tree = lxml.html.fromstring(raw, parser=TRAFILATURA_PARSER)
+        if _too_deep(TRAFILATURA_PARSER):
+            html = flatten_nesting(html)
+            tree = lxml.html.fromstring(_repaired_utf8(html), parser=TRAFILATURA_PARSER)
         if len(tree) < 1:
             tree = None
     except Exception:

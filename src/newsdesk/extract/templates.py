@@ -12,8 +12,12 @@ one host the line appears; a line seen on ``min_pages`` pages or more is templat
     saved = profile.to_dict()                      # plain JSON-serialisable dict
     profile = TemplateProfile.from_dict(saved)
 
-Lines are fingerprinted (lower-cased word tokens, digits folded, hashed), so a profile holds
-no page text and stays small; storing it is the caller's business.
+Lines are fingerprinted (the line with its whitespace normalised, hashed), so a profile holds
+no page text and stays small; storing it is the caller's business. Only a line that recurs
+verbatim is template: a daily report whose pages differ only in their figures ("Russia has
+lost 1,040 troops") is reporting, every page of it. And a template never eats an article:
+it is not applied to a page where it would remove the only substantial paragraphs or more
+than ``MAX_STRIP_SHARE`` of the text (``TemplateSet.apply`` says so in a warning).
 """
 from __future__ import annotations
 
@@ -26,14 +30,15 @@ from ..model import RawPage
 
 __all__ = ["TemplateProfile", "TemplateSet", "TemplateBook", "learn", "host_of", "fingerprint", "page_lines"]
 
-VERSION = 1
+VERSION = 2            # 2: verbatim lines (version 1 folded digits, eating daily figure reports)
 MIN_PAGES = 3          # a line on this many distinct pages of a host is template ...
 MIN_SHARE = 0.1        # ... and on this share of them: background paragraphs that a few
                        # stories of one host repeat (a war's start date) are reporting, not chrome
 MAX_LINES = 50_000     # fingerprints kept per host (the rarest are forgotten first)
 MAX_SEEN = 2_000       # page digests remembered, so that a page learned twice counts once
-_TOKEN = re.compile(r"\w+")
-_DIGITS = re.compile(r"\d+")
+MAX_STRIP_SHARE = 2 / 3  # a template removing more of a page's text than this is not applied
+SUBSTANTIAL_WORDS = 10  # a paragraph this long is reporting a template must leave some of
+_WORD = re.compile(r"\w")
 
 
 def host_of(url: str | None) -> str | None:
@@ -46,12 +51,12 @@ def host_of(url: str | None) -> str | None:
 
 
 def fingerprint(line: str) -> str | None:
-    """A line's identity across pages: its word tokens, lower-cased, digits folded ('12
-    comments' and '3 comments' are one line), hashed. None for a line without words."""
-    toks = _TOKEN.findall(_DIGITS.sub("0", line.lower()))
-    if not toks:
+    """A line's identity across pages: the line verbatim, whitespace normalised, hashed
+    ('12 comments' and '3 comments' are two lines). None for a line without words."""
+    if not _WORD.search(line):
         return None
-    return hashlib.blake2b(" ".join(toks).encode("utf-8"), digest_size=8).hexdigest()
+    norm = " ".join(line.split())
+    return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def page_lines(page: RawPage | str | bytes) -> list[str]:
@@ -76,10 +81,35 @@ def page_lines(page: RawPage | str | bytes) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-def _strip(body: str, is_template, sep: str) -> tuple[str, int]:
+def _substantial(para: str) -> bool:
+    return len(para.split()) >= SUBSTANTIAL_WORDS
+
+
+def apply_template(body: str, is_template, sep: str = "\n\n") -> tuple[str, int, str | None]:
+    """(body without its template paragraphs, how many were dropped, a warning or None).
+
+    The template is not applied (body unchanged, a warning saying why) when it would leave
+    no substantial paragraph of a page that had one, or remove more than MAX_STRIP_SHARE of
+    the text: a site's chrome is a small part of its pages, so such a match is the page's
+    own reporting recurring (a daily report's set phrasing)."""
     paras = body.split(sep) if body else []
     kept = [p for p in paras if not is_template(p)]
-    return sep.join(kept), len(paras) - len(kept)
+    if len(kept) == len(paras):
+        return body, 0, None
+    removed = sum(len(p) for p in paras) - sum(len(p) for p in kept)
+    total = max(1, sum(len(p) for p in paras))
+    if not any(map(_substantial, kept)) and any(map(_substantial, paras)):
+        why = "it would leave no substantial paragraph"
+    elif removed > MAX_STRIP_SHARE * total:
+        why = f"it would remove {removed / total:.0%} of the text"
+    else:
+        return sep.join(kept), len(paras) - len(kept), None
+    return body, 0, f"site template not applied: {why}"
+
+
+def _strip(body: str, is_template, sep: str) -> tuple[str, int]:
+    text, dropped, _warning = apply_template(body, is_template, sep)
+    return text, dropped
 
 
 class TemplateProfile:
@@ -143,6 +173,10 @@ class TemplateProfile:
         """(body without its template paragraphs, how many were dropped)."""
         return _strip(body, self.is_template, sep)
 
+    def apply(self, body: str, sep: str = "\n\n") -> tuple[str, int, str | None]:
+        """See ``apply_template``."""
+        return apply_template(body, self.is_template, sep)
+
     @property
     def template_lines(self) -> int:
         return sum(1 for c in self.counts.values() if self._template_count(c))
@@ -200,6 +234,10 @@ class TemplateSet:
     def strip(self, body: str, sep: str = "\n\n") -> tuple[str, int]:
         """(body without its template paragraphs, how many were dropped)."""
         return _strip(body, self.is_template, sep)
+
+    def apply(self, body: str, sep: str = "\n\n") -> tuple[str, int, str | None]:
+        """See ``apply_template``."""
+        return apply_template(body, self.is_template, sep)
 
     def __len__(self) -> int:
         return len(self.fingerprints)

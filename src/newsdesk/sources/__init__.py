@@ -18,8 +18,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -28,6 +30,8 @@ from pathlib import Path
 from ..model import INPUT_FORMATS, PageError, RawPage
 
 __all__ = ["read_pages", "pages_from_bytes", "split_dated", "MAX_PAGE_BYTES", "content_hash"]
+
+log = logging.getLogger("newsdesk.sources")
 
 # Bigger than any real article page; past this, extraction would only burn time and memory.
 MAX_PAGE_BYTES = 16 * 1024 * 1024
@@ -65,8 +69,30 @@ def read_pages(paths: Iterable[str], input_format: str = "auto", url: str | None
         if p.is_dir():
             for f in _walk(p):
                 yield from _read_file(f, input_format, url, published, max_bytes)
-        else:
+        elif _regular_or_missing(p):
             yield from _read_file(p, input_format, url, published, max_bytes)
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _regular_or_missing(p: Path) -> bool:
+    """Only regular files are read: a FIFO would block the run forever, a device never ends.
+    Anything else is skipped with a warning; a path that cannot be looked at (missing, a
+    symlink loop) goes on, to become an error record saying why."""
+    try:
+        mode = os.stat(p).st_mode
+    except OSError:
+        return True
+    if stat.S_ISREG(mode):
+        return True
+    log.warning("newsdesk: skipped %s: %s, not a regular file", p, _kind(mode))
+    return False
 
 
 # A corpus folder's own documentation is not a page; named on the command line it still is.
@@ -79,18 +105,33 @@ def _walk(root: Path) -> Iterator[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and not _CORPUS_DOCS.search(name):
-                yield Path(dirpath) / name
+                path = Path(dirpath) / name
+                try:
+                    mode = os.stat(path).st_mode
+                except OSError as exc:  # a symlink loop or a dangling link: nothing to read
+                    log.warning("newsdesk: skipped %s: %s", path, exc.strerror or exc)
+                    continue
+                if stat.S_ISREG(mode):
+                    yield path
+                else:
+                    log.warning("newsdesk: skipped %s: %s, not a regular file", path, _kind(mode))
 
 
 def _read_file(p: Path, input_format, url, published, max_bytes) -> Iterator[RawPage | PageError]:
     source = str(p)
     try:
-        if input_format == "auto" and _is_archive(p):
-            from .warc import read_warc  # web archives: sources/warc.py
-            with open(p, "rb") as raw:
+        # Opened without blocking, then checked: a FIFO swapped in after the stat cannot hang us.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(f"{_kind(os.stat(p).st_mode)}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with open(fd, "rb") as raw:
+            if input_format == "auto" and _is_archive(p):
+                from .warc import read_warc  # web archives: sources/warc.py
                 yield from read_warc(raw, source, max_bytes)
-            return
-        with open(p, "rb") as raw:
+                return
             # Gzip is recognised by its magic number too, whatever the file is called.
             if raw.read(2) == b"\x1f\x8b" or p.suffix.lower() == ".gz":
                 raw.seek(0)

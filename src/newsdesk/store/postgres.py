@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -180,7 +180,15 @@ def _schema_v7() -> list[str]:
     ]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7]
+def _schema_v8() -> list[str]:
+    """Pages already stored, by key (newsdesk.resume.page_key), as in SQLite."""
+    return ["""CREATE TABLE IF NOT EXISTS stored_pages (
+            key TEXT COLLATE "C" PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            at TEXT NOT NULL)"""]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:
@@ -303,6 +311,38 @@ class PostgresStore(WriteMixin, QueryMixin):
         if added >= 1000:  # fresh planner statistics after a big load
             self.conn.execute("ANALYZE")
             self.commit()
+
+    def _write_transaction(self, write):
+        """One transaction per batch; a deadlock or serialization failure between writers
+        (two writers adding the same pages in different orders) rolls back and retries."""
+        import random
+        import time
+
+        import psycopg
+        for attempt in range(8):
+            try:
+                out = write()
+                self.commit()
+                return out
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                self.conn.rollback()
+                self._dirty = False
+                if attempt == 7:
+                    raise
+                time.sleep(0.05 * 2 ** attempt * (0.5 + random.random()))
+
+    def stored_pages(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` (``newsdesk.resume.page_key``) whose page is stored as an article."""
+        keys = list(dict.fromkeys(k for k in keys if k))
+        if not keys:
+            return set()
+        rows = self.conn.execute("SELECT key FROM stored_pages WHERE key = ANY(%s)", (keys,)).fetchall()
+        self._end_read()
+        return {r["key"] for r in rows}
+
+    def _mark_page(self, key: str, article_id: str) -> None:
+        self.conn.execute("INSERT INTO stored_pages (key, article_id, at) VALUES (%s, %s, %s) "
+                          "ON CONFLICT (key) DO NOTHING", (key, article_id, _now()))
 
     def _add_article(self, a: Article) -> bool:
         row = self.conn.execute(

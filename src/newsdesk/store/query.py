@@ -24,6 +24,8 @@ Dates on the timeline are the event's own day when its TIMEX3 value is a full da
 """
 from __future__ import annotations
 
+import time
+
 import html
 import json
 from dataclasses import dataclass, fields
@@ -462,16 +464,25 @@ class WriteMixin:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def add(self, record: Article | PageError, commit: bool = True) -> str:
-        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error"."""
+    def add(self, record: Article | PageError, commit: bool = True, page_key: str | None = None) -> str:
+        """Store an Article or PageError; returns "added", "skipped" (already stored) or "error".
+
+        ``page_key`` (``newsdesk.resume.page_key`` of the page the record came from): an
+        article remembers it, so a rerun skips the page before extraction; an error for a
+        page stored as an article is not added ("skipped")."""
         if isinstance(record, PageError):
-            self._add_error(record)
-            status = "error"
+            if page_key and self.stored_pages([page_key]):
+                status = "skipped"
+            else:
+                self._add_error(record)
+                status = "error"
         elif isinstance(record, Article):
             status = "added" if self._add_article(record) else "skipped"
             if record.source:
                 # The page is stored now: errors from earlier failed runs are settled.
                 self._settle_errors(record.source)
+            if page_key:
+                self._mark_page(page_key, record.id)
         else:
             raise TypeError(f"cannot store {type(record).__name__}")
         self._mark_written()
@@ -479,20 +490,52 @@ class WriteMixin:
             self.commit()
         return status
 
-    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100) -> Iterator[str]:
-        """Store records, committing every ``commit_every``; yields each status."""
+    def add_many(self, records: Iterable[Article | PageError], commit_every: int = 100,
+                 keys: Iterable[str | None] | None = None, max_wait: float = 2.0) -> Iterator[str]:
+        """Store records in short write transactions; yields each status once it is committed.
+
+        Records are gathered first (producing them -- extraction, enrichment -- holds no
+        lock), then each batch of ``commit_every`` records, or what came within ``max_wait``
+        seconds, is written in one transaction, so other writers (another ingest, the API)
+        wait at most one batch write. ``keys``: the page key of each record, in step with
+        ``records`` (see ``add``). A stream that stops (an exception, Ctrl-C) still
+        commits the records it finished.
+        """
         added = 0
+        keys = iter(keys) if keys is not None else None
+        batch: list[tuple[Article | PageError, str | None]] = []
+        since = time.monotonic()
         try:
-            for i, record in enumerate(records, 1):
-                status = self.add(record, commit=False)
-                added += status == "added"
-                yield status
-                if i % commit_every == 0:
-                    self.commit()
-        finally:
+            for record in records:
+                batch.append((record, next(keys, None) if keys is not None else None))
+                if len(batch) >= commit_every or time.monotonic() - since >= max_wait:
+                    todo, batch = batch, []
+                    statuses = self._write_batch(todo)
+                    added += statuses.count("added")
+                    yield from statuses
+                    since = time.monotonic()
+            if batch:
+                todo, batch = batch, []
+                statuses = self._write_batch(todo)
+                added += statuses.count("added")
+                yield from statuses
+        finally:  # the stream stopped early: what was finished is committed all the same
             if self._is_open():
+                if batch:
+                    todo, batch = batch, []
+                    added += self._write_batch(todo).count("added")
                 self.commit()
                 self._after_load(added)
+
+    def _write_batch(self, batch: list) -> list[str]:
+        return self._write_transaction(
+            lambda: [self.add(rec, commit=False, page_key=key) for rec, key in batch])
+
+    def _write_transaction(self, write):
+        """Engines override: run ``write()`` and commit, retrying what is worth retrying."""
+        out = write()
+        self.commit()
+        return out
 
     def _mark_written(self) -> None:
         """Engines that track uncommitted writes override this."""

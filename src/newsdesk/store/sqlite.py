@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -244,26 +244,44 @@ def _schema_v8(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def _schema_v9() -> list[str]:
+    """Pages already stored, by their key (``newsdesk.resume.page_key``): a rerun skips them
+    before extraction, and a later failure of a stored page adds no error record."""
+    return ["""CREATE TABLE IF NOT EXISTS stored_pages (
+            key TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            at TEXT NOT NULL) WITHOUT ROWID"""]
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
-              _schema_v8]
+              _schema_v8, _schema_v9]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
     """Bring the schema up to SCHEMA_VERSION (recorded in PRAGMA user_version).
-    ``upto`` stops earlier (tests build old databases with it)."""
+    ``upto`` stops earlier (tests build old databases with it).
+
+    Each migration is one transaction that takes the write lock first (BEGIN IMMEDIATE)
+    and reads the version under it, so processes opening a new file at once apply each
+    migration once: the others wait, then see it done."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"database schema version {version} is newer than this newsdesk "
                            f"({SCHEMA_VERSION}); upgrade newsdesk")
-    for target in range(version + 1, upto + 1):
-        with conn:  # each migration is one transaction
-            step = MIGRATIONS[target - 1]
+    while version < upto:
+        with conn:
+            retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= upto:
+                break
+            step = MIGRATIONS[version]
             for stmt in (step(conn) if step.__code__.co_argcount else step()):
                 conn.execute(stmt)
-            conn.execute(f"PRAGMA user_version = {target}")
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
     if upto == SCHEMA_VERSION:
         add_model_columns(conn)
-    return max(version, upto)
+    return version
 
 
 def add_model_columns(conn: sqlite3.Connection) -> list[str]:
@@ -273,12 +291,43 @@ def add_model_columns(conn: sqlite3.Connection) -> list[str]:
     added = []
     for table, kind in ANNOTATIONS.items():
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-        for col in _columns(kind):
-            if col not in have:
-                with conn:
+        missing = [c for c in _columns(kind) if c not in have]
+        if not missing:
+            continue
+        with conn:  # under the write lock, looked at again: another process may have added them
+            retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+            have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            for col in missing:
+                if col not in have:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(col)}")
-                added.append(f"{table}.{col}")
+                    added.append(f"{table}.{col}")
     return added
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock; worth a retry."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", None) in (5, 6, 261, 517, 262)
+        or "locked" in str(exc) or "busy" in str(exc))
+
+
+def retry_busy(fn, deadline: float = 600.0, on_retry=None):
+    """Call ``fn`` until it gets past SQLITE_BUSY: backoff from 20 ms doubling to 1 s, with
+    jitter so writers that met do not meet again, for up to ``deadline`` seconds.
+    ``on_retry`` runs before each new try (a rollback)."""
+    import random
+    import time
+    start, delay = time.monotonic(), 0.02
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() - start > deadline:
+                raise
+        if on_retry is not None:
+            on_retry()
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 1.0)
 
 
 def _now() -> str:
@@ -348,7 +397,8 @@ class SQLiteStore(WriteMixin, QueryMixin):
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")  # readers do not block the ingester
+            # Readers do not block the writers; switching a new file to WAL takes its lock.
+            retry_busy(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             # Safe with WAL (a power cut may lose the last commits, never corrupts) and
             # no fsync per commit.
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -380,13 +430,13 @@ class SQLiteStore(WriteMixin, QueryMixin):
                           "WHERE fts_rid > ?", (lo,))
         self._fts_pending = False
 
-    def add_many(self, records, commit_every: int = 100):
-        """Store records, committing every ``commit_every`` (see ``WriteMixin.add_many``),
+    def add_many(self, records, commit_every: int = 100, **kw):
+        """Store records in short transactions of ``commit_every`` (see ``WriteMixin.add_many``),
         with a large page cache for the duration."""
         old = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = -{self.LOAD_CACHE_KIB}")
         try:
-            yield from super().add_many(records, commit_every)
+            yield from super().add_many(records, commit_every, **kw)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {old}")
 
@@ -402,6 +452,37 @@ class SQLiteStore(WriteMixin, QueryMixin):
             self.conn.commit()
         except sqlite3.Error:
             pass
+
+    def _write_transaction(self, write):
+        """Run ``write()`` in one short write transaction, taking the lock first (BEGIN
+        IMMEDIATE: a deferred one could fail to upgrade when another writer went first);
+        SQLITE_BUSY past the busy timeout rolls back and retries with backoff."""
+        def attempt():
+            if not self.conn.in_transaction:
+                self.conn.execute("BEGIN IMMEDIATE")
+            out = write()
+            self.commit()
+            return out
+
+        def rollback():
+            self.conn.rollback()
+            self._fts_pending = False
+
+        return retry_busy(attempt, on_retry=rollback)
+
+    def stored_pages(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` (``newsdesk.resume.page_key``) whose page is stored as an article."""
+        keys = list(dict.fromkeys(k for k in keys if k))
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT key FROM stored_pages WHERE key IN ({', '.join('?' * len(part))})", part))
+        return found
+
+    def _mark_page(self, key: str, article_id: str) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO stored_pages (key, article_id, at) VALUES (?, ?, ?)",
+                          (key, article_id, _now()))
 
     def _add_article(self, a: Article) -> bool:
         cur = self.conn.execute(
