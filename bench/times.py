@@ -149,6 +149,32 @@ def score(docs: list[dict], arts: list, errors: list | None = None) -> dict[str,
     }
 
 
+def error_class(g: dict | None, p) -> str:
+    """A coarse kind for a miss: missed / spurious extent, or the kind of wrong value."""
+    if p is None:
+        return "missed extent"
+    if g is None:
+        return "spurious extent"
+    v, text = g["value"], p.text.lower()
+    if "Q" in v or "quarter" in text or "period" in text or "year-ago" in text or "year earlier" in text \
+            or "year ago" in text:
+        return "quarter / year-ago convention"
+    if v.endswith("_REF"):
+        return "PAST/PRESENT/FUTURE_REF"
+    if g["type"] != p.type:
+        return "type (DATE/DURATION/SET) differs"
+    if g["type"] == "DURATION":
+        return "duration value"
+    if g["type"] == "SET":
+        return "set value"
+    if "W" in v or any(w in text for w in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                            "saturday", "sunday", "week")):
+        return "weekday / week anchoring"
+    if "T" in v:
+        return "clock time"
+    return "other date anchoring"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     shared = shared_dir()
@@ -175,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         docs, arts = enrich(shared)
         errs: list = []
         score(in_folds(docs, STUDIED_FOLDS), in_folds(arts, STUDIED_FOLDS), errs)
+        classes: dict[str, int] = {}
+        for _doc, g, p, _text in errs:
+            c = error_class(g, p)
+            classes[c] = classes.get(c, 0) + 1
+        print("error classes on the studied folds:", ", ".join(
+            f"{k} {v}" for k, v in sorted(classes.items(), key=lambda kv: -kv[1])))
         for doc_id, g, p, text in errs:
             where = (g or {}).get("start", p.start if p else 0)
             ctx = text[max(0, where - 50):where + 60].replace("\n", " ")
