@@ -248,3 +248,8 @@ def test_anaphoric_expressions_anchor_on_the_last_named_date(enr):
                         "and the following month talks collapsed.", published="2023-01-05"))
     assert v["The next day"] == "2021-03-04"
     assert v["the following month"] == "2021-04"
+
+
+def test_year_ranges_give_both_ends(enr):
+    v = values(run(enr, "Output fell between 1990 and 1995."))
+    assert v["1990"] == "1990" and v["1995"] == "1995"

@@ -234,7 +234,7 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         a = anchor
     t = " ".join(text.replace("’", "'").split())
     low = t.lower()
-    low = re.sub(r"^(?:on|in|at(?!\s+least)|by|since|from|until|till|during|for|of|before|after)\s+", "", low)
+    low = re.sub(r"^(?:on|in|at(?!\s+least)|by|since|from|until|till|during|for|of|before|after|between)\s+", "", low)
     low = re.sub(r"^(?:nearly|almost|about|around|roughly|approximately|more than|less than|"
                  r"fewer than|at least|up to|no more than|over|some|just|only|barely)\s+", "", low)
     if re.search(r"\b(?:years?|months?|weeks?|days?)[\s-]+old\b", low):
@@ -586,7 +586,7 @@ _PATTERNS = [re.compile(p, re.I) for p in (
     r"\b(?:the\s+)?year\s+two\s+thousand(?:\s+(?:and\s+)?[a-z]+)?\b",
 )]
 # words spaCy puts at the start of a DATE that TIMEX3 leaves out ("just last month")
-_LEAD_DROP = re.compile(r"(?:just|only|barely|as early as|as late as|as recently as|even)\s+", re.I)
+_LEAD_DROP = re.compile(r"(?:just|only|barely|as early as|as late as|as recently as|even|between)\s+", re.I)
 
 
 def _tense(doc: Doc, start_char: int, end_char: int) -> str:
@@ -699,7 +699,8 @@ def _split_ended(text: str, a: int, b: int) -> list[tuple[int, int]]:
     if m:
         left, right = text[a:a + m.start()], text[a + m.end():b]
         datey = re.compile(r"(?:" + _MONTH_RE + r"\s+\d|" + _WD_RE + r"|today|yesterday|tomorrow|\d{4}$)", re.I)
-        if datey.search(left) and datey.search(right) and not re.fullmatch(r"[\d\s]+", left):
+        years = re.fullmatch(r"\s*(?:19|20)\d\d\s*", left) and re.fullmatch(r"\s*(?:19|20)\d\d\s*", right)
+        if datey.search(left) and datey.search(right) and (years or not re.fullmatch(r"[\d\s]+", left)):
             return [(a, a + m.start()), (a + m.end(), b)]
     return [(a, b)]
 
