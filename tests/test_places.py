@@ -152,7 +152,9 @@ def test_unknown_places_are_skipped(enr):
 def test_gazetteer_fast_and_cached():
     t = time.perf_counter()
     gaz = _build()
-    assert time.perf_counter() - t < 20  # ~2 s on an idle 2-core machine; loose against load
+    # ~3 s on an idle 2-core machine (towns down to 500 people); the bound is loose because
+    # on a shared, loaded machine even the 5,000-town build took 16-37 s
+    assert time.perf_counter() - t < 60
     assert gaz.best("Kyiv").country == "UA"
     assert get_gazetteer().best("Kiev").name == "Kyiv"
     assert get_gazetteer().best("Russia").kind == "country"
