@@ -189,6 +189,10 @@ def run(shared: Path, limit: int | None = None, rows_out: list | None = None) ->
         for k, v in summarise(sub).items():
             if k in HALF_KEYS:
                 m[f"events_half_{half}_{k[len('events_'):]}"] = v
+    # half B is the held-out folds 1 and 3 of bench/_shared.py (record index % 4): the
+    # figure the gate holds beside the full set's
+    for k in HALF_KEYS:
+        m["events_heldout_" + k[len("events_"):]] = m["events_half_b_" + k[len("events_"):]]
     n = len(records)
     m["events_records"] = float(n)
     m["events_seconds"] = round(elapsed, 2)

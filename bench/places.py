@@ -21,8 +21,10 @@ are printed beside ours for comparison; they are measured on resolved toponyms a
     python bench/places.py            # table
     python bench/places.py --json     # also the metrics as JSON
     python bench/places.py --half odd # only the articles of odd index (1, 3, ...; or "even")
+    python bench/places.py --errors   # also the misses on the studied folds (0 and 2)
 
-The halves show whether a change helps across the collection or only on some articles.
+Beside the full set, every figure is also given on the held-out folds (articles whose index
+% 4 is 1 or 3; ``places_heldout_*``), on which nothing is studied (see bench/_shared.py).
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ PUBLISHED = {"places_acc161": 0.941, "places_exact": 0.901}
 
 
 sys.path.insert(0, str(HERE))
-from _shared import clean_article, shared_dir  # noqa: E402  bench/_shared.py
+from _shared import HELDOUT_FOLDS, STUDIED_FOLDS, clean_article, in_folds, shared_dir  # noqa: E402
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> float:
@@ -76,7 +78,26 @@ def load(shared: Path) -> list[dict]:
 
 def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict[str, float]:
     """Metrics over the first ``limit`` articles, or over the articles of odd or even index
-    (``half`` = "odd" / "even", counting from 0 in GWN.xml order)."""
+    (``half`` = "odd" / "even", counting from 0 in GWN.xml order), and the same figures on
+    the held-out folds (``places_heldout_*``, see bench/_shared.py)."""
+    docs, arts = enrich(shared, limit, half)
+    m = score(docs, arts)
+    if half is None:
+        held = score(in_folds(docs, HELDOUT_FOLDS), in_folds(arts, HELDOUT_FOLDS))
+        m.update({k.replace("places_", "places_heldout_", 1): v for k, v in held.items()
+                  if k in HELDOUT_KEYS})
+        studied = score(in_folds(docs, STUDIED_FOLDS), in_folds(arts, STUDIED_FOLDS))
+        m.update({k.replace("places_", "places_studied_", 1): v for k, v in studied.items()
+                  if k in HELDOUT_KEYS})
+    return m
+
+
+HELDOUT_KEYS = ("places_recall", "places_precision", "places_f1", "places_acc161", "places_exact",
+                "places_resolved", "places_gold_resolved", "places_gold_toponyms")
+
+
+def enrich(shared: Path, limit: int | None = None, half: str | None = None):
+    """(gold documents, enriched Articles) in GWN.xml order."""
     from newsdesk.enrich import Enricher
 
     docs = load(shared)[:limit]
@@ -85,13 +106,18 @@ def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict
             raise ValueError(f"half must be 'odd' or 'even', not {half!r}")
         docs = docs[1 if half == "odd" else 0::2]
     enr = Enricher(steps=["entities", "places"])
-    arts = [clean_article(d["text"], d["id"]) for d in docs]
+    arts = list(enr.enrich_many([clean_article(d["text"], d["id"]) for d in docs]))
+    return docs, arts
+
+
+def score(docs: list[dict], arts: list, errors: list | None = None) -> dict[str, float]:
+    """The metrics of enriched ``arts`` against ``docs``; misses appended to ``errors``."""
     n_gold = n_found = n_pred = n_pred_ok = 0
     n_close = n_exact = n_with_coords = 0
     errors_km: list[float] = []
     n_topo_ents = n_unresolved = 0
     n_gold_unresolved = 0   # gold toponyms recognised as GPE/LOC/FAC but left unresolved
-    for d, art in zip(docs, enr.enrich_many(arts)):
+    for d, art in zip(docs, arts):
         gold = [g for g in d["gold"] if g["geonameid"]]
         any_topo = [g for g in d["gold"] if g["geonameid"] or g["type"] in PLACE_TYPES]
         places = art.places
@@ -106,6 +132,8 @@ def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict
                 if any(e.label in ("GPE", "LOC", "FAC") and e.start < g["end"] and g["start"] < e.end
                        for e in art.entities):
                     n_gold_unresolved += 1
+                    if errors is not None:
+                        errors.append((d["id"], g, None, None))
                 continue
             n_found += 1
             p = max(hit, key=lambda p: min(p.end, g["end"]) - max(p.start, g["start"]))
@@ -117,6 +145,8 @@ def run(shared: Path, limit: int | None = None, half: str | None = None) -> dict
                 errors_km.append(km)
                 if km <= 161:
                     n_close += 1
+                elif errors is not None:
+                    errors.append((d["id"], g, p, km))
         resolved = {(p.start, p.end) for p in places}
         for e in art.entities:
             if e.label in ("GPE", "LOC", "FAC"):
@@ -158,18 +188,34 @@ def main(argv: list[str] | None = None) -> int:
     secs = time.perf_counter() - t
     print(f"GeoWebNews toponym resolution ({int(m['places_gold_toponyms'])} gold toponyms "
           f"with a GeoNames id{', ' + half + ' articles' if half else ''}, {secs:.0f} s)")
-    print(f"{'metric':<22}{'newsdesk':>10}{'Mordecai 3':>12}")
+    held = "places_heldout_acc161" in m
+    print(f"{'metric':<22}{'newsdesk':>10}{'held-out':>10}{'Mordecai 3':>12}{'studied':>9}")
     for k, v in m.items():
-        if k in ("places_gold_toponyms", "places_mean_km", "places_median_km"):
+        if k in ("places_gold_toponyms", "places_mean_km", "places_median_km") \
+                or "_heldout_" in k or "_studied_" in k:
             continue
         ref = PUBLISHED.get(k)
-        print(f"{k:<22}{v:>10.3f}{(f'{ref:.3f}' if ref is not None else '-'):>12}")
-    print(f"{'mean error (km)':<22}{m['places_mean_km']:>10.1f}{'-':>12}")
-    print(f"{'median error (km)':<22}{m['places_median_km']:>10.1f}{'-':>12}")
-    print(f"{'unresolved share':<22}{1 - m['places_resolved']:>10.3f}{'-':>12}")
-    print(f"{'unresolved (gold)':<22}{1 - m['places_gold_resolved']:>10.3f}{'-':>12}")
+        h = m.get(k.replace("places_", "places_heldout_", 1)) if held else None
+        st = m.get(k.replace("places_", "places_studied_", 1))
+        print(f"{k:<22}{v:>10.3f}{(f'{h:.3f}' if h is not None else '-'):>10}"
+              f"{(f'{ref:.3f}' if ref is not None else '-'):>12}{(f'{st:.3f}' if st is not None else '-'):>9}")
+    print(f"{'mean error (km)':<22}{m['places_mean_km']:>10.1f}{'-':>10}{'-':>12}")
+    print(f"{'median error (km)':<22}{m['places_median_km']:>10.1f}{'-':>10}{'-':>12}")
+    for label, key in (("unresolved share", "resolved"), ("unresolved (gold)", "gold_resolved")):
+        h = f"{1 - m['places_heldout_' + key]:.3f}" if held else "-"
+        print(f"{label:<22}{1 - m['places_' + key]:>10.3f}{h:>10}{'-':>12}")
+    if held:
+        print(f"held-out: folds {HELDOUT_FOLDS} of {int(m['places_heldout_gold_toponyms'])} gold toponyms "
+              "(articles whose GWN.xml index % 4 is 1 or 3)")
     if "--json" in argv:
         print(json.dumps(m, indent=2))
+    if "--errors" in argv:   # the studied folds only: the held-out folds stay unread
+        docs, arts = enrich(shared)
+        errs: list = []
+        score(in_folds(docs, STUDIED_FOLDS), in_folds(arts, STUDIED_FOLDS), errs)
+        for doc_id, g, p, km in errs:
+            got = "unresolved" if p is None else f"{p.name} ({p.country}, {p.kind}, {km:.0f} km)"
+            print(f"{doc_id}\t{g['name']}\t{g['geonameid']}\t{got}")
     return 0
 
 

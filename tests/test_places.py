@@ -152,7 +152,9 @@ def test_unknown_places_are_skipped(enr):
 def test_gazetteer_fast_and_cached():
     t = time.perf_counter()
     gaz = _build()
-    assert time.perf_counter() - t < 20  # ~2 s on an idle 2-core machine; loose against load
+    # ~3 s on an idle 2-core machine (towns down to 500 people); the bound is loose because
+    # on a shared, loaded machine even the 5,000-town build took 16-37 s
+    assert time.perf_counter() - t < 60
     assert gaz.best("Kyiv").country == "UA"
     assert get_gazetteer().best("Kiev").name == "Kyiv"
     assert get_gazetteer().best("Russia").kind == "country"
@@ -235,3 +237,28 @@ def test_a_nationality_adjective_is_its_country_and_a_town_of_x_is_a_town(enrich
     by_text = {art.text[p.start:p.end]: p for p in art.places}
     assert by_text["Somali"].kind == "country" and by_text["Somali"].country == "SO"
     assert by_text["Beledweyne"].kind == "city" and by_text["Beledweyne"].country == "SO"
+
+
+def test_small_towns_resolve_by_their_own_name(enr):
+    # a town of about 4,000 (GeoNames' cities500 table), only by its own name
+    places = run(enr, "Gardaí were called to a house in Dunshaughlin, County Meath, on Sunday.")
+    by = {p.text: p for p in places}
+    assert by["Dunshaughlin"].country == "IE"
+    assert haversine_km(by["Dunshaughlin"].lat, by["Dunshaughlin"].lon, 53.51, -6.54) < 20
+
+
+def test_learned_ranker_weights_ship_and_match_the_features():
+    from newsdesk.enrich import place_ranker
+    w = place_ranker.weights()
+    assert len(w) == len(place_ranker.FEATURES)
+    idx = {n: i for i, n in enumerate(place_ranker.FEATURES)}
+    # what the model learnt must say: bigger places, own names and named countries first
+    assert w[idx["log_pop"]] > 0 and w[idx["primary"]] > 0 and w[idx["qual_country"]] > 0
+
+
+def test_learned_ranker_reads_the_rest_of_the_article(enr):
+    # "Cambridge" alone is the English city; beside Boston and Massachusetts, the US one
+    us = {p.text: p for p in run(enr, "Police in Boston, Massachusetts, said a man from Cambridge was held.")}
+    gb = {p.text: p for p in run(enr, "The man from Cambridge was held by police in Norfolk, England.")}
+    assert us["Cambridge"].country == "US"
+    assert gb["Cambridge"].country == "GB"

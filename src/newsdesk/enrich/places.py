@@ -4,14 +4,13 @@ Every GPE/LOC/FAC entity of ``doc._.nd_entities`` that the gazetteer knows becom
 ``model.Place`` with coordinates, ISO country and GeoNames id. A demonym right before
 "border" ("the Belarusian border") also yields the country as a place.
 
-Disambiguation between same-name candidates scores each one by
-  * population (log scale), countries and primary names first;
-  * the country being mentioned elsewhere in the article (as a country or a demonym);
-  * an adjacent qualifier: "Paris, Texas" / "Kharkiv, Ukraine".
+Disambiguation between same-name candidates is learned (``place_ranker``): a linear model
+over each candidate's population, kind, the countries, divisions and unambiguous places the
+rest of the article names, an adjacent qualifier ("Paris, Texas" / "Kharkiv, Ukraine") and
+the name's ambiguity, trained on GeoWebNews by ``scripts/train_place_ranker.py``.
 """
 from __future__ import annotations
 
-import math
 import re
 
 from spacy.language import Language
@@ -19,6 +18,7 @@ from spacy.tokens import Doc
 
 from ..model import Place
 from .gazetteer import GazEntry, Gazetteer, get_gazetteer, norm
+from .place_ranker import DocContext, choose, doc_context
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Verbs of speech and stance: a place as their subject stands for its government
@@ -33,57 +33,9 @@ SPEECH_VERBS = {
 _BORDER_WORDS = {"border", "borders", "frontier", "border-crossing"}
 
 
-# Towns smaller than this are only chosen over larger namesakes with strong evidence.
+# Towns smaller than this are not taken for a facility or a region's name, nor inside an
+# organisation's name.
 SMALL_TOWN = 15_000
-
-
-def _score(e: GazEntry, context: dict[str, float], qualifier: set[str]) -> float:
-    s = math.log10(e.population + 10)
-    if e.kind == "country":
-        s += 4
-    elif e.kind == "region":
-        # regions, seas and oceans: population says little (0 for a sea)
-        s = math.log10(max(e.population, 1_000_000)) + 1
-    elif e.kind == "city":
-        s += 0.5   # "New York": the city rather than the state of a similar size
-        if e.population < SMALL_TOWN:
-            s -= 1.0
-    elif e.kind == "admin1":
-        s -= 0.5
-    if not e.primary:
-        s -= 2.5
-    if e.country and e.country in qualifier:
-        s += 8
-    if e.admin1 and e.kind == "city" and f"{e.country}.{e.admin1}" in qualifier:
-        s += 4
-    if e.country:
-        s += context.get(e.country, 0.0)
-        if e.admin1 and e.kind == "city" and e.primary:
-            s += min(3.0, context.get(f"{e.country}.{e.admin1}", 0.0))
-    return s
-
-
-def _article_countries(gaz: Gazetteer, ents) -> dict[str, float]:
-    """ISO2 -> bonus for countries the article mentions (names, demonyms, unambiguous cities)."""
-    counts: dict[str, int] = {}
-    for e in ents:
-        iso = None
-        if e.label == "GPE":
-            cands = gaz.lookup(e.text)
-            if cands and cands[0].kind == "country":
-                iso = cands[0].country
-            elif len(cands) == 1 and cands[0].country:
-                iso = cands[0].country
-        elif e.label == "NORP":
-            iso = gaz.iso_of_demonym(e.text)
-        if iso:
-            counts[iso] = counts.get(iso, 0) + 1
-        if e.label == "GPE":
-            for c in gaz.lookup(e.text)[:1]:
-                if c.kind == "admin1" and c.admin1:
-                    key = f"{c.country}.{c.admin1}"
-                    counts[key] = counts.get(key, 0) + 1
-    return {iso: 1.5 + 0.5 * min(n, 4) for iso, n in counts.items()}
 
 
 def _qualifier(doc: Doc, gaz: Gazetteer, end_char: int) -> set[str]:
@@ -115,7 +67,7 @@ def _place(text: str, start: int, end: int, e: GazEntry) -> Place:
 def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
     gaz = gaz or get_gazetteer()
     ents = doc._.nd_entities or []
-    context = _article_countries(gaz, ents)
+    context = doc_context(gaz, ents)
     places: list[Place] = []
     for e in ents:
         if e.label not in PLACE_LABELS:
@@ -148,7 +100,7 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
         if not cands:
             continue
         qual = _qualifier(doc, gaz, e.end)
-        best = max(cands, key=lambda c: _score(c, context, qual))
+        best = choose(cands, context, qual, e.text, e.label, e.start, e.end)
         places.append(_place(e.text, e.start, e.end, best))
     # "the Belarusian border": the demonym's country as a place
     for e in ents:
@@ -196,13 +148,13 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
             local = [c for c in gaz.lookup(e.text) if c.primary]
             if local:
                 qual = _qualifier(doc, gaz, e.end)
-                add(e.text, e.start, e.end, max(local, key=lambda c: _score(c, context, qual)))
+                add(e.text, e.start, e.end, choose(local, context, qual, e.text, "GPE", e.start, e.end))
                 continue
         whole = [c for c in gaz.lookup(e.text) if c.primary and _embedded_ok(c, whole=True)]
         if whole and e.label in ("ORG", "NORP", "PERSON", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW") \
                 and not (e.label == "PERSON" and whole[0].kind == "city"):
             qual = _qualifier(doc, gaz, e.end)
-            add(e.text, e.start, e.end, max(whole, key=lambda c: _score(c, context, qual)))
+            add(e.text, e.start, e.end, choose(whole, context, qual, e.text, "GPE", e.start, e.end))
             continue
         if e.label == "PERSON":
             continue
@@ -273,7 +225,7 @@ def _adjectival(doc: Doc, start: int, end: int) -> bool:
 
 
 def _embedded(doc: Doc, gaz: Gazetteer, start: int, end: int, label: str,
-              context: dict[str, float]):
+              context: DocContext):
     """(start, end, entry) of toponyms and adjectives of origin inside a name."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
@@ -302,7 +254,7 @@ def _embedded(doc: Doc, gaz: Gazetteer, start: int, end: int, label: str,
                     # "Washington Square" is not in Washington, "French Quarter" not in France
                     cands = []
                 if cands:
-                    best = max(cands, key=lambda c: _score(c, context, set()))
+                    best = choose(cands, context, set(), text, "GPE", a, b)
                     hit = (n, a, b, best)
                     break
                 if n <= 2 and label not in ("LOC", "FAC"):

@@ -234,7 +234,7 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         a = anchor
     t = " ".join(text.replace("’", "'").split())
     low = t.lower()
-    low = re.sub(r"^(?:on|in|at|by|since|from|until|till|during|for|of|before|after)\s+", "", low)
+    low = re.sub(r"^(?:on|in|at(?!\s+least)|by|since|from|until|till|during|for|of|before|after|between)\s+", "", low)
     low = re.sub(r"^(?:nearly|almost|about|around|roughly|approximately|more than|less than|"
                  r"fewer than|at least|up to|no more than|over|some|just|only|barely)\s+", "", low)
     if re.search(r"\b(?:years?|months?|weeks?|days?)[\s-]+old\b", low):
@@ -267,7 +267,24 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     low = re.sub(r"^(?:the)\s+", "", low)
     low = low.strip(" ,.;")
 
+    # ---- decades, fiscal years ------------------------------------------------------------
+    m = re.fullmatch(r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(twenties|thirties|forties|fifties|sixties|"
+                     r"seventies|eighties|nineties)", low)
+    if m:
+        d = _DECADE_WORDS[m[1]]
+        century = (a.year // 100) if a is not None else 19
+        if a is not None and d > a.year % 100 // 10 + 1:
+            century -= 1    # "the nineties" written in 2005: the 1990s
+        return f"{century}{d}", "DATE"
+    m = re.fullmatch(r"(?:the\s+)?(?:((?:19|20)\d\d)\s+fiscal\s+year|fiscal\s+year\s+((?:19|20)\d\d))", low)
+    if m:
+        return m[1] or m[2], "DATE"
+
     # ---- SET -----------------------------------------------------------------------------
+    m = re.fullmatch(r"(?:every|each)\s+(" + _MONTH_RE + r"|spring|summer|fall|autumn|winter)", low)
+    if m:
+        w = m[1].rstrip(".")
+        return (f"XXXX-{SEASONS[w][0]}" if w in SEASONS else f"XXXX-{MONTHS[w]:02d}"), "SET"
     m = re.fullmatch(r"(?:every|each)\s+(?:other\s+)?(" + _WD_RE + r")", low)
     if m:
         return f"XXXX-WXX-{WEEKDAYS[m[1]] + 1}", "SET"
@@ -296,10 +313,12 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
                     r"a\s+later\s+date|coming\s+(?:days|weeks|months|quarters|years|decades)|"
                     r"future\s+(?:quarters|years|months))", low):
         return "FUTURE_REF", "DATE"
-    # TimeBank: vague stretches reaching back to now ("the last few months", "the past several
-    # quarters") are PAST_REF; "recent months" is a duration of unknown length
-    if re.fullmatch(r"(?:the\s+)?(?:last|past)\s+(?:few|several|many)\s+(?:days|weeks|months|quarters|years|decades)", low):
-        return "PAST_REF", "DATE"
+    # vague stretches reaching back to now or ahead ("the last few months", "the next several
+    # days"): durations of unknown length, as the TimeML guidelines have them
+    m = re.fullmatch(r"(?:the\s+)?(?:last|past|next|coming)\s+(?:few|several|many)\s+"
+                     r"(days|weeks|months|quarters|years|decades)", low)
+    if m:
+        return _duration("X", _unit_of(m[1])), "DURATION"
     m = re.fullmatch(r"recent\s+(days|weeks|months|quarters|decades)", low)
     if m:
         return _duration("X", _unit_of(m[1])), "DURATION"
@@ -410,7 +429,11 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
                 return _relative_unit(a, u, int(k)), "DATE"
 
     # ---- durations -----------------------------------------------------------------------
-    m = re.fullmatch(r"(?:(?:the\s+)?(?:past|last|next|coming|first|final|following|previous|over|within|nearly|almost|about|around|more than|less than|at least|up to|some)\s+)*"
+    # "a couple of years" is two; "20 more years", "eight trading days": the unit counts
+    low = re.sub(r"^(?:a\s+)?couple\s+of\s+", "two ", low)
+    low = re.sub(r"\s+(?:more|additional|further|trading|business|working|calendar|straight|"
+                 r"consecutive|full)(?=\s+" + _UNIT_RE + r"$)", "", low)
+    m = re.fullmatch(r"(?:(?:the\s+)?(?:past|last|latest|next|coming|first|final|following|previous|over|within|nearly|almost|about|around|more than|less than|at least|up to|some)\s+)*"
                      r"((?:\d+(?:\.\d+)?|[a-z]+(?:[\s-][a-z]+)?)[\s-]+)?(?:and\s+a\s+half\s+)?(" + _UNIT_RE + r")(?:[\s-]+long)?", low)
     if m:
         u = _unit_of(m[2])
@@ -434,6 +457,8 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     return None
 
 
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
 _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 
@@ -561,7 +586,7 @@ _PATTERNS = [re.compile(p, re.I) for p in (
     r"\b(?:the\s+)?year\s+two\s+thousand(?:\s+(?:and\s+)?[a-z]+)?\b",
 )]
 # words spaCy puts at the start of a DATE that TIMEX3 leaves out ("just last month")
-_LEAD_DROP = re.compile(r"(?:just|only|barely|as early as|as late as|as recently as|even)\s+", re.I)
+_LEAD_DROP = re.compile(r"(?:just|only|barely|as early as|as late as|as recently as|even|between)\s+", re.I)
 
 
 def _tense(doc: Doc, start_char: int, end_char: int) -> str:
@@ -674,7 +699,8 @@ def _split_ended(text: str, a: int, b: int) -> list[tuple[int, int]]:
     if m:
         left, right = text[a:a + m.start()], text[a + m.end():b]
         datey = re.compile(r"(?:" + _MONTH_RE + r"\s+\d|" + _WD_RE + r"|today|yesterday|tomorrow|\d{4}$)", re.I)
-        if datey.search(left) and datey.search(right) and not re.fullmatch(r"[\d\s]+", left):
+        years = re.fullmatch(r"\s*(?:19|20)\d\d\s*", left) and re.fullmatch(r"\s*(?:19|20)\d\d\s*", right)
+        if datey.search(left) and datey.search(right) and (years or not re.fullmatch(r"[\d\s]+", left)):
             return [(a, a + m.start()), (a + m.end(), b)]
     return [(a, b)]
 
@@ -718,7 +744,7 @@ def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
         # "now" inside "now-defunct", "currently" as a plain adverb: TIMEX3 marks them too
         out.append(TimeRef(text=text, start=a, end=b, value=value, type=typ))
     _reporting_quarter(out, anchor)
-    _narrative_years(out)
+    _narrative_anchors(out)
     return out
 
 
@@ -745,24 +771,48 @@ def _merge_clock_and_day(doc: Doc, anchor, cands: list[tuple[int, int]]) -> list
     return out
 
 
-_NARRATIVE = re.compile(r"(?:the\s+)?(following|next|previous|prior|same)\s+year|that\s+year", re.I)
+# Anaphoric expressions: counted from the date the text last named, not from publication
+# ("In March 1995 ... the following month" -> 1995-04). "next month" without "the" is deictic.
+_NARRATIVE = re.compile(r"(?:(?:the\s+)?(following|previous|prior|same)|the\s+(next)|(that))\s+"
+                        r"(day|week|month|year)", re.I)
+_NARRATIVE_UNIT_LEN = {"day": 10, "week": 8, "month": 7, "year": 4}   # ISO value length
 
 
-def _narrative_years(times: list[TimeRef]) -> None:
-    """'In 1995 ... the following year' -> 1996: years counted from the last year the text
-    named, not from publication."""
-    last_year = None
+def _governing_date(value: str, unit: str) -> dt.date | None:
+    """The date a calendar value names at ``unit`` granularity ('1995-03-14' at 'month')."""
+    try:
+        if unit == "week" and re.fullmatch(r"\d{4}-W\d\d", value):
+            return dt.date.fromisocalendar(int(value[:4]), int(value[6:8]), 1)
+        if len(value) < _NARRATIVE_UNIT_LEN[unit] or unit == "week" and len(value) < 10:
+            return None
+        y = int(value[:4])
+        m = int(value[5:7]) if unit in ("day", "month", "week") else 1
+        d = int(value[8:10]) if unit in ("day", "week") else 1
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _narrative_anchors(times: list[TimeRef]) -> None:
+    """'In 1995 ... the following year' -> 1996, 'On March 3 ... the next day' -> March 4:
+    each anaphoric expression is anchored on the nearest date the text named before it."""
+    named: list[str] = []     # calendar values of explicit dates so far, in text order
     for t in times:
-        text = t.text.strip()
-        m = _NARRATIVE.fullmatch(text)
-        if m and last_year is not None:
-            k = {"following": 1, "next": 1, "previous": -1, "prior": -1}.get((m[1] or "").lower(), 0)
-            if (m[1] or "").lower() == "next":
-                continue   # "next year" is deictic
-            t.value, t.type = str(last_year + k), "DATE"
+        m = _NARRATIVE.fullmatch(t.text.strip())
+        if m:
+            rel = (m[1] or m[2] or m[3]).lower()
+            unit = m[4].lower()
+            k = {"following": 1, "next": 1, "previous": -1, "prior": -1}.get(rel, 0)
+            if rel == "next" and unit == "year":
+                continue   # "in the next year": the coming twelve months, as often as not
+            for v in reversed(named):
+                base = _governing_date(v, unit)
+                if base is not None:
+                    t.value, t.type = _relative_unit(base, unit, k), "DATE"
+                    break
             continue
-        if re.search(r"\b(?:1[89]|20)\d\d\b", text) and re.match(r"\d{4}", t.value or ""):
-            last_year = int(t.value[:4])
+        if re.search(r"\d", t.text) and re.match(r"\d{4}(?:-\d\d){0,2}$|\d{4}-W\d\d$", t.value or ""):
+            named.append(t.value)
 
 
 _YEAR_AGO = re.compile(
