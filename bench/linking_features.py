@@ -6,6 +6,7 @@ Shared by bench/linking.py and scripts/train_incident_scorer.py.
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 
@@ -19,8 +20,12 @@ def _nlp():
     return spacy.load(MODEL)
 
 
+_FIGURE = re.compile(r"\b\d[\d,.]*\b")
+
+
 def story_inputs(docs) -> tuple[np.ndarray, list[set[str]]]:
-    """Per document: the unit vector of its lead, and its named entities as keys."""
+    """Per document: the unit vector of its lead, and its named entities and the figures it
+    gives (years, counts, magnitudes) as keys, as link.keys.article_keys does for articles."""
     from newsdesk.link.embed import encoder
     from newsdesk.link.keys import entity_key
     vecs = encoder().encode([d.text(LEAD_SENTENCES) for d in docs])

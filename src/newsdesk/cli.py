@@ -175,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token", default=os.environ.get("NEWSDESK_TOKEN") or None,
                    help="bearer token allowing writes (default: $NEWSDESK_TOKEN; none: read only)")
     p.set_defaults(func=cmd_serve)
+
+    from .cli_link import add_link_commands
+    add_link_commands(sub, db)
     return parser
 
 

@@ -53,6 +53,10 @@ class Encoder:
         self.eps = cfg["layer_norm_eps"]
         self.w = {k: v.astype(np.float32) for k, v in load_file(str(path / "model.safetensors")).items()
                   if k != "embeddings.position_ids"}
+        # dense weights transposed once, contiguous: (in, out) for a 2-D BLAS matmul
+        for k in [k for k in self.w if k.startswith("encoder.") and k.endswith("dense.weight")
+                  or k.endswith(("query.weight", "key.weight", "value.weight"))]:
+            self.w[k] = np.ascontiguousarray(self.w[k].T)
         self.tok = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tok.no_padding()  # the file pads to 128; batches pad themselves
         self.tok.enable_truncation(max_length=MAX_TOKENS)
@@ -70,7 +74,9 @@ class Encoder:
             p = f"encoder.layer.{i}."
 
             def lin(z, name):
-                return z @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                wt = w[p + name + ".weight"]
+                out = z.reshape(-1, z.shape[-1]) @ wt + w[p + name + ".bias"]
+                return out.reshape(z.shape[:-1] + (wt.shape[1],))
 
             q = lin(x, "attention.self.query").reshape(n, t, h, d).transpose(0, 2, 1, 3)
             k = lin(x, "attention.self.key").reshape(n, t, h, d).transpose(0, 2, 3, 1)

@@ -13,9 +13,12 @@ def entity_key(name: str) -> str:
 
 
 def article_keys(article) -> set[str]:
-    """An enriched Article's entities (canonical names) and places, as keys."""
+    """An enriched Article's entities (canonical names), places, dates and figures, as keys
+    (two similar happenings, two earthquakes, differ most by when, where and how many)."""
     keys = {entity_key(e.canonical or e.text) for e in article.entities
             if e.label in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")}
     keys |= {entity_key(p.name) for p in article.places}
+    keys |= {t.value for t in article.times if t.type == "DATE"}
+    keys |= {q.text.lower() for q in article.quantities}
     keys.discard("")
     return keys

@@ -18,9 +18,9 @@ from datetime import datetime
 
 import numpy as np
 
-VEC_WEIGHT = 0.6
-KEY_WEIGHT = 0.4
-THRESHOLD = 0.55
+VEC_WEIGHT = 0.7
+KEY_WEIGHT = 0.3
+THRESHOLD = 0.6
 WINDOW_DAYS = 14.0
 RECENT = 200          # the most recent stories are always candidates (no shared key needed)
 

@@ -1,0 +1,72 @@
+"""newsdesk link --rebuild on a real SQLite file: copies, stories, incidents, status."""
+import json
+
+import pytest
+
+from newsdesk.cli import main
+from newsdesk.model import Article, Event
+from newsdesk.store import open_store
+
+FLOOD = ("The river burst its banks on Tuesday night, flooding the lower town of Marlow. "
+         "Emergency crews evacuated about 300 residents from houses near the old mill. "
+         "The mayor said pumps had been brought in from neighbouring districts overnight.")
+FLOOD2 = ("Floodwater swept through Marlow's lower town after the river burst its banks late on "
+          "Tuesday. Rescuers moved some 300 people out of homes near the mill, officials said.")
+BUDGET = ("Parliament passed the budget on Wednesday after a long debate. The opposition voted "
+          "against it, saying fuel taxes would rise.")
+
+
+def art(aid, outlet, text, title, published, trigger):
+    i = text.index(trigger)
+    end = text.index(".", i) + 1
+    ev = Event(type="ASSAULT", trigger=trigger, start=i, end=i + len(trigger),
+               sentence_start=0 if i < text.index(".") else text.rindex(". ", 0, i) + 2,
+               sentence_end=end)
+    return Article(id=aid, text=text, outlet=outlet, title=title, published=published,
+                   url=f"https://{outlet.lower().replace(' ', '')}.example/{aid}", events=[ev])
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "links.db"
+    with open_store(str(path)) as store:
+        store.add(art("a1", "Marlow Post", FLOOD, "River floods Marlow", "2024-03-05T08:00", "flooding"))
+        # a wire copy on another site, headline changed: same family
+        store.add(art("a2", "Valley Times", FLOOD, "Marlow under water", "2024-03-05T09:00", "flooding"))
+        store.add(art("a3", "County Echo", FLOOD2, "Marlow evacuated as river floods", "2024-03-05T10:00",
+                      "swept"))
+        store.add(art("a4", "Capital News", BUDGET, "Budget passes", "2024-03-06T10:00", "passed"))
+    return str(path)
+
+
+def test_rebuild_links_families_and_stories(db, capsys):
+    assert main(["link", "--rebuild", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "1 copies in 1 families" in out
+    with open_store(db) as store:
+        rows = {r[0]: (r[1], r[2]) for r in store.conn.execute(
+            "SELECT article_id, duplicate_of, story_id FROM article_links")}
+    assert rows["a2"][0] == "a1" and rows["a1"][0] is None
+    assert rows["a1"][1] == rows["a2"][1] == rows["a3"][1] != rows["a4"][1]
+    assert main(["stories", "--db", db, "--json", "--min-outlets", "3"]) == 0
+    stories = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(stories) == 1 and stories[0]["article_count"] == 3
+    # rebuilding again gives the same, nothing duplicated
+    assert main(["link", "--rebuild", "--db", db]) == 0
+    with open_store(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM article_links").fetchone()[0] == 4
+
+
+def test_incidents_fold_copies(db, capsys):
+    main(["link", "--rebuild", "--db", db])
+    capsys.readouterr()
+    assert main(["incidents", "--db", db, "--json"]) == 0
+    incs = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    flood = [i for i in incs if any(r["article_id"] == "a1" for r in i["reports"])]
+    assert flood
+    # the copy never counts as a second outlet
+    assert "Valley Times" not in flood[0]["outlets"]
+    for i in incs:
+        assert i["status"] in ("single-source", "corroborated", "contested")
+        for r in i["reports"]:
+            assert r["end"] > r["start"]
