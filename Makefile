@@ -23,6 +23,12 @@ demo: venv
 	@echo
 	$(BIN)/newsdesk stats --db $(DB)
 	@echo
+	$(BIN)/newsdesk link --rebuild --db $(DB)
+	$(BIN)/newsdesk stories --min-outlets 3 --db $(DB)
+	@echo
+	$(BIN)/newsdesk incidents --status corroborated --limit 3 --db $(DB)
+	$(BIN)/newsdesk incidents --status contested --limit 3 --db $(DB)
+	@echo
 	@echo "Next:"
 	@echo "  $(BIN)/newsdesk list --db $(DB)"
 	@echo "  $(BIN)/newsdesk search 'troops' --db $(DB)"
