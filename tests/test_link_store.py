@@ -1,4 +1,5 @@
-"""newsdesk link --rebuild on a real SQLite file: copies, stories, incidents, status."""
+"""newsdesk link --rebuild on both engines (a real SQLite file, a throwaway PostgreSQL
+server): copies, stories, incidents, status."""
 import json
 
 import pytest
@@ -6,6 +7,16 @@ import pytest
 from newsdesk.cli import main
 from newsdesk.model import Article, Event
 from newsdesk.store import open_store
+from newsdesk.store.links import _fetch
+
+from _pg_server import pg_executable  # tests/_pg_server.py
+
+PG_CTL, PG_SKIP = pg_executable()
+if PG_CTL:
+    from pytest_postgresql import factories
+
+    pg_proc = factories.postgresql_proc(executable=PG_CTL, port=None, user="postgres")
+    pg_db = factories.postgresql("pg_proc", dbname="newsdesk_link_test")
 
 FLOOD = ("The river burst its banks on Tuesday night, flooding the lower town of Marlow. "
          "Emergency crews evacuated about 300 residents from houses near the old mill. "
@@ -26,17 +37,23 @@ def art(aid, outlet, text, title, published, trigger):
                    url=f"https://{outlet.lower().replace(' ', '')}.example/{aid}", events=[ev])
 
 
-@pytest.fixture()
-def db(tmp_path):
-    path = tmp_path / "links.db"
-    with open_store(str(path)) as store:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    if request.param == "sqlite":
+        path = str(tmp_path / "links.db")
+    else:
+        if not PG_CTL:
+            pytest.skip(PG_SKIP)
+        i = request.getfixturevalue("pg_db").info
+        path = f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    with open_store(path) as store:
         store.add(art("a1", "Marlow Post", FLOOD, "River floods Marlow", "2024-03-05T08:00", "flooding"))
         # a wire copy on another site, headline changed: same family
         store.add(art("a2", "Valley Times", FLOOD, "Marlow under water", "2024-03-05T09:00", "flooding"))
         store.add(art("a3", "County Echo", FLOOD2, "Marlow evacuated as river floods", "2024-03-05T10:00",
                       "swept"))
         store.add(art("a4", "Capital News", BUDGET, "Budget passes", "2024-03-06T10:00", "passed"))
-    return str(path)
+    return path
 
 
 def test_rebuild_links_families_and_stories(db, capsys):
@@ -44,8 +61,8 @@ def test_rebuild_links_families_and_stories(db, capsys):
     out = capsys.readouterr().out
     assert "1 copies in 1 families" in out
     with open_store(db) as store:
-        rows = {r[0]: (r[1], r[2]) for r in store.conn.execute(
-            "SELECT article_id, duplicate_of, story_id FROM article_links")}
+        rows = {r["article_id"]: (r["duplicate_of"], r["story_id"]) for r in _fetch(
+            store, "SELECT article_id, duplicate_of, story_id FROM article_links")}
     assert rows["a2"][0] == "a1" and rows["a1"][0] is None
     assert rows["a1"][1] == rows["a2"][1] == rows["a3"][1] != rows["a4"][1]
     assert main(["stories", "--db", db, "--json", "--min-outlets", "3"]) == 0
@@ -54,7 +71,7 @@ def test_rebuild_links_families_and_stories(db, capsys):
     # rebuilding again gives the same, nothing duplicated
     assert main(["link", "--rebuild", "--db", db]) == 0
     with open_store(db) as store:
-        assert store.conn.execute("SELECT count(*) FROM article_links").fetchone()[0] == 4
+        assert _fetch(store, "SELECT count(*) AS n FROM article_links")[0]["n"] == 4
 
 
 def test_incidents_fold_copies(db, capsys):
