@@ -87,3 +87,24 @@ def test_incidents_fold_copies(db, capsys):
         assert i["status"] in ("single-source", "corroborated", "contested")
         for r in i["reports"]:
             assert r["end"] > r["start"]
+
+
+def test_api_stories_and_incidents(db):
+    from fastapi.testclient import TestClient
+
+    from newsdesk.api import create_app
+    main(["link", "--rebuild", "--db", db])
+    client = TestClient(create_app(db))
+    r = client.get("/api/stories", params={"min_outlets": 3})
+    assert r.status_code == 200
+    items = r.json()["items"]
+    assert len(items) == 1 and set(items[0]["outlets"]) >= {"Marlow Post", "County Echo"}
+    assert client.get("/api/stories", params={"q": "budget"}).json()["items"][0]["article_count"] == 1
+    one = client.get(f"/api/stories/{items[0]['id']}").json()
+    assert {a["id"]: a["duplicate_of"] for a in one["articles"]}["a2"] == "a1"
+    assert one["incidents"]
+    assert client.get("/api/stories/nope").status_code == 404
+    r = client.get("/api/incidents", params={"status": "single-source"})
+    assert r.status_code == 200
+    assert all(i["status"] == "single-source" for i in r.json()["items"])
+    assert client.get("/api/incidents", params={"status": "bogus"}).status_code == 422

@@ -132,18 +132,57 @@ def relink(store, batch_size: int = 64) -> dict[str, int]:
             "stories": len(stories), "incidents": len(incidents)}
 
 
-def stories(store, min_outlets: int = 0, limit: int = 50) -> list[dict[str, Any]]:
-    rows = _fetch(store, "SELECT record FROM stories WHERE outlet_count >= ? "
-                         "ORDER BY article_count DESC, last_seen DESC, id LIMIT ?", (min_outlets, limit))
+def stories(store, min_outlets: int = 0, limit: int = 50, offset: int = 0, q: str | None = None,
+            since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+    """Stories, largest first. ``q`` matches the label (main actors, place, first headline)."""
+    where, args = ["outlet_count >= ?"], [min_outlets]
+    if q:
+        where.append("lower(label) LIKE ?")
+        args.append("%" + q.lower().replace("%", "") + "%")
+    if since:
+        where.append("last_seen >= ?")
+        args.append(since)
+    if until:
+        where.append("first_seen <= ?")
+        args.append(until)
+    rows = _fetch(store, f"SELECT record FROM stories WHERE {' AND '.join(where)} "
+                         "ORDER BY article_count DESC, last_seen DESC, id LIMIT ? OFFSET ?",
+                  tuple(args) + (limit, offset))
     return [json.loads(r["record"]) for r in rows]
 
 
-def incidents(store, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    sql, args = "SELECT record FROM incidents", ()
-    if status:
-        sql, args = sql + " WHERE status = ?", (status,)
-    rows = _fetch(store, sql + " ORDER BY outlet_count DESC, first_report, id LIMIT ?", args + (limit,))
+def story(store, story_id: str) -> dict[str, Any] | None:
+    """One story with its articles (and which are copies) and its incidents."""
+    rows = _fetch(store, "SELECT record FROM stories WHERE id = ?", (story_id,))
+    if not rows:
+        return None
+    out = json.loads(rows[0]["record"])
+    arts = _fetch(store, "SELECT a.id, a.title, a.outlet, a.published, a.url, l.duplicate_of "
+                         "FROM article_links l JOIN articles a ON a.id = l.article_id "
+                         "WHERE l.story_id = ? ORDER BY a.published, a.id", (story_id,))
+    out["articles"] = arts
+    out["incidents"] = incidents(store, story_id=story_id, limit=1000)
+    return out
+
+
+def incidents(store, status: str | None = None, limit: int = 50, offset: int = 0,
+              story_id: str | None = None, type: str | None = None) -> list[dict[str, Any]]:
+    where, args = [], []
+    for col, val in (("status", status), ("story_id", story_id), ("type", type)):
+        if val:
+            where.append(f"{col} = ?")
+            args.append(val)
+    sql = "SELECT record FROM incidents" + (" WHERE " + " AND ".join(where) if where else "")
+    rows = _fetch(store, sql + " ORDER BY outlet_count DESC, first_report, id LIMIT ? OFFSET ?",
+                  tuple(args) + (limit, offset))
     return [json.loads(r["record"]) for r in rows]
+
+
+def article_links(store, article_id: str) -> dict[str, Any]:
+    """An article's story_id and duplicate_of (both None before linking)."""
+    rows = _fetch(store, "SELECT story_id, duplicate_of FROM article_links WHERE article_id = ?",
+                  (article_id,))
+    return rows[0] if rows else {"story_id": None, "duplicate_of": None}
 
 
 def counts(store) -> dict[str, Any]:
