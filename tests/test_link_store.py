@@ -108,3 +108,15 @@ def test_api_stories_and_incidents(db):
     assert r.status_code == 200
     assert all(i["status"] == "single-source" for i in r.json()["items"])
     assert client.get("/api/incidents", params={"status": "bogus"}).status_code == 422
+
+
+def test_export_stories_and_incidents(db, tmp_path):
+    main(["link", "--rebuild", "--db", db])
+    out = tmp_path / "stories.jsonl"
+    assert main(["export", "--db", db, "--what", "stories", "-o", str(out)]) == 0
+    stories = [json.loads(x) for x in out.read_text().splitlines()]
+    assert sorted(s["article_count"] for s in stories) == [1, 3]
+    out = tmp_path / "incidents.jsonl"
+    assert main(["export", "--db", db, "--what", "incidents", "-o", str(out)]) == 0
+    assert all("status" in json.loads(x) for x in out.read_text().splitlines())
+    assert main(["export", "--db", db, "--what", "stories", "--format", "csv"]) == 2
