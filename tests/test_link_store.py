@@ -120,3 +120,10 @@ def test_export_stories_and_incidents(db, tmp_path):
     assert main(["export", "--db", db, "--what", "incidents", "-o", str(out)]) == 0
     assert all("status" in json.loads(x) for x in out.read_text().splitlines())
     assert main(["export", "--db", db, "--what", "stories", "--format", "csv"]) == 2
+
+
+def test_link_reports_counts_by_status(db, capsys):
+    assert main(["link", "--rebuild", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "stories told by 3 or more outlets: 1" in out
+    assert "incidents by status: " in out

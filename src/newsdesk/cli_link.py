@@ -37,11 +37,14 @@ def _store(args):
 
 
 def cmd_link(args) -> int:
-    from .store.links import relink
+    from .store.links import counts, relink
     with _store(args) as store:
         n = relink(store)
+        c = counts(store)
     print("linked {articles} articles: {copies} copies in {families} families, {stories} stories, "
           "{incidents} incidents".format(**n))
+    print(f"stories told by 3 or more outlets: {c['stories_3_outlets']}")
+    print("incidents by status: " + ", ".join(f"{k} {v}" for k, v in c["incidents"].items()))
     return 0
 
 
