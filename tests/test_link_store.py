@@ -127,3 +127,22 @@ def test_link_reports_counts_by_status(db, capsys):
     out = capsys.readouterr().out
     assert "stories told by 3 or more outlets: 1" in out
     assert "incidents by status: " in out
+
+
+def test_sqlite_upgrade_to_link_tables_keeps_articles(tmp_path):
+    import sqlite3
+
+    from newsdesk.store.sqlite import SCHEMA_VERSION, migrate
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    migrate(conn, upto=SCHEMA_VERSION - 1)   # the schema before the link tables
+    conn.execute("""INSERT INTO articles (id, text, title, ingested_at, record, fts_rid)
+                    VALUES ('old1', 'Walrus seen', 'Old', '2024',
+                            '{"id": "old1", "text": "Walrus seen"}', 1)""")
+    conn.commit()
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'stories'").fetchall()
+    conn.close()
+    with open_store(str(path)) as s:   # upgraded: nothing lost, the link tables there
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert "old1" in s
+        assert s.conn.execute("SELECT count(*) FROM stories").fetchone()[0] == 0
