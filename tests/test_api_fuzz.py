@@ -52,6 +52,7 @@ OPERATIONS = [
     ("GET", "/api/events"), ("GET", "/api/events.geojson"), ("GET", "/api/statements"),
     ("GET", "/api/entities"), ("GET", "/api/places"), ("GET", "/api/timeline"),
     ("POST", "/api/pages"), ("GET", "/api/sources"),
+    ("GET", "/api/stories"), ("GET", "/api/stories/{story_id}"), ("GET", "/api/incidents"),
 ]
 MAX_EXAMPLES = int(os.environ.get("NEWSDESK_FUZZ_EXAMPLES", "25"))
 

@@ -202,8 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "(needs pyarrow: pip install 'newsdesk[parquet]').")
     p.add_argument("--format", choices=("jsonl", "csv", "geojson", "parquet"), default="jsonl",
                    help="output format (default: jsonl)")
-    p.add_argument("--what", choices=("articles", "events", "statements"), default=None,
-                   help="what to export (default: articles; events for geojson)")
+    p.add_argument("--what", choices=("articles", "events", "statements", "stories", "incidents"),
+                   default=None, help="what to export (default: articles; events for geojson; "
+                                      "stories and incidents, from 'newsdesk link', as jsonl)")
     p.add_argument("-o", "--output", default="-", metavar="FILE", help="output file (default: stdout)")
     p.add_argument("--q", help="full-text query over title and body")
     p.add_argument("--outlet", help="only this outlet")
@@ -239,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .sources.commands import add_parsers as add_source_parsers
     add_source_parsers(sub, db, _steps, _date, _positive)  # watch, sources
+    from .cli_link import add_link_commands
+    add_link_commands(sub, db)
     return parser
 
 

@@ -431,6 +431,9 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True,
                 "results": results}
 
     # -- the web page ----------------------------------------------------------------
+    from .links import add_link_routes
+    add_link_routes(app, backend, read)
+
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

