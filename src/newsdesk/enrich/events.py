@@ -47,6 +47,7 @@ from spacy.language import Language
 
 from ..model import Event
 from .event_classifier import classify
+from .nlp import doc_text
 from .resolve import (GROUP_COUNTRIES, Resolver, actor_of_np, country_of_demonym, np_span,
                       read_table, strip_the)
 from .statements import cue_lexicon
@@ -362,7 +363,7 @@ def agents(verb):
 def in_parentheses(tok) -> bool:
     """Inside a parenthetical aside of a sentence ("(invading soldiers)"), not a sentence
     that is wholly in parentheses."""
-    text = tok.doc.text
+    text = doc_text(tok.doc)
     sent = tok.sent
     before = text[sent.start_char:tok.idx]
     if before.count("(") <= before.count(")"):
@@ -594,7 +595,7 @@ class _Events:
                     targets += [n for n in actor_of_np(self.res, subj) if n not in targets and n not in e.actors]
             start = gov.idx
             end = (head.idx + len(head)) if gov.dep_ == "aux" else gov.idx + len(gov)
-            ev = Event(type=new_type, trigger=doc.text[start:end], start=start, end=end,
+            ev = Event(type=new_type, trigger=doc_text(doc)[start:end], start=start, end=end,
                        actors=list(e.actors), targets=targets, place=e.place, time=e.time,
                        time_inferred=e.time_inferred,
                        factuality="asserted" if gov.dep_ == "aux" or end_verb else self.factuality(gov, gov),
@@ -1064,7 +1065,7 @@ class _Events:
 
         sent = tok.sent
         s_start, s_end = sent.start_char, sent.end_char
-        text = doc.text
+        text = doc_text(doc)
         while s_start < s_end and (text[s_start].isspace() or text[s_start] in "\"”’"):
             s_start += 1
         while s_end > s_start and text[s_end - 1].isspace():

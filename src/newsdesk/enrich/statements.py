@@ -50,6 +50,7 @@ import re
 from spacy.language import Language
 
 from ..model import Statement
+from .nlp import doc_text
 from .resolve import Resolver, np_span, read_table, strip_the
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ class _Ctx:
         self.doc = doc
         self.res = Resolver(doc)
         self.starts = [t.idx for t in doc]
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = find_quotes(self.text)
         self.used_cues: set[int] = set()
         self.out: list[Statement] = []
@@ -285,7 +286,7 @@ class _Ctx:
             return False
         if tok.lemma_.lower() in PEOPLE_HEADS:
             return True
-        text = tok.doc.text
+        text = doc_text(tok.doc)
         return len(span) <= 6 and all(m.label in ("NORP", "GPE", "LOC") and m.end <= tok.idx
                                       and text[m.end:m.end + 2] not in ("'s", "’s") for m in ms)
 
