@@ -363,12 +363,31 @@ def agents(verb):
 def in_parentheses(tok) -> bool:
     """Inside a parenthetical aside of a sentence ("(invading soldiers)"), not a sentence
     that is wholly in parentheses."""
-    text = doc_text(tok.doc)
-    sent = tok.sent
-    before = text[sent.start_char:tok.idx]
-    if before.count("(") <= before.count(")"):
-        return False
-    return not text[sent.start_char:sent.end_char].lstrip(" \"“").startswith("(")
+    return tok.i in _parenthetical(tok.doc)
+
+
+def _parenthetical(doc) -> frozenset[int]:
+    """Indices of the tokens in_parentheses() accepts, found in one pass over the Doc (kept
+    in ``doc.user_data``): asked token by token, it walked each token's sentence."""
+    found = doc.user_data.get(_PARENTHETICAL_KEY)
+    if found is not None:
+        return found
+    text = doc_text(doc)
+    inside = []
+    for sent in doc.sents:
+        if text[sent.start_char:sent.end_char].lstrip(" \"“").startswith("("):
+            continue
+        opened = closed = 0   # brackets in the sentence before the token
+        for tok in sent:
+            if opened > closed:
+                inside.append(tok.i)
+            opened += tok.text.count("(")
+            closed += tok.text.count(")")
+    found = doc.user_data[_PARENTHETICAL_KEY] = frozenset(inside)
+    return found
+
+
+_PARENTHETICAL_KEY = "newsdesk.parenthetical"
 
 
 class _Events:
