@@ -159,7 +159,18 @@ def _worker(spec: str, limit: int | None) -> None:
         texts = [a.text for a in map(pipe.extract, pages) if isinstance(a, Article)]
         for _ in _bare_spacy().pipe(texts, batch_size=BATCH):
             pass
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(_peak_rss_mb())
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own address space;
+    ru_maxrss would also count the parent's when the child was started by vfork + exec."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(shared: Path, limit: int | None = None, components: bool = False) -> dict[str, float]:
