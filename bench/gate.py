@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FLOORS = HERE / "floors.json"
-MODULES = ("seed", "extraction", "places", "times", "statements", "events")
+MODULES = ("seed", "extraction", "places", "times", "statements", "events", "throughput")
 
 sys.path.insert(0, str(HERE))
 from _shared import shared_dir  # noqa: E402  bench/_shared.py
