@@ -109,7 +109,22 @@ def cue_lemma(tok) -> str:
 
 
 def is_cue(tok) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB") and cue_lemma(tok) in cue_lexicon()
+    return tok.i in _cue_verbs(tok.doc)
+
+
+def _cue_verbs(doc) -> frozenset[int]:
+    """Indices of the Doc's cue verbs, found once (kept in ``doc.user_data``): a dozen passes
+    ask is_cue() of every token."""
+    found = doc.user_data.get(_CUE_VERBS_KEY)
+    if found is None:
+        lex = cue_lexicon()
+        found = doc.user_data[_CUE_VERBS_KEY] = frozenset(
+            t.i for t in doc
+            if t.pos_ in ("VERB", "AUX") and t.tag_.startswith("VB") and cue_lemma(t) in lex)
+    return found
+
+
+_CUE_VERBS_KEY = "newsdesk.cue_verbs"
 
 
 # -- quotes ----------------------------------------------------------------------------------
