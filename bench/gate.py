@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FLOORS = HERE / "floors.json"
 MODULES = ("seed", "extraction", "places", "times", "statements", "events", "sources",
-           "calibration", "linking")
+           "calibration", "linking", "throughput")
 
 sys.path.insert(0, str(HERE))
 from _shared import shared_dir  # noqa: E402  bench/_shared.py

@@ -47,6 +47,7 @@ from spacy.language import Language
 
 from ..model import Event
 from .event_classifier import classify
+from .nlp import doc_text
 from .resolve import (GROUP_COUNTRIES, Resolver, actor_of_np, country_of_demonym, np_span,
                       read_table, strip_the)
 from .statements import cue_lexicon
@@ -362,12 +363,31 @@ def agents(verb):
 def in_parentheses(tok) -> bool:
     """Inside a parenthetical aside of a sentence ("(invading soldiers)"), not a sentence
     that is wholly in parentheses."""
-    text = tok.doc.text
-    sent = tok.sent
-    before = text[sent.start_char:tok.idx]
-    if before.count("(") <= before.count(")"):
-        return False
-    return not text[sent.start_char:sent.end_char].lstrip(" \"“").startswith("(")
+    return tok.i in _parenthetical(tok.doc)
+
+
+def _parenthetical(doc) -> frozenset[int]:
+    """Indices of the tokens in_parentheses() accepts, found in one pass over the Doc (kept
+    in ``doc.user_data``): asked token by token, it walked each token's sentence."""
+    found = doc.user_data.get(_PARENTHETICAL_KEY)
+    if found is not None:
+        return found
+    text = doc_text(doc)
+    inside = []
+    for sent in doc.sents:
+        if text[sent.start_char:sent.end_char].lstrip(" \"“").startswith("("):
+            continue
+        opened = closed = 0   # brackets in the sentence before the token
+        for tok in sent:
+            if opened > closed:
+                inside.append(tok.i)
+            opened += tok.text.count("(")
+            closed += tok.text.count(")")
+    found = doc.user_data[_PARENTHETICAL_KEY] = frozenset(inside)
+    return found
+
+
+_PARENTHETICAL_KEY = "newsdesk.parenthetical"
 
 
 class _Events:
@@ -594,7 +614,7 @@ class _Events:
                     targets += [n for n in actor_of_np(self.res, subj) if n not in targets and n not in e.actors]
             start = gov.idx
             end = (head.idx + len(head)) if gov.dep_ == "aux" else gov.idx + len(gov)
-            ev = Event(type=new_type, trigger=doc.text[start:end], start=start, end=end,
+            ev = Event(type=new_type, trigger=doc_text(doc)[start:end], start=start, end=end,
                        actors=list(e.actors), targets=targets, place=e.place, time=e.time,
                        time_inferred=e.time_inferred,
                        factuality="asserted" if gov.dep_ == "aux" or end_verb else self.factuality(gov, gov),
@@ -1064,7 +1084,7 @@ class _Events:
 
         sent = tok.sent
         s_start, s_end = sent.start_char, sent.end_char
-        text = doc.text
+        text = doc_text(doc)
         while s_start < s_end and (text[s_start].isspace() or text[s_start] in "\"”’"):
             s_start += 1
         while s_end > s_start and text[s_end - 1].isspace():

@@ -33,9 +33,21 @@ _EXTENSIONS = {
     "nd_entities": None, "nd_places": None, "nd_times": None,
     "nd_quantities": None, "nd_statements": None, "nd_events": None,
 }
+# The key under which doc_text() keeps the text in ``doc.user_data``.
+_TEXT_KEY = "newsdesk.text"
+
 for _name, _default in _EXTENSIONS.items():
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token's text on each access, which
+    made look-ups done per token or per entity quadratic in the document's length."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def _register_components() -> None:

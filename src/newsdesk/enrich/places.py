@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from ..model import Place
 from .gazetteer import GazEntry, Gazetteer, get_gazetteer, norm
 from .place_ranker import DocContext, choose, doc_context
+from .nlp import doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Verbs of speech and stance: a place as their subject stands for its government
@@ -40,7 +41,7 @@ SMALL_TOWN = 15_000
 
 def _qualifier(doc: Doc, gaz: Gazetteer, end_char: int) -> set[str]:
     """Country codes named right after a toponym: 'Paris, Texas' -> {'US'}."""
-    rest = doc.text[end_char:end_char + 40]
+    rest = doc_text(doc)[end_char:end_char + 40]
     if not rest.startswith(", "):
         return set()
     words = rest[2:].split()
@@ -106,7 +107,7 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
     for e in ents:
         if e.label != "NORP":
             continue
-        after = re.match(r"\s+([A-Za-z-]+)", doc.text[e.end:e.end + 24])
+        after = re.match(r"\s+([A-Za-z-]+)", doc_text(doc)[e.end:e.end + 24])
         if after and after.group(1).lower() in _BORDER_WORDS:
             iso = gaz.iso_of_demonym(e.text)
             country = gaz.country(iso)
@@ -160,9 +161,9 @@ def resolve(doc: Doc, gaz: Gazetteer | None = None) -> list[Place]:
             continue
         for a, b, entry in _embedded(doc, gaz, e.start, e.end, e.label, context):
             if free(a, b):
-                add(doc.text[a:b], a, b, entry)
+                add(doc_text(doc)[a:b], a, b, entry)
     # Country abbreviations the model left untagged ("US officials", "the U.K.'s")
-    for m in _ABBR_RE.finditer(doc.text):
+    for m in _ABBR_RE.finditer(doc_text(doc)):
         if free(m.start(), m.end()):
             entry = gaz.best(m.group(0))
             if entry is not None and entry.kind in ("country", "region"):
@@ -192,10 +193,10 @@ _LOCATIVE_AFTER = re.compile(r",?\s+(?:an?\s+|the\s+)?(?:(?:small|nearby|border|
 def _locative(doc: Doc, start: int, end: int) -> bool:
     """True when the name at [start, end) stands where a place does: after "in", "near",
     "outside"... ("in Hajnówka", not "in Hajnówka's"), or before ", a village" / " town"."""
-    after = doc.text[end:end + 40]
+    after = doc_text(doc)[end:end + 40]
     if after.startswith(("'s", "’s")):
         return False
-    if _LOCATIVE_BEFORE.search(doc.text[max(0, start - 16):start]):
+    if _LOCATIVE_BEFORE.search(doc_text(doc)[max(0, start - 16):start]):
         return True
     return _LOCATIVE_AFTER.match(after) is not None
 
@@ -208,7 +209,7 @@ def _embedded_ok(c: GazEntry, whole: bool = False) -> bool:
 
 def _adjectival(doc: Doc, start: int, end: int) -> bool:
     """True when the word(s) at [start, end) modify a following noun or hyphenated word."""
-    if doc.text[end:end + 1] == "-":
+    if doc_text(doc)[end:end + 1] == "-":
         return True
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
@@ -244,7 +245,7 @@ def _embedded(doc: Doc, gaz: Gazetteer, start: int, end: int, label: str,
                         or not sub[-1].text[:1].isupper():
                     continue
                 a, b = sub[0].idx, sub[-1].idx + len(sub[-1])
-                text = doc.text[a:b]
+                text = doc_text(doc)[a:b]
                 if n == len(toks) and label in ("GPE", "LOC", "FAC"):
                     continue  # the whole name: the main loop already tried it
                 if n == 1 and sub[0].lower_ in _NOT_EMBEDDED:

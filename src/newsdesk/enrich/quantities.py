@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc
 
 from ..model import Quantity
+from .nlp import doc_text
 
 _SMALL = {
     "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -98,7 +99,7 @@ def _approx_before(text: str, start: int) -> tuple[bool, int]:
 
 
 def extract_quantities(doc: Doc, time_spans: list[tuple[int, int]] = ()) -> list[Quantity]:
-    text = doc.text
+    text = doc_text(doc)
     out: list[Quantity] = []
     used: list[tuple[int, int]] = list(time_spans)
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from .nlp import doc_text
+
 PERSON_LABELS = {"PERSON", "PER"}
 ORG_LABELS = {"ORG", "NORP", "GPE", "LOC", "FAC"}
 ACTOR_LABELS = PERSON_LABELS | {"ORG", "GPE", "NORP"}
@@ -209,7 +211,7 @@ class Resolver:
                     if m.end <= tok.idx and m.label in ("ORG",) and tok.lower_ in m.text.lower():
                         det = [c for c in tok.children if c.dep_ == "det"][0]
                         out.append(Mention(det.idx, tok.idx + len(tok), "ORG", m.canonical,
-                                           doc.text[det.idx:tok.idx + len(tok)]))
+                                           doc_text(doc)[det.idx:tok.idx + len(tok)]))
                         break
         return sorted(out, key=lambda m: (m.start, -m.end))
 

@@ -50,6 +50,7 @@ import re
 from spacy.language import Language
 
 from ..model import Statement
+from .nlp import doc_text
 from .resolve import Resolver, np_span, read_table, strip_the
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,22 @@ def cue_lemma(tok) -> str:
 
 
 def is_cue(tok) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB") and cue_lemma(tok) in cue_lexicon()
+    return tok.i in _cue_verbs(tok.doc)
+
+
+def _cue_verbs(doc) -> frozenset[int]:
+    """Indices of the Doc's cue verbs, found once (kept in ``doc.user_data``): a dozen passes
+    ask is_cue() of every token."""
+    found = doc.user_data.get(_CUE_VERBS_KEY)
+    if found is None:
+        lex = cue_lexicon()
+        found = doc.user_data[_CUE_VERBS_KEY] = frozenset(
+            t.i for t in doc
+            if t.pos_ in ("VERB", "AUX") and t.tag_.startswith("VB") and cue_lemma(t) in lex)
+    return found
+
+
+_CUE_VERBS_KEY = "newsdesk.cue_verbs"
 
 
 # -- quotes ----------------------------------------------------------------------------------
@@ -154,7 +170,7 @@ class _Ctx:
         self.doc = doc
         self.res = Resolver(doc)
         self.starts = [t.idx for t in doc]
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = find_quotes(self.text)
         self.used_cues: set[int] = set()
         self.out: list[Statement] = []
@@ -285,7 +301,7 @@ class _Ctx:
             return False
         if tok.lemma_.lower() in PEOPLE_HEADS:
             return True
-        text = tok.doc.text
+        text = doc_text(tok.doc)
         return len(span) <= 6 and all(m.label in ("NORP", "GPE", "LOC") and m.end <= tok.idx
                                       and text[m.end:m.end + 2] not in ("'s", "’s") for m in ms)
 

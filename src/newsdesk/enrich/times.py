@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import TimeRef
+from .nlp import doc_text
 from .quantities import extract_quantities, parse_number
 
 MONTHS = {
@@ -645,27 +646,27 @@ def _candidates(doc: Doc) -> list[tuple[int, int]]:
         if ent.label_ in ("DATE", "TIME"):
             spans.append((ent.start_char, ent.end_char))
     for pat in _PATTERNS:
-        for m in pat.finditer(doc.text):
+        for m in pat.finditer(doc_text(doc)):
             spans.append((m.start(), m.end()))
     # TIMEX3 extents take a leading determiner: "the third quarter", "the weekend"
     ext = []
     for a, b in spans:
-        m = _LEAD_DROP.match(doc.text[a:b])
+        m = _LEAD_DROP.match(doc_text(doc)[a:b])
         if m and m.end() < b - a:
             a += m.end()
-        seg = doc.text[a:b]
-        before = doc.text[max(0, a - 4):a]
+        seg = doc_text(doc)[a:b]
+        before = doc_text(doc)[max(0, a - 4):a]
         if "-" in seg or re.match(r"(?:the|a|an|this|that|its|daily|weekly|monthly|annually|current|recent|earlier|later)\b", seg, re.I):
             pass  # a modifier ("the eight-year plan") or already determined
         elif before.lower() == "the " and seg[:1].islower():
             a -= 4
-        elif doc.text[max(0, a - 2):a].lower() == "a " and re.match(_UNIT_RE + r"\b", seg, re.I):
+        elif doc_text(doc)[max(0, a - 2):a].lower() == "a " and re.match(_UNIT_RE + r"\b", seg, re.I):
             a -= 2
-        m = re.match(r"\s+(?:fiscal\s+)?(?:period|quarter)\b", doc.text[b:b + 20])
-        if re.fullmatch(r"(?:19|20)\d\d", doc.text[a:b]) and m:
+        m = re.match(r"\s+(?:fiscal\s+)?(?:period|quarter)\b", doc_text(doc)[b:b + 20])
+        if re.fullmatch(r"(?:19|20)\d\d", doc_text(doc)[a:b]) and m:
             # "the 1988 period": the period of that year, one TIMEX3
             b += m.end()
-            if doc.text[max(0, a - 4):a].lower() == "the ":
+            if doc_text(doc)[max(0, a - 4):a].lower() == "the ":
                 a -= 4
         ext.append((a, b))
     spans = ext
@@ -707,10 +708,10 @@ def _split_ended(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
     out: list[TimeRef] = []
-    cands = [piece for a, b in _candidates(doc) for piece in _split_ended(doc.text, a, b)]
+    cands = [piece for a, b in _candidates(doc) for piece in _split_ended(doc_text(doc), a, b)]
     cands = _merge_clock_and_day(doc, anchor, cands)
     for a, b in cands:
-        text = doc.text[a:b]
+        text = doc_text(doc)[a:b]
         tense = _tense(doc, a, b)
         res = normalize(text, anchor, tense)
         if res is None:
@@ -739,7 +740,7 @@ def extract_times(doc: Doc, anchor: dt.datetime | None) -> list[TimeRef]:
             continue
         value, typ = res
         if re.fullmatch(r"(?:the\s+)?(?:fiscal\s+)?year", text, re.I) and \
-                re.match(r"\s+(?:that\s+|which\s+)?(?:ended|ending|ends)\b", doc.text[b:b + 24]):
+                re.match(r"\s+(?:that\s+|which\s+)?(?:ended|ending|ends)\b", doc_text(doc)[b:b + 24]):
             value, typ = "P1Y", "DURATION"   # "the year ended Aug. 31": a twelve-month period
         # "now" inside "now-defunct", "currently" as a plain adverb: TIMEX3 marks them too
         out.append(TimeRef(text=text, start=a, end=b, value=value, type=typ))
@@ -759,12 +760,12 @@ def _merge_clock_and_day(doc: Doc, anchor, cands: list[tuple[int, int]]) -> list
     for a, b in cands:
         if out:
             pa, pb = out[-1]
-            gap = doc.text[pb:a]
-            left, right = doc.text[pa:pb], doc.text[a:b]
+            gap = doc_text(doc)[pb:a]
+            left, right = doc_text(doc)[pa:pb], doc_text(doc)[a:b]
             if re.fullmatch(r",?\s{1,2}", gap) and (
                     _CLOCKY.search(left) and re.match(_WD_RE + r"|" + _MONTH_RE + r"\s+\d|yesterday|today|tomorrow", right, re.I)
                     or re.fullmatch(_WD_RE, left, re.I) and re.match(_MONTH_RE + r"\s+\d", right, re.I)):
-                if normalize(doc.text[pa:b], anchor, PAST) is not None:
+                if normalize(doc_text(doc)[pa:b], anchor, PAST) is not None:
                     out[-1] = (pa, b)
                     continue
         out.append((a, b))
