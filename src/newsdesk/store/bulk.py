@@ -1,0 +1,229 @@
+"""Bulk writes: many records into a store in one transaction, as few statements as possible.
+
+``write_batch(store, records)`` stores a batch of Articles and PageErrors with the same
+result as ``store.add`` on each (idempotent: an article already stored is skipped, an
+error stored once, errors of a page settled when its article is stored) but:
+
+- SQLite: one transaction, one ``executemany`` per table, full-text rows written once for
+  the batch (the store's ``_index_pending``).
+- PostgreSQL: ``COPY`` into a temporary table, one ``INSERT ... ON CONFLICT DO NOTHING``
+  from it (which tells the new ids), then ``COPY`` of the new articles' annotation rows.
+
+``bulk_load(store, records)`` streams any number of records through ``write_batch``.
+With ``defer_indexes=True`` on PostgreSQL the full-text GIN indexes are dropped and rebuilt
+after the load inside the same transaction (a load stopped midway leaves the store as it
+was, indexes included): worth it only when the store holds little compared with the load.
+
+The executors use ``write_batch`` for their results; finished input partitions are
+recorded with ``mark_partition`` in the same commit (the ``partitions`` table).
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+from ..model import Article, PageError
+from .sqlite import ANNOTATIONS, SQLiteStore, _columns, _json, _now, _q, error_id
+
+__all__ = ["write_batch", "bulk_load", "finished_partitions", "mark_partition"]
+
+ARTICLE_COLS = ("id", "url", "outlet", "title", "published", "byline", "language", "text",
+                "warnings", "source", "ingested_at", "record")
+
+
+def _article_row(a: Article, now: str) -> tuple:
+    return (a.id, a.url, a.outlet, a.title, a.published, _json(a.byline), a.language, a.text,
+            _json(a.warnings), a.source, now, _json(a.to_dict()))
+
+
+def _annotation_rows(a: Article, table: str, cols: list[str]) -> Iterator[tuple]:
+    for n, r in enumerate(getattr(a, table)):
+        yield (a.id, n, *(_json(v) if isinstance(v, (list, dict)) else v
+                          for v in (getattr(r, c) for c in cols)))
+
+
+def _statuses(records: list, new_ids: set[str]) -> list[str]:
+    out, seen = [], set()
+    for r in records:
+        if isinstance(r, PageError):
+            out.append("error")
+        else:
+            out.append("added" if r.id in new_ids and r.id not in seen else "skipped")
+            seen.add(r.id)
+    return out
+
+
+def write_batch(store, records: Iterable[Article | PageError], commit: bool = True) -> list[str]:
+    """Store a batch; returns each record's status ("added", "skipped", "error") in order."""
+    records = list(records)
+    for r in records:
+        if not isinstance(r, (Article, PageError)):
+            raise TypeError(f"cannot store {type(r).__name__}")
+    if isinstance(store, SQLiteStore):
+        new_ids = _sqlite_batch(store, records)
+    else:
+        new_ids = _pg_batch(store, records)
+    if commit:
+        store.commit()
+    return _statuses(records, new_ids)
+
+
+def _unique_articles(records: list) -> list[Article]:
+    seen, out = set(), []
+    for r in records:
+        if isinstance(r, Article) and r.id not in seen:
+            seen.add(r.id)
+            out.append(r)
+    return out
+
+
+def _sqlite_batch(store: SQLiteStore, records: list) -> set[str]:
+    conn = store.conn
+    arts = _unique_articles(records)
+    have: set[str] = set()
+    ids = [a.id for a in arts]
+    for i in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        part = ids[i:i + 500]
+        have.update(r[0] for r in conn.execute(
+            f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
+    new = [a for a in arts if a.id not in have]
+    now = _now()
+    if new:
+        base = conn.execute("SELECT coalesce(max(fts_rid), 0) FROM articles").fetchone()[0]
+        conn.executemany(
+            f"INSERT INTO articles ({', '.join(ARTICLE_COLS)}, fts_rid) "
+            f"VALUES ({', '.join('?' * (len(ARTICLE_COLS) + 1))})",
+            [(*_article_row(a, now), base + k) for k, a in enumerate(new, 1)])
+        for table, kind in ANNOTATIONS.items():
+            cols = _columns(kind)
+            conn.executemany(
+                f"INSERT INTO {table} (article_id, n, {', '.join(_q(c) for c in cols)}) "
+                f"VALUES ({', '.join('?' * (len(cols) + 2))})",
+                itertools.chain.from_iterable(_annotation_rows(a, table, cols) for a in new))
+        store._fts_pending = True
+    errors = [r for r in records if isinstance(r, PageError)]
+    if errors:
+        conn.executemany("INSERT OR IGNORE INTO errors (id, source, step, reason, url, at) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         [(error_id(e), e.source, e.step, e.reason, e.url, now) for e in errors])
+    # Settled as add() settles them: a page stored now clears its earlier failures.
+    sources = sorted({a.source for a in arts if a.source})
+    if sources:
+        conn.executemany("DELETE FROM errors WHERE source = ?", [(s,) for s in sources])
+    return {a.id for a in new}
+
+
+def _pg_value(v):
+    from .postgres import _nul
+    if isinstance(v, (list, dict)):
+        return _json(v).replace("\x00", "")
+    return _nul(v)
+
+
+def _pg_batch(store, records: list) -> set[str]:
+    conn = store.conn
+    store._mark_written()
+    arts = _unique_articles(records)
+    now = _now()
+    new_ids: set[str] = set()
+    with conn.cursor() as cur:
+        if arts:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_articles "
+                        f"({', '.join(c + ' TEXT' for c in ARTICLE_COLS)}) ON COMMIT DELETE ROWS")
+            cur.execute("TRUNCATE bulk_articles")
+            with cur.copy(f"COPY bulk_articles ({', '.join(ARTICLE_COLS)}) FROM STDIN") as cp:
+                for a in arts:
+                    cp.write_row([_pg_value(v) for v in _article_row(a, now)])
+            cur.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLS)}) "
+                        f"SELECT {', '.join(ARTICLE_COLS)} FROM bulk_articles "
+                        "ON CONFLICT (id) DO NOTHING RETURNING id")
+            new_ids = {row["id"] if isinstance(row, dict) else row[0] for row in cur.fetchall()}
+            new = [a for a in arts if a.id in new_ids]
+            for table, kind in ANNOTATIONS.items():
+                cols = _columns(kind)
+                if not any(getattr(a, table) for a in new):
+                    continue
+                with cur.copy(f"COPY {table} (article_id, n, {', '.join(_q(c) for c in cols)}) "
+                              "FROM STDIN") as cp:
+                    for a in new:
+                        for row in _annotation_rows(a, table, cols):
+                            cp.write_row([_pg_value(v) for v in row])
+        errors = [r for r in records if isinstance(r, PageError)]
+        if errors:
+            cur.executemany("INSERT INTO errors (id, source, step, reason, url, at) "
+                            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                            [tuple(map(_pg_value, (error_id(e), e.source, e.step, e.reason,
+                                                   e.url, now))) for e in errors])
+        sources = sorted({a.source for a in arts if a.source})
+        if sources:
+            cur.execute("DELETE FROM errors WHERE source = ANY(%s)", ([_pg_value(s) for s in sources],))
+    return new_ids
+
+
+# Full-text indexes a PostgreSQL bulk load may build after the rows (see bulk_load).
+def _pg_fulltext_indexes() -> list[tuple[str, str]]:
+    from .postgres import SAMPLE_INDEX
+    return [("articles_tsv", "CREATE INDEX IF NOT EXISTS articles_tsv ON articles USING GIN (tsv)"),
+            ("articles_tsv_sample", SAMPLE_INDEX)]
+
+
+def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2000,
+              defer_indexes: bool = False, progress=None) -> dict[str, int]:
+    """Store any number of records, ``batch_size`` per statement group; returns counts of
+    added / skipped / error. SQLite commits each batch (a load stopped midway keeps what
+    was committed). PostgreSQL commits each batch too, unless ``defer_indexes``: then the
+    GIN indexes are dropped first and rebuilt at the end, all in one transaction.
+    ``progress(n_done)`` is called after each batch."""
+    counts = {"added": 0, "skipped": 0, "error": 0}
+    it = iter(records)
+    pg = not isinstance(store, SQLiteStore)
+    defer = pg and defer_indexes
+    if defer:
+        store.conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for name, _ in _pg_fulltext_indexes():
+            store.conn.execute(f"DROP INDEX IF EXISTS {name}")
+    done = 0
+    cache = None
+    if not pg:
+        cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        store.conn.execute(f"PRAGMA cache_size = -{store.LOAD_CACHE_KIB}")
+    try:
+        while batch := list(itertools.islice(it, batch_size)):
+            for status in write_batch(store, batch, commit=not defer):
+                counts[status] += 1
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+        if defer:
+            for _, sql in _pg_fulltext_indexes():
+                store.conn.execute(sql)
+        store.commit()
+    finally:
+        if cache is not None:
+            store.conn.execute(f"PRAGMA cache_size = {cache}")
+    store._after_load(counts["added"])
+    return counts
+
+
+# -- finished input partitions (executors resume from them) -------------------------------
+
+def finished_partitions(store) -> set[str]:
+    """Ids of the input partitions whose records are all stored."""
+    rows = store.conn.execute("SELECT id FROM partitions").fetchall()
+    if not isinstance(store, SQLiteStore):
+        store._end_read()
+    return {r["id"] if not isinstance(r, tuple) else r[0] for r in rows}
+
+
+def mark_partition(store, partition_id: str, source: str, pages: int, added: int, errors: int) -> None:
+    """Record a partition as finished (not committed: the caller commits with its records)."""
+    if isinstance(store, SQLiteStore):
+        store.conn.execute("INSERT OR REPLACE INTO partitions (id, source, pages, added, errors, "
+                           "finished_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           (partition_id, source, pages, added, errors, _now()))
+    else:
+        store._mark_written()
+        store.conn.execute("INSERT INTO partitions (id, source, pages, added, errors, finished_at) "
+                           "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
+                           "finished_at = EXCLUDED.finished_at",
+                           (partition_id, _pg_value(source), pages, added, errors, _now()))
