@@ -74,3 +74,9 @@ def test_partitions_are_recorded_with_the_commit(url):
     with open_store(url) as store:
         assert finished_partitions(store) == {"p1"}
         assert store.counts()["articles"] == 1
+
+
+def test_record_dict_is_to_dict():
+    from newsdesk.store.bulk import record_dict
+    for a in corpus():
+        assert record_dict(a) == a.to_dict()

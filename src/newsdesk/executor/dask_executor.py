@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import uuid
 from collections import deque
@@ -211,8 +212,9 @@ def _connect(scheduler: str | None, workers: int):
     from distributed import Client, LocalCluster
     if scheduler:
         return Client(scheduler), None
+    # Worker processes may take a few seconds to exit (the model's memory): no warnings then.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 

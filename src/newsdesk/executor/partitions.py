@@ -23,7 +23,7 @@ from ..sources import JSONL_SUFFIXES, MAX_PAGE_BYTES, _jsonl_pages, _walk, read_
 
 __all__ = ["Partition", "plan_partitions", "read_partition", "count_lines"]
 
-FILES_PER_PARTITION = 16
+FILES_PER_PARTITION = 8
 PARTITION_BYTES = 64 * 1024 * 1024  # a JSONL file larger than this is cut into ranges
 
 

@@ -6,8 +6,9 @@ error stored once, errors of a page settled when its article is stored) but:
 
 - SQLite: one transaction, one ``executemany`` per table, full-text rows written once for
   the batch (the store's ``_index_pending``).
-- PostgreSQL: ``COPY`` into a temporary table, one ``INSERT ... ON CONFLICT DO NOTHING``
-  from it (which tells the new ids), then ``COPY`` of the new articles' annotation rows.
+- PostgreSQL: ``COPY`` of the articles not stored yet (should another writer store one
+  meanwhile: ``COPY`` into a temporary table and ``INSERT ... ON CONFLICT DO NOTHING`` from
+  it), then ``COPY`` of the new articles' annotation rows.
 
 ``bulk_load(store, records)`` streams any number of records through ``write_batch``.
 With ``defer_indexes=True`` on PostgreSQL the full-text GIN indexes are dropped and rebuilt
@@ -19,6 +20,7 @@ recorded with ``mark_partition`` in the same commit (the ``partitions`` table).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator
 
@@ -31,9 +33,23 @@ ARTICLE_COLS = ("id", "url", "outlet", "title", "published", "byline", "language
                 "warnings", "source", "ingested_at", "record")
 
 
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_RECORD_FIELDS = {table: tuple(f.name for f in dataclasses.fields(kind)) for table, kind in ANNOTATIONS.items()}
+
+
+def record_dict(a: Article) -> dict:
+    """``a.to_dict()`` without ``dataclasses.asdict``'s deep copies (several times faster;
+    the annotation records hold plain values and lists of strings): the dict is serialised
+    right away, so sharing those lists is safe."""
+    d = {n: getattr(a, n) for n in _ARTICLE_FIELDS}
+    for table, names in _RECORD_FIELDS.items():
+        d[table] = [{n: getattr(r, n) for n in names} for r in d[table]]
+    return d
+
+
 def _article_row(a: Article, now: str) -> tuple:
     return (a.id, a.url, a.outlet, a.title, a.published, _json(a.byline), a.language, a.text,
-            _json(a.warnings), a.source, now, _json(a.to_dict()))
+            _json(a.warnings), a.source, now, _json(record_dict(a)))
 
 
 def _annotation_rows(a: Article, table: str, cols: list[str]) -> Iterator[tuple]:
@@ -114,10 +130,44 @@ def _sqlite_batch(store: SQLiteStore, records: list) -> set[str]:
 
 
 def _pg_value(v):
-    from .postgres import _nul
+    """PostgreSQL text holds no NUL character: drop them (as the store does)."""
+    if type(v) is str:
+        return v.replace("\x00", "") if "\x00" in v else v
     if isinstance(v, (list, dict)):
         return _json(v).replace("\x00", "")
-    return _nul(v)
+    return v
+
+
+def _copy_articles(cur, table: str, arts: list[Article], now: str) -> None:
+    with cur.copy(f"COPY {table} ({', '.join(ARTICLE_COLS)}) FROM STDIN") as cp:
+        for a in arts:
+            cp.write_row([_pg_value(v) for v in _article_row(a, now)])
+
+
+def _pg_new_articles(conn, cur, arts: list[Article], now: str) -> set[str]:
+    """Insert the articles not stored yet; returns their ids. Those absent a moment ago are
+    copied straight into ``articles``; should another writer store one of them meanwhile
+    (a unique violation), the batch goes through a staging table with ON CONFLICT instead."""
+    import psycopg
+    absent = {a.id for a in arts}
+    absent -= {r["id"] if isinstance(r, dict) else r[0] for r in cur.execute(
+        "SELECT id FROM articles WHERE id = ANY(%s)", ([a.id for a in arts],)).fetchall()}
+    if not absent:
+        return set()
+    try:
+        with conn.transaction():  # a savepoint
+            _copy_articles(cur, "articles", [a for a in arts if a.id in absent], now)
+        return absent
+    except psycopg.errors.UniqueViolation:
+        pass
+    cur.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_articles "
+                f"({', '.join(c + ' TEXT' for c in ARTICLE_COLS)}) ON COMMIT DELETE ROWS")
+    cur.execute("TRUNCATE bulk_articles")
+    _copy_articles(cur, "bulk_articles", arts, now)
+    cur.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLS)}) "
+                f"SELECT {', '.join(ARTICLE_COLS)} FROM bulk_articles "
+                "ON CONFLICT (id) DO NOTHING RETURNING id")
+    return {row["id"] if isinstance(row, dict) else row[0] for row in cur.fetchall()}
 
 
 def _pg_batch(store, records: list) -> set[str]:
@@ -128,16 +178,7 @@ def _pg_batch(store, records: list) -> set[str]:
     new_ids: set[str] = set()
     with conn.cursor() as cur:
         if arts:
-            cur.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_articles "
-                        f"({', '.join(c + ' TEXT' for c in ARTICLE_COLS)}) ON COMMIT DELETE ROWS")
-            cur.execute("TRUNCATE bulk_articles")
-            with cur.copy(f"COPY bulk_articles ({', '.join(ARTICLE_COLS)}) FROM STDIN") as cp:
-                for a in arts:
-                    cp.write_row([_pg_value(v) for v in _article_row(a, now)])
-            cur.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLS)}) "
-                        f"SELECT {', '.join(ARTICLE_COLS)} FROM bulk_articles "
-                        "ON CONFLICT (id) DO NOTHING RETURNING id")
-            new_ids = {row["id"] if isinstance(row, dict) else row[0] for row in cur.fetchall()}
+            new_ids = _pg_new_articles(conn, cur, arts, now)
             new = [a for a in arts if a.id in new_ids]
             for table, kind in ANNOTATIONS.items():
                 cols = _columns(kind)
