@@ -55,10 +55,23 @@ def test_batch_stores_what_add_stores(url, tmp_path):
     assert ("a1.html", "timeout") not in got[3]  # settled: a1.html is stored now
 
 
+def indexes(store) -> set[str]:
+    if url_is_sqlite(store):
+        return {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    return {r["indexname"] for r in store.conn.execute("SELECT indexname FROM pg_indexes")}
+
+
+def url_is_sqlite(store) -> bool:
+    from newsdesk.store import SQLiteStore
+    return isinstance(store, SQLiteStore)
+
+
 def test_bulk_load_with_deferred_indexes(url):
     with open_store(url) as store:
         write_batch(store, corpus()[:2])
+        before = indexes(store)
         counts = bulk_load(store, corpus(), batch_size=4, defer_indexes=True)
+        assert indexes(store) == before
         assert counts == {"added": 4, "skipped": 2, "error": 0}
         want = [a for a in corpus() if "protest" in (a.title + " " + a.text).lower()]
         assert want and store.articles(F(q="protest")).total == len(want)
@@ -80,3 +93,16 @@ def test_record_dict_is_to_dict():
     from newsdesk.store.bulk import record_dict
     for a in corpus():
         assert record_dict(a) == a.to_dict()
+
+
+def test_a_deferred_load_that_fails_leaves_the_store_as_it_was(url):
+    def boom():
+        yield from corpus()[2:4]
+        raise RuntimeError("the source broke")
+    with open_store(url) as store:
+        write_batch(store, corpus()[:2])
+        before = (indexes(store), store.counts())
+        with pytest.raises(RuntimeError):
+            bulk_load(store, boom(), batch_size=1, defer_indexes=True)
+        assert (indexes(store), store.counts()) == before
+        assert store.articles(F(q="protest")).total >= 0

@@ -11,9 +11,9 @@ error stored once, errors of a page settled when its article is stored) but:
   it), then ``COPY`` of the new articles' annotation rows.
 
 ``bulk_load(store, records)`` streams any number of records through ``write_batch``.
-With ``defer_indexes=True`` on PostgreSQL the full-text GIN indexes are dropped and rebuilt
-after the load inside the same transaction (a load stopped midway leaves the store as it
-was, indexes included): worth it only when the store holds little compared with the load.
+With ``defer_indexes=True`` the indexes are dropped and built once after the load, inside
+one transaction (a load stopped midway leaves the store as it was, indexes included):
+worth it when the store holds little compared with the load.
 
 The executors use ``write_batch`` for their results; finished input partitions are
 recorded with ``mark_partition`` in the same commit (the ``partitions`` table).
@@ -208,40 +208,63 @@ def _pg_fulltext_indexes() -> list[tuple[str, str]]:
             ("articles_tsv_sample", SAMPLE_INDEX)]
 
 
+def _sqlite_indexes(conn) -> list[tuple[str, str]]:
+    """The secondary indexes of the article and annotation tables: (name, CREATE sql)."""
+    tables = ("articles", *ANNOTATIONS)
+    return [(r[0], r[1]) for r in conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY name", tables)]
+
+
 def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2000,
               defer_indexes: bool = False, progress=None) -> dict[str, int]:
     """Store any number of records, ``batch_size`` per statement group; returns counts of
-    added / skipped / error. SQLite commits each batch (a load stopped midway keeps what
-    was committed). PostgreSQL commits each batch too, unless ``defer_indexes``: then the
-    GIN indexes are dropped first and rebuilt at the end, all in one transaction.
-    ``progress(n_done)`` is called after each batch."""
+    added / skipped / error. ``progress(n_done)`` is called after each batch.
+
+    By default each batch is committed (a load stopped midway keeps what was committed).
+    ``defer_indexes``: the whole load is one transaction in which the indexes are dropped
+    first and built once at the end (SQLite: the secondary indexes of the article and
+    annotation tables, and the full-text rows written in one statement; PostgreSQL: the GIN
+    full-text indexes) -- faster when the load is large beside what the store holds; a load
+    stopped midway leaves the store as it was."""
     counts = {"added": 0, "skipped": 0, "error": 0}
     it = iter(records)
+    conn = store.conn
     pg = not isinstance(store, SQLiteStore)
-    defer = pg and defer_indexes
-    if defer:
-        store.conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for name, _ in _pg_fulltext_indexes():
-            store.conn.execute(f"DROP INDEX IF EXISTS {name}")
-    done = 0
+    rebuild: list[str] = []
+    if defer_indexes and pg:
+        conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for name, sql in _pg_fulltext_indexes():
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+            rebuild.append(sql)
     cache = None
     if not pg:
-        cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-        store.conn.execute(f"PRAGMA cache_size = -{store.LOAD_CACHE_KIB}")
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{store.LOAD_CACHE_KIB}")
+        if defer_indexes:
+            store.commit()
+            conn.execute("BEGIN")  # DDL would commit by itself outside a transaction
+            for name, sql in _sqlite_indexes(conn):
+                conn.execute(f'DROP INDEX "{name}"')
+                rebuild.append(sql)
+    done = 0
     try:
         while batch := list(itertools.islice(it, batch_size)):
-            for status in write_batch(store, batch, commit=not defer):
+            for status in write_batch(store, batch, commit=not defer_indexes):
                 counts[status] += 1
             done += len(batch)
             if progress is not None:
                 progress(done)
-        if defer:
-            for _, sql in _pg_fulltext_indexes():
-                store.conn.execute(sql)
-        store.commit()
+        for sql in rebuild:
+            conn.execute(sql)
+        store.commit()  # SQLite: the full-text rows of the whole load, then the commit
+    except BaseException:
+        if defer_indexes:
+            conn.rollback()
+        raise
     finally:
         if cache is not None:
-            store.conn.execute(f"PRAGMA cache_size = {cache}")
+            conn.execute(f"PRAGMA cache_size = {cache}")
     store._after_load(counts["added"])
     return counts
 
