@@ -253,3 +253,15 @@ def test_a_worker_killed_midway_costs_a_retry_not_the_run(corpus, reference, clu
     assert "error" not in result, result.get("error")
     assert result["stats"]["run"] == result["stats"]["partitions"]
     assert dump(db)[0] == reference[0]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["-", "--executor", "dask"], "not stdin"),
+    (["pages/", "--scheduler", "tcp://127.0.0.1:1"], "need --executor dask"),
+    (["pages/", "--output", "shards"], "need --executor dask"),
+])
+def test_cli_refuses_what_dask_cannot_do(argv, message, tmp_path):
+    from newsdesk.cli import main
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", *argv, "--db", str(tmp_path / "x.db")])
+    assert message in str(exc.value)

@@ -242,6 +242,8 @@ def cmd_ingest(args) -> int:
 def _executor_args(args) -> dict:
     if args.executor != "dask" and (args.scheduler or args.output):
         raise SystemExit("newsdesk: --scheduler and --output need --executor dask")
+    if args.executor == "dask" and "-" in args.paths:
+        raise SystemExit("newsdesk: --executor dask reads files and folders, not stdin")
     return {"executor": args.executor, "scheduler": args.scheduler, "output": args.output}
 
 
