@@ -11,9 +11,9 @@ rare one (rank 5,000-40,000) in 0.1-1%. Bodies are lognormal around 450 words (8
 in paragraphs, with a title, one of 20 outlets, a publication time over two years, and
 annotation rows drawn from Zipf-like pools (20,000 names, 2,000 places; about 8 entities,
 3 places, 3 events, 2 statements per article); names and places appear in the text.
-SQLite stores them through the store's own ``add_many`` (the ingest path: full-text rows
-written a batch at a time) in transactions of 5,000; PostgreSQL through COPY, 2,000
-articles a transaction, the GIN indexes (full text, facet sample) built after.
+Both engines store them through ``newsdesk.store.bulk.bulk_load`` (SQLite: executemany,
+2,000 articles a transaction; PostgreSQL: COPY, the GIN indexes built after the rows);
+bench/bulk_load.py times it against the loads used before.
 
 Timed through the store contract (``store.articles`` & co.), with the API's ``count_cap``
 (so facets of a common word are estimated from a sample, as the API serves them), each
@@ -472,9 +472,10 @@ def _pg_value(v):
 
 
 def load(url: str, n: int, seed: int) -> float:
-    """Store n generated articles. SQLite: the store's own add_many in big transactions.
-    PostgreSQL: COPY into every table, 2,000 articles per transaction, the GIN full-text
-    index dropped before and rebuilt after (as any bulk load)."""
+    """Store n generated articles through ``newsdesk.store.bulk.bulk_load`` (SQLite:
+    executemany per table per 2,000 articles; PostgreSQL: COPY, the GIN full-text indexes
+    rebuilt after, in one transaction). bench/bulk_load.py compares it with the old loads."""
+    from newsdesk.store.bulk import bulk_load
     t = time.perf_counter()
     with open_store(url) as store:
         have = store.counts()["articles"]
@@ -482,48 +483,15 @@ def load(url: str, n: int, seed: int) -> float:
             return 0.0
         if have:
             raise SystemExit(f"{url} holds {have} articles (fewer than {n}): start from an empty store")
-        if isinstance(store, SQLiteStore):
-            for i, _ in enumerate(store.add_many(make_articles(n, seed), commit_every=5000), 1):
-                if i % 20000 == 0:
-                    print(f"  {i} articles, {time.perf_counter() - t:.0f} s", flush=True)
-            return time.perf_counter() - t
-        from newsdesk.store.postgres import SAMPLE_INDEX
-        from newsdesk.store.sqlite import ANNOTATIONS, _columns
-        conn = store.conn
-        conn.execute("DROP INDEX IF EXISTS articles_tsv")
-        conn.execute("DROP INDEX IF EXISTS articles_tsv_sample")
-        conn.commit()
-        acols = ["id", "url", "outlet", "title", "published", "byline", "language", "text",
-                 "warnings", "source", "ingested_at", "record"]
-        now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-        arts = make_articles(n, seed)
-        done = 0
-        while True:
-            chunk = list(itertools.islice(arts, 2000))
-            if not chunk:
-                break
-            with conn.transaction():
-                with conn.cursor().copy(f"COPY articles ({', '.join(acols)}) FROM STDIN") as cp:
-                    for a in chunk:
-                        cp.write_row([_pg_value(v) for v in (
-                            a.id, a.url, a.outlet, a.title, a.published, a.byline, a.language,
-                            a.text, a.warnings, a.source, now, a.to_dict())])
-                for table, kind in ANNOTATIONS.items():
-                    cols = _columns(kind)
-                    qcols = ", ".join('"' + c + '"' for c in cols)
-                    with conn.cursor().copy(f"COPY {table} (article_id, n, {qcols}) FROM STDIN") as cp:
-                        for a in chunk:
-                            for k, r in enumerate(getattr(a, table)):
-                                cp.write_row([a.id, k, *(_pg_value(getattr(r, c)) for c in cols)])
-            done += len(chunk)
+
+        def progress(done):
             if done % 20000 == 0:
                 print(f"  {done} articles, {time.perf_counter() - t:.0f} s", flush=True)
-        conn.execute("SET maintenance_work_mem = '1GB'")
-        conn.execute("CREATE INDEX articles_tsv ON articles USING GIN (tsv)")
-        conn.execute(SAMPLE_INDEX)
-        conn.commit()
-        conn.autocommit = True
-        conn.execute("VACUUM ANALYZE")  # statistics, and the visibility map index-only scans need
+        bulk_load(store, make_articles(n, seed), batch_size=2000,
+                  defer_indexes=not isinstance(store, SQLiteStore), progress=progress)
+        if not isinstance(store, SQLiteStore):
+            store.conn.autocommit = True
+            store.conn.execute("VACUUM ANALYZE")  # the visibility map index-only scans need
     return time.perf_counter() - t
 
 

@@ -45,13 +45,18 @@ class IngestReport:
     skipped: int = 0
     errors: int = 0
     error_records: list[PageError] = field(default_factory=list, repr=False)
+    partitions: dict | None = field(default=None, repr=False)  # Dask: planned, skipped, run
 
     @property
     def total(self) -> int:
         return self.added + self.skipped + self.errors
 
     def __str__(self) -> str:
-        return f"added {self.added}, skipped {self.skipped} (already stored), errors {self.errors}"
+        text = f"added {self.added}, skipped {self.skipped} (already stored), errors {self.errors}"
+        if self.partitions:
+            p = self.partitions
+            text += f"; partitions {p['partitions']}: {p['run']} run, {p['skipped']} finished before"
+        return text
 
 
 def extract_files(paths: Iterable[str] | str, input_format: str = "auto", steps=STEPS,
@@ -106,7 +111,9 @@ def open_store(db: str = "newsdesk.db") -> "SQLiteStore":
 
 def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, progress: bool = False,
            input_format: str = "auto", workers: int = 1, url: str | None = None,
-           published: str | None = None, on_error=None, templates: bool = True) -> IngestReport:
+           published: str | None = None, on_error=None, templates: bool = True,
+           executor: str | None = None, scheduler: str | None = None,
+           output: str | None = None) -> IngestReport:
     """Process every page in ``paths`` and store articles and errors in ``db``.
 
     Idempotent: pages already stored are counted as skipped, never duplicated.
@@ -114,9 +121,24 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
     ``templates``: learn each host's site template (lines recurring across its pages) from
     the pages, starting from the profiles stored by earlier runs, strip it from the bodies
     and store the updated profiles.
+    ``executor``: "local" (one process), "process" (``workers`` processes on this machine)
+    or "dask" (a Dask cluster at ``scheduler``, else a LocalCluster of ``workers``
+    processes, at least 2; ``output``: a folder for one Parquet shard per input partition);
+    default: local for one worker, process for more. See ``newsdesk.executor.dask_executor``.
     """
     from .extract.templates import TemplateBook
     report = IngestReport()
+    if executor not in (None, "local", "process", "dask"):
+        raise ValueError(f"unknown executor {executor!r} (local, process or dask)")
+    if executor != "dask" and (scheduler or output):
+        raise ValueError("scheduler and output need executor='dask'")
+    if executor == "dask":
+        return _ingest_dask(paths, db, steps, progress, input_format, max(workers, 2), url,
+                            published, on_error, templates, scheduler, output, report)
+    if executor == "local":
+        workers = 1
+    elif executor == "process":
+        workers = max(workers, 2)
 
     def tally(recs):
         # Count as records reach the store, so a run stopped midway reports what it stored.
@@ -151,6 +173,38 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
         report.skipped += pages.skipped
         if book is not None and book.changed:
             store.save_templates(book.to_dicts(book.changed))
+    return report
+
+
+def _ingest_dask(paths, db, steps, progress, input_format, workers, url, published, on_error,
+                 templates, scheduler, output, report: IngestReport) -> IngestReport:
+    from .executor.dask_executor import ingest_dask
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(unit="page", desc="ingest", dynamic_ncols=True)
+
+    def on_record(rec, status):
+        if status == "added":
+            report.added += 1
+        elif status == "skipped":
+            report.skipped += 1
+        else:
+            report.errors += 1
+            report.error_records.append(rec)
+            if on_error is not None:
+                on_error(rec)
+        if bar is not None:
+            bar.update()
+
+    with open_store(db) as store:
+        try:
+            report.partitions = ingest_dask([paths] if isinstance(paths, str) else list(paths), store,
+                                            steps, input_format, url, published, templates,
+                                            scheduler, workers, output, on_record=on_record)
+        finally:
+            if bar is not None:
+                bar.close()
     return report
 
 

@@ -160,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
                                    "fail are stored as errors with the reason.")
     p.add_argument("--workers", type=_positive, default=1, metavar="N",
                    help="worker processes, each loading the models once (default: 1)")
+    p.add_argument("--executor", choices=("local", "process", "dask"), default=None,
+                   help="where the pipeline runs: local (this process), process (--workers "
+                        "processes here) or dask (a Dask cluster: --scheduler, else a local "
+                        "one of --workers processes, at least 2); default: local for one "
+                        "worker, process for more")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (with --executor "
+                        "dask; the workers must read PATH under the same names)")
+    p.add_argument("--output", metavar="DIR",
+                   help="with --executor dask: also write each input partition's articles "
+                        "to DIR as a Parquet shard (part-N-ID.parquet, then a .done marker)")
     p.add_argument("--no-templates", dest="templates", action="store_false",
                    help="do not learn site templates: by default the lines that recur across a "
                         "host's pages are learned, stored and stripped from its next pages")
@@ -296,9 +307,18 @@ def cmd_ingest(args) -> int:
 
     report = ingest(args.paths, db=args.db, steps=args.steps, progress=progress,
                     input_format=args.input_format, workers=args.workers, url=args.url,
-                    published=args.published, on_error=on_error, templates=args.templates)
+                    published=args.published, on_error=on_error, templates=args.templates,
+                    **_executor_args(args))
     print(str(report))
     return 0
+
+
+def _executor_args(args) -> dict:
+    if args.executor != "dask" and (args.scheduler or args.output):
+        raise SystemExit("newsdesk: --scheduler and --output need --executor dask")
+    if args.executor == "dask" and "-" in args.paths:
+        raise SystemExit("newsdesk: --executor dask reads files and folders, not stdin")
+    return {"executor": args.executor, "scheduler": args.scheduler, "output": args.output}
 
 
 def _open(args):

@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -214,7 +214,14 @@ def _schema_v9() -> list[str]:
     ]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9]
+def _schema_v10() -> list[str]:
+    """Input partitions whose records are all stored (store.bulk): a rerun skips them."""
+    return ["""CREATE TABLE IF NOT EXISTS partitions (
+            id TEXT PRIMARY KEY, source TEXT, pages INTEGER, added INTEGER, errors INTEGER,
+            finished_at TEXT NOT NULL)"""]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -279,8 +279,15 @@ def _schema_v10() -> list[str]:
     ]
 
 
+def _schema_v11() -> list[str]:
+    """Input partitions whose records are all stored (store.bulk): a rerun skips them."""
+    return ["""CREATE TABLE IF NOT EXISTS partitions (
+            id TEXT PRIMARY KEY, source TEXT, pages INTEGER, added INTEGER, errors INTEGER,
+            finished_at TEXT NOT NULL)"""]
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
-              _schema_v8, _schema_v9, _schema_v10]
+              _schema_v8, _schema_v9, _schema_v10, _schema_v11]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:

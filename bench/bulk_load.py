@@ -1,0 +1,206 @@
+"""Bulk-load benchmark: storing the search benchmark's synthetic corpus (bench/search.py,
+100,000 articles) the old way and through ``newsdesk.store.bulk``, both engines, one run.
+
+    python bench/bulk_load.py                  # 100,000 articles, SQLite and PostgreSQL
+    python bench/bulk_load.py --n 10000 --engines sqlite
+
+The articles are generated once (not timed; the generation time is printed) into a pickle
+file, and every load reads them from it, so all loads pay the same reading cost. Timed,
+each into an empty store:
+
+- SQLite, old: ``store.add_many`` (the ingest path; what bench/search.py used), a commit per
+  5,000 articles.
+- SQLite, new: ``bulk_load(defer_indexes=True)`` (``executemany`` per table per 2,000
+  articles; secondary indexes and full-text rows built once at the end, one transaction).
+- PostgreSQL, old: ``store.add_many`` (row by row), and the COPY loader bench/search.py
+  used before ``bulk_load`` (COPY per table, GIN indexes built after): both shown.
+- PostgreSQL, new: ``bulk_load(defer_indexes=True)`` (COPY through a staging table with
+  ``ON CONFLICT DO NOTHING``, GIN indexes rebuilt after, one transaction).
+
+Then the search bench's queries (full text, phrase, outlet + dates, event type, entity,
+facets, timeline) are run on the old and the new store of each engine: their answers must
+be identical (search figures unchanged). PostgreSQL runs on a throwaway server
+(bench/search.py's ``TempPostgres``) unless --pg-url names a server (two databases are made).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import pickle
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+import search  # noqa: E402  bench/search.py: the corpus and the queries
+from newsdesk.store import open_store  # noqa: E402
+from newsdesk.store.bulk import bulk_load  # noqa: E402
+
+
+def generate(path: str, n: int, seed: int) -> float:
+    t = time.perf_counter()
+    with open(path, "wb") as fh:
+        arts = search.make_articles(n, seed)
+        while chunk := list(itertools.islice(arts, 1000)):
+            pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return time.perf_counter() - t
+
+
+def articles(path: str):
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                yield from pickle.load(fh)
+            except EOFError:
+                return
+
+
+def load_old_copy(url: str, path: str) -> None:
+    """The COPY loader bench/search.py had before store.bulk (kept here as the anchor)."""
+    from newsdesk.store.postgres import SAMPLE_INDEX
+    from newsdesk.store.sqlite import ANNOTATIONS, _columns
+    with open_store(url) as store:
+        conn = store.conn
+        conn.execute("DROP INDEX IF EXISTS articles_tsv")
+        conn.execute("DROP INDEX IF EXISTS articles_tsv_sample")
+        conn.commit()
+        acols = ["id", "url", "outlet", "title", "published", "byline", "language", "text",
+                 "warnings", "source", "ingested_at", "record"]
+        now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        arts = articles(path)
+        while chunk := list(itertools.islice(arts, 2000)):
+            with conn.transaction():
+                with conn.cursor().copy(f"COPY articles ({', '.join(acols)}) FROM STDIN") as cp:
+                    for a in chunk:
+                        cp.write_row([search._pg_value(v) for v in (
+                            a.id, a.url, a.outlet, a.title, a.published, a.byline, a.language,
+                            a.text, a.warnings, a.source, now, a.to_dict())])
+                for table, kind in ANNOTATIONS.items():
+                    cols = _columns(kind)
+                    qcols = ", ".join('"' + c + '"' for c in cols)
+                    with conn.cursor().copy(f"COPY {table} (article_id, n, {qcols}) FROM STDIN") as cp:
+                        for a in chunk:
+                            for k, r in enumerate(getattr(a, table)):
+                                cp.write_row([a.id, k, *(search._pg_value(getattr(r, c)) for c in cols)])
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute("CREATE INDEX articles_tsv ON articles USING GIN (tsv)")
+        conn.execute(SAMPLE_INDEX)
+        conn.commit()
+        conn.execute("ANALYZE")
+        conn.commit()
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def old_add_many(url: str, path: str) -> None:
+    with open_store(url) as store:
+        for _ in store.add_many(articles(path), commit_every=5000):
+            pass
+
+
+def new_bulk(url: str, path: str) -> None:
+    with open_store(url) as store:
+        bulk_load(store, articles(path), batch_size=2000, defer_indexes=True)
+
+
+def answers(url: str, seed: int) -> list:
+    """What the search bench's queries return (items and totals), same parameters each time."""
+    rng = random.Random(seed)
+    out = []
+    with open_store(url) as store:
+        store.count_cap = search.COUNT_CAP
+        for name, fn in search.queries(rng, store):
+            for _ in range(5):
+                r = fn()
+                out.append((name, r if isinstance(r, (list, dict)) else (r.items, r.total)))
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--engines", default="sqlite,postgresql")
+    ap.add_argument("--pg-url", help="a PostgreSQL server URL (its postgres database); "
+                                     "default: a throwaway server")
+    ap.add_argument("--no-pg-rowwise", action="store_true",
+                    help="skip PostgreSQL add_many (row by row: the slowest load)")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+    search.SEED[0] = args.seed
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    tmp = tempfile.mkdtemp(prefix="newsdesk-bulk-bench-")
+    rows, checks, pg = [], [], None
+    try:
+        path = os.path.join(tmp, "articles.pickle")
+        print(f"generating {args.n} articles ...", flush=True)
+        gen = generate(path, args.n, args.seed)
+        print(f"  {gen:.0f} s (not part of any load)", flush=True)
+        read = timed(lambda: sum(1 for _ in articles(path)))
+        print(f"reading them back: {read:.1f} s (part of every load)", flush=True)
+        for engine in engines:
+            if engine == "sqlite":
+                urls = {k: os.path.join(tmp, f"{k}.db") for k in ("old", "new")}
+                plan = [("old: store.add_many", "old", old_add_many), ("new: bulk_load (indexes after)", "new", new_bulk)]
+            else:
+                if args.pg_url:
+                    base = args.pg_url
+                else:
+                    pg = search.TempPostgres()
+                    base = pg.start()
+                import psycopg
+                names = ["rowwise", "oldcopy", "new"]
+                with psycopg.connect(base, autocommit=True) as c:
+                    for k in names:
+                        c.execute(f"DROP DATABASE IF EXISTS bulk_{k}")
+                        c.execute(f"CREATE DATABASE bulk_{k}")
+                root = base.rsplit("/", 1)[0]
+                urls = {k: f"{root}/bulk_{k}" for k in names}
+                urls["old"] = urls["oldcopy"]
+                plan = [("old: store.add_many", "rowwise", old_add_many),
+                        ("old: COPY loader of bench/search.py", "oldcopy", load_old_copy),
+                        ("new: bulk_load (COPY, GIN after)", "new", new_bulk)]
+                if args.no_pg_rowwise:
+                    plan = plan[1:]
+            for label, key, fn in plan:
+                open_store(urls[key]).close()  # schema made outside the timing
+                print(f"[{engine}] {label} ...", flush=True)
+                t = timed(lambda: fn(urls[key], path))
+                print(f"  {t:.1f} s", flush=True)
+                rows.append((engine, label, t))
+            same = answers(urls["old"], args.seed) == answers(urls["new"], args.seed)
+            checks.append((engine, same))
+            print(f"[{engine}] search answers identical (old vs new store): {same}", flush=True)
+            if pg is not None:
+                pg.stop()
+                pg = None
+    finally:
+        if pg is not None:
+            pg.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"\nbulk load of {args.n} articles (generated in {gen:.0f} s beforehand; "
+          f"reading them back, {read:.1f} s, is in every load)")
+    print(f"{'engine':<12}{'load':<40}{'s':>8}{'articles/s':>12}{'speed-up':>10}")
+    for engine in engines:
+        mine = [r for r in rows if r[0] == engine]
+        new = next(t for e, l, t in mine if l.startswith("new"))
+        for e, label, t in mine:
+            print(f"{e:<12}{label:<40}{t:>8.1f}{args.n / t:>12.0f}{t / new:>10.2f}x")
+    for engine, same in checks:
+        print(f"{engine}: search answers of the old and the new store identical: {same}")
+    return 0 if all(s for _, s in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

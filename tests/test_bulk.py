@@ -1,0 +1,108 @@
+"""store.bulk on real engines (a SQLite file, a throwaway PostgreSQL server): a batch write
+stores what ``add`` stores, is idempotent, settles errors, and a bulk load with deferred
+indexes leaves the store as searchable as one loaded row by row."""
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.model import PageError
+from newsdesk.store import open_store
+from newsdesk.store.base import Filters as F
+from newsdesk.store.bulk import bulk_load, finished_partitions, mark_partition, write_batch
+
+from _pg_server import pg_executable  # tests/_pg_server.py
+from test_store_contract import corpus
+
+PG_CTL, PG_SKIP = pg_executable()
+
+if PG_CTL:
+    from pytest_postgresql import factories
+
+    bulk_pg_proc = factories.postgresql_proc(executable=PG_CTL, port=None, user="postgres")
+    bulk_pg_db = factories.postgresql("bulk_pg_proc", dbname="newsdesk_bulk")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "nd.db")
+    if not PG_CTL:
+        pytest.skip(PG_SKIP)
+    i = request.getfixturevalue("bulk_pg_db").info
+    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+
+
+def snapshot(store) -> tuple:
+    arts = store.articles(F(), limit=100).items
+    return (store.counts(), [store.get(a["id"]) for a in arts],
+            [a["id"] for a in store.articles(F(q="protest"), limit=100).items],
+            sorted((e["source"], e["reason"]) for e in store.errors()))
+
+
+def test_batch_stores_what_add_stores(url, tmp_path):
+    recs = [PageError(source="a1.html", reason="timeout"), *corpus(),
+            PageError(source="x.html", reason="empty page"), corpus()[0]]
+    with open_store(url) as store:
+        statuses = write_batch(store, recs)
+        assert statuses == ["error"] + ["added"] * 6 + ["error", "skipped"]
+        got = snapshot(store)
+        assert write_batch(store, recs) == ["error"] + ["skipped"] * 6 + ["error", "skipped"]
+        assert snapshot(store) == got  # a rerun stores nothing twice
+    with open_store(str(tmp_path / "one-by-one.db")) as ref:
+        list(ref.add_many(recs))
+        want = snapshot(ref)
+    assert got[1:] == want[1:] and got[0] == want[0]
+    assert ("a1.html", "timeout") not in got[3]  # settled: a1.html is stored now
+
+
+def indexes(store) -> set[str]:
+    if url_is_sqlite(store):
+        return {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    return {r["indexname"] for r in store.conn.execute("SELECT indexname FROM pg_indexes")}
+
+
+def url_is_sqlite(store) -> bool:
+    from newsdesk.store import SQLiteStore
+    return isinstance(store, SQLiteStore)
+
+
+def test_bulk_load_with_deferred_indexes(url):
+    with open_store(url) as store:
+        write_batch(store, corpus()[:2])
+        before = indexes(store)
+        counts = bulk_load(store, corpus(), batch_size=4, defer_indexes=True)
+        assert indexes(store) == before
+        assert counts == {"added": 4, "skipped": 2, "error": 0}
+        want = [a for a in corpus() if "protest" in (a.title + " " + a.text).lower()]
+        assert want and store.articles(F(q="protest")).total == len(want)
+        assert store.counts()["articles"] == 6
+
+
+def test_partitions_are_recorded_with_the_commit(url):
+    with open_store(url) as store:
+        assert finished_partitions(store) == set()
+        write_batch(store, corpus()[:1], commit=False)
+        mark_partition(store, "p1", "a.jsonl[0:10]", 1, 1, 0)
+        store.commit()
+    with open_store(url) as store:
+        assert finished_partitions(store) == {"p1"}
+        assert store.counts()["articles"] == 1
+
+
+def test_record_dict_is_to_dict():
+    from newsdesk.store.bulk import record_dict
+    for a in corpus():
+        assert record_dict(a) == a.to_dict()
+
+
+def test_a_deferred_load_that_fails_leaves_the_store_as_it_was(url):
+    def boom():
+        yield from corpus()[2:4]
+        raise RuntimeError("the source broke")
+    with open_store(url) as store:
+        write_batch(store, corpus()[:2])
+        before = (indexes(store), store.counts())
+        with pytest.raises(RuntimeError):
+            bulk_load(store, boom(), batch_size=1, defer_indexes=True)
+        assert (indexes(store), store.counts()) == before
+        assert store.articles(F(q="protest")).total >= 0
