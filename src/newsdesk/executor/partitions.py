@@ -144,16 +144,10 @@ def count_lines(part: Partition) -> int:
 
 
 def _range_lines(path: str, start: int, end: int, max_bytes: int) -> Iterator[bytes]:
+    from ..sources import _bounded_lines
     with open(path, "rb") as fh:
         fh.seek(start)
-        while fh.tell() < end:
-            line = fh.readline(max_bytes + 1)
-            if not line:
-                return
-            if len(line) > max_bytes and not line.endswith(b"\n"):
-                while (rest := fh.readline(max_bytes)) and not rest.endswith(b"\n"):
-                    pass
-            yield line
+        yield from _bounded_lines(fh, max_bytes, end)
 
 
 def read_partition(part: Partition, input_format: str = "auto", url: str | None = None,

@@ -170,9 +170,10 @@ def _read_stream(fh, source, name, input_format, url, published, max_bytes):
     yield from pages_from_bytes(data, source, input_format, url, published, max_bytes)
 
 
-def _bounded_lines(fh, max_bytes: int) -> Iterator[bytes]:
-    """Lines of a binary stream; an over-long line is cut at ``max_bytes + 1`` and the rest skipped."""
-    while True:
+def _bounded_lines(fh, max_bytes: int, end: int | None = None) -> Iterator[bytes]:
+    """Lines of a binary stream (up to byte offset ``end``, if given); an over-long line is cut
+    at ``max_bytes + 1`` and the rest skipped."""
+    while end is None or fh.tell() < end:
         line = fh.readline(max_bytes + 1)
         if not line:
             return
