@@ -182,3 +182,22 @@ def test_jsonl_title_is_the_corpus_headline(tmp_path):
     art = extract(page)
     assert art.title == "Port workers strike in Valparaíso"
     assert art.text == body   # clean text stays byte for byte: the title is not in it
+
+
+def test_jsonl_outlet_and_author_fill_in_only_where_the_page_is_silent(tmp_path):
+    from newsdesk.extract import extract
+    body = "<p>" + "The council met on Tuesday to discuss the budget for the coming year. " * 8 + "</p>"
+    html = ("<html><head><meta property='og:site_name' content='Harbor Ledger'><title>Budget</title>"
+            f"</head><body><article><h1>Budget</h1>{body}</article></body></html>")
+    rows = [{"url": "https://a.example/x", "format": "clean", "title": "Budget talks",
+             "text": "The council met on Tuesday to discuss the budget. " * 8,
+             "outlet": "Prut Observer", "author": "Ana Rusu"},
+            {"url": "https://b.example/y", "html": html, "outlet": "Corpus Name"},
+            {"url": "https://c.example/z", "text": "Some text.", "outlet": 5}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    a, b, bad = list(read_pages([str(path)]))
+    a, b = extract(a), extract(b)
+    assert (a.outlet, a.byline) == ("Prut Observer", ["Ana Rusu"])
+    assert b.outlet == "Harbor Ledger"      # the page names itself: the corpus's name does not override it
+    assert isinstance(bad, PageError) and "'outlet' must be a string" in bad.reason

@@ -91,9 +91,23 @@ def _clean(page: RawPage, text: str) -> Article:
     if not published:
         warnings.append("no publication date found")
     language = lang.detect(text)
+    hints = page.hints or {}
+    author = _tidy(hints.get("author"))
     return Article(id=article_id(page.url, text), text=text, url=page.url,
-                   outlet=outlet_from([], [], page.url), title=_tidy(page.title), published=published,
-                   byline=[], language=language, warnings=warnings, source=page.source)
+                   outlet=_outlet(None, hints, page.url) or outlet_from([], [], page.url),
+                   title=_tidy(page.title),
+                   published=published, byline=[author] if author else [], language=language,
+                   warnings=warnings, source=page.source)
+
+
+def _outlet(stated: str | None, hints: dict, url: str | None) -> str | None:
+    """The page's own outlet name, unless it is only the host's and the corpus or feed names one."""
+    from .outlets import is_host_name
+    stated = _tidy(stated)
+    hinted = _tidy(hints.get("outlet"))
+    if hinted and (not stated or is_host_name(stated, url)):
+        return hinted
+    return stated
 
 
 def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Article:
@@ -140,9 +154,9 @@ def _finish(page: RawPage, res, corpus_date: str | None, profile=None) -> Articl
     if 0 < n_words < 50:
         warnings.append(f"short body ({n_words} words)")
     language = lang.detect(text) or res.language
-    outlet = _tidy(res.outlet)
-    outlet = outlet.rstrip(" .") or None if outlet else None
     url = page.url or getattr(res, "url", None)  # the corpus's URL, else the page's own
+    outlet = _outlet(res.outlet, hints, url)
+    outlet = outlet.rstrip(" .") or None if outlet else None
     return Article(id=article_id(url, text), text=text, url=url, outlet=outlet,
                    title=title, published=published,
                    byline=[t for t in (_tidy(b) for b in res.byline) if t]

@@ -4,7 +4,7 @@ A source only reads and splits; judging and decoding a page is ``extract``'s job
 (pages go on as bytes). Two container formats hold several pages:
 
 - JSON Lines (``.jsonl``, ``.ndjson``, or ``input_format="jsonl"``): one page per
-  line, ``{"url", "html" | "text", "date"?, "title"?, "format"?}``; a bad line becomes a
+  line, ``{"url", "html" | "text", "date"?, "title"?, "outlet"?, "author"?, "format"?}``; a bad line becomes a
   PageError with source ``path:lineno``.
 - dated text (``input_format="dated-text"`` or sniffed): each page starts with a
   line ``date YYYY-MM-DD``, its text possibly continuing on that same line. Pages
@@ -269,8 +269,11 @@ def _jsonl_page(line, where, url, published) -> tuple[RawPage | None, str]:
     fmt = obj.get("format") or ("html" if html is not None else "auto")
     if fmt not in _PAGE_FORMATS:
         return None, f"unknown format {fmt!r} (one of {', '.join(_PAGE_FORMATS)})"
-    for key in ("url", "date", "title"):
+    for key in ("url", "date", "title", "outlet", "author"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             return None, f"'{key}' must be a string"
+    # The corpus's outlet and author fill in only where the page names none (extract).
+    hints = {k: obj[k] for k in ("outlet", "author") if obj.get(k)} or None
     return RawPage(content=content, source=where, format=fmt, url=url or obj.get("url"),
-                   date=published or obj.get("date"), title=obj.get("title") or None), ""
+                   date=published or obj.get("date"), title=obj.get("title") or None,
+                   hints=hints), ""
