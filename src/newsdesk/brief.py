@@ -100,7 +100,8 @@ def citation(c: dict[str, Any]) -> dict[str, Any]:
         quote = quote[:QUOTE_CHARS - 1].rstrip() + "…"
     return {"outlet": c.get("outlet"), "published": c.get("published"), "url": c.get("url"),
             "article_id": c["article_id"], "quote": quote, "source": c.get("source"),
-            "factuality": c.get("factuality"), "start": c.get("quote_start"), "end": c.get("quote_end")}
+            "factuality": c.get("factuality"), "start": c.get("start"), "end": c.get("end"),
+            "quote_start": c.get("quote_start"), "quote_end": c.get("quote_end")}
 
 
 def sides(incident: dict[str, Any]) -> list[dict[str, Any]]:

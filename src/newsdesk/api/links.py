@@ -35,6 +35,9 @@ def add_link_routes(app, backend, read) -> None:
             found = story_with_claims(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
+        from ..brief import sentence
+        for inc in found["incidents"]:
+            inc["sentence"] = sentence(inc)  # the brief's wording of it
         return found
 
     @app.get("/api/incidents", dependencies=read, tags=["links"])
