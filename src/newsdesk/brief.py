@@ -53,6 +53,17 @@ def parse_since(text: str, now: datetime | str | None = None) -> str:
     return text.strip()
 
 
+def parse_until(text: str) -> str:
+    """An ISO date/time ending the period; a bare date means the end of that day."""
+    text = parse_since(text)
+    return text + "T23:59:59" if re.fullmatch(r"\d{4}-\d\d-\d\d", text) else text
+
+
+def _n(count: int, word: str) -> str:
+    plural = {"story": "stories"}.get(word, word + "s")
+    return f"{count} {word if count == 1 else plural}"
+
+
 def anchor(latest_report: str | None, now: datetime | None = None) -> datetime:
     """Where a relative period ends: the newest stored report when the store stops before
     now (an archive briefs its last days), else now."""
@@ -186,11 +197,12 @@ def _title(brief: dict[str, Any]) -> str:
 
 def to_markdown(brief: dict[str, Any]) -> str:
     lines = [f"# {_title(brief)}",
-             "", f"{len(brief['stories'])} stories, ranked by independent outlets and incidents.", ""]
+             "", f"{_n(len(brief['stories']), 'story')}, ranked by independent outlets and incidents.", ""]
     for n, s in enumerate(brief["stories"], 1):
         lines += [f"## {n}. {s['label']}", "",
-                  f"{len(s['outlets'])} outlets ({', '.join(s['outlets'])}), {s['article_count']} articles, "
-                  f"{s['incident_count']} incidents; {s['first_seen'] or '?'} .. {s['last_seen'] or '?'}", ""]
+                  f"{_n(len(s['outlets']), 'outlet')} ({', '.join(s['outlets'])}), "
+                  f"{_n(s['article_count'], 'article')}, {_n(s['incident_count'], 'incident')}; "
+                  f"{s['first_seen'] or '?'} .. {s['last_seen'] or '?'}", ""]
         for f in s["facts"]:
             lines.append(f"- {f['sentence']} **{f['status']}** ({f['why']})")
             if f.get("sides"):
@@ -232,12 +244,12 @@ def to_html(brief: dict[str, Any]) -> str:
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(title)}</title><style>{PRINT_CSS}</style></head><body>",
            f"<h1>{e(title)}</h1>",
-           f'<p class="meta">{len(brief["stories"])} stories, ranked by independent outlets and '
+           f'<p class="meta">{_n(len(brief["stories"]), "story")}, ranked by independent outlets and '
            f'incidents. Generated {e(brief["generated"])}.</p>']
     for n, s in enumerate(brief["stories"], 1):
         out.append(f'<section class="story" data-story="{e(s["story_id"])}"><h2>{n}. {e(s["label"] or "")}</h2>')
-        out.append(f'<p class="meta">{len(s["outlets"])} outlets ({e(", ".join(s["outlets"]))}), '
-                   f'{s["article_count"]} articles, {s["incident_count"]} incidents; '
+        out.append(f'<p class="meta">{_n(len(s["outlets"]), "outlet")} ({e(", ".join(s["outlets"]))}), '
+                   f'{_n(s["article_count"], "article")}, {_n(s["incident_count"], "incident")}; '
                    f'{e(s["first_seen"] or "?")} .. {e(s["last_seen"] or "?")}</p>')
         for f in s["facts"]:
             out.append(f'<div class="fact" data-status="{e(f["status"])}"><p>{e(f["sentence"])} '

@@ -29,7 +29,7 @@ def cmd_brief(args) -> int:
     from .store.story_claims import latest_report
     with _store(args) as store:
         try:
-            end = brief.parse_since(args.until) if args.until else None
+            end = brief.parse_until(args.until) if args.until else None
             since = brief.parse_since(args.since, end or brief.anchor(latest_report(store)))
         except ValueError as e:
             print(f"newsdesk: --{e}", file=sys.stderr)

@@ -63,7 +63,7 @@ def add_link_routes(app, backend, read) -> None:
         from ..store.story_claims import latest_report, stories_with_claims
         with backend.session() as store:
             try:
-                end = brief.parse_since(until) if until else None
+                end = brief.parse_until(until) if until else None
                 start = brief.parse_since(since, end or brief.anchor(latest_report(store)))
             except ValueError as e:
                 raise HTTPException(422, str(e)) from None
