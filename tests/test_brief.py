@@ -88,6 +88,8 @@ def test_parse_since():
     assert brief.parse_since("2024-05-01") == "2024-05-01"
     with pytest.raises(ValueError, match="24h, 30d"):
         brief.parse_since("yesterday")
+    with pytest.raises(ValueError, match="before year 1"):
+        brief.parse_since("99999999999d", now)
     assert brief.parse_until("2024-01-31") == "2024-01-31T23:59:59"  # the whole day
     assert brief.parse_until("2024-01-31T08:00") == "2024-01-31T08:00"
 

@@ -44,8 +44,11 @@ def parse_since(text: str, now: datetime | str | None = None) -> str:
     m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", text or "")
     if m:
         n, unit = int(m.group(1)), m.group(2)
-        delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
-        return (now - delta).isoformat(timespec="minutes")
+        try:
+            delta = {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
+            return (now - delta).isoformat(timespec="minutes")
+        except OverflowError:
+            raise ValueError(f"since {text!r} reaches before year 1") from None
     try:
         datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except (ValueError, AttributeError):
