@@ -93,7 +93,7 @@ function incidentRow(inc) {
   li.appendChild(el("p", {class: "muted incident-why",
                           text: `${inc.why} · outlets: ${(inc.outlets || []).join(", ")}`}));
   const claims = el("ul", {class: "claims"});
-  for (const c of inc.claims || []) claims.appendChild(claimItem(Object.assign({}, c, {start: c.start})));
+  for (const c of inc.claims || []) claims.appendChild(claimItem(c));
   li.appendChild(claims);
   return li;
 }
