@@ -62,5 +62,9 @@ def test_brief_command_and_api(db, tmp_path, capsys):  # noqa: F811
     r = client.get("/api/brief", params={"since": "30d"})
     assert r.status_code == 200 and r.json()["stories"][0]["story_id"] == top["story_id"]
     assert client.get("/api/brief", params={"since": "soon"}).status_code == 422
+    linked = client.get("/api/articles/a2/story").json()
+    assert linked["duplicate_of"] == "a1" and linked["story"]["id"] == top["story_id"]
+    assert "articles" not in linked["story"]
+    assert client.get("/api/articles/nope/story").json()["story"] is None
     one = client.get(f"/api/stories/{top['story_id']}").json()
     assert all(i["sentence"].endswith(".") and i["claims"] for i in one["incidents"])

@@ -96,6 +96,11 @@ def test_story_page_shows_incidents_with_their_claims(page, server):
     contested.first.locator(".claim-link").first.click()
     page.wait_for_selector(".hl.focused")
     assert page.locator(".hl.focused").first.inner_text() in art["text"][first["start"]:first["end"]]
+    # and the article names its story, linking back
+    page.wait_for_selector("#article-story a")
+    page.click("#article-story a")
+    page.wait_for_selector("#story-title")
+    assert page.evaluate("location.hash") == f"#/story/{s['id']}"
 
 
 def test_story_page_folds_wire_copies(page, server):
@@ -152,6 +157,8 @@ def test_brief_period_and_words_filter(page, server):
 def test_start_page_has_the_brief_link(page, server):
     page.goto(server["base"] + "/")
     page.wait_for_selector("#results li")
+    page.wait_for_selector("#map svg")
+    page.wait_for_function("document.getElementById('status').textContent === ''")
     shot(page, "start-page-demo")
     page.click("#nav-brief")
     page.wait_for_selector("#brief-stories > li")

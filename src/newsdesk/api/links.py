@@ -40,6 +40,16 @@ def add_link_routes(app, backend, read) -> None:
             inc["sentence"] = sentence(inc)  # the brief's wording of it
         return found
 
+    @app.get("/api/articles/{article_id}/story", dependencies=read, tags=["links"])
+    def article_story(article_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+        """The article's story (id, label, outlets) and the family head it copies, if any;
+        ``story`` is null before ``newsdesk link`` has run."""
+        from ..store.story_claims import story_summary
+        with backend.session() as store:
+            found = links.article_links(store, article_id)
+            summary = story_summary(store, found["story_id"]) if found["story_id"] else None
+        return {"article_id": article_id, "duplicate_of": found["duplicate_of"], "story": summary}
+
     @app.get("/api/incidents", dependencies=read, tags=["links"])
     def incidents(status: Status | None = None,
                   story_id: Annotated[str | None, Query(max_length=200)] = None,

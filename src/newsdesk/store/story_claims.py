@@ -8,6 +8,7 @@ adds them to the stored story record; it changes no table.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -108,6 +109,17 @@ def with_claims(store, story: dict[str, Any]) -> dict[str, Any]:
 def story_with_claims(store, story_id: str) -> dict[str, Any] | None:
     found = links.story(store, story_id)
     return with_claims(store, found) if found else None
+
+
+def story_summary(store, story_id: str) -> dict[str, Any] | None:
+    """The stored story record without its article list (what an article's page links to)."""
+    rows = links._fetch(store, "SELECT record FROM stories WHERE id = ?", (story_id,))
+    if not rows:
+        return None
+    rec = rows[0]["record"]
+    out = json.loads(rec) if isinstance(rec, str) else dict(rec)
+    out.pop("articles", None)
+    return out
 
 
 def latest_report(store) -> str | None:

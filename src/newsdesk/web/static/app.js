@@ -799,6 +799,7 @@ function renderArticleHead(a) {
     meta.appendChild(document.createTextNode((bits.length ? " · " : "") + "url: " + a.url));
   }
   head.appendChild(meta);
+  storyLine(a.id, head);  // stories.js
 }
 
 /** Every highlighted span of the article: {key, kind, start, end, label, group}. */

@@ -35,6 +35,23 @@ function claimItem(c) {
   return li;
 }
 
+/** Under an article's headline: the story it belongs to (after `newsdesk link`). */
+async function storyLine(articleId, head) {
+  let info;
+  try {
+    info = await api(`articles/${encodeURIComponent(articleId)}/story`);
+  } catch (e) {
+    return;  // no link tables yet, or the article went away: nothing to show
+  }
+  const s = info.story;
+  if (!s || !head.isConnected) return;
+  const n = (s.outlets || []).length;
+  head.appendChild(el("p", {class: "story-line", id: "article-story"}, "Part of a story told by ",
+    `${n} outlet${n === 1 ? "" : "s"} in ${s.article_count} article${s.article_count === 1 ? "" : "s"}: `,
+    el("a", {href: "#/story/" + encodeURIComponent(s.id), text: s.label || "open the story"}),
+    info.duplicate_of ? " (this article is a copy of an earlier one)" : ""));
+}
+
 // ---------------------------------------------------------------- story page
 async function showStory(id, gen) {
   const box = clear($("view-story"));
