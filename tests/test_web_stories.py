@@ -88,7 +88,14 @@ def test_story_page_shows_incidents_with_their_claims(page, server):
     # Timeline: one dot per dated article, one row per outlet; map: the located incidents.
     dated = [a for a in s["articles"] if a["published"]]
     assert page.locator("#story-timeline circle.tl-dot").count() == len(dated)
-    assert page.locator("#story-map circle.story-marker").count() >= 1
+    located = [i for i in s["incidents"] if (i["summary"]["place"] or {}).get("lat") is not None]
+    assert located
+    drawn = page.locator("#story-map .story-marker, #story-map .story-area")
+    assert drawn.count() >= 1
+    # a country is shaded, not put on a point
+    countries = {i["summary"]["place"]["name"] for i in located if i["summary"]["place"]["precision"] == "country"}
+    assert page.locator("#story-map circle.story-marker[data-precision=country]").count() == 0
+    assert page.locator("#story-map path.story-area[data-precision=country]").count() == len(countries)
     shot(page, "story-page", full_page=True)
     # A claim opens its article with the reported span highlighted.
     first = inc["claims"][0]

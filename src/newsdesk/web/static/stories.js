@@ -169,12 +169,14 @@ async function storyMap(box, incidents, gen) {
   const land = svg("g", {class: "land"});
   for (const f of world.features || []) land.appendChild(svg("path", {d: shapePath(f.geometry)}));
   root.appendChild(land);
+  // As on the start page: a country is its shaded shape, a region is not drawn, finer places are dots.
   const groups = new Map();
   for (const inc of incidents) {
     const p = inc.summary && inc.summary.place;
-    if (!p || p.lat === null || p.lat === undefined) continue;
-    const key = p.lat.toFixed(2) + "," + p.lon.toFixed(2);
-    if (!groups.has(key)) groups.set(key, {lat: p.lat, lon: p.lon, name: p.name, incidents: []});
+    if (!p || p.lat === null || p.lat === undefined || p.precision === "region") continue;
+    const shape = p.precision === "country" ? countryAt(world, p.lon, p.lat) : null;
+    const key = shape ? "country:" + p.name : p.lat.toFixed(2) + "," + p.lon.toFixed(2);
+    if (!groups.has(key)) groups.set(key, {lat: p.lat, lon: p.lon, name: p.name, shape, precision: p.precision, incidents: []});
     groups.get(key).incidents.push(inc);
   }
   const view = fitView([...groups.values()]);
@@ -182,14 +184,19 @@ async function storyMap(box, incidents, gen) {
   root.setAttribute("viewBox", view.map((n) => n.toFixed(2)).join(" "));
   land.setAttribute("stroke-width", (0.25 * k).toFixed(3));
   const rank = {contested: 0, corroborated: 1, "single-source": 2};
-  for (const g of groups.values()) {
+  const ordered = [...groups.values()].sort((a, b) => (b.shape ? 1 : 0) - (a.shape ? 1 : 0));  // areas below dots
+  for (const g of ordered) {
     const worst = g.incidents.map((i) => i.status).sort((a, b) => rank[a] - rank[b])[0];
     const [cx, cy] = project(g.lon, g.lat);
     const label = `${g.name}: ${g.incidents.length} incident${g.incidents.length > 1 ? "s" : ""} — ` +
       g.incidents.map((i) => `${i.type} (${i.status})`).join("; ");
-    const c = svg("circle", {cx, cy, r: (4 + 1.5 * Math.sqrt(g.incidents.length - 1)) * k, class: "story-marker",
-                             fill: STATUS_COLORS[worst], "data-status": worst, tabindex: 0,
-                             "aria-label": label}, svg("title", {text: label}));
+    const c = g.shape
+      ? svg("path", {d: shapePath(g.shape.geometry), class: "story-area", fill: STATUS_COLORS[worst],
+                     "stroke-width": (0.5 * k).toFixed(3), "data-status": worst, "data-precision": "country", tabindex: 0,
+                     "aria-label": label}, svg("title", {text: label}))
+      : svg("circle", {cx, cy, r: (4 + 1.5 * Math.sqrt(g.incidents.length - 1)) * k, class: "story-marker",
+                       fill: STATUS_COLORS[worst], "data-status": worst, "data-precision": g.precision || "point",
+                       tabindex: 0, "aria-label": label}, svg("title", {text: label}));
     const first = g.incidents[0].id;
     const open = () => {
       const row = document.querySelector(`[data-incident="${CSS.escape(first)}"]`);
