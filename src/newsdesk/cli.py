@@ -253,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_source_parsers(sub, db, _steps, _date, _positive)  # watch, sources
     from .cli_link import add_link_commands
     add_link_commands(sub, db)
+    from .cli_brief import add_brief_command
+    add_brief_command(sub, db)
     return parser
 
 

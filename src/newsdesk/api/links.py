@@ -26,13 +26,29 @@ def add_link_routes(app, backend, read) -> None:
 
     @app.get("/api/stories/{story_id}", dependencies=read, tags=["links"])
     def story(story_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
-        """One story: its articles (copies marked by duplicate_of) and incidents with their
-        status, outlets, sources and provenance spans."""
+        """One story: its articles (copies marked by duplicate_of, and folded into families)
+        and incidents with their status, outlets, sources and provenance spans; each
+        incident's claims give the quoted sentence, article title, link and time, and the
+        event's actors and place."""
+        from ..store.story_claims import story_with_claims
         with backend.session() as store:
-            found = links.story(store, story_id)
+            found = story_with_claims(store, story_id)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
+        from ..brief import sentence
+        for inc in found["incidents"]:
+            inc["sentence"] = sentence(inc)  # the brief's wording of it
         return found
+
+    @app.get("/api/articles/{article_id}/story", dependencies=read, tags=["links"])
+    def article_story(article_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+        """The article's story (id, label, outlets) and the family head it copies, if any;
+        ``story`` is null before ``newsdesk link`` has run."""
+        from ..store.story_claims import story_summary
+        with backend.session() as store:
+            found = links.article_links(store, article_id)
+            summary = story_summary(store, found["story_id"]) if found["story_id"] else None
+        return {"article_id": article_id, "duplicate_of": found["duplicate_of"], "story": summary}
 
     @app.get("/api/incidents", dependencies=read, tags=["links"])
     def incidents(status: Status | None = None,
@@ -45,3 +61,21 @@ def add_link_routes(app, backend, read) -> None:
             items = links.incidents(store, status=status, limit=limit, offset=offset,
                                     story_id=story_id, type=type)
         return {"items": items, "limit": limit, "offset": offset}
+
+    @app.get("/api/brief", dependencies=read, tags=["links"])
+    def brief_route(since: Annotated[str, Query(max_length=40, description="24h, 30d, 2w or an ISO date")] = "24h",
+                    until: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,
+                    q: Annotated[str | None, Query(max_length=200)] = None,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+        """The period's stories ranked by independent outlets and incidents, each with
+        templated sentences from its incidents and their citations (as ``newsdesk brief``)."""
+        from .. import brief
+        from ..store.story_claims import latest_report, stories_with_claims
+        with backend.session() as store:
+            try:
+                end = brief.parse_until(until) if until else None
+                start = brief.parse_since(since, end or brief.anchor(latest_report(store)))
+            except ValueError as e:
+                raise HTTPException(422, str(e)) from None
+            found = stories_with_claims(store, since=start, until=end, q=q, limit=limit)
+        return brief.build(found, since=start, until=end, q=q)

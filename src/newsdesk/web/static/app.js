@@ -153,6 +153,8 @@ function parseHash() {
   if (path.startsWith("article/")) {
     return {view: "article", id: decodeURIComponent(path.slice(8)), focus: params.get("focus")};
   }
+  if (path.startsWith("story/")) return {view: "story", id: decodeURIComponent(path.slice(6))};
+  if (path === "brief") return {view: "brief", params};
   const filters = {};
   for (const k of FILTER_KEYS) if (params.get(k)) filters[k] = params.get(k);
   const days = params.get("days");
@@ -190,6 +192,13 @@ let routeGen = 0;  // answers to an older route (the user moved on) are dropped
 async function route() {
   const r = parseHash();
   const gen = ++routeGen;
+  for (const v of ["story", "brief"]) $("view-" + v).hidden = r.view !== v;
+  if (r.view === "story" || r.view === "brief") {  // stories.js
+    $("view-search").hidden = true;
+    $("view-article").hidden = true;
+    await (r.view === "story" ? showStory(r.id, gen) : showBrief(r.params, gen));
+    return;
+  }
   if (r.view === "article") {
     $("view-search").hidden = true;
     $("view-article").hidden = false;
@@ -790,6 +799,7 @@ function renderArticleHead(a) {
     meta.appendChild(document.createTextNode((bits.length ? " · " : "") + "url: " + a.url));
   }
   head.appendChild(meta);
+  storyLine(a.id, head);  // stories.js
 }
 
 /** Every highlighted span of the article: {key, kind, start, end, label, group}. */
