@@ -13,6 +13,7 @@ Heavy modules (spaCy, trafilatura) load on first use, so importing newsdesk is c
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -45,13 +46,18 @@ class IngestReport:
     skipped: int = 0
     errors: int = 0
     error_records: list[PageError] = field(default_factory=list, repr=False)
+    linked: dict | None = None   # what linking the new articles found (None: not linked)
 
     @property
     def total(self) -> int:
         return self.added + self.skipped + self.errors
 
     def __str__(self) -> str:
-        return f"added {self.added}, skipped {self.skipped} (already stored), errors {self.errors}"
+        out = f"added {self.added}, skipped {self.skipped} (already stored), errors {self.errors}"
+        if self.linked:
+            out += ("; linked {articles}: {copies} copies, {stories} stories, "
+                    "{incidents} incidents").format(**self.linked)
+        return out
 
 
 def extract_files(paths: Iterable[str] | str, input_format: str = "auto", steps=STEPS,
@@ -106,7 +112,8 @@ def open_store(db: str = "newsdesk.db") -> "SQLiteStore":
 
 def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, progress: bool = False,
            input_format: str = "auto", workers: int = 1, url: str | None = None,
-           published: str | None = None, on_error=None, templates: bool = True) -> IngestReport:
+           published: str | None = None, on_error=None, templates: bool = True,
+           link: bool = True) -> IngestReport:
     """Process every page in ``paths`` and store articles and errors in ``db``.
 
     Idempotent: pages already stored are counted as skipped, never duplicated.
@@ -114,6 +121,8 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
     ``templates``: learn each host's site template (lines recurring across its pages) from
     the pages, starting from the profiles stored by earlier runs, strip it from the bodies
     and store the updated profiles.
+    ``link``: link the new articles (and any stored ones not linked yet) to the stored ones
+    afterwards: duplicate families, stories, incidents (``newsdesk.store.links.link_new``).
     """
     from .extract.templates import TemplateBook
     report = IngestReport()
@@ -151,6 +160,13 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
         report.skipped += pages.skipped
         if book is not None and book.changed:
             store.save_templates(book.to_dicts(book.changed))
+        if link:
+            from .link.embed import ModelMissing
+            from .store.links import link_new
+            try:
+                report.linked = link_new(store)
+            except ModelMissing as exc:  # the articles are stored; 'newsdesk link' links later
+                logging.getLogger("newsdesk").warning("not linked: %s", exc)
     return report
 
 
