@@ -6,6 +6,11 @@ indexes (link.linker) work from Inputs alone. Stored beside the article (store.l
 they let the next run rebuild the indexes without the sentence model and without reading
 the articles again, so an incremental run and ``link --rebuild`` see the same numbers.
 
+An event's vectors are only needed once another article's event could be the same
+incident, so they are computed then (``embed_events``: all of one article's event
+sentences in one batch, each distinct sentence once) and kept from then on; most articles
+start a story of their own and never need them.
+
 Vectors are kept as float16 (half the bytes; the scores need no more) and used as the
 float32 of that rounding, whether fresh or read back, so both paths agree to the bit.
 """
@@ -68,30 +73,40 @@ class Inputs:
     places: list[str]
     first_words: str            # the text's opening, a label when there is no title
     events: list[EventInput] = field(default_factory=list)
+    sentences: list[list[str]] = field(default_factory=list)   # each event sentence's words
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)  # its triggers' words
     lead_vec: np.ndarray | None = None
-    trigger_vecs: np.ndarray | None = None   # one row per event
+    trigger_vecs: np.ndarray | None = None   # one row per event (None until embed_events)
     sent_vecs: np.ndarray | None = None      # one row per distinct event sentence
 
+    @property
+    def embedded(self) -> bool:
+        return self.trigger_vecs is not None or not self.events
+
     def to_row(self) -> tuple[str, bytes]:
-        """(meta JSON, vectors) for the store: float16 rows lead, triggers, sentences."""
+        """(meta JSON, vectors) for the store: float16 rows lead, then triggers and
+        sentences once computed."""
         meta = {k: v for k, v in asdict(self).items()
                 if k not in ("sig", "lead_vec", "trigger_vecs", "sent_vecs")}
         meta["sig"] = self.sig.hex()
-        meta["n_sent"] = int(len(self.sent_vecs))
-        vecs = np.vstack([self.lead_vec[None], self.trigger_vecs, self.sent_vecs])
-        return json.dumps(meta, ensure_ascii=False), vecs.astype(np.float16).tobytes()
+        rows = [self.lead_vec[None]]
+        if self.trigger_vecs is not None:
+            rows += [self.trigger_vecs, self.sent_vecs]
+        return json.dumps(meta, ensure_ascii=False), np.vstack(rows).astype(np.float16).tobytes()
 
     @classmethod
     def from_row(cls, meta: str, vectors: bytes, dim: int = 384) -> "Inputs":
         m = json.loads(meta)
-        n_sent = m.pop("n_sent")
         events = [EventInput(**{**e, "numbers": [tuple(x) for x in e["numbers"]]})
                   for e in m.pop("events")]
+        spans = [[tuple(x) for x in s] for s in m.pop("spans")]
         sig = bytes.fromhex(m.pop("sig"))
         v = np.frombuffer(bytes(vectors), dtype=np.float16).reshape(-1, dim).astype(np.float32)
         n_ev = len(events)
-        return cls(**m, sig=sig, events=events, lead_vec=v[0], trigger_vecs=v[1:1 + n_ev],
-                   sent_vecs=v[1 + n_ev:1 + n_ev + n_sent])
+        x = cls(**m, sig=sig, events=events, spans=spans, lead_vec=v[0])
+        if len(v) > 1:
+            x.trigger_vecs, x.sent_vecs = v[1:1 + n_ev], v[1 + n_ev:]
+        return x
 
 
 def _half(m: np.ndarray) -> np.ndarray:
@@ -129,39 +144,37 @@ def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], l
 
 
 def prepare(articles: list[Article], enc=None) -> list[Inputs]:
-    """Inputs for a batch of articles: every text of the batch through the model at once."""
+    """Inputs for a batch of articles: the leads through the model at once; the event
+    vectors wait for ``embed_events``."""
     if not articles:
         return []
     if enc is None:
         from .embed import encoder
         enc = encoder()
     leads = _half(enc.encode([lead_text(a) for a in articles]))
-    per_article = [_events(a) for a in articles]
-    all_sents, all_spans, owner = [], [], []
-    for n, (_, _, sents, spans) in enumerate(per_article):
-        all_sents += sents
-        all_spans += spans
-        owner += [n] * len(sents)
-    sv, tv = enc.encode_words(all_sents, all_spans) if all_sents else (np.zeros((0, enc.dim)), [])
-    sv = _half(sv)
     out = []
-    row = 0
-    for n, (a, (events, _, sents, _)) in enumerate(zip(articles, per_article)):
-        s_rows = list(range(row, row + len(sents)))
-        row += len(sents)
-        trig = np.zeros((len(events), enc.dim), dtype=np.float32)
-        # the k-th span of a sentence is the k-th event placed in it, in event order
-        used: dict[int, int] = {}
-        for j, ev in enumerate(events):
-            k = used.get(ev.sentence, 0)
-            used[ev.sentence] = k + 1
-            trig[j] = tv[s_rows[ev.sentence]][k]
+    for a, lead in zip(articles, leads):
+        events, _, sents, spans = _events(a)
         out.append(Inputs(
             id=a.id, hash=text_hash(a.text), sig=signature(a.text), nshingles=len(shingles(a.text)),
             keys=sorted(article_keys(a)), title=a.title, outlet=a.outlet, published=a.published,
             names=[e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS],
             places=[p.name for p in a.places], first_words=(a.text or "")[:80], events=events,
-            lead_vec=leads[n], trigger_vecs=_half(trig),
-            sent_vecs=sv[s_rows] if s_rows else np.zeros((0, enc.dim), dtype=np.float32)))
+            sentences=sents, spans=spans, lead_vec=lead))
     return out
 
+
+def embed_events(x: Inputs, enc) -> None:
+    """The trigger-in-context and sentence vectors of one article's events, its distinct
+    sentences in one batch of their own (so the numbers never depend on other articles)."""
+    if x.embedded:
+        return
+    sv, tv = enc.encode_words(x.sentences, x.spans)
+    trig = np.zeros((len(x.events), enc.dim), dtype=np.float32)
+    # the k-th span of a sentence is the k-th event placed in it, in event order
+    used: dict[int, int] = {}
+    for j, ev in enumerate(x.events):
+        k = used.get(ev.sentence, 0)
+        used[ev.sentence] = k + 1
+        trig[j] = tv[ev.sentence][k]
+    x.sent_vecs, x.trigger_vecs = _half(sv), _half(trig)

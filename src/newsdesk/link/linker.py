@@ -18,7 +18,7 @@ from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
 from .incidents import Mention, pair_features, scorer
-from .inputs import Inputs, lead_text, prepare  # noqa: F401  (lead_text: the linker's text)
+from .inputs import Inputs, embed_events, lead_text, prepare  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
 
 
@@ -48,7 +48,9 @@ class Linker:
     alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
     stories and incidents a writer must rewrite, the stories merged away."""
 
-    def __init__(self):
+    def __init__(self, encoder=None):
+        self._enc = encoder
+        self.mentions_of: dict[str, list[Mention]] = {}
         self.families = FamilyIndex()
         self.stories = StoryIndex()
         self.incidents: dict[str, Incident] = {}
@@ -57,6 +59,7 @@ class Linker:
         self.clean()
 
     def clean(self) -> None:
+        self.embedded: set[str] = set()   # articles whose event vectors were computed
         self.dirty_stories: set[str] = set()
         self.dirty_incidents: set[str] = set()
         self.merged_at_clean = dict(self.stories.merged)
@@ -66,8 +69,23 @@ class Linker:
         return {g: self.stories.resolve(g) for g in self.stories.merged
                 if g not in self.merged_at_clean}
 
+    def encoder(self):
+        if self._enc is None:
+            from .embed import encoder
+            self._enc = encoder()
+        return self._enc
+
     def add_many(self, articles: list[Article]) -> list[Links]:
-        return [self.apply(x) for x in prepare(articles)]
+        return [self.apply(x) for x in prepare(articles, self.encoder())]
+
+    def _embed(self, article_id: str) -> None:
+        x = self.articles[article_id]
+        if x.embedded:
+            return
+        embed_events(x, self.encoder())
+        for j, m in enumerate(self.mentions_of.get(article_id, ())):
+            m.vec, m.sent_vec = x.trigger_vecs[j], x.sent_vecs[x.events[j].sentence]
+        self.embedded.add(article_id)
 
     def apply(self, x: Inputs) -> Links:
         fam = self.families.add_sketch(x.id, x.hash, x.sig, x.nshingles)
@@ -87,15 +105,21 @@ class Linker:
     def _link_events(self, x: Inputs, sid: str, family: str) -> list[str]:
         model = scorer()
         ids = []
+        ms = self.mentions_of.setdefault(x.id, [])
         for j, e in enumerate(x.events):
-            m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma, vec=x.trigger_vecs[j],
-                        sent_vec=x.sent_vecs[e.sentence], args=frozenset(e.args), time=e.time,
-                        place=e.place, type=e.type)
+            m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
+                        vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
+                        sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
+                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type)
+            ms.append(m)
             best, best_p = None, model.threshold
             for iid in self.story_incidents.get(sid, []):
                 others = [o for o in self.incidents[iid].mentions if o.doc != x.id]
                 if not others:
                     continue
+                # vectors only now that there is something to compare with
+                for doc in [x.id] + [o.doc for o in others]:
+                    self._embed(doc)
                 p = float(np.mean([model.prob(pair_features(m, o)) for o in others]))
                 if p >= best_p:
                     best, best_p = iid, p

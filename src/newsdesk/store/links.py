@@ -136,6 +136,11 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?") -> No
         conn.execute(f"INSERT INTO article_links (article_id, duplicate_of, story_id) VALUES ({p}, {p}, {p})",
                      (link.article_id, link.duplicate_of, story_of[link.article_id]))
         _put_inputs(conn, linker.articles[link.article_id], seq, p)
+    new = {link.article_id for link in links}
+    for aid in sorted(linker.embedded - new):   # older articles whose event vectors came now
+        meta, vecs = linker.articles[aid].to_row()
+        conn.execute(f"UPDATE link_inputs SET meta = {p}, vectors = {p} WHERE article_id = {p}",
+                     (meta, vecs, aid))
     members = _members(linker)
     for sid in sorted({linker.stories.resolve(s) for s in linker.dirty_stories}):
         for t, col in (("story_keys", "story_id"), ("stories", "id")):
@@ -223,14 +228,17 @@ def relink(store, batch_size: int = 64, re_embed: bool = False) -> dict[str, int
     return _report(linker, links)
 
 
-def link_new(store, batch_size: int = 64) -> dict[str, int]:
+def link_new(store, batch_size: int = 64, timings: dict | None = None) -> dict[str, int]:
     """Link the stored articles that have no links yet (ingest calls this).
 
     The indexes are rebuilt from the kept inputs of the linked articles (no model, no
     article records), the new articles are linked in first-stored order against their
     candidates, and only what changed is written: the same tables ``relink`` would give
-    for the same order."""
+    for the same order. ``timings`` (a dict) receives the seconds of each phase."""
+    import time
+
     from ..link.linker import Linker
+    t0 = time.perf_counter()
     new = _fetch(store, "SELECT a.id, a.record FROM articles a LEFT JOIN link_inputs li "
                         "ON li.article_id = a.id WHERE li.article_id IS NULL "
                         "ORDER BY a.ingested_at, a.id")
@@ -241,8 +249,10 @@ def link_new(store, batch_size: int = 64) -> dict[str, int]:
     _link_batches(linker, kept, batch_size)
     first_seq = kept[-1]["seq"] + 1 if kept else 0
     del kept
+    t1 = time.perf_counter()
     linker.clean()
     links = _link_batches(linker, new, batch_size)
+    t2 = time.perf_counter()
     conn = store.conn
     try:
         write_new(conn, linker, links, first_seq, _param(store))
@@ -250,6 +260,9 @@ def link_new(store, batch_size: int = 64) -> dict[str, int]:
     except Exception:
         conn.rollback()
         raise
+    if timings is not None:
+        timings.update(restore=t1 - t0, link=t2 - t1, write=time.perf_counter() - t2,
+                       embedded=len(linker.embedded))
     return _report(linker, links)
 
 
