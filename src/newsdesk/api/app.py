@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
 from .. import __version__
-from ..model import Article, PageError
+from ..model import PageError
 from ..store import open_store, sqlite_path
 from ..store.base import Filters, Page
 from ..store.links import article_links_many

@@ -17,7 +17,7 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
-from .incidents import Mention, pair_features, scorer
+from .incidents import Mention, features_to_many, scorer
 from .inputs import Inputs, embed_events, lead_text, prepare  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
 
@@ -102,6 +102,18 @@ class Linker:
         inc_ids = self._link_events(x, sid, fam.head)
         return Links(x.id, dup, sid, inc_ids)
 
+    @staticmethod
+    def _others(inc: Incident, doc: str) -> list[Mention]:
+        """The incident's mentions a new one is compared with: not its own article's, and
+        one per duplicate family (its first), so wire copies neither weigh more nor make
+        the comparison grow."""
+        seen, out = set(), []
+        for o, r in zip(inc.mentions, inc.reports):
+            if o.doc != doc and r.family not in seen:
+                seen.add(r.family)
+                out.append(o)
+        return out
+
     def _link_events(self, x: Inputs, sid: str, family: str) -> list[str]:
         model = scorer()
         ids = []
@@ -114,13 +126,13 @@ class Linker:
             ms.append(m)
             best, best_p = None, model.threshold
             for iid in self.story_incidents.get(sid, []):
-                others = [o for o in self.incidents[iid].mentions if o.doc != x.id]
+                others = self._others(self.incidents[iid], x.id)
                 if not others:
                     continue
                 # vectors only now that there is something to compare with
                 for doc in [x.id] + [o.doc for o in others]:
                     self._embed(doc)
-                p = float(np.mean([model.prob(pair_features(m, o)) for o in others]))
+                p = float(np.mean(model.prob(features_to_many(m, others))))
                 if p >= best_p:
                     best, best_p = iid, p
             if best is None:
