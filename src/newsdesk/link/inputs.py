@@ -164,17 +164,44 @@ def prepare(articles: list[Article], enc=None) -> list[Inputs]:
     return out
 
 
-def embed_events(x: Inputs, enc) -> None:
-    """The trigger-in-context and sentence vectors of one article's events, its distinct
-    sentences in one batch of their own (so the numbers never depend on other articles)."""
+def sentence_keys(x: Inputs) -> list[tuple]:
+    """A key per event sentence: its words and trigger spans (a copy's sentence shares it)."""
+    return [(tuple(w), tuple(sp)) for w, sp in zip(x.sentences, x.spans)]
+
+
+def remember(x: Inputs, cache: dict) -> None:
+    """Put an embedded article's sentence vectors in ``cache`` (the first seen stays)."""
+    if x.trigger_vecs is None:
+        return
+    rows: dict[int, list[int]] = {}
+    for j, ev in enumerate(x.events):
+        rows.setdefault(ev.sentence, []).append(j)
+    for i, key in enumerate(sentence_keys(x)):
+        cache.setdefault(key, (x.sent_vecs[i], x.trigger_vecs[rows.get(i, [])]))
+
+
+def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
+    """The trigger-in-context and sentence vectors of one article's events: a sentence seen
+    before (a copy's) from ``cache``, the others, each distinct one once, in one batch of
+    this article's own."""
     if x.embedded:
         return
-    sv, tv = enc.encode_words(x.sentences, x.spans)
+    cache = {} if cache is None else cache
+    keys = sentence_keys(x)
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    if todo:
+        sv, tv = enc.encode_words([x.sentences[i] for i in todo], [x.spans[i] for i in todo])
+        sv = _half(sv)
+        for r, i in enumerate(todo):
+            cache.setdefault(keys[i], (sv[r], _half(tv[r])))
+    sent = np.zeros((len(keys), enc.dim), dtype=np.float32)
     trig = np.zeros((len(x.events), enc.dim), dtype=np.float32)
     # the k-th span of a sentence is the k-th event placed in it, in event order
     used: dict[int, int] = {}
+    for i, k in enumerate(keys):
+        sent[i] = cache[k][0]
     for j, ev in enumerate(x.events):
         k = used.get(ev.sentence, 0)
         used[ev.sentence] = k + 1
-        trig[j] = tv[ev.sentence][k]
-    x.sent_vecs, x.trigger_vecs = _half(sv), _half(trig)
+        trig[j] = cache[keys[ev.sentence]][1][k]
+    x.sent_vecs, x.trigger_vecs = sent, trig

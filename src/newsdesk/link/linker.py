@@ -18,7 +18,7 @@ from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
 from .incidents import Mention, features_to_many, scorer
-from .inputs import Inputs, embed_events, lead_text, prepare  # noqa: F401  (lead_text: the linker's text)
+from .inputs import Inputs, embed_events, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
 
 
@@ -50,6 +50,7 @@ class Linker:
 
     def __init__(self, encoder=None):
         self._enc = encoder
+        self.sentences: dict = {}   # event sentence -> its vectors (link.inputs.remember)
         self.mentions_of: dict[str, list[Mention]] = {}
         self.families = FamilyIndex()
         self.stories = StoryIndex()
@@ -82,7 +83,7 @@ class Linker:
         x = self.articles[article_id]
         if x.embedded:
             return
-        embed_events(x, self.encoder())
+        embed_events(x, self.encoder(), self.sentences)
         for j, m in enumerate(self.mentions_of.get(article_id, ())):
             m.vec, m.sent_vec = x.trigger_vecs[j], x.sent_vecs[x.events[j].sentence]
         self.embedded.add(article_id)
@@ -91,6 +92,7 @@ class Linker:
         fam = self.families.add_sketch(x.id, x.hash, x.sig, x.nshingles)
         dup = fam.head if fam.head != x.id else None
         self.articles[x.id] = x
+        remember(x, self.sentences)
         if dup and self.stories.of.get(dup):
             # a copy joins its head's story without moving the centroid
             sid = self.stories.resolve(self.stories.of[dup])
