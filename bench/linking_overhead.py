@@ -10,8 +10,9 @@ timed as ingest runs them (``store.links.link_new``: restoring the indexes from 
 inputs, linking, writing):
 
 - new news: the first half of the articles, linked against the stored ones;
-- follow-ups: variants of that first half, each joining a story just linked, so its events
-  are scored against stored ones (the event vectors are computed then).
+- follow-ups: republished variants of that first half (another outlet, a line added), each
+  joining a story just linked, so its events are scored against the stored ones: the
+  story's first article has its event sentences embedded then, the copy reuses them.
 
 Each is printed per article beside the pipeline's time per article, as a share of it.
 """
