@@ -54,7 +54,7 @@ class IngestReport:
 
     def __str__(self) -> str:
         out = f"added {self.added}, skipped {self.skipped} (already stored), errors {self.errors}"
-        if self.linked:
+        if self.linked and self.linked["articles"]:
             out += ("; linked {articles}: {copies} copies, {stories} stories, "
                     "{incidents} incidents").format(**self.linked)
         return out

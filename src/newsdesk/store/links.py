@@ -228,6 +228,19 @@ def relink(store, batch_size: int = 64, re_embed: bool = False) -> dict[str, int
     return _report(linker, links)
 
 
+def _write_lock(store) -> None:
+    """Hold the store's write lock until the caller commits or rolls back (SQLite: an
+    immediate transaction; PostgreSQL: a transaction-scoped advisory lock)."""
+    conn = store.conn
+    if _param(store) == "?":
+        from .sqlite import retry_busy
+        if conn.in_transaction:
+            conn.commit()
+        retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+    else:
+        conn.execute("SELECT pg_advisory_xact_lock(14014014)")
+
+
 def link_new(store, batch_size: int = 64, timings: dict | None = None) -> dict[str, int]:
     """Link the stored articles that have no links yet (ingest calls this).
 
@@ -239,10 +252,12 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None) -> dict[s
 
     from ..link.linker import Linker
     t0 = time.perf_counter()
+    _write_lock(store)   # two ingests at once link one after the other
     new = _fetch(store, "SELECT a.id, a.record FROM articles a LEFT JOIN link_inputs li "
                         "ON li.article_id = a.id WHERE li.article_id IS NULL "
                         "ORDER BY a.ingested_at, a.id")
     if not new:
+        store.conn.rollback()
         return {"articles": 0, "copies": 0, "families": 0, "stories": 0, "incidents": 0}
     linker = Linker()
     kept = _fetch(store, "SELECT seq, meta, vectors FROM link_inputs ORDER BY seq")
