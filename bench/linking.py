@@ -4,6 +4,7 @@ on generated wire copies of the AEB pages.
     python bench/linking.py --data ../shared/bench/ecbplus --topics dev --predictions out.jsonl
     python bench/linking.py --data DIR --topics train --tune-stories   # how stories.py was tuned
     python bench/linking.py --families ../shared/bench/aeb
+    python bench/linking.py --overhead ../shared/bench/aeb --stored 1000 [--db URL]
 
 ECB+ part: the system clusters the documents into stories itself (no gold topic or
 subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the validated
@@ -109,31 +110,6 @@ def tune_stories(data: Path, topics: list[int], log=print) -> None:
         log(f"  vec_weight {vw:.2f} key_weight {1 - vw:.2f} threshold {th:.2f}: story B3 F1 {f:.3f}")
 
 
-def overhead(aeb: Path, n: int = 40, log=print) -> dict[str, float]:
-    """Seconds per article of the pipeline (extract + enrich) and of linking the same
-    articles (families, stories, incidents, in memory), measured in the same run."""
-    import linking_families
-    from newsdesk.link.embed import encoder
-    from newsdesk.link.linker import Linker
-    from newsdesk.model import RawPage
-    from newsdesk.pipeline import Pipeline
-    pages = [RawPage(content=data, format="html", source=pid) for pid, fam, data
-             in linking_families.pages(aeb) if pid == fam][:n]
-    pipe = Pipeline()
-    pipe.warm_up()
-    encoder()
-    t0 = time.perf_counter()
-    arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
-    t_pipe = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    Linker().add_many(arts)
-    t_link = time.perf_counter() - t0
-    k = max(len(arts), 1)
-    log(f"Linking overhead on {len(arts)} AEB articles: pipeline {t_pipe / k * 1000:.0f} ms/article, "
-        f"linking {t_link / k * 1000:.0f} ms/article ({t_link / t_pipe:.1%} of the pipeline)")
-    return {"pipeline_ms": t_pipe / k * 1000, "link_ms": t_link / k * 1000, "ratio": t_link / t_pipe}
-
-
 def run(shared: Path) -> dict[str, float]:
     """Gate figures: ECB+ dev topics and the wire-copy families (linking_* keys)."""
     import linking_families
@@ -157,12 +133,18 @@ def main() -> int:
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",
-                    help="AEB directory: time linking against the pipeline per article")
+                    help="AEB directory: time linking against the pipeline per article, with "
+                         "--stored articles in the store (bench/linking_overhead.py)")
+    ap.add_argument("--stored", type=int, default=1000, help="with --overhead (default 1000)")
+    ap.add_argument("--db", help="with --overhead: this store (a SQLite path or a PostgreSQL "
+                                 "URL; default a fresh SQLite file)")
     args = ap.parse_args()
     if not args.data and not args.families and not args.overhead:
         ap.error("give --data, --families and/or --overhead")
     if args.overhead:
-        overhead(args.overhead)
+        import linking_overhead
+        print(f"Linking overhead ({args.db or 'SQLite'}, {args.stored} stored articles)")
+        linking_overhead.measure(args.overhead, stored=args.stored, db=args.db)
     if args.data:
         if not (args.data / "ECB+").is_dir():
             print(f"{args.data}: no ECB+ directory; skipped")

@@ -78,7 +78,8 @@ def test_extract_overrides_and_bad_steps(pages, capsys):
 def test_ingest_list_show_search_stats(pages, tmp_path, capsys):
     db = str(tmp_path / "nd.db")
     code, out, _ = run(capsys, "ingest", str(pages), "--db", db, "--steps", "extract")
-    assert code == 0 and out.strip() == "added 2, skipped 0 (already stored), errors 0"
+    assert code == 0 and out.strip() == ("added 2, skipped 0 (already stored), errors 0; "
+                                         "linked 2: 0 copies, 2 stories, 0 incidents")
     code, out, _ = run(capsys, "ingest", str(pages), "--db", db, "--steps", "extract")
     assert out.strip() == "added 0, skipped 2 (already stored), errors 0"
 

@@ -64,7 +64,8 @@ def test_csv_articles_and_events(store):
     out = io.StringIO()
     assert export(store, out, format="csv") == 6
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert list(rows[0]) == ["id", "url", "outlet", "title", "published", "language", "byline", "text"]
+    assert list(rows[0]) == ["id", "url", "outlet", "title", "published", "language", "byline", "text",
+                             "story_id", "duplicate_of"]
     a1 = next(r for r in rows if r["id"] == "a1")
     assert a1["text"] == corpus()[0].text  # quotes and all, round-trip
     assert rows[-1]["published"] == "" and rows[-1]["id"] == "a4"

@@ -132,10 +132,10 @@ def test_link_reports_counts_by_status(db, capsys):
 def test_sqlite_upgrade_to_link_tables_keeps_articles(tmp_path):
     import sqlite3
 
-    from newsdesk.store.sqlite import SCHEMA_VERSION, migrate
+    from newsdesk.store.sqlite import MIGRATIONS, SCHEMA_VERSION, _schema_v10, migrate
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    migrate(conn, upto=6)   # the last released schema, before the link tables
+    migrate(conn, upto=MIGRATIONS.index(_schema_v10))   # the schema before the link tables
     conn.execute("""INSERT INTO articles (id, text, title, ingested_at, record, fts_rid)
                     VALUES ('old1', 'Walrus seen', 'Old', '2024',
                             '{"id": "old1", "text": "Walrus seen"}', 1)""")

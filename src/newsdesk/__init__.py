@@ -13,6 +13,7 @@ Heavy modules (spaCy, trafilatura) load on first use, so importing newsdesk is c
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -46,6 +47,7 @@ class IngestReport:
     errors: int = 0
     error_records: list[PageError] = field(default_factory=list, repr=False)
     partitions: dict | None = field(default=None, repr=False)  # Dask: planned, skipped, run
+    linked: dict | None = None   # what linking the new articles found (None: not linked)
 
     @property
     def total(self) -> int:
@@ -56,6 +58,9 @@ class IngestReport:
         if self.partitions:
             p = self.partitions
             text += f"; partitions {p['partitions']}: {p['run']} run, {p['skipped']} finished before"
+        if self.linked and self.linked["articles"]:
+            text += ("; linked {articles}: {copies} copies, {stories} stories, "
+                     "{incidents} incidents").format(**self.linked)
         return text
 
 
@@ -113,7 +118,7 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
            input_format: str = "auto", workers: int = 1, url: str | None = None,
            published: str | None = None, on_error=None, templates: bool = True,
            executor: str | None = None, scheduler: str | None = None,
-           output: str | None = None) -> IngestReport:
+           output: str | None = None, link: bool = True) -> IngestReport:
     """Process every page in ``paths`` and store articles and errors in ``db``.
 
     Idempotent: pages already stored are counted as skipped, never duplicated.
@@ -125,6 +130,8 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
     or "dask" (a Dask cluster at ``scheduler``, else a LocalCluster of ``workers``
     processes, at least 2; ``output``: a folder for one Parquet shard per input partition);
     default: local for one worker, process for more. See ``newsdesk.executor.dask_executor``.
+    ``link``: link the new articles (and any stored ones not linked yet) to the stored ones
+    afterwards: duplicate families, stories, incidents (``newsdesk.store.links.link_new``).
     """
     from .extract.templates import TemplateBook
     report = IngestReport()
@@ -134,7 +141,7 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
         raise ValueError("scheduler and output need executor='dask'")
     if executor == "dask":
         return _ingest_dask(paths, db, steps, progress, input_format, max(workers, 2), url,
-                            published, on_error, templates, scheduler, output, report)
+                            published, on_error, templates, scheduler, output, report, link)
     if executor == "local":
         workers = 1
     elif executor == "process":
@@ -173,11 +180,23 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
         report.skipped += pages.skipped
         if book is not None and book.changed:
             store.save_templates(book.to_dicts(book.changed))
+        if link:
+            _link(store, report)
     return report
 
 
+def _link(store, report: IngestReport) -> None:
+    """Link what this run stored to what was stored before (families, stories, incidents)."""
+    from .link.embed import ModelMissing
+    from .store.links import link_new
+    try:
+        report.linked = link_new(store)
+    except ModelMissing as exc:  # the articles are stored; 'newsdesk link' links later
+        logging.getLogger("newsdesk").warning("not linked: %s", exc)
+
+
 def _ingest_dask(paths, db, steps, progress, input_format, workers, url, published, on_error,
-                 templates, scheduler, output, report: IngestReport) -> IngestReport:
+                 templates, scheduler, output, report: IngestReport, link: bool = True) -> IngestReport:
     from .executor.dask_executor import ingest_dask
     bar = None
     if progress:
@@ -205,6 +224,8 @@ def _ingest_dask(paths, db, steps, progress, input_format, workers, url, publish
         finally:
             if bar is not None:
                 bar.close()
+        if link:
+            _link(store, report)
     return report
 
 

@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-templates", dest="templates", action="store_false",
                    help="do not learn site templates: by default the lines that recur across a "
                         "host's pages are learned, stored and stripped from its next pages")
+    p.add_argument("--no-link", dest="link", action="store_false",
+                   help="do not link the new articles: by default they are linked to the stored "
+                        "ones (copies, stories, incidents) as 'newsdesk link' does")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("list", parents=[db], help="list stored articles, newest first",
@@ -310,7 +313,7 @@ def cmd_ingest(args) -> int:
     report = ingest(args.paths, db=args.db, steps=args.steps, progress=progress,
                     input_format=args.input_format, workers=args.workers, url=args.url,
                     published=args.published, on_error=on_error, templates=args.templates,
-                    **_executor_args(args))
+                    link=args.link, **_executor_args(args))
     print(str(report))
     return 0
 

@@ -7,13 +7,18 @@ STATUSES = ("single-source", "corroborated", "contested")
 
 
 def add_link_commands(sub, db) -> None:
-    p = sub.add_parser("link", parents=[db], help="recompute families, stories and incidents",
+    p = sub.add_parser("link", parents=[db], help="link stored articles: families, stories, incidents",
                        description="Link the stored articles: duplicate families (wire copies), "
                                    "stories (the same developing news across outlets) and "
                                    "incidents (events told by several articles) with their "
-                                   "corroboration status.")
-    p.add_argument("--rebuild", action="store_true", required=True,
+                                   "corroboration status. Without --rebuild, only the articles "
+                                   "not linked yet are linked to the others (ingest does this "
+                                   "unless --no-link).")
+    p.add_argument("--rebuild", action="store_true",
                    help="recompute every link from the stored articles (first-stored order)")
+    p.add_argument("--re-embed", action="store_true",
+                   help="with --rebuild: recompute each article's kept inputs (sketch, "
+                        "vectors) too, not only the links")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("stories", parents=[db], help="list stories, largest first")
@@ -37,9 +42,11 @@ def _store(args):
 
 
 def cmd_link(args) -> int:
-    from .store.links import counts, relink
+    from .store.links import counts, link_new, relink
+    if args.re_embed and not args.rebuild:
+        raise SystemExit("newsdesk link: --re-embed goes with --rebuild")
     with _store(args) as store:
-        n = relink(store)
+        n = relink(store, re_embed=args.re_embed) if args.rebuild else link_new(store)
         c = counts(store)
     print("linked {articles} articles: {copies} copies in {families} families, {stories} stories, "
           "{incidents} incidents".format(**n))

@@ -23,9 +23,11 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
 from .. import __version__
-from ..model import Article, PageError
+from ..model import PageError
 from ..store import open_store, sqlite_path
 from ..store.base import Filters, Page
+from ..store.links import article_links_many
+from .links import LinkedArticle, with_links
 from .docs import add_docs
 from .models import (COUNT_CAP, ArticlesPage, EntitiesPage, ErrorOut, EventCollection,
                      EventMethod, EventsPage, EventType, Factuality, Health, IngestResult, PageIn, PageResult,
@@ -299,15 +301,19 @@ def create_app(db: str, token: str | None = None, open_reads: bool = True,
         with backend.session() as store:
             page = store.articles(f, limit=limit, offset=offset)
             counts = store.facets(f) if facets else None
-        return _page(page) | {"facets": counts}
+            linked = article_links_many(store, [i["id"] for i in page.items])
+        return _page(page) | {"items": [i | linked[i["id"]] for i in page.items], "facets": counts}
 
-    @app.get("/api/articles/{article_id}", response_model=Article, dependencies=read,
+    @app.get("/api/articles/{article_id}", response_model=LinkedArticle, dependencies=read,
              responses={404: {"model": ErrorOut, "description": "no such article"}, **ERRORS},
              tags=["articles"])
-    def article(article_id: str) -> Article:
-        """One article with everything found in it (id or a unique prefix of at least 4 chars)."""
+    def article(article_id: str) -> LinkedArticle:
+        """One article with everything found in it (id or a unique prefix of at least 4 chars),
+        its story and the article it copies (duplicate_of) once linked."""
         with backend.session() as store:
             found = store.get(article_id) if 0 < len(article_id) <= 200 else None
+            if found is not None:
+                found = with_links(found, article_links_many(store, [found.id])[found.id])
         if found is None:
             raise HTTPException(404, f"no article {article_id!r}")
         return found

@@ -1,11 +1,28 @@
 """API routes of the link stage: stories and incidents (filled by ``newsdesk link``)."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any, Literal
 
 from fastapi import HTTPException, Path, Query
 
+from ..model import Article
+
 Status = Literal["single-source", "corroborated", "contested"]
+
+
+@dataclasses.dataclass
+class LinkedArticle(Article):
+    """An Article as the API gives it: with its story and, for a copy, the first-seen
+    article of its duplicate family (both null until linked)."""
+
+    story_id: str | None = None
+    duplicate_of: str | None = None
+
+
+def with_links(article: Article, links: dict[str, Any]) -> LinkedArticle:
+    fields = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)}
+    return LinkedArticle(**fields, **links)
 
 
 def add_link_routes(app, backend, read) -> None:
@@ -15,13 +32,17 @@ def add_link_routes(app, backend, read) -> None:
     def stories(q: Annotated[str | None, Query(max_length=200, description="words of the label")] = None,
                 since: Annotated[str | None, Query(max_length=40)] = None,
                 until: Annotated[str | None, Query(max_length=40)] = None,
+                entity: Annotated[str | None, Query(max_length=200,
+                                                    description="a name one of its articles gives")] = None,
+                place: Annotated[str | None, Query(max_length=200,
+                                                   description="a place one of its articles names")] = None,
                 min_outlets: Annotated[int, Query(ge=0, le=10_000)] = 0,
                 limit: Annotated[int, Query(ge=1, le=500)] = 20,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
         """Stories (the same news across articles), largest first, with their outlets."""
         with backend.session() as store:
             items = links.stories(store, min_outlets=min_outlets, limit=limit, offset=offset, q=q,
-                                  since=since, until=until)
+                                  since=since, until=until, entity=entity, place=place)
         return {"items": items, "limit": limit, "offset": offset}
 
     @app.get("/api/stories/{story_id}", dependencies=read, tags=["links"])

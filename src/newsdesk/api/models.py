@@ -43,6 +43,9 @@ class ArticleItem(_Item):
                                                   "in [brackets] when q is given")
     snippet_html: str | None = Field(None, description="the excerpt HTML-escaped, the query's "
                                                        "words in <mark>")
+    story_id: str | None = Field(None, description="its story (null until linked)")
+    duplicate_of: str | None = Field(None, description="the first-seen article it copies "
+                                                       "(null for an original)")
 
 
 class FacetValue(BaseModel):

@@ -16,6 +16,7 @@ import numpy as np
 NUM_PERM = 128
 SHINGLE = 5             # words per shingle
 THRESHOLD = 0.5         # LSH candidate threshold (Jaccard of the shingle sets)
+SCHEME = "affine32"     # datasketch's permutation scheme (32-bit values): kept sketches need it
 CONTAINMENT = 0.7       # share of the shorter text's shingles found in the other to confirm
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -39,19 +40,20 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
 
 def minhash(text: str):
     from datasketch import MinHash
-    m = MinHash(num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingles(text)])
     return m
 
 
 def signature(text: str) -> bytes:
-    """The MinHash values as bytes (stored beside the article to rebuild the index)."""
-    return np.asarray(minhash(text).hashvalues, dtype=np.uint64).tobytes()
+    """The MinHash values as bytes (kept beside the article to rebuild the index)."""
+    return np.asarray(minhash(text).hashvalues, dtype=np.uint32).tobytes()
 
 
 def from_signature(blob: bytes):
     from datasketch import MinHash
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64).copy())
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME,
+                   hashvalues=np.frombuffer(blob, dtype=np.uint32).copy())
 
 
 @dataclass
@@ -79,17 +81,21 @@ class FamilyIndex:
 
     def add(self, article_id: str, text: str, sig: bytes | None = None) -> Member:
         if article_id in self.head:
-            h = self.head[article_id]
-            return Member(article_id, h, "", 1.0)
-        digest = text_hash(text)
+            return Member(article_id, self.head[article_id], "", 1.0)
+        return self.add_sketch(article_id, text_hash(text), sig or signature(text),
+                               len(shingles(text)))
+
+    def add_sketch(self, article_id: str, digest: str, sig: bytes, n: int) -> Member:
+        """``add`` from what is kept of a text: its hash, MinHash values and shingle count."""
+        if article_id in self.head:
+            return Member(article_id, self.head[article_id], "", 1.0)
         if digest in self.by_hash:
             head = self.head[self.by_hash[digest]]
             self.head[article_id] = head
             return Member(article_id, head, digest, 1.0)
-        m = from_signature(sig) if sig else minhash(text)
-        n = len(shingles(text))
+        m = from_signature(sig)
         best, best_sim = None, 0.0
-        for cand in self.lsh.query(m):
+        for cand in sorted(self.lsh.query(m)):
             jac = m.jaccard(self.sketches[cand])
             # Jaccard to containment: a copy with a paragraph cut keeps most of its shingles
             # inside the longer text even when the union grows.

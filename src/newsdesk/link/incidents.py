@@ -56,6 +56,20 @@ def pair_features(a: Mention, b: Mention) -> np.ndarray:
                      tcos * tcos, same * tcos], dtype=np.float32)
 
 
+def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
+    """``pair_features(a, b)`` for every b of ``others`` as one (len(others), k) array."""
+    V = np.stack([b.vec for b in others])
+    S = np.stack([b.sent_vec for b in others])
+    tcos = V @ a.vec
+    same = np.array([a.lemma == b.lemma for b in others], dtype=np.float32)
+    jac = np.array([len(a.args & b.args) / len(a.args | b.args) if (a.args | b.args) else 0.0
+                    for b in others], dtype=np.float32)
+    rest = np.array([(float(a.doc == b.doc), _time_agree(a.time, b.time), _agree(a.place, b.place),
+                      _agree(a.type, b.type)) for b in others], dtype=np.float32).reshape(-1, 4)
+    return np.column_stack([same, tcos, S @ a.sent_vec, jac, rest, tcos * tcos,
+                            same * tcos]).astype(np.float32)
+
+
 def feature_matrix(ms: list[Mention]) -> np.ndarray:
     """All pairwise features of a group as an (n, n, k) array, vectorised."""
     n = len(ms)

@@ -1,6 +1,7 @@
 """The link stage: families, stories and incidents for articles in arrival order.
 
-``Linker.add_many`` takes enriched Articles and returns one ``Links`` per article. Each
+``Linker.add_many`` takes enriched Articles and returns one ``Links`` per article;
+``Linker.apply`` does the same from kept ``Inputs`` (link.inputs), without the model. Each
 index holds only what candidates need (hashes and MinHash sketches, story centroids and
 an inverted key index, the mentions of each story), so a new article is compared with
 its candidates, never with everything stored. ``Linker`` can be rebuilt from stored
@@ -8,7 +9,6 @@ articles by adding them again in their first-seen order.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,20 +17,9 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
-from .incidents import Mention, scorer
-from .keys import article_keys, entity_key
+from .incidents import Mention, features_to_many, scorer
+from .inputs import Inputs, embed_events, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
-
-LEAD_CHARS = 400
-_WORDS = re.compile(r"\w+|[^\w\s]")
-
-
-def lead_text(article: Article) -> str:
-    """The title and the opening of the text, cut at a sentence end near LEAD_CHARS."""
-    text = article.text or ""
-    cut = text.find(". ", LEAD_CHARS // 2)
-    lead = text[: cut + 1 if 0 < cut < LEAD_CHARS * 2 else LEAD_CHARS]
-    return f"{article.title or ''}. {lead}".strip(". ")
 
 
 @dataclass
@@ -55,84 +44,110 @@ class Links:
 
 
 class Linker:
-    def __init__(self):
+    """The indexes. ``add_many`` links Articles (``prepare`` then ``apply``); ``apply``
+    alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
+    stories and incidents a writer must rewrite, the stories merged away."""
+
+    def __init__(self, encoder=None):
+        self._enc = encoder
+        self.sentences: dict = {}   # event sentence -> its vectors (link.inputs.remember)
+        self.mentions_of: dict[str, list[Mention]] = {}
         self.families = FamilyIndex()
         self.stories = StoryIndex()
         self.incidents: dict[str, Incident] = {}
         self.story_incidents: dict[str, list[str]] = defaultdict(list)
-        self.articles: dict[str, Article] = {}
+        self.articles: dict[str, Inputs] = {}
+        self.clean()
+
+    def clean(self) -> None:
+        self.embedded: set[str] = set()   # articles whose event vectors were computed
+        self.dirty_stories: set[str] = set()
+        self.dirty_incidents: set[str] = set()
+        self.merged_at_clean = dict(self.stories.merged)
+
+    def merged_since_clean(self) -> dict[str, str]:
+        """Stories merged away since ``clean()``: gone id -> surviving id."""
+        return {g: self.stories.resolve(g) for g in self.stories.merged
+                if g not in self.merged_at_clean}
+
+    def encoder(self):
+        if self._enc is None:
+            from .embed import encoder
+            self._enc = encoder()
+        return self._enc
 
     def add_many(self, articles: list[Article]) -> list[Links]:
-        from .embed import encoder
-        enc = encoder()
-        leads = enc.encode([lead_text(a) for a in articles])
-        out = []
-        for a, vec in zip(articles, leads):
-            out.append(self._add(a, vec, enc))
-        return out
+        return [self.apply(x) for x in prepare(articles, self.encoder())]
 
-    def _add(self, a: Article, vec: np.ndarray, enc) -> Links:
-        fam = self.families.add(a.id, a.text)
-        dup = fam.head if fam.head != a.id else None
-        self.articles[a.id] = a
+    def _embed(self, article_id: str) -> None:
+        x = self.articles[article_id]
+        if x.embedded:
+            return
+        embed_events(x, self.encoder(), self.sentences)
+        for j, m in enumerate(self.mentions_of.get(article_id, ())):
+            m.vec, m.sent_vec = x.trigger_vecs[j], x.sent_vecs[x.events[j].sentence]
+        self.embedded.add(article_id)
+
+    def apply(self, x: Inputs) -> Links:
+        fam = self.families.add_sketch(x.id, x.hash, x.sig, x.nshingles)
+        dup = fam.head if fam.head != x.id else None
+        self.articles[x.id] = x
+        remember(x, self.sentences)
         if dup and self.stories.of.get(dup):
             # a copy joins its head's story without moving the centroid
             sid = self.stories.resolve(self.stories.of[dup])
-            self.stories.of[a.id] = sid
-            self.stories.stories[sid].members.append(a.id)
+            self.stories.of[x.id] = sid
+            self.stories.stories[sid].members.append(x.id)
         else:
-            sid = self.stories.add(a.id, vec, article_keys(a), a.published)
-        inc_ids = self._link_events(a, sid, fam.head, enc)
-        return Links(a.id, dup, sid, inc_ids)
+            sid = self.stories.add(x.id, x.lead_vec, set(x.keys), x.published)
+        self.dirty_stories.add(sid)
+        inc_ids = self._link_events(x, sid, fam.head)
+        return Links(x.id, dup, sid, inc_ids)
 
-    def _mentions(self, a: Article, enc) -> list[tuple[int, Mention]]:
-        events = [(i, e) for i, e in enumerate(a.events) if e.sentence_start is not None]
-        if not events:
-            return []
-        sents, spans = [], []
-        for _, e in events:
-            s = a.text[e.sentence_start:e.sentence_end]
-            toks = [(m.start() + e.sentence_start, m.end() + e.sentence_start, m.group())
-                    for m in _WORDS.finditer(s)]
-            words = [t[2] for t in toks] or ["_"]
-            idx = [k for k, t in enumerate(toks) if t[0] < e.end and t[1] > e.start] or [0]
-            sents.append(words)
-            spans.append([(idx[0], idx[-1] + 1)])
-        sv, tv = enc.encode_words(sents, spans)
-        out = []
-        for (i, e), s, t in zip(events, sv, tv):
-            args = frozenset(entity_key(x) for x in e.actors + e.targets) - {""}
-            out.append((i, Mention(key=(a.id, i), doc=a.id, lemma=e.trigger.lower().split()[-1],
-                                   vec=t[0], sent_vec=s, args=args, time=e.time,
-                                   place=entity_key(e.place) if e.place else None, type=e.type)))
+    @staticmethod
+    def _others(inc: Incident, doc: str) -> list[Mention]:
+        """The incident's mentions a new one is compared with: not its own article's, and
+        one per duplicate family (its first), so wire copies neither weigh more nor make
+        the comparison grow."""
+        seen, out = set(), []
+        for o, r in zip(inc.mentions, inc.reports):
+            if o.doc != doc and r.family not in seen:
+                seen.add(r.family)
+                out.append(o)
         return out
 
-    def _link_events(self, a: Article, sid: str, family: str, enc) -> list[str]:
+    def _link_events(self, x: Inputs, sid: str, family: str) -> list[str]:
         model = scorer()
         ids = []
-        for i, m in self._mentions(a, enc):
-            e = a.events[i]
+        ms = self.mentions_of.setdefault(x.id, [])
+        for j, e in enumerate(x.events):
+            m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
+                        vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
+                        sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
+                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type)
+            ms.append(m)
             best, best_p = None, model.threshold
             for iid in self.story_incidents.get(sid, []):
-                inc = self.incidents[iid]
-                others = [x for x in inc.mentions if x.doc != a.id]
+                others = self._others(self.incidents[iid], x.id)
                 if not others:
                     continue
-                from .incidents import pair_features
-                p = float(np.mean([model.prob(pair_features(m, x)) for x in others]))
+                # vectors only now that there is something to compare with
+                for doc in [x.id] + [o.doc for o in others]:
+                    self._embed(doc)
+                p = float(np.mean(model.prob(features_to_many(m, others))))
                 if p >= best_p:
                     best, best_p = iid, p
             if best is None:
-                best = f"{a.id}:{i}"
+                best = f"{x.id}:{e.index}"
                 self.incidents[best] = Incident(best, sid, e.type)
                 self.story_incidents[sid].append(best)
             inc = self.incidents[best]
             inc.mentions.append(m)
-            nums = [(q.value, q.unit) for q in a.quantities
-                    if e.sentence_start is not None and e.sentence_start <= q.start < (e.sentence_end or 0)]
-            inc.reports.append(Report(article_id=a.id, outlet=a.outlet, family=family,
-                                      published=a.published, start=e.start, end=e.end,
+            inc.reports.append(Report(article_id=x.id, outlet=x.outlet, family=family,
+                                      published=x.published, start=e.start, end=e.end,
                                       sentence_start=e.sentence_start, sentence_end=e.sentence_end,
-                                      factuality=e.factuality, source=e.attributed_to, numbers=nums))
+                                      factuality=e.factuality, source=e.source,
+                                      numbers=list(e.numbers)))
+            self.dirty_incidents.add(best)
             ids.append(best)
         return ids

@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from ..model import Event, Statement
 from .base import Filters
+from .links import article_links_many
 
 FORMATS = ("jsonl", "csv", "geojson", "parquet")
 WHAT = ("articles", "events", "statements")
@@ -32,7 +33,8 @@ LINK_WHAT = ("stories", "incidents")
 PAGE = 500
 
 ARTICLE_FIELDS = [("id", "str"), ("url", "str"), ("outlet", "str"), ("title", "str"),
-                  ("published", "str"), ("language", "str"), ("byline", "list"), ("text", "str")]
+                  ("published", "str"), ("language", "str"), ("byline", "list"), ("text", "str"),
+                  ("story_id", "str"), ("duplicate_of", "str")]
 FROM_ARTICLE = [("article_id", "str"), ("outlet", "str"), ("title", "str"), ("published", "str")]
 
 
@@ -67,12 +69,13 @@ def records(store, what: str, f: Filters, full: bool = False) -> Iterator[dict[s
     offset = 0
     while True:
         page = method(f, limit=PAGE, offset=offset)
+        linked = article_links_many(store, [i["id"] for i in page.items]) if what == "articles" else {}
         for item in page.items:
             if what == "articles":
                 article = store.get(item["id"])
                 if article is None:  # deleted meanwhile
                     continue
-                d = article.to_dict()
+                d = article.to_dict() | linked[item["id"]]
                 yield d if full else {k: d.get(k) for k, _ in ARTICLE_FIELDS}
             else:
                 yield item

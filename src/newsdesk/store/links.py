@@ -1,9 +1,12 @@
 """Stored links: families, stories and incidents, written by ``newsdesk link`` and ingest.
 
-Tables (SQLite ``_schema_v7``, PostgreSQL the same): ``article_links`` (an article's
-duplicate_of and story_id), ``stories``, ``incidents`` and ``incident_reports`` (the
-provenance spans). ``relink`` rebuilds them all from the stored articles in first-seen
-order; the link stage itself (newsdesk.link) never touches a store.
+Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article_links``
+(an article's duplicate_of and story_id), ``stories`` and ``story_keys`` (their names and
+places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
+``link_inputs`` (what linking needs of each article, kept: ``link.inputs``). ``link_new``
+links the articles stored since the last run against the rest; ``relink`` rebuilds
+everything from the stored articles in first-seen order. The link stage itself
+(newsdesk.link) never touches a store.
 """
 from __future__ import annotations
 
@@ -11,53 +14,93 @@ import json
 from collections import Counter
 from typing import Any
 
+from ..link.corroboration import independent_outlets
+from ..link.keys import entity_key
 
-LINK_TABLES = ("incident_reports", "incidents", "stories", "article_links")
+
+LINK_TABLES = ("incident_reports", "incidents", "story_keys", "stories", "article_links", "link_inputs")
+
+
+KEY_KIND = {"entities": "entity", "places": "place"}
 
 
 def story_label(articles) -> str:
-    """Main actors and place, then the first headline."""
-    names = Counter()
-    for a in articles:
-        for e in a.entities:
-            if e.label in ("PERSON", "ORG", "NORP"):
-                names[e.canonical or e.text] += 1
-    places = Counter(p.name for a in articles for p in a.places)
+    """Main actors and place, then the first headline (articles: link Inputs)."""
+    names = Counter(n for a in articles for n in a.names)
+    places = Counter(p for a in articles for p in a.places)
     who = ", ".join(n for n, _ in names.most_common(2))
     where = places.most_common(1)[0][0] if places else ""
-    head = next((a.title for a in articles if a.title), "") or (articles[0].text[:80] if articles else "")
+    head = next((a.title for a in articles if a.title), "") or (articles[0].first_words if articles else "")
     return " | ".join(x for x in (who, where, head) if x)
+
+
+def story_row(linker, sid: str, members: list[str]) -> dict:
+    arts = sorted((linker.articles[a] for a in members), key=lambda a: (a.published or "", a.id))
+    outlets = sorted({a.outlet for a in arts if a.outlet})
+    times = [a.published for a in arts if a.published]
+    # the filterable keys: names and places told by the story's articles
+    entities = sorted({entity_key(n) for a in arts for n in a.names} - {""})
+    places = sorted({entity_key(p) for a in arts for p in a.places} - {""})
+    return {"id": sid, "label": story_label(arts), "first_seen": min(times, default=None),
+            "last_seen": max(times, default=None), "article_count": len(arts),
+            "outlets": outlets, "articles": [a.id for a in arts],
+            "entities": entities, "places": places}
+
+
+def incident_row(linker, inc) -> dict:
+    st, why = inc.status
+    outlets = independent_outlets(inc.reports)
+    times = [r.published for r in inc.reports if r.published]
+    sources = sorted({r.source for r in inc.reports if r.source})
+    return {
+        "id": inc.id, "story_id": linker.stories.resolve(inc.story), "type": inc.type,
+        "status": st, "why": why, "first_report": min(times, default=None),
+        "outlets": outlets, "sources": sources,
+        "reports": [{"article_id": r.article_id, "outlet": r.outlet, "start": r.start,
+                     "end": r.end, "sentence_start": r.sentence_start,
+                     "sentence_end": r.sentence_end, "factuality": r.factuality,
+                     "source": r.source} for r in inc.reports]}
+
+
+def _members(linker) -> dict[str, list[str]]:
+    members: dict[str, list[str]] = {}
+    for aid, sid in linker.stories.assignments().items():
+        members.setdefault(sid, []).append(aid)
+    return members
 
 
 def summaries(linker) -> tuple[list[dict], list[dict]]:
     """Story and incident rows from a Linker's state."""
-    stories = []
-    members: dict[str, list] = {}
-    for aid, sid in linker.stories.assignments().items():
-        members.setdefault(sid, []).append(linker.articles[aid])
-    for sid, arts in members.items():
-        arts.sort(key=lambda a: (a.published or "", a.id))
-        outlets = sorted({a.outlet for a in arts if a.outlet})
-        times = [a.published for a in arts if a.published]
-        stories.append({"id": sid, "label": story_label(arts), "first_seen": min(times, default=None),
-                        "last_seen": max(times, default=None), "article_count": len(arts),
-                        "outlets": outlets, "articles": [a.id for a in arts]})
-    incidents = []
-    for inc in linker.incidents.values():
-        st, why = inc.status
-        from ..link.corroboration import independent_outlets
-        outlets = independent_outlets(inc.reports)
-        times = [r.published for r in inc.reports if r.published]
-        sources = sorted({r.source for r in inc.reports if r.source})
-        incidents.append({
-            "id": inc.id, "story_id": linker.stories.resolve(inc.story), "type": inc.type,
-            "status": st, "why": why, "first_report": min(times, default=None),
-            "outlets": outlets, "sources": sources,
-            "reports": [{"article_id": r.article_id, "outlet": r.outlet, "start": r.start,
-                         "end": r.end, "sentence_start": r.sentence_start,
-                         "sentence_end": r.sentence_end, "factuality": r.factuality,
-                         "source": r.source} for r in inc.reports]})
-    return stories, incidents
+    stories = [story_row(linker, sid, ids) for sid, ids in _members(linker).items()]
+    return stories, [incident_row(linker, inc) for inc in linker.incidents.values()]
+
+
+def _put_story(conn, s: dict, p: str) -> None:
+    conn.execute(f"INSERT INTO stories (id, label, first_seen, last_seen, article_count, outlet_count,"
+                 f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
+                 (s["id"], s["label"], s["first_seen"], s["last_seen"], s["article_count"],
+                  len(s["outlets"]), json.dumps(s, ensure_ascii=False)))
+    for kind in ("entities", "places"):
+        for k in s[kind]:
+            conn.execute(f"INSERT INTO story_keys (story_id, kind, key) VALUES ({p}, {p}, {p})",
+                         (s["id"], KEY_KIND[kind], k))
+
+
+def _put_incident(conn, i: dict, p: str) -> None:
+    conn.execute(f"INSERT INTO incidents (id, story_id, type, status, why, first_report, outlet_count,"
+                 f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
+                 (i["id"], i["story_id"], i["type"], i["status"], i["why"], i["first_report"],
+                  len(i["outlets"]), json.dumps(i, ensure_ascii=False)))
+    for n, r in enumerate(i["reports"]):
+        conn.execute(f"INSERT INTO incident_reports (incident_id, article_id, n, start_char, end_char,"
+                     f" factuality, source) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
+                     (i["id"], r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"]))
+
+
+def _put_inputs(conn, x, seq: int, p: str) -> None:
+    meta, vecs = x.to_row()
+    conn.execute(f"INSERT INTO link_inputs (article_id, seq, meta, vectors) VALUES ({p}, {p}, {p}, {p})",
+                 (x.id, seq, meta, vecs))
 
 
 def write(conn, linker, links: list, param: str = "?") -> None:
@@ -66,24 +109,47 @@ def write(conn, linker, links: list, param: str = "?") -> None:
     for t in LINK_TABLES:
         conn.execute(f"DELETE FROM {t}")
     story_of = linker.stories.assignments()
-    for link in links:
+    for seq, link in enumerate(links):
         conn.execute(f"INSERT INTO article_links (article_id, duplicate_of, story_id) VALUES ({p}, {p}, {p})",
                      (link.article_id, link.duplicate_of, story_of[link.article_id]))
+        _put_inputs(conn, linker.articles[link.article_id], seq, p)
     stories, incidents = summaries(linker)
     for s in stories:
-        conn.execute(f"INSERT INTO stories (id, label, first_seen, last_seen, article_count, outlet_count,"
-                     f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                     (s["id"], s["label"], s["first_seen"], s["last_seen"], s["article_count"],
-                      len(s["outlets"]), json.dumps(s, ensure_ascii=False)))
+        _put_story(conn, s, p)
     for i in incidents:
-        conn.execute(f"INSERT INTO incidents (id, story_id, type, status, why, first_report, outlet_count,"
-                     f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                     (i["id"], i["story_id"], i["type"], i["status"], i["why"], i["first_report"],
-                      len(i["outlets"]), json.dumps(i, ensure_ascii=False)))
-        for n, r in enumerate(i["reports"]):
-            conn.execute(f"INSERT INTO incident_reports (incident_id, article_id, n, start_char, end_char,"
-                         f" factuality, source) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                         (i["id"], r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"]))
+        _put_incident(conn, i, p)
+
+
+def write_new(conn, linker, links: list, first_seq: int, param: str = "?") -> None:
+    """Add what linking ``links`` (the new articles) changed since ``linker.clean()``:
+    their rows, the stories and incidents they touched, merges of older stories."""
+    p = param
+    merged = linker.merged_since_clean()
+    for gone, keep in merged.items():
+        conn.execute(f"UPDATE article_links SET story_id = {p} WHERE story_id = {p}", (keep, gone))
+        for t, col in (("story_keys", "story_id"), ("stories", "id")):
+            conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (gone,))
+        linker.dirty_incidents.update(linker.story_incidents.get(gone, ()))
+        linker.dirty_stories.add(keep)
+    story_of = linker.stories.assignments()
+    for seq, link in enumerate(links, first_seq):
+        conn.execute(f"INSERT INTO article_links (article_id, duplicate_of, story_id) VALUES ({p}, {p}, {p})",
+                     (link.article_id, link.duplicate_of, story_of[link.article_id]))
+        _put_inputs(conn, linker.articles[link.article_id], seq, p)
+    new = {link.article_id for link in links}
+    for aid in sorted(linker.embedded - new):   # older articles whose event vectors came now
+        meta, vecs = linker.articles[aid].to_row()
+        conn.execute(f"UPDATE link_inputs SET meta = {p}, vectors = {p} WHERE article_id = {p}",
+                     (meta, vecs, aid))
+    members = _members(linker)
+    for sid in sorted({linker.stories.resolve(s) for s in linker.dirty_stories}):
+        for t, col in (("story_keys", "story_id"), ("stories", "id")):
+            conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (sid,))
+        _put_story(conn, story_row(linker, sid, members[sid]), p)
+    for iid in sorted(linker.dirty_incidents):
+        for t, col in (("incident_reports", "incident_id"), ("incidents", "id")):
+            conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (iid,))
+        _put_incident(conn, incident_row(linker, linker.incidents[iid]), p)
 
 
 def read_rows(conn, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
@@ -105,20 +171,53 @@ def _fetch(store, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
     return [dict(zip(cols, row)) for row in rows]
 
 
-def relink(store, batch_size: int = 64) -> dict[str, int]:
-    """Recompute every link from the stored articles, in the order they were first stored."""
-    from ..link.linker import Linker
+def _articles(rows):
     from ..model import Article
-    linker, links = Linker(), []
-    rows = _fetch(store, "SELECT record FROM articles ORDER BY ingested_at, id")
-    batch = []
     for r in rows:
         rec = r["record"]
-        batch.append(Article.from_dict(json.loads(rec) if isinstance(rec, str) else rec))
-        if len(batch) >= batch_size:
-            links += linker.add_many(batch)
-            batch = []
-    links += linker.add_many(batch)
+        yield Article.from_dict(json.loads(rec) if isinstance(rec, str) else rec)
+
+
+def _link_batches(linker, rows, batch_size: int) -> list:
+    """Link rows (each an article record, or kept inputs as meta and vectors) in order:
+    kept inputs are replayed, the others go through the sentence model in batches."""
+    from ..link.inputs import Inputs, prepare
+    links, batch = [], []
+
+    def flush():
+        links.extend(linker.apply(x) for x in prepare(list(_articles(batch))))
+        batch.clear()
+
+    for r in rows:
+        if r.get("meta") is not None:
+            flush()
+            links.append(linker.apply(Inputs.from_row(r["meta"], r["vectors"])))
+        else:
+            batch.append(r)
+            if len(batch) >= batch_size:
+                flush()
+    flush()
+    return links
+
+
+def _report(linker, links) -> dict[str, int]:
+    return {"articles": len(links), "copies": sum(1 for x in links if x.duplicate_of),
+            "families": len({x.duplicate_of for x in links if x.duplicate_of}),
+            "stories": len({linker.stories.resolve(x.story_id) for x in links}),
+            "incidents": len({i for x in links for i in x.incidents})}
+
+
+def relink(store, batch_size: int = 64, re_embed: bool = False) -> dict[str, int]:
+    """Recompute every link from the stored articles, in the order they were first stored.
+    An article's kept inputs (link_inputs: its sketch, vectors, keys) are reused unless
+    ``re_embed``; the others are computed."""
+    from ..link.linker import Linker
+    linker = Linker()
+    keep = "NULL" if re_embed else "li.meta"
+    rows = _fetch(store, f"SELECT a.id, {keep} AS meta, li.vectors AS vectors, "
+                         f"CASE WHEN {keep} IS NULL THEN a.record END AS record FROM articles a "
+                         "LEFT JOIN link_inputs li ON li.article_id = a.id ORDER BY a.ingested_at, a.id")
+    links = _link_batches(linker, rows, batch_size)
     conn = store.conn
     try:
         write(conn, linker, links, _param(store))
@@ -126,16 +225,73 @@ def relink(store, batch_size: int = 64) -> dict[str, int]:
     except Exception:
         conn.rollback()
         raise
-    stories, incidents = summaries(linker)
-    return {"articles": len(links), "copies": sum(1 for x in links if x.duplicate_of),
-            "families": len({x.duplicate_of for x in links if x.duplicate_of}),
-            "stories": len(stories), "incidents": len(incidents)}
+    return _report(linker, links)
+
+
+def _write_lock(store) -> None:
+    """Hold the store's write lock until the caller commits or rolls back (SQLite: an
+    immediate transaction; PostgreSQL: a transaction-scoped advisory lock)."""
+    conn = store.conn
+    if _param(store) == "?":
+        from .sqlite import retry_busy
+        if conn.in_transaction:
+            conn.commit()
+        retry_busy(lambda: conn.execute("BEGIN IMMEDIATE"))
+    else:
+        conn.execute("SELECT pg_advisory_xact_lock(14014014)")
+
+
+def link_new(store, batch_size: int = 64, timings: dict | None = None) -> dict[str, int]:
+    """Link the stored articles that have no links yet (ingest calls this).
+
+    The indexes are rebuilt from the kept inputs of the linked articles (no model, no
+    article records), the new articles are linked in first-stored order against their
+    candidates, and only what changed is written: the same tables ``relink`` would give
+    for the same order. ``timings`` (a dict) receives the seconds of each phase."""
+    import time
+
+    from ..link.linker import Linker
+    t0 = time.perf_counter()
+    _write_lock(store)   # two ingests at once link one after the other
+    new = _fetch(store, "SELECT a.id, a.record FROM articles a LEFT JOIN link_inputs li "
+                        "ON li.article_id = a.id WHERE li.article_id IS NULL "
+                        "ORDER BY a.ingested_at, a.id")
+    if not new:
+        store.conn.rollback()
+        return {"articles": 0, "copies": 0, "families": 0, "stories": 0, "incidents": 0}
+    linker = Linker()
+    kept = _fetch(store, "SELECT seq, meta, vectors FROM link_inputs ORDER BY seq")
+    _link_batches(linker, kept, batch_size)
+    first_seq = kept[-1]["seq"] + 1 if kept else 0
+    del kept
+    t1 = time.perf_counter()
+    linker.clean()
+    links = _link_batches(linker, new, batch_size)
+    t2 = time.perf_counter()
+    conn = store.conn
+    try:
+        write_new(conn, linker, links, first_seq, _param(store))
+        conn.commit()
+    except Exception:
+        conn.rollback()
+        raise
+    if timings is not None:
+        timings.update(restore=t1 - t0, link=t2 - t1, write=time.perf_counter() - t2,
+                       embedded=len(linker.embedded))
+    return _report(linker, links)
 
 
 def stories(store, min_outlets: int = 0, limit: int = 50, offset: int = 0, q: str | None = None,
-            since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-    """Stories, largest first. ``q`` matches the label (main actors, place, first headline)."""
+            since: str | None = None, until: str | None = None, entity: str | None = None,
+            place: str | None = None) -> list[dict[str, Any]]:
+    """Stories, largest first. ``q`` matches the label (main actors, place, first headline);
+    ``entity`` and ``place`` a name one of its articles gives ('The White House' finds
+    'White House')."""
     where, args = ["outlet_count >= ?"], [min_outlets]
+    for kind, val in (("entity", entity), ("place", place)):
+        if val and entity_key(val):
+            where.append("id IN (SELECT story_id FROM story_keys WHERE kind = ? AND key = ?)")
+            args += [kind, entity_key(val)]
     if q:
         where.append("lower(label) LIKE ?")
         args.append("%" + q.lower().replace("%", "") + "%")
@@ -180,9 +336,20 @@ def incidents(store, status: str | None = None, limit: int = 50, offset: int = 0
 
 def article_links(store, article_id: str) -> dict[str, Any]:
     """An article's story_id and duplicate_of (both None before linking)."""
-    rows = _fetch(store, "SELECT story_id, duplicate_of FROM article_links WHERE article_id = ?",
-                  (article_id,))
-    return rows[0] if rows else {"story_id": None, "duplicate_of": None}
+    return article_links_many(store, [article_id])[article_id]
+
+
+def article_links_many(store, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """story_id and duplicate_of of each id (both None for an article not linked yet)."""
+    out = {a: {"story_id": None, "duplicate_of": None} for a in article_ids}
+    ids = list(out)
+    for s in range(0, len(ids), 500):
+        chunk = ids[s:s + 500]
+        marks = ", ".join("?" * len(chunk))
+        for r in _fetch(store, "SELECT article_id, story_id, duplicate_of FROM article_links "
+                               f"WHERE article_id IN ({marks})", tuple(chunk)):
+            out[r["article_id"]] = {"story_id": r["story_id"], "duplicate_of": r["duplicate_of"]}
+    return out
 
 
 def counts(store) -> dict[str, Any]:

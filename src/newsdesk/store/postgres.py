@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -221,7 +221,25 @@ def _schema_v10() -> list[str]:
             finished_at TEXT NOT NULL)"""]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10]
+def _schema_v11() -> list[str]:
+    """Links kept for incremental linking: ``link_inputs`` (each linked article's text
+    hash, MinHash sketch, keys, report fields as JSON and its vectors as float16 bytes, in
+    linking order) and ``story_keys`` (a story's names and places, for the entity and place
+    filters). New tables only: a store linked before is relinked by ``link --rebuild`` (or
+    by the next ingest, which links every article without inputs)."""
+    return [
+        """CREATE TABLE IF NOT EXISTS link_inputs (
+            article_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, meta TEXT NOT NULL,
+            vectors BYTEA NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS link_inputs_seq ON link_inputs (seq)",
+        """CREATE TABLE IF NOT EXISTS story_keys (
+            story_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+            PRIMARY KEY (story_id, kind, key))""",
+        "CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys (kind, key)",
+    ]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

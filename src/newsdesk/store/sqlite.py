@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -286,8 +286,26 @@ def _schema_v11() -> list[str]:
             finished_at TEXT NOT NULL)"""]
 
 
+def _schema_v12() -> list[str]:
+    """Links kept for incremental linking: ``link_inputs`` (each linked article's text
+    hash, MinHash sketch, keys, report fields as JSON and its vectors as float16 bytes, in
+    linking order) and ``story_keys`` (a story's names and places, for the entity and place
+    filters). New tables only: a store linked before is relinked by ``link --rebuild`` (or
+    by the next ingest, which links every article without inputs)."""
+    return [
+        """CREATE TABLE IF NOT EXISTS link_inputs (
+            article_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, meta TEXT NOT NULL,
+            vectors BLOB NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS link_inputs_seq ON link_inputs (seq)",
+        """CREATE TABLE IF NOT EXISTS story_keys (
+            story_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+            PRIMARY KEY (story_id, kind, key))""",
+        "CREATE INDEX IF NOT EXISTS story_keys_key ON story_keys (kind, key)",
+    ]
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
-              _schema_v8, _schema_v9, _schema_v10, _schema_v11]
+              _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:

@@ -1,0 +1,207 @@
+"""What linking needs of one article, computed once and kept: ``Inputs``.
+
+``prepare`` turns enriched Articles into Inputs (text hash and MinHash sketch, the lead's
+vector and keys, each event's trigger and sentence vectors, the report fields); the
+indexes (link.linker) work from Inputs alone. Stored beside the article (store.links),
+they let the next run rebuild the indexes without the sentence model and without reading
+the articles again, so an incremental run and ``link --rebuild`` see the same numbers.
+
+An event's vectors are only needed once another article's event could be the same
+incident, so they are computed then (``embed_events``: all of one article's event
+sentences in one batch, each distinct sentence once) and kept from then on; most articles
+start a story of their own and never need them.
+
+Vectors are kept as float16 (half the bytes; the scores need no more) and used as the
+float32 of that rounding, whether fresh or read back, so both paths agree to the bit.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ..model import Article
+from .families import shingles, signature, text_hash
+from .keys import article_keys, entity_key
+
+LEAD_CHARS = 400
+_WORDS = re.compile(r"\w+|[^\w\s]")
+LABEL_LABELS = ("PERSON", "ORG", "NORP")
+
+
+def lead_text(article: Article) -> str:
+    """The title and the opening of the text, cut at a sentence end near LEAD_CHARS."""
+    text = article.text or ""
+    cut = text.find(". ", LEAD_CHARS // 2)
+    lead = text[: cut + 1 if 0 < cut < LEAD_CHARS * 2 else LEAD_CHARS]
+    return f"{article.title or ''}. {lead}".strip(". ")
+
+
+@dataclass
+class EventInput:
+    """One event of the article, as the incident scorer and the report need it."""
+
+    index: int                  # position in article.events
+    lemma: str
+    args: list[str]
+    time: str | None
+    place: str | None
+    type: str | None
+    start: int
+    end: int
+    sentence_start: int | None
+    sentence_end: int | None
+    factuality: str
+    source: str | None
+    numbers: list[tuple[float, str | None]]
+    sentence: int = 0           # row of its sentence in Inputs.sent_vecs
+
+
+@dataclass
+class Inputs:
+    id: str
+    hash: str
+    sig: bytes
+    nshingles: int
+    keys: list[str]
+    title: str | None
+    outlet: str | None
+    published: str | None
+    names: list[str]            # PERSON/ORG/NORP names, for the story label
+    places: list[str]
+    first_words: str            # the text's opening, a label when there is no title
+    events: list[EventInput] = field(default_factory=list)
+    sentences: list[list[str]] = field(default_factory=list)   # each event sentence's words
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)  # its triggers' words
+    lead_vec: np.ndarray | None = None
+    trigger_vecs: np.ndarray | None = None   # one row per event (None until embed_events)
+    sent_vecs: np.ndarray | None = None      # one row per distinct event sentence
+
+    @property
+    def embedded(self) -> bool:
+        return self.trigger_vecs is not None or not self.events
+
+    def to_row(self) -> tuple[str, bytes]:
+        """(meta JSON, vectors) for the store: float16 rows lead, then triggers and
+        sentences once computed."""
+        meta = {k: v for k, v in asdict(self).items()
+                if k not in ("sig", "lead_vec", "trigger_vecs", "sent_vecs")}
+        meta["sig"] = self.sig.hex()
+        rows = [self.lead_vec[None]]
+        if self.trigger_vecs is not None:
+            rows += [self.trigger_vecs, self.sent_vecs]
+        return json.dumps(meta, ensure_ascii=False), np.vstack(rows).astype(np.float16).tobytes()
+
+    @classmethod
+    def from_row(cls, meta: str, vectors: bytes, dim: int = 384) -> "Inputs":
+        m = json.loads(meta)
+        events = [EventInput(**{**e, "numbers": [tuple(x) for x in e["numbers"]]})
+                  for e in m.pop("events")]
+        spans = [[tuple(x) for x in s] for s in m.pop("spans")]
+        sig = bytes.fromhex(m.pop("sig"))
+        v = np.frombuffer(bytes(vectors), dtype=np.float16).reshape(-1, dim).astype(np.float32)
+        n_ev = len(events)
+        x = cls(**m, sig=sig, events=events, spans=spans, lead_vec=v[0])
+        if len(v) > 1:
+            x.trigger_vecs, x.sent_vecs = v[1:1 + n_ev], v[1 + n_ev:]
+        return x
+
+
+def _half(m: np.ndarray) -> np.ndarray:
+    return np.asarray(m, dtype=np.float32).astype(np.float16).astype(np.float32)
+
+
+def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], list[list[tuple]]]:
+    """The events with a sentence, and each distinct sentence once as words with the
+    trigger spans inside it (one forward pass per sentence, however many events)."""
+    events, sent_keys, sents, spans = [], [], [], []
+    where: dict[tuple[int, int], int] = {}
+    for i, e in enumerate(a.events):
+        if e.sentence_start is None:
+            continue
+        key = (e.sentence_start, e.sentence_end or e.sentence_start)
+        s = a.text[key[0]:key[1]]
+        toks = [(m.start() + key[0], m.end() + key[0], m.group()) for m in _WORDS.finditer(s)]
+        if key not in where:
+            where[key] = len(sents)
+            sents.append([t[2] for t in toks] or ["_"])
+            spans.append([])
+            sent_keys.append(key)
+        idx = [k for k, t in enumerate(toks) if t[0] < e.end and t[1] > e.start] or [0]
+        spans[where[key]].append((idx[0], idx[-1] + 1))
+        nums = [(float(q.value), q.unit) for q in a.quantities
+                if q.value is not None and key[0] <= q.start < key[1]]
+        events.append(EventInput(
+            index=i, lemma=(e.trigger.lower().split() or [""])[-1],
+            args=sorted({entity_key(x) for x in e.actors + e.targets} - {""}), time=e.time,
+            place=entity_key(e.place) if e.place else None, type=e.type, start=e.start,
+            end=e.end, sentence_start=e.sentence_start, sentence_end=e.sentence_end,
+            factuality=e.factuality, source=e.attributed_to, numbers=nums,
+            sentence=where[key]))
+    return events, sent_keys, sents, spans
+
+
+def prepare(articles: list[Article], enc=None) -> list[Inputs]:
+    """Inputs for a batch of articles: the leads through the model at once; the event
+    vectors wait for ``embed_events``."""
+    if not articles:
+        return []
+    if enc is None:
+        from .embed import encoder
+        enc = encoder()
+    leads = _half(enc.encode([lead_text(a) for a in articles]))
+    out = []
+    for a, lead in zip(articles, leads):
+        events, _, sents, spans = _events(a)
+        out.append(Inputs(
+            id=a.id, hash=text_hash(a.text), sig=signature(a.text), nshingles=len(shingles(a.text)),
+            keys=sorted(article_keys(a)), title=a.title, outlet=a.outlet, published=a.published,
+            names=[e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS],
+            places=[p.name for p in a.places], first_words=(a.text or "")[:80], events=events,
+            sentences=sents, spans=spans, lead_vec=lead))
+    return out
+
+
+def sentence_keys(x: Inputs) -> list[tuple]:
+    """A key per event sentence: its words and trigger spans (a copy's sentence shares it)."""
+    return [(tuple(w), tuple(sp)) for w, sp in zip(x.sentences, x.spans)]
+
+
+def remember(x: Inputs, cache: dict) -> None:
+    """Put an embedded article's sentence vectors in ``cache`` (the first seen stays)."""
+    if x.trigger_vecs is None:
+        return
+    rows: dict[int, list[int]] = {}
+    for j, ev in enumerate(x.events):
+        rows.setdefault(ev.sentence, []).append(j)
+    for i, key in enumerate(sentence_keys(x)):
+        cache.setdefault(key, (x.sent_vecs[i], x.trigger_vecs[rows.get(i, [])]))
+
+
+def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
+    """The trigger-in-context and sentence vectors of one article's events: a sentence seen
+    before (a copy's) from ``cache``, the others, each distinct one once, in one batch of
+    this article's own."""
+    if x.embedded:
+        return
+    cache = {} if cache is None else cache
+    keys = sentence_keys(x)
+    todo = [i for i, k in enumerate(keys) if k not in cache]
+    if todo:
+        sv, tv = enc.encode_words([x.sentences[i] for i in todo], [x.spans[i] for i in todo])
+        sv = _half(sv)
+        for r, i in enumerate(todo):
+            cache.setdefault(keys[i], (sv[r], _half(tv[r])))
+    sent = np.zeros((len(keys), enc.dim), dtype=np.float32)
+    trig = np.zeros((len(x.events), enc.dim), dtype=np.float32)
+    # the k-th span of a sentence is the k-th event placed in it, in event order
+    used: dict[int, int] = {}
+    for i, k in enumerate(keys):
+        sent[i] = cache[k][0]
+    for j, ev in enumerate(x.events):
+        k = used.get(ev.sentence, 0)
+        used[ev.sentence] = k + 1
+        trig[j] = cache[keys[ev.sentence]][1][k]
+    x.sent_vecs, x.trigger_vecs = sent, trig
