@@ -125,3 +125,16 @@ def test_families_fold_copies_under_their_first_carrier():
     assert [f["article"]["id"] for f in fams] == ["1", "3"]
     assert [c["id"] for c in fams[0]["copies"]] == ["2", "4"]
     assert fams[0]["also_carried_by"] == ["Paper"]
+
+
+@pytest.mark.parametrize("value, words", [
+    ("2024-01-16TNI", "2024-01-16, night"), ("2023-FA", "autumn 2023"), ("2024-W42", "week 42 of 2024"),
+    ("2024-Q3", "Q3 2024"), ("2024-01-16T07:15", "2024-01-16 07:15"), ("2024-01-16", "2024-01-16"),
+    ("PAST_REF", "earlier"), ("P3D", None), ("XXXX-WXX-1", None), (None, None)])
+def test_timex_values_read_as_words(value, words):
+    assert brief.timex_words(value) == words
+
+
+def test_a_duration_puts_no_date_in_the_sentence():
+    inc = {"type": "PROTEST", "summary": {"actors": ["Farmers"], "time": "P3D"}}
+    assert "(" not in brief.sentence(inc)

@@ -103,9 +103,44 @@ def sentence(incident: dict[str, Any]) -> str:
     place = (s.get("place") or {}).get("name")
     if place:
         text += f" in {place}"
-    if s.get("time"):
-        text += f" ({s['time']})"
+    when = timex_words(s.get("time"))
+    if when:
+        text += f" ({when})"
     return text[0].upper() + text[1:] + "."
+
+
+_PART_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening", "NI": "night",
+                "DT": "daytime"}
+_SEASON = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+_REF = {"PRESENT_REF": "now", "PAST_REF": "earlier", "FUTURE_REF": "later"}
+
+
+def timex_words(value: str | None) -> str | None:
+    """A TIMEX3 value as a reader says it: '2024-01-16TNI' -> '2024-01-16, night',
+    '2023-FA' -> 'autumn 2023', '2024-W42' -> 'week 42 of 2024'; durations and sets
+    (P3D, XXXX-WXX-1) say no date and give None; anything else is kept as it is."""
+    if not value:
+        return None
+    if value in _REF:
+        return _REF[value]
+    if value.startswith(("P", "XXXX")):
+        return None
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(MO|MI|AF|EV|NI|DT)", value)
+    if m:
+        return f"{m.group(1)}, {_PART_OF_DAY[m.group(2)]}"
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d)?", value)
+    if m:
+        return f"{m.group(1)} {m.group(2)}"
+    m = re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value)
+    if m:
+        return f"{_SEASON[m.group(2)]} {m.group(1)}"
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", value)
+    if m:
+        return f"Q{m.group(2)} {m.group(1)}"
+    m = re.fullmatch(r"(\d{4})-W(\d\d)", value)
+    if m:
+        return f"week {int(m.group(2))} of {m.group(1)}"
+    return value
 
 
 def citation(c: dict[str, Any]) -> dict[str, Any]:
