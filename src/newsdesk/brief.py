@@ -113,6 +113,13 @@ _PART_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "eveni
                 "DT": "daytime"}
 _SEASON = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
 _REF = {"PRESENT_REF": "now", "PAST_REF": "earlier", "FUTURE_REF": "later"}
+_TIMEX_WORDS = [
+    (re.compile(r"(\d{4}-\d\d-\d\d)T(MO|MI|AF|EV|NI|DT)"), lambda d, p: f"{d}, {_PART_OF_DAY[p]}"),
+    (re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d)?"), lambda d, t: f"{d} {t}"),
+    (re.compile(r"(\d{4})-(SP|SU|FA|WI)"), lambda y, s: f"{_SEASON[s]} {y}"),
+    (re.compile(r"(\d{4})-Q([1-4])"), lambda y, q: f"Q{q} {y}"),
+    (re.compile(r"(\d{4})-W(\d\d)"), lambda y, w: f"week {int(w)} of {y}"),
+]
 
 
 def timex_words(value: str | None) -> str | None:
@@ -125,21 +132,10 @@ def timex_words(value: str | None) -> str | None:
         return _REF[value]
     if value.startswith(("P", "XXXX")):
         return None
-    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(MO|MI|AF|EV|NI|DT)", value)
-    if m:
-        return f"{m.group(1)}, {_PART_OF_DAY[m.group(2)]}"
-    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d)?", value)
-    if m:
-        return f"{m.group(1)} {m.group(2)}"
-    m = re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value)
-    if m:
-        return f"{_SEASON[m.group(2)]} {m.group(1)}"
-    m = re.fullmatch(r"(\d{4})-Q([1-4])", value)
-    if m:
-        return f"Q{m.group(2)} {m.group(1)}"
-    m = re.fullmatch(r"(\d{4})-W(\d\d)", value)
-    if m:
-        return f"week {int(m.group(2))} of {m.group(1)}"
+    for pattern, say in _TIMEX_WORDS:
+        m = pattern.fullmatch(value)
+        if m:
+            return say(*m.groups())
     return value
 
 
