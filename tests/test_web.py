@@ -3,6 +3,7 @@
 Needs /usr/bin/chromium (CI installs it; `playwright install` is never used). Screenshots
 go to build/screenshots/ (gitignored); their paths are printed.
 """
+import contextlib
 import json
 import os
 import socket
@@ -67,14 +68,13 @@ def get(base: str, path: str):
         return json.load(r)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`newsdesk serve` on a free port over a store filled through POST /api/pages."""
-    db = tmp_path_factory.mktemp("web") / "web.db"
+@contextlib.contextmanager
+def serving(db, *options):
+    """`newsdesk serve` over ``db`` on a free port until the block ends; yields its base URL."""
     port = free_port()
-    log = open(db.parent / "serve.log", "w+")
+    log = open(Path(db).parent / "serve.log", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--db", str(db),
-                             "--port", str(port), "--token", TOKEN],
+                             "--port", str(port), *options],
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -87,10 +87,7 @@ def server(tmp_path_factory):
                     log.seek(0)
                     pytest.fail("newsdesk serve exited:\n" + log.read())
                 time.sleep(0.1)
-        out = post(base, PAGES + [HOSTILE])
-        assert out["added"] == len(PAGES) + 1, out
-        ids = {r["url"]: r["id"] for r in out["results"]}
-        yield {"base": base, "ids": ids}
+        yield base
     finally:
         proc.terminate()
         try:
@@ -98,6 +95,17 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`newsdesk serve` on a free port over a store filled through POST /api/pages."""
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    with serving(db, "--token", TOKEN) as base:
+        out = post(base, PAGES + [HOSTILE])
+        assert out["added"] == len(PAGES) + 1, out
+        ids = {r["url"]: r["id"] for r in out["results"]}
+        yield {"base": base, "ids": ids}
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ Screenshots go to build/screenshots/ (gitignored); their paths are printed.
 """
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from test_web import browser, free_port, get, page, shot  # noqa: F401  (fixtures and helpers)
+from test_web import browser, get, page, serving, shot  # noqa: F401  (fixtures and helpers)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
@@ -32,29 +31,8 @@ def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("stories") / "stories.db"
     newsdesk("ingest", *[str(CORPUS / f) for f in FILES], "--db", str(db))
     newsdesk("link", "--rebuild", "--db", str(db))
-    port = free_port()
-    log = open(db.parent / "serve.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                get(base, "/api/health")
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    pytest.fail("newsdesk serve exited:\n" + log.read())
-                time.sleep(0.1)
+    with serving(db) as base:
         yield {"base": base, "db": db}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def story_with(server, status: str) -> dict:
