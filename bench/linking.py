@@ -41,14 +41,15 @@ def cluster_stories(docs, vecs, keys, **params) -> dict[str, str]:
     return index.assignments()
 
 
-def cluster_mentions(mentions, story_of: dict[str, str], threshold=None) -> dict:
+def cluster_mentions(mentions, story_of: dict[str, str], threshold=None, model=None) -> dict:
+    """Incidents within each predicted story: mention key -> "story/cluster"."""
     from newsdesk.link.incidents import cluster
     groups = defaultdict(list)
     for m in mentions:
         groups[story_of[m.doc]].append(m)
     out = {}
     for sid, ms in groups.items():
-        for m, lab in zip(ms, cluster(ms, threshold=threshold)):
+        for m, lab in zip(ms, cluster(ms, model=model, threshold=threshold)):
             out[m.key] = f"{sid}/{lab}"
     return out
 

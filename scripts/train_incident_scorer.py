@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 import linking_features as feats  # noqa: E402
-from linking import cluster_stories  # noqa: E402
+from linking import cluster_mentions, cluster_stories  # noqa: E402
 from newsdesk.link.incidents import feature_matrix, train  # noqa: E402
 
 OUT = ROOT / "src" / "newsdesk" / "data" / "incident_scorer.npz"
@@ -69,7 +69,7 @@ def main() -> int:
     for th in np.arange(0.05, 0.95, 0.02):
         model.threshold = float(th)
         inc.scorer.cache_clear()
-        pred = cluster_mentions_with(dev_ms, story_of, model)
+        pred = cluster_mentions(dev_ms, story_of, model=model)
         f = cm.conll_f1(dev_gold, pred)["conll"]
         best = max(best, (f, float(th)))
     model.threshold = best[1]
@@ -78,18 +78,6 @@ def main() -> int:
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(inc.FEATURES, model.weights)))
     print(f"wrote {args.out}")
     return 0
-
-
-def cluster_mentions_with(ms, story_of, model):
-    from newsdesk.link.incidents import cluster
-    groups = defaultdict(list)
-    for m in ms:
-        groups[story_of[m.doc]].append(m)
-    out = {}
-    for sid, group in groups.items():
-        for m, lab in zip(group, cluster(group, model=model)):
-            out[m.key] = f"{sid}/{lab}"
-    return out
 
 
 if __name__ == "__main__":

@@ -145,3 +145,15 @@ def pg_executable() -> tuple[str | None, str]:
     import atexit
     atexit.register(shutil.rmtree, wrapper_dir, True)  # after the session stopped the server
     return wrapper, ""
+
+
+def engine_url(request, tmp_path, name: str, pg_fixture: str, pg_ctl, pg_skip: str) -> str:
+    """The store URL of a fixture run on both engines (``request.param``): a SQLite file
+    ``name`` under ``tmp_path``, or a fresh database of the pytest-postgresql ``pg_fixture``."""
+    import pytest
+    if request.param == "sqlite":
+        return str(tmp_path / name)
+    if not pg_ctl:
+        pytest.skip(pg_skip)
+    i = request.getfixturevalue(pg_fixture).info
+    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"

@@ -10,7 +10,7 @@ from newsdesk.store import open_store
 from newsdesk.store.base import Filters as F
 from newsdesk.store.bulk import bulk_load, finished_partitions, mark_partition, write_batch
 
-from _pg_server import pg_executable  # tests/_pg_server.py
+from _pg_server import engine_url, pg_executable  # tests/_pg_server.py
 from test_store_contract import corpus
 
 PG_CTL, PG_SKIP = pg_executable()
@@ -24,12 +24,7 @@ if PG_CTL:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "nd.db")
-    if not PG_CTL:
-        pytest.skip(PG_SKIP)
-    i = request.getfixturevalue("bulk_pg_db").info
-    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    return engine_url(request, tmp_path, "nd.db", "bulk_pg_db", PG_CTL, PG_SKIP)
 
 
 def snapshot(store) -> tuple:

@@ -11,6 +11,7 @@ from newsdesk.model import Entity, Place
 from newsdesk.store import open_store
 from newsdesk.store.links import _fetch, link_new
 
+from _pg_server import engine_url  # tests/_pg_server.py
 from test_link_store import BUDGET, FLOOD, FLOOD2, PG_CTL, PG_SKIP, art
 
 if PG_CTL:
@@ -43,12 +44,7 @@ def articles():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "incr.db")
-    if not PG_CTL:
-        pytest.skip(PG_SKIP)
-    i = request.getfixturevalue("pg_db2").info
-    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    return engine_url(request, tmp_path, "incr.db", "pg_db2", PG_CTL, PG_SKIP)
 
 
 def snapshot(store) -> dict:

@@ -9,7 +9,7 @@ from newsdesk.model import Article, Event
 from newsdesk.store import open_store
 from newsdesk.store.links import _fetch
 
-from _pg_server import pg_executable  # tests/_pg_server.py
+from _pg_server import engine_url, pg_executable  # tests/_pg_server.py
 
 PG_CTL, PG_SKIP = pg_executable()
 if PG_CTL:
@@ -39,13 +39,7 @@ def art(aid, outlet, text, title, published, trigger):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
-    if request.param == "sqlite":
-        path = str(tmp_path / "links.db")
-    else:
-        if not PG_CTL:
-            pytest.skip(PG_SKIP)
-        i = request.getfixturevalue("pg_db").info
-        path = f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+    path = engine_url(request, tmp_path, "links.db", "pg_db", PG_CTL, PG_SKIP)
     with open_store(path) as store:
         store.add(art("a1", "Marlow Post", FLOOD, "River floods Marlow", "2024-03-05T08:00", "flooding"))
         # a wire copy on another site, headline changed: same family

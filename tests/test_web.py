@@ -120,6 +120,21 @@ def browser():
         b.close()
 
 
+def keep_on_server(pg, base: str) -> list[str]:
+    """Abort every request of ``pg`` that leaves ``base``; returns the list they are noted in."""
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    return outside
+
+
 @pytest.fixture
 def page(browser, server):
     # bypass_csp: Playwright's wait_for_function needs eval, which the page's CSP forbids.
@@ -130,16 +145,7 @@ def page(browser, server):
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     # Offline: any request leaving the server is a bug (no CDN, no web fonts).
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(server["base"]):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
+    outside = keep_on_server(pg, server["base"])
     pg.js_errors = errors  # a test expecting an error empties it
     yield pg
     context.close()
@@ -383,16 +389,7 @@ def test_redoc_renders_offline(browser, server):
     """ReDoc under its own policy (not bypassed here): nothing leaves the server."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     pg = context.new_page()
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(server["base"]):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
+    outside = keep_on_server(pg, server["base"])
     try:
         pg.goto(server["base"] + "/redoc")
         pg.wait_for_selector("[role=menuitem]", timeout=30000)

@@ -59,13 +59,10 @@ def cmd_stories(args) -> int:
     from .store.links import stories
     with _store(args) as store:
         rows = stories(store, min_outlets=args.min_outlets, limit=args.limit)
-    for s in rows:
-        if args.json:
-            print(json.dumps(s, ensure_ascii=False))
-        else:
-            print(f"{s['id']}  {s['article_count']} articles, {len(s['outlets'])} outlets  "
-                  f"{s['first_seen'] or '?'} .. {s['last_seen'] or '?'}\n  {s['label']}\n"
-                  f"  outlets: {', '.join(s['outlets'])}")
+    _print_rows(rows, args.json, lambda s: (
+        f"{s['id']}  {s['article_count']} articles, {len(s['outlets'])} outlets  "
+        f"{s['first_seen'] or '?'} .. {s['last_seen'] or '?'}\n  {s['label']}\n"
+        f"  outlets: {', '.join(s['outlets'])}"))
     return 0
 
 
@@ -73,11 +70,14 @@ def cmd_incidents(args) -> int:
     from .store.links import incidents
     with _store(args) as store:
         rows = incidents(store, status=args.status, limit=args.limit)
-    for i in rows:
-        if args.json:
-            print(json.dumps(i, ensure_ascii=False))
-        else:
-            print(f"{i['id']}  {i['type']}  {i['status']} ({i['why']})  first {i['first_report'] or '?'}\n"
-                  f"  outlets: {', '.join(i['outlets'])}"
-                  + (f"\n  sources: {', '.join(i['sources'])}" if i["sources"] else ""))
+    _print_rows(rows, args.json, lambda i: (
+        f"{i['id']}  {i['type']}  {i['status']} ({i['why']})  first {i['first_report'] or '?'}\n"
+        f"  outlets: {', '.join(i['outlets'])}"
+        + (f"\n  sources: {', '.join(i['sources'])}" if i["sources"] else "")))
     return 0
+
+
+def _print_rows(rows, as_json: bool, fmt) -> None:
+    """One JSON object a line, or each row as ``fmt`` writes it for a person."""
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False) if as_json else fmt(row))
