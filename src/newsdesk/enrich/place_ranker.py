@@ -19,10 +19,10 @@ import functools
 import json
 import math
 import re
-from importlib import resources
 from typing import NamedTuple
 
 from .gazetteer import GazEntry, Gazetteer, haversine_km, norm
+from .resolve import data_path
 
 VERSION = 1
 FEATURES = (
@@ -119,8 +119,7 @@ def features(c: GazEntry, cands: list[GazEntry], ctx: DocContext, qual: set[str]
 @functools.lru_cache(maxsize=None)
 def weights() -> tuple[float, ...]:
     """The shipped weights, in FEATURES order (loaded once per process)."""
-    data = json.loads(resources.files("newsdesk").joinpath("data", "place_ranker.json")
-                      .read_text(encoding="utf-8"))
+    data = json.loads(data_path("place_ranker.json").read_text(encoding="utf-8"))
     if data.get("version") != VERSION or tuple(data["features"]) != FEATURES:
         raise RuntimeError("newsdesk/data/place_ranker.json does not match place_ranker.FEATURES: "
                            "rebuild it with scripts/train_place_ranker.py")
