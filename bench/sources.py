@@ -49,7 +49,7 @@ def site_routes(base: str, n: int) -> dict[str, tuple[str, bytes]]:
     atom = [a for i, a in enumerate(arts) if i % 4 == 2 and i % 8 != 6]
     jsonf = [a for i, a in enumerate(arts) if i % 8 == 6]
     plain = [a for i, a in enumerate(arts) if i % 4 == 3]
-    r = {"/": ("text/html", f"""<html><head><title>Site</title>
+    r = {"/": ("text/html", """<html><head><title>Site</title>
         <link rel="alternate" type="application/rss+xml" href="/rss.xml">
         <link rel="alternate" type="application/atom+xml" href="/atom.xml">
         <link rel="alternate" type="application/feed+json" href="/feed.json"></head>

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.traces:
             args.traces.write_bytes(pickle.dumps(traced))
     prior = np.array([PRIOR.get(n, 0.0) for n in place_ranker.FEATURES])
-    print(f"groups (ambiguous mentions with a right candidate): "
+    print("groups (ambiguous mentions with a right candidate): "
           + ", ".join(f"fold {f}: {sum(map(len, t))}" for f, t in traced.items()))
     print(f"{'train':<8}{'test':<6}{'share':>6}{'groups':>8}{'learned':>9}{'prior':>8}")
     a, b = STUDIED_FOLDS

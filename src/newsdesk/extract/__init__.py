@@ -13,7 +13,7 @@ import re
 
 from ..model import Article, RawPage, article_id
 from . import dates, lang
-from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode, decode_report
+from .guard import DEFAULT_MAX_BYTES, ExtractionError, check_size, decode_report
 from .scraped import clean_scraped, outlet_from
 from .templates import TemplateProfile, learn as learn_templates
 

@@ -2,7 +2,6 @@
 ``sitemapindex``, gzipped or not. Only reads bytes; fetching is ``sources.fetch``'s job."""
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass, field
 
