@@ -253,3 +253,9 @@ def test_anaphoric_expressions_anchor_on_the_last_named_date(enr):
 def test_year_ranges_give_both_ends(enr):
     v = values(run(enr, "Output fell between 1990 and 1995."))
     assert v["1990"] == "1990" and v["1995"] == "1995"
+
+
+def test_current_calendar_unit_is_one_expression(enr):
+    art = run(enr, "The firm expects sales in the current fiscal year to rise.")
+    assert values(art) == {"the current fiscal year": "2023"}
+    assert normalize("the current quarter", A, "present") == ("2023-Q1", "DATE")

@@ -187,7 +187,7 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
         return _season(a, m[2], tense, rel), "DATE"
 
     # ---- this/last/next unit -------------------------------------------------------------
-    m = re.fullmatch(r"(this|last|next|past|previous|coming|current|same)\s+(week|weekend|month|quarter|year|decade|century)", low)
+    m = re.fullmatch(r"(this|last|next|past|previous|coming|current|same)\s+(?:fiscal\s+)?(week|weekend|month|quarter|year|decade|century)", low)
     if m:
         k = {"this": 0, "current": 0, "same": 0, "last": -1, "past": -1, "previous": -1,
              "next": 1, "coming": 1}[m[1]]

@@ -50,6 +50,8 @@ _PATTERNS = [re.compile(p, re.I) for p in (
     r"\b(?:every|each)\s+(?:other\s+)?(?:\d+\s+|[a-z]+\s+)?(?:" + _UNIT_RE + r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     r"\b(?:weekly|monthly|hourly|nightly)\b(?=\s*[.,;])",
     r"\b(?:now|currently|recently|nowadays|current|recent)\b(?!-)",
+    # the calendar unit "current" heads is one TIMEX3 with it
+    r"\b(?:the\s+)?current\s+(?:fiscal\s+)?(?:year|quarter|month|week)\b",
     r"\brecent\s+(?:years|months|weeks|days|decades|quarters)\b",
     r"\b(?:the\s+)?(?:latest|most\s+recent)\s+(?:quarter|period)\b",
     r"\b(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:period|quarter|level|levels))?\b",
