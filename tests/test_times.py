@@ -259,3 +259,10 @@ def test_current_calendar_unit_is_one_expression(enr):
     art = run(enr, "The firm expects sales in the current fiscal year to rise.")
     assert values(art) == {"the current fiscal year": "2023"}
     assert normalize("the current quarter", A, "present") == ("2023-Q1", "DATE")
+
+
+def test_soon_and_the_near_future_are_future_references(enr):
+    art = run(enr, "The board will soon name a chief. It may list the unit in the near future.")
+    assert values(art) == {"soon": "FUTURE_REF", "the near future": "FUTURE_REF"}
+    art = run(enr, "They left as soon as the vote ended.")
+    assert "soon" not in values(art)

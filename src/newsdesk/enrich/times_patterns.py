@@ -53,6 +53,10 @@ _PATTERNS = [re.compile(p, re.I) for p in (
     # the calendar unit "current" heads is one TIMEX3 with it
     r"\b(?:the\s+)?current\s+(?:fiscal\s+)?(?:year|quarter|month|week)\b",
     r"\brecent\s+(?:years|months|weeks|days|decades|quarters)\b",
+    # vague references ahead of the speech time ("soon", "the near future")
+    r"(?<!as\s)\bsoon\b(?!\s+(?:as|after|before|afterwards?)\b)",
+    r"\b(?:the\s+)?near\s+(?:future|term)\b",
+    r"\ba\s+later\s+date\b",
     r"\b(?:the\s+)?(?:latest|most\s+recent)\s+(?:quarter|period)\b",
     r"\b(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:period|quarter|level|levels))?\b",
     r"\b(?:earlier|later)\s+(?:this|last|next)\s+(?:week|month|year|morning|afternoon|evening)\b",
