@@ -266,3 +266,9 @@ def test_soon_and_the_near_future_are_future_references(enr):
     assert values(art) == {"soon": "FUTURE_REF", "the near future": "FUTURE_REF"}
     art = run(enr, "They left as soon as the vote ended.")
     assert "soon" not in values(art)
+
+
+def test_end_of_the_month_is_the_month_not_a_duration():
+    assert normalize("the end of the month", A, "future") == ("2023-01", "DATE")
+    assert normalize("the beginning of this year", A, "present") == ("2023", "DATE")
+    assert normalize("a month", A, "present") == ("P1M", "DURATION")

@@ -51,6 +51,11 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
             if m[1]:
                 return f"{year}-{MONTHS[m[1].rstrip('.')]:02d}", "DATE"
             return f"{year}-{SEASONS[m[2]][0]}", "DATE"
+    # a part of the current unit ("by the end of the month"): TIMEX3 values it as the unit
+    # itself, not as a duration
+    m = re.fullmatch(r"(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the|this)\s+(week|month|quarter|year)", low)
+    if m and a is not None:
+        return _relative_unit(a, m[1], 0), "DATE"
     low = re.sub(r"^(?:the|a|an)\s+", "", low) if not re.match(r"^(?:a|an)\s+" + _UNIT_RE, low) else low
     low = re.sub(r"^(?:early|late|mid|middle of|end of|the end of|beginning of|start of|the start of|the beginning of|the middle of|earlier|later)[\s-]+", "", low)
     low = re.sub(r"^(?:the)\s+", "", low)
