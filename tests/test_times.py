@@ -272,3 +272,9 @@ def test_end_of_the_month_is_the_month_not_a_duration():
     assert normalize("the end of the month", A, "future") == ("2023-01", "DATE")
     assert normalize("the beginning of this year", A, "present") == ("2023", "DATE")
     assert normalize("a month", A, "present") == ("P1M", "DURATION")
+
+
+def test_a_range_of_counts_is_one_duration():
+    assert normalize("two to three weeks", A, "future") == ("P2W", "DURATION")
+    assert normalize("the next 12 to 18 months", A, "future") == ("P12M", "DURATION")
+    assert normalize("1990 to 1995", A, "past") == ("1990", "DATE")

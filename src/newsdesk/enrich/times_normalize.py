@@ -225,6 +225,11 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     # ---- durations -----------------------------------------------------------------------
     # "a couple of years" is two; "20 more years", "eight trading days": the unit counts
     low = re.sub(r"^(?:a\s+)?couple\s+of\s+", "two ", low)
+    # a range of counts ("two to three weeks", "the next 12 to 18 months") is one DURATION,
+    # valued by its lower bound
+    m = re.fullmatch(r"(.*?)(\d+|[a-z]+)\s*(?:to|-|–)\s*(\d+|[a-z]+)\s+(" + _UNIT_RE + r")", low)
+    if m and parse_number(m[2]) is not None and parse_number(m[3]) is not None:
+        low = f"{m[1]}{m[2]} {m[4]}"
     low = re.sub(r"\s+(?:more|additional|further|trading|business|working|calendar|straight|"
                  r"consecutive|full)(?=\s+" + _UNIT_RE + r"$)", "", low)
     m = re.fullmatch(r"(?:(?:the\s+)?(?:past|last|latest|next|coming|first|final|following|previous|over|within|nearly|almost|about|around|more than|less than|at least|up to|some)\s+)*"
