@@ -278,3 +278,10 @@ def test_a_range_of_counts_is_one_duration():
     assert normalize("two to three weeks", A, "future") == ("P2W", "DURATION")
     assert normalize("the next 12 to 18 months", A, "future") == ("P12M", "DURATION")
     assert normalize("1990 to 1995", A, "past") == ("1990", "DATE")
+
+
+def test_unmeasured_stretches_and_one_day_ahead(enr):
+    art = run(enr, "Troops could stay for some time. We waited for a while.")
+    assert values(art) == {"some time": "PXX", "a while": "PXX"}
+    assert normalize("one day", A, "future") == ("FUTURE_REF", "DATE")
+    assert normalize("one day", A, "past") == ("P1D", "DURATION")

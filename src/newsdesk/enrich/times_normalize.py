@@ -24,6 +24,10 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     t = " ".join(text.replace("’", "'").split())
     low = t.lower()
     low = re.sub(r"^(?:on|in|at(?!\s+least)|by|since|from|until|till|during|for|of|before|after|between)\s+", "", low)
+    if re.fullmatch(r"(?:some\s+time|a\s+(?:long\s+)?while)", low):
+        return "PXX", "DURATION"
+    if low == "one day" and tense == FUTURE:
+        return "FUTURE_REF", "DATE"   # "will one day be": some future day, not a day long
     low = re.sub(r"^(?:nearly|almost|about|around|roughly|approximately|more than|less than|"
                  r"fewer than|at least|up to|no more than|over|some|just|only|barely)\s+", "", low)
     if re.search(r"\b(?:years?|months?|weeks?|days?)[\s-]+old\b", low):

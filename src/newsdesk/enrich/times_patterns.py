@@ -57,6 +57,8 @@ _PATTERNS = [re.compile(p, re.I) for p in (
     r"(?<!as\s)\bsoon\b(?!\s+(?:as|after|before|afterwards?)\b)",
     r"\b(?:the\s+)?near\s+(?:future|term)\b",
     r"\ba\s+later\s+date\b",
+    # unmeasured stretches ("for some time", "for a while"): durations of unknown length
+    r"(?<=\bfor\s)(?:some\s+time|a\s+(?:long\s+)?while)\b",
     r"\b(?:the\s+)?(?:latest|most\s+recent)\s+(?:quarter|period)\b",
     r"\b(?:the\s+)?year-(?:earlier|ago)(?:\s+(?:period|quarter|level|levels))?\b",
     r"\b(?:earlier|later)\s+(?:this|last|next)\s+(?:week|month|year|morning|afternoon|evening)\b",
