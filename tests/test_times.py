@@ -285,3 +285,10 @@ def test_unmeasured_stretches_and_one_day_ahead(enr):
     assert values(art) == {"some time": "PXX", "a while": "PXX"}
     assert normalize("one day", A, "future") == ("FUTURE_REF", "DATE")
     assert normalize("one day", A, "past") == ("P1D", "DURATION")
+
+
+def test_prospective_adjective_puts_the_date_ahead(enr):
+    art = run(enr, "The company declared a dividend payable March 15 to holders.")
+    assert values(art)["March 15"] == "2023-03-15"
+    art = run(enr, "The company paid a dividend on March 15 to holders.")
+    assert values(art)["March 15"] == "2022-03-15"

@@ -28,6 +28,11 @@ def parse_anchor(published: str | None) -> dt.datetime | None:
         return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
     return None
 
+# adjectives that place the date they govern ahead of the act reported ("declared a dividend
+# payable Dec. 15", "a pact effective June 1")
+_PROSPECTIVE = {"payable", "effective", "due"}
+
+
 def _tense(doc: Doc, start_char: int, end_char: int) -> str:
     span = doc.char_span(start_char, end_char, alignment_mode="expand")
     if span is None:
@@ -35,6 +40,8 @@ def _tense(doc: Doc, start_char: int, end_char: int) -> str:
     tok = span.root
     seen = 0
     while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and seen < 8:
+        if tok.lower_ in _PROSPECTIVE and tok.pos_ == "ADJ":
+            return FUTURE   # "a dividend payable Dec. 15": the date lies ahead of the report
         tok = tok.head
         seen += 1
     if tok.pos_ not in ("VERB", "AUX"):
