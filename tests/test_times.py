@@ -264,6 +264,8 @@ def test_current_calendar_unit_is_one_expression(enr):
 def test_soon_and_the_near_future_are_future_references(enr):
     art = run(enr, "The board will soon name a chief. It may list the unit in the near future.")
     assert values(art) == {"soon": "FUTURE_REF", "the near future": "FUTURE_REF"}
+    art = run(enr, "The rest will be sold at a later date.")
+    assert values(art) == {"a later date": "FUTURE_REF"}
     art = run(enr, "They left as soon as the vote ended.")
     assert "soon" not in values(art)
 

@@ -24,6 +24,8 @@ def normalize(text: str, anchor: dt.date | dt.datetime | None = None,
     t = " ".join(text.replace("’", "'").split())
     low = t.lower()
     low = re.sub(r"^(?:on|in|at(?!\s+least)|by|since|from|until|till|during|for|of|before|after|between)\s+", "", low)
+    if re.fullmatch(r"(?:a|the)\s+later\s+date", low):
+        return "FUTURE_REF", "DATE"   # before "later" is stripped as a modifier below
     if re.fullmatch(r"(?:some\s+time|a\s+(?:long\s+)?while)", low):
         return "PXX", "DURATION"
     if low == "one day" and tense == FUTURE:
