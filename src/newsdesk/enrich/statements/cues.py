@@ -29,7 +29,16 @@ def cue_lexicon() -> dict[str, str]:
     out: dict[str, str] = {}
     for row in read_table("speech_cues.tsv"):
         out.setdefault(row[0].strip().lower(), row[1].strip() if len(row) > 1 else "speech")
+    # the verb classes from WordNet (scripts/build_cue_classes.py) cover what the hand list
+    # does not name; the hand list's finer class wins where both have a verb
+    for row in read_table("cue_classes.tsv"):
+        if row[1].strip() in CLASS_OF:
+            out.setdefault(row[0].strip().lower(), CLASS_OF[row[1].strip()])
     return out
+
+
+# WordNet's verb class -> the lexicon's cue class
+CLASS_OF = {"communication": "speech"}
 
 
 def cue_lemma(tok) -> str:
