@@ -171,6 +171,28 @@ def test_cue_lexicon_breadth():
     assert len(lex) >= 80
 
 
+def test_cue_classes_from_wordnet_table():
+    """Verbs of communication come from the shipped WordNet table, not the hand list; its
+    cognition verbs are not cues ("accept" would be)."""
+    from newsdesk.enrich.resolve import read_table
+    from newsdesk.enrich.statements import cue_lexicon
+    table = {r[0]: r[1] for r in read_table("cue_classes.tsv")}
+    hand = {r[0] for r in read_table("speech_cues.tsv")}
+    assert set(table.values()) == {"communication", "cognition"}
+    assert 100 <= len(table) <= 1000
+    lex = cue_lexicon()
+    for verb in ("say", "divulge", "asseverate"):
+        assert verb not in hand and table[verb] == "communication" and lex[verb] == "speech"
+    assert table["accept"] == "cognition" and "accept" not in lex
+
+
+def test_class_table_verb_is_a_cue(enricher):
+    art = enrich(enricher, "The minister divulged that the budget would be cut by a third.")
+    s = art.statements[0]
+    assert art.text[s.cue_start:s.cue_end] == "divulged"
+    assert art.text[s.content_start:s.content_end].startswith("the budget would be cut")
+
+
 def test_it_resolves_to_last_organisation(enricher):
     art = enrich(enricher, "The World Bank released a report on Monday. "
                            "It said that growth would slow to 2 percent.")
