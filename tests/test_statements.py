@@ -521,3 +521,18 @@ def test_guillemets_are_quote_marks_not_sources(enricher):
 def test_no_speaker_is_made_up(enricher, text, sources):
     art = enrich(enricher, text)
     assert [s.source for s in art.statements] == sources
+
+
+def test_a_date_is_never_a_venue():
+    """A date or weekday the tagger may take for an organisation is not where a thing was said."""
+    import spacy
+
+    from newsdesk.enrich import nlp as nd_nlp
+    from newsdesk.enrich.statements.context import _Ctx
+
+    doc = spacy.load(nd_nlp.MODEL)("The ministry spoke on Wednesday to Reuters.")
+    ctx = _Ctx(doc)
+    wed = next(t for t in doc if t.text == "Wednesday")
+    reuters = next(t for t in doc if t.text == "Reuters")
+    assert ctx._venue_name(wed) is None
+    assert ctx._venue_name(reuters) == "Reuters"

@@ -344,6 +344,11 @@ class _Ctx:
         return None
 
     def _venue_name(self, tok):
+        """The venue named by ``tok``; a date is never one ("told X on Wednesday", an
+        ``on`` phrase the tagger took for an organisation)."""
+        end = tok.idx + len(tok)
+        if tok.ent_type_ in ("DATE", "TIME") or any(t.start < end and tok.idx < t.end for t in self.res.times):
+            return None
         span = np_span(tok)
         for m in self.res.mentions_in(span.start_char, span.end_char):
             if m.label in ("ORG", "WORK_OF_ART", "PRODUCT") or m.start <= tok.idx < m.end:
