@@ -536,3 +536,11 @@ def test_a_date_is_never_a_venue():
     reuters = next(t for t in doc if t.text == "Reuters")
     assert ctx._venue_name(wed) is None
     assert ctx._venue_name(reuters) == "Reuters"
+
+
+def test_an_institution_of_a_place_is_named_by_its_whole_phrase(enricher):
+    """"Norway's fisheries ministry" speaks, not Norway; a person named after the place keeps
+    their own name."""
+    art = enrich(enricher, "Norway's fisheries ministry said on Wednesday that cod quotas would fall. "
+                           "Germany's Olaf Scholz said that the talks would go on.")
+    assert [s.source for s in art.statements] == ["Norway's fisheries ministry", "Olaf Scholz"]

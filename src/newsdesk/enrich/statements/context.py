@@ -6,7 +6,7 @@ import re
 
 from ...model import Statement
 from ..nlp import doc_text
-from ..resolve import np_span, Resolver, strip_the
+from ..resolve import np_span, PERSON_LABELS, Resolver, strip_the
 from .cues import (AFTER_ADVERBS, CUE_ADVERBS, DOCUMENT_NOUNS, DOCUMENT_VERBS, INTERVIEW_NOUNS, is_cue,
     PEOPLE_HEADS, WH_ADVERBS)
 from .quotes import find_quotes
@@ -164,6 +164,17 @@ class _Ctx:
         return len(span) <= 6 and all(m.label in ("NORP", "GPE", "LOC") and m.end <= tok.idx
                                       and text[m.end:m.end + 2] not in ("'s", "’s") for m in ms)
 
+    def _place_owned(self, tok, span) -> bool:
+        """A common-noun head that belongs to a place named inside its phrase ("Norway's
+        fisheries ministry", "the head of Germany's central bank"): the body speaks, not the
+        country, so the source is the whole phrase. A name heading the phrase ("Germany's Olaf
+        Scholz") keeps its own mention."""
+        ms = self.res.mentions_in(span.start_char, span.end_char)
+        own = [m for m in ms if m.start <= tok.idx < m.end]
+        places = [m for m in ms if m not in own]
+        return bool(places) and all(m.label in ("GPE", "LOC", "NORP") for m in places) \
+            and all(m.label not in PERSON_LABELS and m.text[:1].islower() for m in own)
+
     def _source_np(self, tok):
         if tok.lower_ in ("it", "they") and tok.dep_ == "nsubj":
             reporter = self._reporting_verb(tok.head)
@@ -193,7 +204,8 @@ class _Ctx:
             return None
         span = np_span(tok)
         name = self.res.resolve_np(tok, span.start_char, span.end_char)
-        if name is not None and tok.pos_ == "NOUN" and self._group_speaks(tok, span):
+        if name is not None and (tok.pos_ == "NOUN" and self._group_speaks(tok, span)
+                                 or tok.pos_ in ("NOUN", "PROPN") and self._place_owned(tok, span)):
             name = None   # named by its own phrase, without its determiners
         if name is None:
             name = strip_the(span.text) if tok.pos_ != "PRON" else span.text
