@@ -544,3 +544,13 @@ def test_an_institution_of_a_place_is_named_by_its_whole_phrase(enricher):
     art = enrich(enricher, "Norway's fisheries ministry said on Wednesday that cod quotas would fall. "
                            "Germany's Olaf Scholz said that the talks would go on.")
     assert [s.source for s in art.statements] == ["Norway's fisheries ministry", "Olaf Scholz"]
+
+
+def test_a_named_speaker_before_a_colon_opens_a_statement(enricher):
+    art = enrich(enricher, "Bernie Sanders: Clinton needs to get away from personality politics\n\n"
+                           "Budget: the plan adds two billion in spending.")
+    colon = [s for s in art.statements if art.text[s.cue_start:s.cue_end] == ":"]
+    assert len(colon) == 1   # "Budget" names nobody
+    s = colon[0]
+    assert art.text[s.source_start:s.source_end] == "Bernie Sanders"
+    assert art.text[s.content_start:s.content_end].startswith("Clinton needs")

@@ -52,7 +52,7 @@ from .clauses import (_according_to, _as_clauses, _commissives, _final_attributi
     _passive, _passive_agent, _raising, _reported)
 from .context import _Ctx
 from .cues import cue_lemma, cue_lexicon, is_cue, lemma_class
-from .direct import _direct_quotes, _speaker_lines
+from .direct import _direct_quotes, _name_colon_lines, _speaker_lines
 from .nominal import _light_verbs, _noun_cues
 from .quotes import CLOSE_QUOTES, find_quotes, OPEN_QUOTES
 
@@ -79,6 +79,7 @@ def extract_statements(doc) -> list[Statement]:
     _passive(ctx)
     _raising(ctx)
     _speaker_lines(ctx)
+    _name_colon_lines(ctx)
     return sorted(_drop_nested(ctx), key=lambda s: (s.content_start, s.cue_start))
 
 

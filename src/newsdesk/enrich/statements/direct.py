@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..resolve import PERSON_LABELS
 from .context import _Ctx
 from .cues import is_cue
 from .quotes import CLOSE_QUOTES, OPEN_QUOTES
@@ -132,6 +133,25 @@ def _speaker_lines(ctx: _Ctx) -> None:
         canon = ctx.res.resolve_np(tok, m.start(1), m.end(1)) or name.title()
         kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
         ctx.add(m.end(1), m.end(1) + 1, c_start, c_end, (canon, m.start(1), m.end(1)), kind)
+
+
+def _name_colon_lines(ctx: _Ctx) -> None:
+    """Headlines and line openers naming a speaker before a colon ('Sanders: Clinton needs
+    to ...'): the colon is the cue when the words before it are exactly one named person."""
+    text = ctx.text
+    for m in re.finditer(r"(?m)^[ \t\"“]*([^\n:\"“]{2,40}?):[ \t]+(\S[^\n]*)$", text):
+        a, b = m.span(1)
+        c_start, c_end = m.span(2)
+        # a statement whose cue lies inside this line's content is nested in it (the headline's
+        # speaker reporting it); one attributed from outside the line already covers it
+        if any(s.content_start < c_end and s.content_end > c_start and not c_start <= s.cue_start < c_end
+               for s in ctx.out):
+            continue
+        names = [x for x in ctx.res.mentions_in(a, b) if x.start == a and x.end == b and x.label in PERSON_LABELS]
+        if not names:
+            continue
+        kind = "direct" if ctx.in_quote(c_start, c_end) else "reported"
+        ctx.add(b, b + 1, c_start, c_end, (names[0].canonical, a, b), kind)
 
 
 def _inverted_source(ctx, cue):
