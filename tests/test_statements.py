@@ -171,6 +171,28 @@ def test_cue_lexicon_breadth():
     assert len(lex) >= 80
 
 
+def test_cue_classes_from_wordnet_table():
+    """Verbs of communication come from the shipped WordNet table, not the hand list; its
+    cognition verbs are not cues ("accept" would be)."""
+    from newsdesk.enrich.resolve import read_table
+    from newsdesk.enrich.statements import cue_lexicon
+    table = {r[0]: r[1] for r in read_table("cue_classes.tsv")}
+    hand = {r[0] for r in read_table("speech_cues.tsv")}
+    assert set(table.values()) == {"communication", "cognition"}
+    assert 100 <= len(table) <= 1000
+    lex = cue_lexicon()
+    for verb in ("say", "divulge", "asseverate"):
+        assert verb not in hand and table[verb] == "communication" and lex[verb] == "speech"
+    assert table["accept"] == "cognition" and "accept" not in lex
+
+
+def test_class_table_verb_is_a_cue(enricher):
+    art = enrich(enricher, "The minister divulged that the budget would be cut by a third.")
+    s = art.statements[0]
+    assert art.text[s.cue_start:s.cue_end] == "divulged"
+    assert art.text[s.content_start:s.content_end].startswith("the budget would be cut")
+
+
 def test_it_resolves_to_last_organisation(enricher):
     art = enrich(enricher, "The World Bank released a report on Monday. "
                            "It said that growth would slow to 2 percent.")
@@ -499,3 +521,36 @@ def test_guillemets_are_quote_marks_not_sources(enricher):
 def test_no_speaker_is_made_up(enricher, text, sources):
     art = enrich(enricher, text)
     assert [s.source for s in art.statements] == sources
+
+
+def test_a_date_is_never_a_venue():
+    """A date or weekday the tagger may take for an organisation is not where a thing was said."""
+    import spacy
+
+    from newsdesk.enrich import nlp as nd_nlp
+    from newsdesk.enrich.statements.context import _Ctx
+
+    doc = spacy.load(nd_nlp.MODEL)("The ministry spoke on Wednesday to Reuters.")
+    ctx = _Ctx(doc)
+    wed = next(t for t in doc if t.text == "Wednesday")
+    reuters = next(t for t in doc if t.text == "Reuters")
+    assert ctx._venue_name(wed) is None
+    assert ctx._venue_name(reuters) == "Reuters"
+
+
+def test_an_institution_of_a_place_is_named_by_its_whole_phrase(enricher):
+    """"Norway's fisheries ministry" speaks, not Norway; a person named after the place keeps
+    their own name."""
+    art = enrich(enricher, "Norway's fisheries ministry said on Wednesday that cod quotas would fall. "
+                           "Germany's Olaf Scholz said that the talks would go on.")
+    assert [s.source for s in art.statements] == ["Norway's fisheries ministry", "Olaf Scholz"]
+
+
+def test_a_named_speaker_before_a_colon_opens_a_statement(enricher):
+    art = enrich(enricher, "Bernie Sanders: Clinton needs to get away from personality politics\n\n"
+                           "Budget: the plan adds two billion in spending.")
+    colon = [s for s in art.statements if art.text[s.cue_start:s.cue_end] == ":"]
+    assert len(colon) == 1   # "Budget" names nobody
+    s = colon[0]
+    assert art.text[s.source_start:s.source_end] == "Bernie Sanders"
+    assert art.text[s.content_start:s.content_end].startswith("Clinton needs")
