@@ -225,7 +225,7 @@ def main(argv=None) -> int:
             print(f"[{engine}] search answers identical (old vs new store): {same}", flush=True)
             if engine == "sqlite":
                 size = {k: os.path.getsize(u) for k, u in urls.items()}
-                print(f"[sqlite] file sizes (MB): " + ", ".join(
+                print("[sqlite] file sizes (MB): " + ", ".join(
                     f"{k} {v / 1e6:.0f}" for k, v in size.items()), flush=True)
                 t = timed(lambda: open_store(urls["old"]).close())
                 up = answers(urls["old"], args.seed) == before
