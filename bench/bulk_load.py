@@ -9,13 +9,21 @@ file, and every load reads them from it, so all loads pay the same reading cost.
 each into an empty store:
 
 - SQLite, old: ``store.add_many`` (the ingest path; what bench/search.py used), a commit per
-  5,000 articles.
-- SQLite, new: ``bulk_load(defer_indexes=True)`` (``executemany`` per table per 2,000
-  articles; secondary indexes and full-text rows built once at the end, one transaction).
+  5,000 articles, on a store of schema v12 (the full-text table holding its own copy of
+  every text), as the code before this bench ran it.
+- SQLite, ``bulk_load`` on schema v12: the new loader alone (what the schema adds is the
+  difference with the next row).
+- SQLite, new: ``bulk_load(defer_indexes=True)`` on the current schema (v13: the full-text
+  index reads the texts from ``articles``); ``executemany`` per table per 2,000 articles,
+  secondary indexes and full-text rows built once at the end, one transaction.
+  The v12 store is then upgraded (timed) and must answer as before.
 - PostgreSQL, old: ``store.add_many`` (row by row), and the COPY loader bench/search.py
   used before ``bulk_load`` (COPY per table, GIN indexes built after): both shown.
 - PostgreSQL, new: ``bulk_load(defer_indexes=True)`` (COPY through a staging table with
   ``ON CONFLICT DO NOTHING``, GIN indexes rebuilt after, one transaction).
+
+Each load prints wall and CPU seconds of this process (for PostgreSQL the server's CPU,
+where to_tsvector runs, is not in it).
 
 Then the search bench's queries (full text, phrase, outlet + dates, event type, entity,
 facets, timeline) are run on the old and the new store of each engine: their answers must
@@ -25,6 +33,7 @@ be identical (search figures unchanged). PostgreSQL runs on a throwaway server
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import pickle
@@ -41,7 +50,30 @@ sys.path.insert(0, str(HERE))
 
 import search  # noqa: E402  bench/search.py: the corpus and the queries
 from newsdesk.store import open_store  # noqa: E402
+from newsdesk.store import sqlite as sqlite_store  # noqa: E402
 from newsdesk.store.bulk import bulk_load  # noqa: E402
+
+OLD_SQLITE_SCHEMA = 12  # before the full-text index read its texts from articles
+
+
+@contextlib.contextmanager
+def sqlite_schema(version: int | None):
+    """Stores opened inside stay at schema ``version`` (None: the current one)."""
+    if version is None:
+        yield
+        return
+    orig = sqlite_store.migrate
+
+    def migrate(conn, upto=version):
+        orig(conn, upto=version)
+        sqlite_store.add_model_columns(conn)
+        return version
+
+    sqlite_store.migrate = migrate
+    try:
+        yield
+    finally:
+        sqlite_store.migrate = orig
 
 
 def generate(path: str, n: int, seed: int) -> float:
@@ -98,9 +130,14 @@ def load_old_copy(url: str, path: str) -> None:
 
 
 def timed(fn) -> float:
-    t = time.perf_counter()
+    return timed_cpu(fn)[0]
+
+
+def timed_cpu(fn) -> tuple[float, float]:
+    """Wall and CPU seconds (this process) of ``fn()``."""
+    t, c = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - c
 
 
 def old_add_many(url: str, path: str) -> None:
@@ -150,8 +187,10 @@ def main(argv=None) -> int:
         print(f"reading them back: {read:.1f} s (part of every load)", flush=True)
         for engine in engines:
             if engine == "sqlite":
-                urls = {k: os.path.join(tmp, f"{k}.db") for k in ("old", "new")}
-                plan = [("old: store.add_many", "old", old_add_many), ("new: bulk_load (indexes after)", "new", new_bulk)]
+                urls = {k: os.path.join(tmp, f"{k}.db") for k in ("old", "v12bulk", "new")}
+                plan = [("old: store.add_many, schema v12", "old", old_add_many, OLD_SQLITE_SCHEMA),
+                        ("bulk_load, schema v12", "v12bulk", new_bulk, OLD_SQLITE_SCHEMA),
+                        ("new: bulk_load, schema v13", "new", new_bulk, None)]
             else:
                 if args.pg_url:
                     base = args.pg_url
@@ -167,20 +206,32 @@ def main(argv=None) -> int:
                 root = base.rsplit("/", 1)[0]
                 urls = {k: f"{root}/bulk_{k}" for k in names}
                 urls["old"] = urls["oldcopy"]
-                plan = [("old: store.add_many", "rowwise", old_add_many),
-                        ("old: COPY loader of bench/search.py", "oldcopy", load_old_copy),
-                        ("new: bulk_load (COPY, GIN after)", "new", new_bulk)]
+                plan = [("old: store.add_many", "rowwise", old_add_many, None),
+                        ("old: COPY loader of bench/search.py", "oldcopy", load_old_copy, None),
+                        ("new: bulk_load (COPY, GIN after)", "new", new_bulk, None)]
                 if args.no_pg_rowwise:
                     plan = plan[1:]
-            for label, key, fn in plan:
-                open_store(urls[key]).close()  # schema made outside the timing
-                print(f"[{engine}] {label} ...", flush=True)
-                t = timed(lambda: fn(urls[key], path))
-                print(f"  {t:.1f} s", flush=True)
-                rows.append((engine, label, t))
-            same = answers(urls["old"], args.seed) == answers(urls["new"], args.seed)
+            for label, key, fn, version in plan:
+                with sqlite_schema(version):
+                    open_store(urls[key]).close()  # schema made outside the timing
+                    print(f"[{engine}] {label} ...", flush=True)
+                    t, cpu = timed_cpu(lambda: fn(urls[key], path))
+                print(f"  {t:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+                rows.append((engine, label, t, cpu))
+            with sqlite_schema(OLD_SQLITE_SCHEMA if engine == "sqlite" else None):
+                before = answers(urls["old"], args.seed)
+            same = before == answers(urls["new"], args.seed)
             checks.append((engine, same))
             print(f"[{engine}] search answers identical (old vs new store): {same}", flush=True)
+            if engine == "sqlite":
+                size = {k: os.path.getsize(u) for k, u in urls.items()}
+                print("[sqlite] file sizes (MB): " + ", ".join(
+                    f"{k} {v / 1e6:.0f}" for k, v in size.items()), flush=True)
+                t = timed(lambda: open_store(urls["old"]).close())
+                up = answers(urls["old"], args.seed) == before
+                checks.append(("sqlite upgrade v12 -> v13", up))
+                print(f"[sqlite] upgrade of the v12 store to v13: {t:.1f} s; "
+                      f"search answers unchanged: {up}", flush=True)
             if pg is not None:
                 pg.stop()
                 pg = None
@@ -191,12 +242,14 @@ def main(argv=None) -> int:
 
     print(f"\nbulk load of {args.n} articles (generated in {gen:.0f} s beforehand; "
           f"reading them back, {read:.1f} s, is in every load)")
-    print(f"{'engine':<12}{'load':<40}{'s':>8}{'articles/s':>12}{'speed-up':>10}")
+    print(f"{'engine':<12}{'load':<40}{'wall s':>8}{'CPU s':>8}{'articles/s':>12}"
+          f"{'speed-up':>10}{'CPU ratio':>10}")
     for engine in engines:
         mine = [r for r in rows if r[0] == engine]
-        new = next(t for e, l, t in mine if l.startswith("new"))
-        for e, label, t in mine:
-            print(f"{e:<12}{label:<40}{t:>8.1f}{args.n / t:>12.0f}{t / new:>10.2f}x")
+        new, new_cpu = next((t, c) for e, l, t, c in mine if l.startswith("new"))
+        for e, label, t, cpu in mine:
+            print(f"{e:<12}{label:<40}{t:>8.1f}{cpu:>8.1f}{args.n / t:>12.0f}{t / new:>10.2f}x"
+                  f"{cpu / max(new_cpu, 1e-9):>9.2f}x")
     for engine, same in checks:
         print(f"{engine}: search answers of the old and the new store identical: {same}")
     return 0 if all(s for _, s in checks) else 1

@@ -53,6 +53,20 @@ def dump(db: str) -> tuple:
     return arts, errs, tpl
 
 
+def links(db: str) -> tuple:
+    """Duplicate families and stories (as sets of articles) of a store."""
+    c = sqlite3.connect(db)
+    try:
+        dup = dict(c.execute("SELECT article_id, duplicate_of FROM article_links"))
+        groups: dict = {}
+        for aid, sid in c.execute("SELECT article_id, story_id FROM article_links"):
+            groups.setdefault(sid, set()).add(aid)
+        n_inc = c.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    finally:
+        c.close()
+    return dup, sorted(sorted(m) for m in groups.values()), n_inc
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -87,6 +101,17 @@ class Cluster:
                 time.sleep(0.3)
         raise SystemExit(f"workers did not join (logs in {self.tmp})")
 
+    def cpu_s(self) -> float:
+        """CPU seconds the workers have used so far (all of them)."""
+        from distributed import Client
+
+        def cpu():
+            import resource
+            r = resource.getrusage(resource.RUSAGE_SELF)
+            return r.ru_utime + r.ru_stime
+        with Client(self.address, timeout=60) as client:
+            return sum(client.run(cpu).values())
+
     def peak_rss_mb(self) -> dict[str, float]:
         from distributed import Client
 
@@ -109,11 +134,21 @@ class Cluster:
                 p.kill()
 
 
+CPU = {"last": 0.0}  # CPU seconds of the last ingest's client process
+
+
+def _children_cpu() -> float:
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def ingest(paths: list[str], db: str, *extra: str) -> tuple[float, str]:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _children_cpu()
     res = subprocess.run([str(BIN / "newsdesk"), "ingest", *paths, "--db", db, *extra],
                          capture_output=True, text=True)
     wall = time.perf_counter() - t
+    CPU["last"] = _children_cpu() - c
     if res.returncode != 0:
         raise SystemExit(f"ingest failed ({res.returncode}): {res.stderr[-2000:]}")
     return wall, res.stdout.strip().splitlines()[-1]
@@ -160,12 +195,17 @@ def main(argv=None) -> int:
         db = {k: os.path.join(tmp, f"{k}.db") for k in ("local", "cold", "warm", "killed")}
         print(f"in process: {pages} pages ...", flush=True)
         t_local, line_local = ingest(paths, db["local"])
-        print(f"  {t_local:.1f} s  {line_local}", flush=True)
+        cpu_local = CPU["last"]
+        print(f"  {t_local:.1f} s  ({cpu_local:.1f} s CPU)  {line_local}", flush=True)
         cluster = Cluster(tmp, args.workers)
         dask_args = ("--executor", "dask", "--scheduler", cluster.address)
         print(f"dask, {args.workers} cold workers ...", flush=True)
+        w0 = cluster.cpu_s()
         t_cold, line_cold = ingest(paths, db["cold"], *dask_args)
-        print(f"  {t_cold:.1f} s  {line_cold}", flush=True)
+        cpu_client, cpu_workers = CPU["last"], cluster.cpu_s() - w0
+        print(f"  {t_cold:.1f} s  (CPU: client {cpu_client:.1f} s, workers {cpu_workers:.1f} s)  "
+              f"{line_cold}", flush=True)
+        same_links = links(db["cold"]) == links(db["local"])
         t_warm = None
         if args.warm:
             print(f"dask, {args.workers} warm workers ...", flush=True)
@@ -194,6 +234,10 @@ def main(argv=None) -> int:
     print(f"{'run':<26}{'wall s':>8}{'pages/s':>9}{'ratio':>7}  same articles as in process")
     print(f"{'in process (anchor)':<26}{t_local:>8.1f}{pages / t_local:>9.2f}{1:>7.2f}  -")
     print(f"{'dask, cold workers':<26}{t_cold:>8.1f}{pages / t_cold:>9.2f}{t_cold / t_local:>7.2f}  {same['cold']}")
+    print(f"CPU: in process {cpu_local:.1f} s; dask client {cpu_client:.1f} s + workers "
+          f"{cpu_workers:.1f} s (ratio {(cpu_client + cpu_workers) / max(cpu_local, 1e-9):.2f}; "
+          f"client alone {cpu_client / max(cpu_local, 1e-9):.2f}); "
+          f"same links (families, stories) as in process: {same_links}")
     if t_warm is not None:
         print(f"{'dask, warm workers':<26}{t_warm:>8.1f}{pages / t_warm:>9.2f}{t_warm / t_local:>7.2f}  {same['warm']}")
     if kill:
@@ -202,7 +246,7 @@ def main(argv=None) -> int:
               f"{same_kill} (killed midway: {killed})")
         print(f"rerun after it: {line_re}; store unchanged: {same_re}")
     print("peak memory per worker (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(rss.items())))
-    return 0 if all(same.values()) and (kill is None or (kill[2] and kill[4])) else 1
+    return 0 if all(same.values()) and same_links and (kill is None or (kill[2] and kill[4])) else 1
 
 
 if __name__ == "__main__":

@@ -80,10 +80,34 @@ def dump(db: str) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def reference(corpus, tmp_path_factory) -> tuple:
+def reference_db(corpus, tmp_path_factory) -> str:
     db = str(tmp_path_factory.mktemp("ref") / "ref.db")
-    ingest([str(corpus)], db=db)
-    return dump(db)
+    ingest([str(corpus)], db=db)  # linked in this process, as ingest does by default
+    return db
+
+
+@pytest.fixture(scope="module")
+def reference(reference_db) -> tuple:
+    return dump(reference_db)
+
+
+def links(db: str) -> tuple:
+    """Duplicate families, stories (as sets of articles, their labels) and incidents."""
+    c = sqlite3.connect(db)
+    try:
+        dup = dict(c.execute("SELECT article_id, duplicate_of FROM article_links"))
+        groups: dict = {}
+        for aid, sid in c.execute("SELECT article_id, story_id FROM article_links"):
+            groups.setdefault(sid, set()).add(aid)
+        labels = dict(c.execute("SELECT id, label FROM stories"))
+        stories = sorted((sorted(m), labels.get(s)) for s, m in groups.items())
+        incidents = sorted((sorted(a for (a,) in c.execute(
+            "SELECT DISTINCT article_id FROM incident_reports WHERE incident_id = ?", (i,))), t, st)
+            for i, t, st in c.execute("SELECT id, type, status FROM incidents"))
+        n_inputs = c.execute("SELECT count(*) FROM link_inputs").fetchone()[0]
+    finally:
+        c.close()
+    return dup, stories, incidents, n_inputs
 
 
 def _free_port() -> int:
@@ -220,6 +244,28 @@ def test_cli_on_a_scheduler_with_another_partitioning_stores_nothing_twice(
     n = len(reference[0])
     assert f"added 0, skipped {n} (already stored)" in res.stdout  # other partitions: all run
     assert dump(db)[0] == reference[0]
+
+
+def test_link_inputs_made_on_the_workers_give_the_in_process_links(
+        corpus, reference_db, cluster, tmp_path):
+    from newsdesk.store import links as store_links
+
+    used: list = []
+    orig = store_links.link_new
+
+    def spy(store, *a, prepared=None, **kw):
+        used.append(len(prepared or {}))
+        return orig(store, *a, prepared=prepared, **kw)
+
+    db = str(tmp_path / "linked.db")
+    store_links.link_new = spy
+    try:
+        report = ingest([str(corpus)], db=db, executor="dask", scheduler=cluster.address)
+    finally:
+        store_links.link_new = orig
+    assert used == [report.added] and report.added > 10  # every new article's inputs came back
+    assert dump(db)[0] == dump(reference_db)[0]
+    assert links(db) == links(reference_db)
 
 
 def test_a_worker_killed_midway_costs_a_retry_not_the_run(corpus, reference, cluster, tmp_path):

@@ -185,12 +185,13 @@ def ingest(paths: Iterable[str] | str, db: str = "newsdesk.db", steps=STEPS, pro
     return report
 
 
-def _link(store, report: IngestReport) -> None:
-    """Link what this run stored to what was stored before (families, stories, incidents)."""
+def _link(store, report: IngestReport, prepared: dict | None = None) -> None:
+    """Link what this run stored to what was stored before (families, stories, incidents);
+    ``prepared``: link inputs computed by the Dask workers."""
     from .link.embed import ModelMissing
     from .store.links import link_new
     try:
-        report.linked = link_new(store)
+        report.linked = link_new(store, prepared=prepared)
     except ModelMissing as exc:  # the articles are stored; 'newsdesk link' links later
         logging.getLogger("newsdesk").warning("not linked: %s", exc)
 
@@ -216,16 +217,18 @@ def _ingest_dask(paths, db, steps, progress, input_format, workers, url, publish
         if bar is not None:
             bar.update()
 
+    prepared: dict | None = {} if link else None  # link inputs, computed by the workers
     with open_store(db) as store:
         try:
             report.partitions = ingest_dask([paths] if isinstance(paths, str) else list(paths), store,
                                             steps, input_format, url, published, templates,
-                                            scheduler, workers, output, on_record=on_record)
+                                            scheduler, workers, output, on_record=on_record,
+                                            link_inputs=prepared)
         finally:
             if bar is not None:
                 bar.close()
         if link:
-            _link(store, report)
+            _link(store, report, prepared)
     return report
 
 

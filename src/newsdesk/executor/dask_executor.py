@@ -109,8 +109,12 @@ def survey(part: Partition, input_format: str, url: str | None, published: str |
 
 def process_partition(part: Partition, input_format: str, url: str | None, published: str | None,
                       steps: tuple[str, ...], batch_size: int, sets: list, page_sets: list | None,
-                      output: str | None = None) -> list[Article | PageError]:
-    """Extract and enrich a partition's pages, each stripped with its template set, in order."""
+                      output: str | None = None, link_inputs: bool = False
+                      ) -> tuple[list[Article | PageError], dict[str, tuple[str, bytes]]]:
+    """Extract and enrich a partition's pages, each stripped with its template set, in order.
+    Returns the records and, with ``link_inputs``, what linking needs of each article
+    (``link.inputs.prepare``, as stored rows: {id: (meta, vectors)}), computed here so the
+    client's linking runs no sentence model for them."""
     pipeline = _pipeline(steps, batch_size)
     results: list[Article | PageError] = []
     buffer: list[Article | PageError] = []
@@ -126,7 +130,19 @@ def process_partition(part: Partition, input_format: str, url: str | None, publi
     results.extend(pipeline._flush(buffer))
     if output:
         write_shard(output, part, results)
-    return results
+    return results, (prepared_inputs(results) if link_inputs else {})
+
+
+def prepared_inputs(records: list) -> dict[str, tuple[str, bytes]]:
+    """The link inputs of the records' articles, as ``link_inputs`` rows (empty when the
+    sentence model is not installed: the client's linking then reports it)."""
+    from ..link.embed import ModelMissing
+    from ..link.inputs import prepare
+    arts = list({r.id: r for r in records if isinstance(r, Article)}.values())
+    try:
+        return {x.id: x.to_row() for x in prepare(arts)}
+    except ModelMissing:
+        return {}
 
 
 SHARD_COLUMNS = ("id", "url", "outlet", "title", "published", "language", "source", "record")
@@ -223,10 +239,12 @@ def ingest_dask(paths: Iterable[str], store, steps=STEPS, input_format: str = "a
                 scheduler: str | None = None, workers: int = 2, output: str | None = None,
                 batch_size: int = 16, on_record: Callable | None = None,
                 files_per_partition: int | None = None, partition_bytes: int | None = None,
-                retries: int = 3) -> dict[str, int]:
+                retries: int = 3, link_inputs: dict | None = None) -> dict[str, int]:
     """Ingest ``paths`` into an open ``store`` on a Dask cluster (``scheduler`` address, or
     a LocalCluster of ``workers`` processes); ``on_record(record, status)`` is called for
-    each stored record. Returns counts: partitions (planned, skipped, run)."""
+    each stored record. Returns counts: partitions (planned, skipped, run).
+    ``link_inputs``: a dict the link inputs of the added articles are put in (computed on
+    the workers; ``store.links.link_new(prepared=...)`` links with them)."""
     from distributed import wait
 
     from ..store.bulk import finished_partitions, mark_partition, write_batch
@@ -266,9 +284,12 @@ def ingest_dask(paths: Iterable[str], store, steps=STEPS, input_format: str = "a
         def store_done(block: bool) -> None:
             while running and (block or running[0][1].done()):
                 part, fut = running.popleft()
-                records = fut.result()
+                records, prepared = fut.result()
                 fut.release()
                 statuses = write_batch(store, records, commit=False)
+                if link_inputs is not None:
+                    link_inputs.update((r.id, prepared[r.id]) for r, st in zip(records, statuses)
+                                       if st == "added" and r.id in prepared)
                 mark_partition(store, part.id, part.label, len(records),
                                statuses.count("added"), statuses.count("error"))
                 if book is not None and book.changed:
@@ -298,7 +319,8 @@ def ingest_dask(paths: Iterable[str], store, steps=STEPS, input_format: str = "a
             sets, per_page = _page_sets(book, info["pages"])
             ready = Partition(part.id, part.files, part.start, part.end, first_line, part.index)
             work = client.submit(process_partition, ready, *common, steps, batch_size, sets,
-                                 per_page, output, key=f"partition-{part.id}-{run}", retries=retries,
+                                 per_page, output, link_inputs is not None,
+                                 key=f"partition-{part.id}-{run}", retries=retries,
                                  priority=10)
             running.append((part, work))
             store_done(block=False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 from collections.abc import Iterable, Iterator
 
 from ..model import Article, PageError
@@ -34,6 +35,7 @@ ARTICLE_COLS = ("id", "url", "outlet", "title", "published", "byline", "language
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_ARTICLE_GET = operator.attrgetter(*_ARTICLE_FIELDS)
 _RECORD_FIELDS = {table: tuple(f.name for f in dataclasses.fields(kind)) for table, kind in ANNOTATIONS.items()}
 
 
@@ -41,9 +43,10 @@ def record_dict(a: Article) -> dict:
     """``a.to_dict()`` without ``dataclasses.asdict``'s deep copies (several times faster;
     the annotation records hold plain values and lists of strings): the dict is serialised
     right away, so sharing those lists is safe."""
-    d = {n: getattr(a, n) for n in _ARTICLE_FIELDS}
+    d = dict(zip(_ARTICLE_FIELDS, _ARTICLE_GET(a)))
     for table, names in _RECORD_FIELDS.items():
-        d[table] = [{n: getattr(r, n) for n in names} for r in d[table]]
+        get = _GETTERS[table][0]
+        d[table] = [dict(zip(names, get(r))) for r in d[table]]
     return d
 
 
@@ -52,10 +55,27 @@ def _article_row(a: Article, now: str) -> tuple:
             _json(a.warnings), a.source, now, _json(record_dict(a)))
 
 
-def _annotation_rows(a: Article, table: str, cols: list[str]) -> Iterator[tuple]:
+def _structured(kind) -> frozenset[int]:
+    """Positions of the fields declared as lists or dicts (stored as JSON): only those
+    values are looked at per row; the scalar fields go to the driver as they are."""
+    return frozenset(i for i, f in enumerate(dataclasses.fields(kind))
+                     if any(w in str(f.type) for w in ("list", "dict", "Any")))
+
+
+# Per annotation table: a getter of all its fields at once, and the JSON positions.
+_GETTERS = {table: (operator.attrgetter(*_columns(kind)), _structured(kind))
+            for table, kind in ANNOTATIONS.items()}
+
+
+def _annotation_rows(a: Article, table: str) -> Iterator[tuple]:
+    get, structured = _GETTERS[table]
+    if not structured:
+        for n, r in enumerate(getattr(a, table)):
+            yield (a.id, n, *get(r))
+        return
     for n, r in enumerate(getattr(a, table)):
-        yield (a.id, n, *(_json(v) if isinstance(v, (list, dict)) else v
-                          for v in (getattr(r, c) for c in cols)))
+        yield (a.id, n, *(_json(v) if i in structured and isinstance(v, (list, dict)) else v
+                          for i, v in enumerate(get(r))))
 
 
 def _statuses(records: list, new_ids: set[str]) -> list[str]:
@@ -115,7 +135,7 @@ def _sqlite_batch(store: SQLiteStore, records: list) -> set[str]:
             conn.executemany(
                 f"INSERT INTO {table} (article_id, n, {', '.join(_q(c) for c in cols)}) "
                 f"VALUES ({', '.join('?' * (len(cols) + 2))})",
-                itertools.chain.from_iterable(_annotation_rows(a, table, cols) for a in new))
+                itertools.chain.from_iterable(_annotation_rows(a, table) for a in new))
         store._fts_pending = True
     errors = [r for r in records if isinstance(r, PageError)]
     if errors:
@@ -187,7 +207,7 @@ def _pg_batch(store, records: list) -> set[str]:
                 with cur.copy(f"COPY {table} (article_id, n, {', '.join(_q(c) for c in cols)}) "
                               "FROM STDIN") as cp:
                     for a in new:
-                        for row in _annotation_rows(a, table, cols):
+                        for row in _annotation_rows(a, table):
                             cp.write_row([_pg_value(v) for v in row])
         errors = [r for r in records if isinstance(r, PageError)]
         if errors:

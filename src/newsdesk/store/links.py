@@ -241,13 +241,16 @@ def _write_lock(store) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(14014014)")
 
 
-def link_new(store, batch_size: int = 64, timings: dict | None = None) -> dict[str, int]:
+def link_new(store, batch_size: int = 64, timings: dict | None = None,
+             prepared: dict | None = None) -> dict[str, int]:
     """Link the stored articles that have no links yet (ingest calls this).
 
     The indexes are rebuilt from the kept inputs of the linked articles (no model, no
     article records), the new articles are linked in first-stored order against their
     candidates, and only what changed is written: the same tables ``relink`` would give
-    for the same order. ``timings`` (a dict) receives the seconds of each phase."""
+    for the same order. ``timings`` (a dict) receives the seconds of each phase.
+    ``prepared``: {article id: (meta, vectors)} of new articles whose inputs were computed
+    elsewhere (the Dask workers); those are linked from them without the sentence model."""
     import time
 
     from ..link.linker import Linker
@@ -266,6 +269,9 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None) -> dict[s
     del kept
     t1 = time.perf_counter()
     linker.clean()
+    for r in new if prepared else ():
+        if r["id"] in prepared:
+            r["meta"], r["vectors"] = prepared[r["id"]]
     links = _link_batches(linker, new, batch_size)
     t2 = time.perf_counter()
     conn = store.conn

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -304,8 +304,45 @@ def _schema_v12() -> list[str]:
     ]
 
 
+def _schema_v13() -> list[str]:
+    """The full-text index reads title and text from ``articles`` (FTS5 external content,
+    keyed by ``fts_rid``, an explicit column VACUUM leaves alone) instead of holding a
+    second copy of every text: a smaller file, and a bulk load writes each text once.
+    The index is rebuilt from the stored articles (same tokenizer, same rowids, so every
+    search answers as before). A deleted or edited article leaves the index through the
+    'delete' command, which needs the old values the triggers pass."""
+    return [
+        "DROP TRIGGER IF EXISTS articles_fts_delete",
+        "DROP TRIGGER IF EXISTS articles_fts_update",
+        "DROP TABLE articles_fts",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            id UNINDEXED, title, text, content = 'articles', content_rowid = 'fts_rid',
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        )""",
+        # Only the articles indexed before (fts_map): the index holds what it held.
+        """INSERT INTO articles_fts (rowid, id, title, text)
+           SELECT a.fts_rid, a.id, a.title, a.text FROM articles a
+           JOIN fts_map m ON m.rid = a.fts_rid ORDER BY a.fts_rid""",
+        """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, id, title, text)
+                SELECT 'delete', old.fts_rid, old.id, old.title, old.text
+                WHERE EXISTS (SELECT 1 FROM fts_map WHERE rid = old.fts_rid);
+            DELETE FROM fts_map WHERE id = old.id;
+        END""",
+        """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, id, title, text)
+                SELECT 'delete', old.fts_rid, old.id, old.title, old.text
+                WHERE EXISTS (SELECT 1 FROM fts_map WHERE rid = old.fts_rid);
+            INSERT INTO articles_fts (rowid, id, title, text)
+                SELECT new.fts_rid, new.id, new.title, new.text
+                WHERE EXISTS (SELECT 1 FROM fts_map WHERE rid = new.fts_rid);
+        END""",
+    ]
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
-              _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12]
+              _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
+              _schema_v13]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
