@@ -6,7 +6,7 @@ events) and is scored on:
 
   * ``events_type_accuracy`` (event-type accuracy, the headline figure): per sentence, the
     gold type equals the type of our TOP event -- the first of ``Article.events``, which
-    ``enrich/events.py`` orders sentence by sentence with the main event first (the trigger
+    ``enrich/events`` (ranking) orders sentence by sentence with the main event first (the trigger
     highest in the parse, then text order);
     a sentence with no event counts as wrong;
   * ``events_type_first``: the same figure under its older name (kept for the floors);
