@@ -59,7 +59,7 @@ from .roles import Roles
 from .syntax import agents, in_parentheses, objects, subjects, with_conjuncts
 from .triggers import Triggers
 
-__all__ = ["CLASSIFIER_MIN_P", "Lexicon", "Trigger", "agents", "events_component", "extract_events",
+__all__ = ["CLASSIFIER_MIN_P", "LEARNED_MIN_P", "Lexicon", "Trigger", "agents", "events_component", "extract_events",
            "in_class", "in_parentheses", "lemma", "lexicon", "names_a_state", "objects", "subjects",
            "through_partitive", "with_conjuncts"]
 
@@ -73,6 +73,10 @@ log = logging.getLogger(__name__)
 # version-2 weights: 65% of 72) and top-event accuracy is within 0.01 of its best (0.260 at
 # 0.15, where precision falls to 49.5%); 0 turns it off.
 CLASSIFIER_MIN_P = 0.2
+# "Learned first": where the classifier is at least this sure of a sentence's type, that type
+# goes before the patterns' (the event of that type ranks first, else the top event takes it).
+# 0 turns it off. Measured by bench/events_learning_curve.py.
+LEARNED_MIN_P = 0.0
 
 
 class _Events(Ranking, Triggers, Roles, Context):

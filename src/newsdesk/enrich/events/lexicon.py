@@ -116,6 +116,10 @@ HUMAN_NOUNS = {"refugee", "civilian", "migrant", "advisor", "adviser", "people",
                "faction", "clan", "tribe", "party", "movement", "dissident", "suspect",
                "journalist", "opposition", "refugee", "asylum-seeker", "pilgrim", "worshipper",
                "passenger", "tourist", "hostage", "victim"}
+# bare definite nouns that stand for a named actor of the sentences before ("the state also
+# threatened", "the man was arrested"): roles.antecedent
+STAND_IN_STATES = {"state", "country", "nation", "kingdom", "republic"}
+STAND_IN_PERSONS = {"man", "woman"}
 # types whose object may stand for its owner's act ("rejected a US offer", "calls by X")
 OWNER_TYPES = {"REJECT", "ACCUSE", "SUPPORT", "REQUEST", "CONCEDE", "AGREE"}
 # types whose target may sit in the clause they govern ("threatened to cut ties with X")

@@ -118,10 +118,37 @@ class Ranking:
                 t, d = t.head, d + 1
             return d
 
-        def key(e):
-            return (e.sentence_start or 0, depth(e), not self.first.get(id(e)), e.start)
+        learned = self.learned_types(events) if package.LEARNED_MIN_P else {}
 
-        return sorted(events, key=key)
+        def key(e):
+            return (e.sentence_start or 0, learned.get(e.sentence_start, e.type) != e.type,
+                    depth(e), not self.first.get(id(e)), e.start)
+
+        ranked = sorted(events, key=key)
+        seen = set()
+        for e in ranked:   # learned first: a confident type no pattern found retypes the top event
+            if e.sentence_start in learned and e.sentence_start not in seen and e.type != learned[e.sentence_start]:
+                e.type, e.method = learned[e.sentence_start], "classifier"
+            seen.add(e.sentence_start)
+        return ranked
+
+    def learned_types(self, events: list[Event]) -> dict[int, str]:
+        """Sentence start -> the classifier's type, where it is at least ``LEARNED_MIN_P`` sure
+        ("learned first"; off at 0)."""
+        out = {}
+        for e in events:
+            if e.sentence_start is None or e.sentence_start in out:
+                continue
+            tok_i = self.where.get(id(e), (None, None))[0]
+            span = self.doc[tok_i].sent if tok_i is not None else None
+            if span is None:
+                continue
+            probs = self.sentence_probs(span)
+            if probs:
+                etype, p = max(probs.items(), key=lambda kv: kv[1])
+                if p >= package.LEARNED_MIN_P:
+                    out[e.sentence_start] = etype
+        return out
 
     # -- what an event's governor makes of it (PLOVER codebook) --------------------------------
     def stances(self, events: list[Event]) -> list[Event]:

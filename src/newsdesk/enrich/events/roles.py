@@ -6,11 +6,12 @@ import re
 
 from ...model import Event
 from ..nlp import doc_text
-from ..resolve import GROUP_COUNTRIES, actor_of_np, country_of_demonym, np_span, strip_the
+from ..resolve import (GROUP_COUNTRIES, actor_of_np, country_of_demonym, demonym_table, np_span,
+                       strip_the)
 from .lexicon import (BORDER_WORDS, COMPLEMENT_TYPES, CONFLICTUAL, EVENT_NOUNS, HUMAN_CLASSES,
                       HUMAN_NOUNS, OF_PATIENT_TYPES, OWNER_TYPES, PATIENT_NOUNS, PATIENT_TYPES,
-                      PURPOSE_TYPES, ROLE_NOUNS, SYMMETRIC, TARGET_IS_PLACE, UNNAMED_TARGETS,
-                      Trigger, in_class, lemma, through_partitive)
+                      PURPOSE_TYPES, ROLE_NOUNS, STAND_IN_PERSONS, STAND_IN_STATES, SYMMETRIC,
+                      TARGET_IS_PLACE, UNNAMED_TARGETS, Trigger, in_class, lemma, through_partitive)
 from .syntax import agents, objects, purpose, subjects, with_conjuncts
 
 
@@ -49,9 +50,11 @@ class Roles:
                     # named modifiers are ("US drone strikes killed ...")
                     add(actors, [n for n in take(s) if noun.lower_ not in n.lower()])
                     continue
-                add(actors, take(s) or (self.unnamed(s) if not self.eventive(s) else []) or self.pronoun_actor(s))
+                add(actors, self.salient_person(s) or take(s) or self.antecedent(s, nouns_only=True)
+                    or (self.unnamed(s) if not self.eventive(s) else []) or self.pronoun_actor(s)
+                    or self.antecedent(s))
             for a in agents(verb):
-                add(actors, take(a) or self.unnamed(a))
+                add(actors, take(a) or self.antecedent(a, nouns_only=True) or self.unnamed(a))
         carrier = self.carrier(noun) if noun is not None else None
         if noun is not None:
             for c in list(noun.children) + (list(carrier.children) if carrier is not noun else []):
@@ -362,6 +365,71 @@ class Roles:
                     return names
                 return self.reporter(pron)
         return self.reporter(pron)
+
+    def salient_person(self, pron) -> list[str]:
+        """'he' / 'she' as subject: the named person subject of a governing clause ("Scholz said
+        he would visit"), else of the two sentences before (subjects are the salient mentions:
+        "Scholz met Zelensky. He also visited Lviv" -> Scholz); [] leaves it to the resolver's
+        nearest person."""
+        if pron.pos_ != "PRON" or pron.lower_ not in ("he", "she"):
+            return []
+        persons = {m.canonical for m in self.res.mentions if m.label in ("PERSON", "PER")}
+        heads, v = [], pron.head
+        for _ in range(6):
+            if v.head.i == v.i:
+                break
+            v = v.head
+            heads += [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+        sent = pron.sent
+        for _ in range(2):
+            if sent.start == 0:
+                break
+            sent = self.doc[sent.start - 1].sent
+            heads += [c for v in [sent.root] + list(sent.root.conjuncts)
+                      for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for h in heads:
+            names = [n for n in actor_of_np(self.res, h) if n in persons]
+            if names:
+                return names[:1]
+        return []
+
+    def antecedent(self, tok, nouns_only: bool = False) -> list[str]:
+        """A small coreference for an actor left as a stand-in: 'it' / 'they' (when no clause of
+        the sentence names it), or a bare definite "the state" / "the country" / "the man",
+        stands for the nearest compatible named actor of the two sentences before, the
+        subject of a sentence first (the most salient mention), then its other names in order.
+        'it', 'they' and state nouns take a country or an organisation, person nouns a person."""
+        low = lemma(tok)
+        if tok.pos_ == "PRON":
+            if nouns_only or tok.lower_ not in ("it", "they"):
+                return []
+            kinds = {"state", "org"}
+        elif tok.pos_ == "NOUN" and (low in STAND_IN_STATES or low in STAND_IN_PERSONS):
+            if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children) or any(
+                    c.dep_ in ("amod", "compound", "nmod", "poss", "prep", "appos", "relcl", "acl")
+                    for c in tok.children):
+                return []   # "a man", "the Kurdish state", "the state of emergency": not a stand-in
+            kinds = {"state"} if low in STAND_IN_STATES else {"person"}
+        else:
+            return []
+        sents = []
+        sent = tok.sent
+        while len(sents) < 2 and sent.start > 0:
+            sent = self.doc[sent.start - 1].sent
+            sents.append(sent)
+        persons = {m.canonical for m in self.res.mentions if m.label in ("PERSON", "PER")}
+        states = set(demonym_table().values())
+        for sent in sents:
+            heads = [c for v in [sent.root] + list(sent.root.conjuncts)
+                     for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+            names = [n for h in heads for n in actor_of_np(self.res, h)]
+            names += [m.canonical for m in self.res.mentions_in(sent.start_char, sent.end_char)
+                      if m.label in ("PERSON", "PER", "ORG", "GPE", "NORP")]
+            for name in names:
+                kind = "person" if name in persons else "state" if name in states else "org"
+                if kind in kinds:
+                    return [name]
+        return []
 
     def reporter(self, pron) -> list[str]:
         """'it' / 'they' inside a reported clause whose own subjects name nobody: the one who
