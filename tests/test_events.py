@@ -626,3 +626,13 @@ def test_learned_first_is_off_by_default_and_reorders_when_on(monkeypatch, enric
     from newsdesk.enrich.event_classifier import classify
     top = classify(text)[0][0]
     assert got[0].type == top and (top in base or got[0].method == "classifier"), (base, got)
+
+
+@pytest.mark.parametrize("text,actors,targets", [
+    # active and passive alike: what is shot down is the target, whoever shoots the actor
+    ("Russian air defences shot down two Ukrainian drones over Belgorod.", ["Russia"], ["Ukraine"]),
+    ("Two Ukrainian drones were shot down by Russian air defences over Belgorod.", ["Russia"], ["Ukraine"]),
+])
+def test_shot_down_arms_are_the_target(enricher, text, actors, targets):
+    e = next(e for e in enrich(enricher, text).events if e.type == "ASSAULT")
+    assert (e.actors, e.targets) == (actors, targets), e

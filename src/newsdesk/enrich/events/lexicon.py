@@ -116,6 +116,10 @@ HUMAN_NOUNS = {"refugee", "civilian", "migrant", "advisor", "adviser", "people",
                "faction", "clan", "tribe", "party", "movement", "dissident", "suspect",
                "journalist", "opposition", "refugee", "asylum-seeker", "pilgrim", "worshipper",
                "passenger", "tourist", "hostage", "victim"}
+# verbs whose weapon or unit object is what they hit, not the actor's own arms ("intercepted
+# Russian missiles", "destroyed two Ukrainian tanks"; "shot down" by its particle): roles.destroys
+PATIENT_ARMS_VERBS = {"intercept", "destroy", "down", "seize", "capture", "neutralize", "neutralise",
+                      "sink", "wreck"}
 # bare definite nouns that stand for a named actor of the sentences before ("the state also
 # threatened", "the man was arrested"): roles.antecedent
 STAND_IN_STATES = {"state", "country", "nation", "kingdom", "republic"}

@@ -9,9 +9,10 @@ from ..nlp import doc_text
 from ..resolve import (GROUP_COUNTRIES, actor_of_np, country_of_demonym, demonym_table, np_span,
                        strip_the)
 from .lexicon import (BORDER_WORDS, COMPLEMENT_TYPES, CONFLICTUAL, EVENT_NOUNS, HUMAN_CLASSES,
-                      HUMAN_NOUNS, OF_PATIENT_TYPES, OWNER_TYPES, PATIENT_NOUNS, PATIENT_TYPES,
-                      PURPOSE_TYPES, ROLE_NOUNS, STAND_IN_PERSONS, STAND_IN_STATES, SYMMETRIC,
-                      TARGET_IS_PLACE, UNNAMED_TARGETS, Trigger, in_class, lemma, through_partitive)
+                      HUMAN_NOUNS, OF_PATIENT_TYPES, OWNER_TYPES, PATIENT_ARMS_VERBS, PATIENT_NOUNS,
+                      PATIENT_TYPES, PURPOSE_TYPES, ROLE_NOUNS, STAND_IN_PERSONS, STAND_IN_STATES,
+                      SYMMETRIC, TARGET_IS_PLACE, UNNAMED_TARGETS, Trigger, in_class, lemma,
+                      through_partitive)
 from .syntax import agents, objects, purpose, subjects, with_conjuncts
 
 
@@ -75,7 +76,8 @@ class Roles:
                 if noun is not None and (o.i in (noun.i, carrier.i) or o.i in {c.i for c in noun.conjuncts}):
                     continue
                 o = through_partitive(o)
-                if in_class(o, "MILITARY") or in_class(o, "WEAPON") or in_class(o, "UNIT"):
+                if (in_class(o, "MILITARY") or in_class(o, "WEAPON") or in_class(o, "UNIT")) and not (
+                        actors and not passive and self.destroys(verb)):
                     if (passive and not agents(verb)) or not actors:
                         names = [n for n in actor_of_np(res, o) if n]
                         add(actors, names)
@@ -365,6 +367,14 @@ class Roles:
                     return names
                 return self.reporter(pron)
         return self.reporter(pron)
+
+    @staticmethod
+    def destroys(verb) -> bool:
+        """A verb whose object is what it hits even when that is a weapon or a unit ("shot down
+        two Ukrainian drones", "intercepted Russian missiles"): the object is the target, not
+        the actor's own arms ("fired missiles")."""
+        return lemma(verb) in PATIENT_ARMS_VERBS or (
+            lemma(verb) == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in verb.children))
 
     def salient_person(self, pron) -> list[str]:
         """'he' / 'she' as subject: the named person subject of a governing clause ("Scholz said
