@@ -636,3 +636,11 @@ def test_learned_first_is_off_by_default_and_reorders_when_on(monkeypatch, enric
 def test_shot_down_arms_are_the_target(enricher, text, actors, targets):
     e = next(e for e in enrich(enricher, text).events if e.type == "ASSAULT")
     assert (e.actors, e.targets) == (actors, targets), e
+
+
+def test_possessed_name_acts_not_its_possessor(enricher):
+    e = next(e for e in enrich(enricher, "Osama bin Laden's al-Qaeda terror network has threatened to "
+                                         "attack the United States.").events if e.type == "THREATEN")
+    assert e.actors == ["al-Qaeda"], e
+    e = next(e for e in enrich(enricher, "Russia's army shelled Kharkiv.").events if e.type == "ASSAULT")
+    assert e.actors == ["Russia"], e   # nothing named after the possessor: it stays
