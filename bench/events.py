@@ -48,6 +48,15 @@ In issue 6's fourth round (third session) the lexicon gained codebook wordings f
 listing lemmas that lead NGEC synthetic stories of one type (legal accusations, warnings,
 concessions, cyber operations, walkouts), and an untagged proper-noun subject became an actor
 as written (one half-A miss, a misspelt country, suggested it). Half B was scored, never read.
+In issue 16 only half A was read: a stand-in actor ("he", "it", "they", a bare "the state")
+takes the salient named actor of its governing clause or of the two sentences before (no
+record here has two sentences: invented multi-sentence tests hold it), a weapon that is shot
+down or intercepted is the target in the active voice as in the passive, and a possessed name
+acts rather than its possessor ("Osama bin Laden's al-Qaeda"); a half-A miss suggested the
+last. Tried and dropped on half A: a national capital standing for its country (source F1
+fell), conjoined subjects of symmetric types all kept as sources (rises on both halves, but
+the project's convention, in the seed's gold and the tests, puts the partner in targets: left
+to the lead). Half B was scored, never read.
 
     python bench/events.py          # table
     python bench/events.py --json   # also the metrics as JSON

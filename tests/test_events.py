@@ -644,3 +644,13 @@ def test_possessed_name_acts_not_its_possessor(enricher):
     assert e.actors == ["al-Qaeda"], e
     e = next(e for e in enrich(enricher, "Russia's army shelled Kharkiv.").events if e.type == "ASSAULT")
     assert e.actors == ["Russia"], e   # nothing named after the possessor: it stays
+
+
+@pytest.mark.parametrize("text", [
+    "Israeli troops killed three Palestinians. They also arrested a journalist in Jenin.",
+    "Russia and Belarus began joint military exercises near the Polish border on Monday.",
+    "Iran threatened to launch a new military offensive against Iraq unless Baghdad accepted its terms.",
+])
+def test_one_event_per_trigger(enricher, text):
+    spans = [(e.start, e.end) for e in enrich(enricher, text).events]
+    assert spans and len(spans) == len(set(spans)), spans
