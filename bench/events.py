@@ -101,7 +101,9 @@ def actor_texts(value) -> list[str]:
 
 def norm(name: str) -> str:
     from newsdesk.enrich.resolve import country_of_demonym
-    n = re.sub(r"^the\s+", "", name.strip().lower().replace("’", "'"))
+    # demonyms are folded before lower-casing: country_of_demonym reads "US" as the country
+    # and "us" as the pronoun
+    n = re.sub(r"^[Tt]he\s+", "", name.strip().replace("’", "'"))
     n = re.sub(r"'s$", "", n)
     words = [country_of_demonym(w) or w for w in n.split()]
     return " ".join(w.lower() for w in words)
