@@ -22,6 +22,9 @@ attack, sanction or accusation is its target ("the blockade of Gaza"); a fight b
 conjoined sides keeps the first as actor and the others as targets ("protesters and police
 clashed"); a common noun renamed by its apposition stands for the name ("the opposition
 newspaper La Prensa"). Unnamed targets count only when they name people ("protesters", not "action").
+A stand-in actor ("he", "it", "they", a bare "the state") takes the salient named actor of its
+governing clause or of the two sentences before (their subjects first); a possessed name acts,
+not its possessor ("Osama bin Laden's al-Qaeda"); a weapon shot down or intercepted is the target.
 Partitive heads are looked through ("10 days of war games", "a state of emergency").
 
 The governor of an event can make a further event, ranked above it (``stances``), as the
