@@ -62,9 +62,9 @@ from .roles import Roles
 from .syntax import agents, in_parentheses, objects, subjects, with_conjuncts
 from .triggers import Triggers
 
-__all__ = ["CLASSIFIER_MIN_P", "LEARNED_MIN_P", "Lexicon", "Trigger", "agents", "events_component", "extract_events",
-           "in_class", "in_parentheses", "lemma", "lexicon", "names_a_state", "objects", "subjects",
-           "through_partitive", "with_conjuncts"]
+__all__ = ["CLASSIFIER_MIN_P", "LEARNED_MIN_P", "Lexicon", "Trigger", "agents", "events_component",
+           "extract_events", "in_class", "in_parentheses", "lemma", "lexicon", "names_a_state",
+           "objects", "subjects", "through_partitive", "with_conjuncts"]
 
 log = logging.getLogger(__name__)
 

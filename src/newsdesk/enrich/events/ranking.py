@@ -127,8 +127,9 @@ class Ranking:
         ranked = sorted(events, key=key)
         seen = set()
         for e in ranked:   # learned first: a confident type no pattern found retypes the top event
-            if e.sentence_start in learned and e.sentence_start not in seen and e.type != learned[e.sentence_start]:
-                e.type, e.method = learned[e.sentence_start], "classifier"
+            want = learned.get(e.sentence_start)
+            if want is not None and e.sentence_start not in seen and e.type != want:
+                e.type, e.method = want, "classifier"
             seen.add(e.sentence_start)
         return ranked
 
