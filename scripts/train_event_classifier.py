@@ -14,7 +14,7 @@ complements, PLOVER cues from the trigger lexicon), class-balanced, full-batch A
 (150 iterations, L2 1e-3: chosen on held-out templates, where 1e-5 and 1e-4 overfit),
 NumPy only. One tenth of the headline templates is held out to report accuracy and pick the
 settings; the shipped weights are then refit on all stories and divided by a temperature
-fitted on the held-out part (calibrated probabilities for events.py's threshold). Output:
+fitted on the held-out part (calibrated probabilities for the events step's threshold). Output:
 ``src/newsdesk/data/event_classifier.npz`` (float16 weights, feature version 3).
 
     .venv/bin/python scripts/train_event_classifier.py [--zip PATH] [--iters 150] [--no-ship]
@@ -124,7 +124,7 @@ def predict(W, b, X):
 
 
 def fallback_report(held, classes, W, b) -> None:
-    """The classifier fallback of ``events.py`` on the held-out examples (unseen headline
+    """The classifier fallback of ``enrich/events`` on the held-out examples (unseen headline
     templates), with weights fitted without them: how many examples the trigger patterns
     leave without an event, and, per threshold, how many of those the fallback types and how
     often rightly, and the top-event accuracy overall. ``CLASSIFIER_MIN_P`` is chosen here
@@ -167,7 +167,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-ship", action="store_true", help="report held-out figures only")
     ap.add_argument("--fallback-report", action="store_true",
-                    help="on the held-out stories, what events.py's classifier fallback does at each "
+                    help="on the held-out stories, what the events step's classifier fallback does at each "
                          "threshold (to choose events.CLASSIFIER_MIN_P)")
     args = ap.parse_args(argv)
     if not args.zip.exists():
@@ -203,7 +203,7 @@ def main(argv=None) -> int:
     nll = [-np.log(softmax(logits / t)[np.arange(len(yh)), yh] + 1e-12).mean() for t in temps]
     temp = float(temps[int(np.argmin(nll))])
     print(f"temperature {temp:.3f} (held-out NLL {min(nll):.3f})")
-    # confidence vs accuracy on the held-out part, to pick the threshold events.py uses
+    # confidence vs accuracy on the held-out part, to pick the threshold the events step uses
     probs = softmax(logits / temp).max(axis=1)
     for t in (0.3, 0.4, 0.5, 0.6, 0.7):
         sel = probs >= t

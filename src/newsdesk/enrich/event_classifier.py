@@ -22,7 +22,7 @@ dependency triples, sentences past the lead, an ensemble of those models.) Versi
     classify("Police arrested dozens of protesters.")   # [("COERCE", 0.81), ...]
     classify(doc[sent.start:sent.end])                 # a parsed span: no second parse
 
-``events.py`` uses it to type a sentence whose patterns found nothing, when the classifier
+``enrich/events`` uses it to type a sentence whose patterns found nothing, when the classifier
 is confident and the sentence's main verb has a named actor.
 """
 from __future__ import annotations

@@ -347,7 +347,15 @@ def _actor_one(res: Resolver, tok) -> list[str]:
                             return names
     if tok.pos_ == "PRON" and tok.lower_ not in PRONOUNS_PERSON:
         return []
-    name = res.resolve_np(tok, span.start_char, span.end_char)
+    name = None
+    poss = [c for c in tok.children if c.dep_ == "poss" and c.i < tok.i and c.pos_ != "PRON"]
+    if poss:
+        # "Osama bin Laden's al-Qaeda network": the possessed name acts, not the possessor
+        # (kept when nothing after it is named: "Russia's army")
+        after = max(t.idx + len(t) for p in poss for t in p.subtree)
+        if res.mentions_in(after, span.end_char):
+            name = res.resolve_np(tok, after, span.end_char)
+    name = name or res.resolve_np(tok, span.start_char, span.end_char)
     if name:
         if name.lower() == text.lower() and tok.ent_type_ == "NORP":
             name = country_of_demonym(name) or name
