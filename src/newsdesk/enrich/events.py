@@ -47,6 +47,7 @@ from spacy.language import Language
 
 from ..model import Event
 from .event_classifier import classify
+from .factuality import chain as fact_chain, factuality as classify_factuality
 from .nlp import doc_text
 from .resolve import (GROUP_COUNTRIES, Resolver, actor_of_np, country_of_demonym, np_span,
                       read_table, strip_the)
@@ -93,28 +94,6 @@ PURPOSE_TYPES = {"PROTEST", "ASSAULT", "COERCE", "MOBILIZE"}
 # blockade of Gaza", "criticism of the government")
 OF_PATIENT_TYPES = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
 UNNAMED_TARGETS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"}
-NEG_DETS = {"no", "neither", "nor"}
-NEG_GOVERNORS = {"fail", "refuse", "decline", "cancel", "abandon", "avoid", "stop", "halt", "deny"}
-IF_MARKS = {"if", "unless", "whether"}
-HEDGES = {"reportedly", "allegedly", "possibly", "perhaps", "maybe", "apparently", "purportedly",
-          "supposedly", "presumably", "seemingly", "probably"}
-PREDICT_HEDGES = {"likely", "probably", "certainly", "surely", "expectedly"}
-PREDICT_GOVERNORS = {"expect", "likely", "anticipate", "forecast", "predict", "poise", "bind",
-                     "prepare", "ready", "unlikely", "project", "brace"}
-PLAN_GOVERNORS = {"plan", "intend", "set", "schedule", "aim", "decide", "promise", "pledge",
-                  "vow", "agree", "want", "seek", "go", "mean", "propose", "hope", "threaten",
-                  "prepare", "consider", "order", "due", "plan", "intention", "decision",
-                  "proposal", "scheme"}
-REQUEST_GOVERNORS = {"urge", "ask", "call", "demand", "request", "appeal", "press", "encourage",
-                     "invite", "implore", "beg", "want", "wish", "need"}
-UNCERTAIN_GOVERNORS = {"say", "believe", "think", "rumor", "rumour", "report", "allege",
-                       "appear", "seem", "suspect", "understand"}
-CCOMP_GOVERNORS = {"expect", "anticipate", "forecast", "predict", "deny", "project"}
-PLAN_NOUNS = {"plan", "intention", "decision", "proposal", "scheme", "pledge", "promise", "bid"}
-INVERTED_IF = {"had", "should", "were"}
-UNSURE_WORDS = {"unconfirmed", "unverified", "rumor", "rumour", "rumors", "rumours", "speculation"}
-FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
-UNCERTAIN_AUX = {"may", "might", "could"}
 # heads that only measure or package what follows "of" ("10 days of war games", "a state of
 # emergency", "part of a military aid program", "a group of Yoruba leaders"): classes,
 # anchors and actors look through them
@@ -562,7 +541,7 @@ class _Events:
             tok_i, anchor_i = self.where[id(e)]
             tok = doc[tok_i]
             verb = doc[anchor_i] if anchor_i is not None else (tok if tok.pos_ in ("VERB", "AUX") else None)
-            chain = self.chain(tok, verb)
+            chain = fact_chain(tok, verb)
             if e.type in CONFLICTUAL:
                 # "vowed to retaliate": the vow of a conflictual act is a threat
                 for g in chain[1:]:
@@ -617,7 +596,7 @@ class _Events:
             ev = Event(type=new_type, trigger=doc_text(doc)[start:end], start=start, end=end,
                        actors=list(e.actors), targets=targets, place=e.place, time=e.time,
                        time_inferred=e.time_inferred,
-                       factuality="asserted" if gov.dep_ == "aux" or end_verb else self.factuality(gov, gov),
+                       factuality="asserted" if gov.dep_ == "aux" or end_verb else classify_factuality(gov, gov),
                        attributed_to=e.attributed_to, mode=None,
                        sentence_start=e.sentence_start, sentence_end=e.sentence_end)
             self.where[id(ev)] = (gov.i if gov.dep_ != "aux" else head.i, None)
@@ -1089,7 +1068,7 @@ class _Events:
             s_start += 1
         while s_end > s_start and text[s_end - 1].isspace():
             s_end -= 1
-        factuality = self.factuality(tok, verb)
+        factuality = classify_factuality(tok, verb)
         place = self.place(tok, verb, used)
         if place and not targets and place not in actors and (trig.type in ("ASSAULT", "COERCE") or (
                 trig.type == "CONCEDE" and verb is not None and "obj" in trig.cons
@@ -1332,105 +1311,6 @@ class _Events:
                 self.inferred_time = True
                 return self.published
         return None
-
-    # -- factuality ----------------------------------------------------------------------
-    def chain(self, tok, verb):
-        """The trigger and the verbs governing it up to its clause (not past a speech cue)."""
-        out = [tok]
-        v = verb if verb is not None else tok
-        if v.i != tok.i:
-            out.append(v)
-        for _ in range(6):
-            if v.head.i == v.i:
-                break
-            if v.dep_ in ("xcomp",) or (v.dep_ in ("pobj", "pcomp") and v.head.dep_ == "prep"):
-                v = v.head if v.dep_ == "xcomp" else v.head.head
-                out.append(v)
-                continue
-            if v.dep_ in ("acomp",) and v.head.pos_ in ("AUX", "VERB"):
-                v = v.head
-                out.append(v)
-                continue
-            # "expect that X will ...", "denied that its soldiers had shelled ..."
-            if v.dep_ == "ccomp" and lemma(v.head) in CCOMP_GOVERNORS:
-                v = v.head
-                out.append(v)
-                continue
-            # "announced plans to withdraw": the plan noun governs the event
-            if v.dep_ in ("acl", "relcl") and v.dep_ == "acl" and lemma(v.head) in PLAN_NOUNS:
-                v = v.head
-                out.append(v)
-                continue
-            break
-        return out
-
-    def factuality(self, tok, verb) -> str:
-        chain = self.chain(tok, verb)
-        kids = [c for t in chain for c in t.children]
-        aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
-        advs = {c.lower_ for c in kids if c.dep_ == "advmod"}
-        lemmas = {lemma(t) for t in chain[1:]}
-        # hypothetical: inside an if-clause ("Had the army withdrawn ...", "if the troops do
-        # not leave": a condition, negated or not, says nothing of what happened)
-        def conditional(clause) -> bool:
-            if any(c.dep_ == "mark" and c.lower_ in IF_MARKS for c in clause.children):
-                return True
-            first = clause.left_edge
-            return (first.lower_ in INVERTED_IF and first.head.i == clause.i and first.dep_ in ("aux", "auxpass")
-                    and any(c.dep_ in ("nsubj", "nsubjpass") and c.i > first.i for c in clause.children))
-        t = tok
-        for _ in range(8):
-            if t.dep_ in ("advcl", "ccomp") and conditional(t):
-                return "hypothetical"
-            if t.head.i == t.i:
-                break
-            t = t.head
-        # negation: "did not", "have not been sent", "never", "no troops were sent",
-        # "failed to reach an agreement"
-        if any(c.dep_ == "neg" for c in kids) or advs & {"never"}:
-            return "negated"
-        if lemmas & NEG_GOVERNORS:
-            return "negated"
-        for t in chain:
-            for arg in t.children:
-                if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
-                        d.dep_ == "det" and d.lower_ in NEG_DETS for d in arg.children):
-                    return "negated"
-        if any(c.dep_ == "det" and c.lower_ in NEG_DETS for c in tok.children):
-            return "negated"
-        # or a modal main clause with an if-clause ("..., Israel would strike")
-        for t in chain:
-            if any(c.dep_ == "advcl" and conditional(c) for c in t.children) and aux & (FUTURE_AUX | UNCERTAIN_AUX):
-                return "hypothetical"
-        # counterfactual: "could have arrested", "would have sent"
-        if aux & {"would", "could", "might", "should"} and "have" in aux and tok.tag_ == "VBN" and not advs & HEDGES:
-            if aux & {"would", "could"}:
-                return "hypothetical"
-        # asked of someone, not done: "urged Serbia and Kosovo to resume talks"
-        if any(lemma(t) in REQUEST_GOVERNORS for t in chain[1:] if t.pos_ == "VERB"):
-            return "hypothetical"
-        # predicted / planned / uncertain
-        hedged_future = bool(aux & FUTURE_AUX) and bool(advs & PREDICT_HEDGES)
-        governed_by = lambda words: bool(lemmas & words) or any(  # noqa: E731
-            lemma(c) in words and c.dep_ == "acomp" for c in kids)
-        if hedged_future or governed_by(PREDICT_GOVERNORS - {"prepare"}) or (
-                "prepare" in lemmas and tok.pos_ == "NOUN"):
-            return "predicted"
-        if "prepare" in lemmas:
-            return "predicted"
-        if aux & UNCERTAIN_AUX or advs & HEDGES:
-            return "uncertain"
-        # "according to unconfirmed reports"
-        for c in kids:
-            if c.dep_ == "prep" and c.lower_ == "according" and any(
-                    w.lower_ in UNSURE_WORDS for w in c.subtree):
-                return "uncertain"
-        if any(lemma(t) in UNCERTAIN_GOVERNORS and t.tag_ == "VBN" and any(
-                c.dep_ == "auxpass" for c in t.children) for t in chain[1:]):
-            return "uncertain"
-        if aux & FUTURE_AUX or governed_by(PLAN_GOVERNORS):
-            return "planned"
-        return "asserted"
 
     # -- attribution --------------------------------------------------------------------
     def statement_of(self, start: int):
