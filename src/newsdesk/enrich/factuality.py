@@ -265,11 +265,13 @@ def factuality(tok, verb) -> str:
     return w["classes"][int(np.argmax(scores(feature_names(tok, verb, decision), w)))]
 
 
-def fit(rows: list[set[str]], labels: list[str], sample_weight=None, l2: float = 0.01,
-        steps: int = 400, lr: float = 0.5, min_count: int = 2) -> dict:
+def fit(rows: list[set[str]], labels: list[str], sample_weight=None, l2: float = 0.001,
+        steps: int = 1500, lr: float = 1.0, min_count: int = 2, prune: float = 0.1) -> dict:
     """Multinomial logistic regression by full-batch gradient descent (deterministic).
 
-    Features seen fewer than ``min_count`` times are dropped (bias and rule are always kept)."""
+    Features seen fewer than ``min_count`` times are dropped before the fit (bias and rule
+    are always kept), and those whose weights all stay under ``prune`` after it: the
+    shipped file stays a few kB."""
     counts: dict[str, int] = {}
     for r in rows:
         for n in r:
@@ -295,7 +297,9 @@ def fit(rows: list[set[str]], labels: list[str], sample_weight=None, l2: float =
         P /= P.sum(axis=1, keepdims=True)
         grad = X.T @ ((P - Y) * sw[:, None]) + l2 * W
         W -= lr * grad
-    return {"classes": classes, "features": names, "W": np.round(W, 3).tolist()}
+    keep = [i for i, n in enumerate(names) if n == "bias" or np.abs(W[i]).max() >= prune]
+    return {"classes": classes, "features": [names[i] for i in keep],
+            "W": np.round(W[keep], 2).tolist()}
 
 
 def anchor_verb(tok):
