@@ -123,9 +123,6 @@ def rule(tok, verb) -> str:
     if aux & {"would", "could", "might", "should"} and "have" in aux and tok.tag_ == "VBN" and not advs & HEDGES:
         if aux & {"would", "could"}:
             return "hypothetical"
-    # asked of someone, not done: "urged Serbia and Kosovo to resume talks"
-    if any(lemma(t) in REQUEST_GOVERNORS for t in ch[1:] if t.pos_ == "VERB"):
-        return "hypothetical"
     # predicted / planned / uncertain
     hedged_future = bool(aux & FUTURE_AUX) and bool(advs & PREDICT_HEDGES)
     governed_by = lambda words: bool(lemmas & words) or any(  # noqa: E731
