@@ -20,7 +20,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-FOUR = ("asserted", "negated", "future", "uncertain")
 TO_FOUR = {"asserted": "asserted", "negated": "negated", "planned": "future", "predicted": "future",
            "hypothetical": "uncertain", "uncertain": "uncertain"}
 UNCERTAIN_MODALS = {"would", "could", "may", "might", "'d"}

@@ -96,7 +96,7 @@ def ecb_examples(shared: Path) -> tuple[list[set[str]], list[str]]:
 
 
 def subsample(X, y, fraction: float):
-    """A deterministic share of the examples: every k-th of each class, spread evenly."""
+    """A deterministic share of the examples, spread evenly over their order."""
     if fraction >= 1:
         return X, y
     keep = [i for i in range(len(X)) if int((i + 1) * fraction) > int(i * fraction)]

@@ -5,6 +5,7 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdesk import model
@@ -58,7 +59,7 @@ def _trainer():
     return mod
 
 
-def test_training_is_reproducible_on_a_tiny_set(enricher, tmp_path):
+def test_training_is_reproducible_on_a_tiny_set(enricher):
     tiny = [(t, "ASSAULT", g) for t, _, g in CASES]
     tr = _trainer()
     a = tr.build(tiny, shared=None)
@@ -73,6 +74,6 @@ def test_fit_learns_a_separable_toy_problem():
     labels = ["negated"] * 5 + ["planned"] * 5 + ["asserted"] * 5
     w = fm.fit(rows, labels, min_count=1)
     index = {n: i for i, n in enumerate(w["features"])}
-    weights = {"classes": w["classes"], "index": index, "W": __import__("numpy").array(w["W"])}
+    weights = {"classes": w["classes"], "index": index, "W": np.array(w["W"])}
     for r, lab in zip(rows, labels):
         assert w["classes"][int(fm.scores(r, weights).argmax())] == lab

@@ -32,8 +32,8 @@ SANCTION ("ended mediation efforts"); preparing an attack is MOBILIZE. The gover
 keeps its own type and factuality. ``place`` is a ``doc._.nd_places`` place linked to the
 trigger ("to Belarus"; "on the border with Belarus" -> "Belarus border"); ``time`` a
 ``doc._.nd_times`` value in the clause or sentence, else, for a present-tense event, the
-publication date. ``factuality`` reads negation, conditionals, plans, predictions and hedges
-off the trigger's governing chain; ``attributed_to`` is the source of the innermost
+publication date. ``factuality`` comes from enrich/factuality.py (rules over the trigger's
+governing chain, as features of a small learned classifier); ``attributed_to`` is the source of the innermost
 statement whose content holds the trigger, else the outlet.
 """
 from __future__ import annotations
