@@ -15,9 +15,19 @@ Metrics (returned by ``run``, also merged into bench/events.py's as ``events_fac
 
 The set does not depend on shared/: it always runs.
 
+``--news`` scores gold event mentions of news corpora instead (bench/factuality_gold.py):
+ECB+ dev topics (negated vs asserted) and TimeBank (asserted, negated, future, uncertain; our
+planned/predicted count as future, hypothetical/uncertain as uncertain). Per corpus it prints
+macro F1 (over the gold classes) on all documents and on the held-out folds (1, 3) for three
+deciders in the same run: a negation-cue anchor ("not/no/never/n't" within 3 tokens before
+the trigger -> negated, else asserted), the hand-written rules alone, and the classifier
+newsdesk uses. ``--errors`` with ``--news`` lists the classifier's errors on the studied folds
+(0, 2) only. ``run`` (the gate, no enricher given) adds ``factuality_news_*`` metrics.
+
     python bench/factuality.py            # table, per class
     python bench/factuality.py --errors   # also the misses
     python bench/factuality.py --heldout  # the held-out set (bench/data/factuality_heldout.tsv)
+    python bench/factuality.py --news [--errors]   # ECB+ dev and TimeBank gold mentions
 """
 from __future__ import annotations
 
@@ -83,9 +93,91 @@ def score(rows, preds) -> dict[str, float]:
     return m
 
 
+ANCHOR_CUES = {"not", "no", "never", "n't"}
+
+
+def decide(mention, how: str) -> str:
+    """The 4-class decision at a gold mention: "anchor", "rule" or "model"."""
+    from factuality_gold import TO_FOUR
+    from newsdesk.enrich import factuality as fm
+
+    tok = mention.parsed[mention.head]
+    if how == "anchor":
+        before = mention.parsed[max(tok.sent.start, tok.i - 3):tok.i]
+        return "negated" if any(t.lower_ in ANCHOR_CUES for t in before) else "asserted"
+    verb = fm.anchor_verb(tok)
+    return TO_FOUR[fm.rule(tok, verb) if how == "rule" else fm.factuality(tok, verb)]
+
+
+def macro_f1(gold: list[str], pred: list[str]) -> float:
+    f1s = []
+    for cls in sorted(set(gold)):
+        tp = sum(1 for g, p in zip(gold, pred) if g == cls and p == cls)
+        npred, ngold = pred.count(cls), gold.count(cls)
+        pr, rc = (tp / npred if npred else 0.0), tp / ngold
+        f1s.append(2 * pr * rc / (pr + rc) if pr + rc else 0.0)
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def news_corpora(shared: Path) -> dict[str, tuple[list, list[str]]]:
+    """name -> (gold mentions, document names in fold order)."""
+    import factuality_gold
+    from ecbplus_data import DEV_TOPICS, available_topics
+
+    out = {}
+    if (shared / "bench" / "ecbplus").is_dir():
+        topics = [t for t in available_topics(shared / "bench" / "ecbplus") if t in DEV_TOPICS]
+        out["ecb_dev"] = factuality_gold.ecbplus(shared, topics)
+    if (shared / "bench" / "timebank").is_dir():
+        out["timebank"] = factuality_gold.timebank(shared)
+    return out
+
+
+def score_news(shared: Path, errors: bool = False, out=None) -> dict[str, float]:
+    from _shared import HELDOUT_FOLDS, STUDIED_FOLDS, fold_of
+
+    m: dict[str, float] = {}
+    for name, (mentions, docs) in news_corpora(shared).items():
+        fold = {d: fold_of(i) for i, d in enumerate(docs)}
+        gold = [x.gold for x in mentions]
+        held = [i for i, x in enumerate(mentions) if fold[x.doc] in HELDOUT_FOLDS]
+        preds = {how: [decide(x, how) for x in mentions] for how in ("anchor", "rule", "model")}
+        for how, pred in preds.items():
+            m[f"factuality_news_{name}_{how}_macro_f1"] = round(macro_f1(gold, pred), 4)
+            m[f"factuality_news_{name}_{how}_heldout_macro_f1"] = round(
+                macro_f1([gold[i] for i in held], [pred[i] for i in held]), 4)
+        if out is not None:
+            print(f"{name}: {len(mentions)} gold mentions in {len(docs)} documents, "
+                  f"{len(held)} held out; classes " +
+                  ", ".join(f"{c} {gold.count(c)}" for c in sorted(set(gold))), file=out)
+            for how in preds:
+                print(f"  {how:<7} macro F1 all {m[f'factuality_news_{name}_{how}_macro_f1']:.3f}"
+                      f"  held-out {m[f'factuality_news_{name}_{how}_heldout_macro_f1']:.3f}", file=out)
+            if errors:
+                confusion: dict[tuple[str, str], int] = {}
+                for i, x in enumerate(mentions):
+                    p = preds["model"][i]
+                    if fold[x.doc] in STUDIED_FOLDS and p != x.gold:
+                        confusion[(x.gold, p)] = confusion.get((x.gold, p), 0) + 1
+                        tok = x.parsed[x.head]
+                        print(f"    [{x.gold} -> {p}] {x.doc}: ...{tok.sent.text.strip()[:160]}  "
+                              f"(trigger '{tok.text}')", file=out)
+                print("  studied-fold errors (gold -> predicted): " + ", ".join(
+                    f"{g}->{p} {n}" for (g, p), n in sorted(confusion.items(), key=lambda kv: -kv[1])),
+                    file=out)
+    for name in ("ecb_dev", "timebank"):   # the gate's short names: the classifier's figures
+        if f"factuality_news_{name}_model_macro_f1" in m:
+            m[f"factuality_news_{name}_macro_f1"] = m[f"factuality_news_{name}_model_macro_f1"]
+            m[f"factuality_news_{name}_heldout_macro_f1"] = m[f"factuality_news_{name}_model_heldout_macro_f1"]
+    return m
+
+
 def run(shared: Path | None = None, enricher=None) -> dict[str, float]:
+    """Our own sets; with ``shared`` and no enricher (the gate) also the news corpora."""
     rows = load()
     m = score(rows, predict(rows, enricher))
+    if shared is not None and enricher is None:
+        m.update(score_news(Path(shared)))
     if HELDOUT.exists():
         held = load(HELDOUT)
         hm = score(held, predict(held, enricher))
@@ -98,6 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     from newsdesk.model import FACTUALITY
 
     argv = sys.argv[1:] if argv is None else argv
+    if "--news" in argv:
+        from _shared import shared_dir
+
+        shared = shared_dir()
+        if shared is None:
+            print("shared/ not found: the news factuality bench is skipped")
+            return 0
+        score_news(shared, errors="--errors" in argv, out=sys.stdout)
+        return 0
     path = HELDOUT if "--heldout" in argv else DATA
     rows = load(path)
     preds = predict(rows)

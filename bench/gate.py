@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FLOORS = HERE / "floors.json"
-MODULES = ("seed", "extraction", "places", "times", "statements", "events", "sources",
+MODULES = ("seed", "extraction", "places", "times", "statements", "events", "factuality", "sources",
            "calibration", "linking", "throughput")
 
 sys.path.insert(0, str(HERE))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..factuality import chain as fact_chain, factuality as classify_factuality
 from ..resolve import strip_the
-from .lexicon import (BORDER_WORDS, CCOMP_GOVERNORS, FUTURE_AUX, HEDGES, IF_MARKS, INVERTED_IF,
-                      NEG_DETS, NEG_GOVERNORS, PLAN_GOVERNORS, PLAN_NOUNS, PREDICT_GOVERNORS,
-                      PREDICT_HEDGES, REQUEST_GOVERNORS, UNCERTAIN_AUX, UNCERTAIN_GOVERNORS,
-                      UNSURE_WORDS, lemma)
+from .lexicon import BORDER_WORDS, lemma
 from .syntax import objects
 
 
@@ -95,103 +93,16 @@ class Context:
         return None
 
     # -- factuality ----------------------------------------------------------------------
-    def chain(self, tok, verb):
-        """The trigger and the verbs governing it up to its clause (not past a speech cue)."""
-        out = [tok]
-        v = verb if verb is not None else tok
-        if v.i != tok.i:
-            out.append(v)
-        for _ in range(6):
-            if v.head.i == v.i:
-                break
-            if v.dep_ in ("xcomp",) or (v.dep_ in ("pobj", "pcomp") and v.head.dep_ == "prep"):
-                v = v.head if v.dep_ == "xcomp" else v.head.head
-                out.append(v)
-                continue
-            if v.dep_ in ("acomp",) and v.head.pos_ in ("AUX", "VERB"):
-                v = v.head
-                out.append(v)
-                continue
-            # "expect that X will ...", "denied that its soldiers had shelled ..."
-            if v.dep_ == "ccomp" and lemma(v.head) in CCOMP_GOVERNORS:
-                v = v.head
-                out.append(v)
-                continue
-            # "announced plans to withdraw": the plan noun governs the event
-            if v.dep_ in ("acl", "relcl") and v.dep_ == "acl" and lemma(v.head) in PLAN_NOUNS:
-                v = v.head
-                out.append(v)
-                continue
-            break
-        return out
+    @staticmethod
+    def chain(tok, verb):
+        """The trigger and the verbs governing it (enrich/factuality.py)."""
+        return fact_chain(tok, verb)
 
-    def factuality(self, tok, verb) -> str:
-        chain = self.chain(tok, verb)
-        kids = [c for t in chain for c in t.children]
-        aux = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
-        advs = {c.lower_ for c in kids if c.dep_ == "advmod"}
-        lemmas = {lemma(t) for t in chain[1:]}
-        # hypothetical: inside an if-clause ("Had the army withdrawn ...", "if the troops do
-        # not leave": a condition, negated or not, says nothing of what happened)
-        def conditional(clause) -> bool:
-            if any(c.dep_ == "mark" and c.lower_ in IF_MARKS for c in clause.children):
-                return True
-            first = clause.left_edge
-            return (first.lower_ in INVERTED_IF and first.head.i == clause.i and first.dep_ in ("aux", "auxpass")
-                    and any(c.dep_ in ("nsubj", "nsubjpass") and c.i > first.i for c in clause.children))
-        t = tok
-        for _ in range(8):
-            if t.dep_ in ("advcl", "ccomp") and conditional(t):
-                return "hypothetical"
-            if t.head.i == t.i:
-                break
-            t = t.head
-        # negation: "did not", "have not been sent", "never", "no troops were sent",
-        # "failed to reach an agreement"
-        if any(c.dep_ == "neg" for c in kids) or advs & {"never"}:
-            return "negated"
-        if lemmas & NEG_GOVERNORS:
-            return "negated"
-        for t in chain:
-            for arg in t.children:
-                if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
-                        d.dep_ == "det" and d.lower_ in NEG_DETS for d in arg.children):
-                    return "negated"
-        if any(c.dep_ == "det" and c.lower_ in NEG_DETS for c in tok.children):
-            return "negated"
-        # or a modal main clause with an if-clause ("..., Israel would strike")
-        for t in chain:
-            if any(c.dep_ == "advcl" and conditional(c) for c in t.children) and aux & (FUTURE_AUX | UNCERTAIN_AUX):
-                return "hypothetical"
-        # counterfactual: "could have arrested", "would have sent"
-        if aux & {"would", "could", "might", "should"} and "have" in aux and tok.tag_ == "VBN" and not advs & HEDGES:
-            if aux & {"would", "could"}:
-                return "hypothetical"
-        # asked of someone, not done: "urged Serbia and Kosovo to resume talks"
-        if any(lemma(t) in REQUEST_GOVERNORS for t in chain[1:] if t.pos_ == "VERB"):
-            return "hypothetical"
-        # predicted / planned / uncertain
-        hedged_future = bool(aux & FUTURE_AUX) and bool(advs & PREDICT_HEDGES)
-        governed_by = lambda words: bool(lemmas & words) or any(  # noqa: E731
-            lemma(c) in words and c.dep_ == "acomp" for c in kids)
-        if hedged_future or governed_by(PREDICT_GOVERNORS - {"prepare"}) or (
-                "prepare" in lemmas and tok.pos_ == "NOUN"):
-            return "predicted"
-        if "prepare" in lemmas:
-            return "predicted"
-        if aux & UNCERTAIN_AUX or advs & HEDGES:
-            return "uncertain"
-        # "according to unconfirmed reports"
-        for c in kids:
-            if c.dep_ == "prep" and c.lower_ == "according" and any(
-                    w.lower_ in UNSURE_WORDS for w in c.subtree):
-                return "uncertain"
-        if any(lemma(t) in UNCERTAIN_GOVERNORS and t.tag_ == "VBN" and any(
-                c.dep_ == "auxpass" for c in t.children) for t in chain[1:]):
-            return "uncertain"
-        if aux & FUTURE_AUX or governed_by(PLAN_GOVERNORS):
-            return "planned"
-        return "asserted"
+    @staticmethod
+    def factuality(tok, verb) -> str:
+        """Factuality of the event at ``tok`` (enrich/factuality.py: rules as features of a
+        small learned classifier)."""
+        return classify_factuality(tok, verb)
 
     # -- attribution --------------------------------------------------------------------
     def statement_of(self, start: int):

@@ -40,28 +40,6 @@ PURPOSE_TYPES = {"PROTEST", "ASSAULT", "COERCE", "MOBILIZE"}
 # blockade of Gaza", "criticism of the government")
 OF_PATIENT_TYPES = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE"}
 UNNAMED_TARGETS = {"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"}
-NEG_DETS = {"no", "neither", "nor"}
-NEG_GOVERNORS = {"fail", "refuse", "decline", "cancel", "abandon", "avoid", "stop", "halt", "deny"}
-IF_MARKS = {"if", "unless", "whether"}
-HEDGES = {"reportedly", "allegedly", "possibly", "perhaps", "maybe", "apparently", "purportedly",
-          "supposedly", "presumably", "seemingly", "probably"}
-PREDICT_HEDGES = {"likely", "probably", "certainly", "surely", "expectedly"}
-PREDICT_GOVERNORS = {"expect", "likely", "anticipate", "forecast", "predict", "poise", "bind",
-                     "prepare", "ready", "unlikely", "project", "brace"}
-PLAN_GOVERNORS = {"plan", "intend", "set", "schedule", "aim", "decide", "promise", "pledge",
-                  "vow", "agree", "want", "seek", "go", "mean", "propose", "hope", "threaten",
-                  "prepare", "consider", "order", "due", "plan", "intention", "decision",
-                  "proposal", "scheme"}
-REQUEST_GOVERNORS = {"urge", "ask", "call", "demand", "request", "appeal", "press", "encourage",
-                     "invite", "implore", "beg", "want", "wish", "need"}
-UNCERTAIN_GOVERNORS = {"say", "believe", "think", "rumor", "rumour", "report", "allege",
-                       "appear", "seem", "suspect", "understand"}
-CCOMP_GOVERNORS = {"expect", "anticipate", "forecast", "predict", "deny", "project"}
-PLAN_NOUNS = {"plan", "intention", "decision", "proposal", "scheme", "pledge", "promise", "bid"}
-INVERTED_IF = {"had", "should", "were"}
-UNSURE_WORDS = {"unconfirmed", "unverified", "rumor", "rumour", "rumors", "rumours", "speculation"}
-FUTURE_AUX = {"will", "shall", "would", "'ll", "wo"}
-UNCERTAIN_AUX = {"may", "might", "could"}
 # heads that only measure or package what follows "of" ("10 days of war games", "a state of
 # emergency", "part of a military aid program", "a group of Yoruba leaders"): classes,
 # anchors and actors look through them
