@@ -45,7 +45,8 @@ def load_tsv(path: Path) -> list[tuple[str, str, str]]:
 def own_examples(rows) -> tuple[list[set[str]], list[str]]:
     """Features of the event newsdesk finds in each sentence (as bench/factuality.py picks it)."""
     from newsdesk import model
-    from newsdesk.enrich import Enricher, events, factuality as fm
+    from newsdesk.enrich import Enricher, factuality as fm
+    from newsdesk.enrich.events import context as events
 
     seen: dict[tuple[str, int], set[str]] = {}
 
