@@ -19,11 +19,15 @@ each into an empty store:
   The v12 store is then upgraded (timed) and must answer as before.
 - PostgreSQL, old: ``store.add_many`` (row by row), and the COPY loader bench/search.py
   used before ``bulk_load`` (COPY per table, GIN indexes built after): both shown.
-- PostgreSQL, new: ``bulk_load(defer_indexes=True)`` (COPY through a staging table with
-  ``ON CONFLICT DO NOTHING``, GIN indexes rebuilt after, one transaction).
+- PostgreSQL, ``bulk_load(defer_indexes=True)`` on one connection (COPY, GIN indexes
+  rebuilt after, one transaction): the loader before ``workers``.
+- PostgreSQL, new: ``bulk_load(defer_indexes=True, workers=W)`` (``--workers``, default 2):
+  W loader connections committing a batch each in turn, LZ4 TOAST compression in their
+  sessions, the GIN indexes built after on one connection each beside ANALYZE
+  (``store.pg_bulk``).
 
-Each load prints wall and CPU seconds of this process (for PostgreSQL the server's CPU,
-where to_tsvector runs, is not in it).
+Each load prints wall and CPU seconds of this process and, on the throwaway server, the
+server's CPU seconds (its processes', where to_tsvector runs; --pg-url: not measured).
 
 Then the search bench's queries (full text, phrase, outlet + dates, event type, entity,
 facets, timeline) are run on the old and the new store of each engine: their answers must
@@ -133,6 +137,33 @@ def timed(fn) -> float:
     return timed_cpu(fn)[0]
 
 
+def server_cpu(pg) -> float | None:
+    """CPU seconds used so far by a throwaway server's processes, the exited ones included
+    (the postmaster's reaped children), or None for a server not started here."""
+    if pg is None:
+        return None
+    try:
+        with open(os.path.join(pg.data, "postmaster.pid")) as fh:
+            pid = int(fh.readline())
+        kids = [pid]
+        for p in os.listdir("/proc"):
+            if p.isdigit():
+                try:
+                    with open(f"/proc/{p}/stat") as fh:
+                        if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                            kids.append(int(p))
+                except (OSError, ValueError, IndexError):
+                    pass
+        total = 0
+        for k in kids:
+            with open(f"/proc/{k}/stat") as fh:
+                f = fh.read().rsplit(")", 1)[1].split()
+            total += int(f[11]) + int(f[12]) + (int(f[13]) + int(f[14]) if k == pid else 0)
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+
+
 def timed_cpu(fn) -> tuple[float, float]:
     """Wall and CPU seconds (this process) of ``fn()``."""
     t, c = time.perf_counter(), time.process_time()
@@ -149,6 +180,14 @@ def old_add_many(url: str, path: str) -> None:
 def new_bulk(url: str, path: str) -> None:
     with open_store(url) as store:
         bulk_load(store, articles(path), batch_size=2000, defer_indexes=True)
+
+
+WORKERS = [2]
+
+
+def parallel_bulk(url: str, path: str) -> None:
+    with open_store(url) as store:
+        bulk_load(store, articles(path), batch_size=1000, defer_indexes=True, workers=WORKERS[0])
 
 
 def answers(url: str, seed: int) -> list:
@@ -173,7 +212,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-pg-rowwise", action="store_true",
                     help="skip PostgreSQL add_many (row by row: the slowest load)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--workers", type=int, default=2,
+                    help="loader connections of the new PostgreSQL load (default 2)")
     args = ap.parse_args(argv)
+    WORKERS[0] = args.workers
     search.SEED[0] = args.seed
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     tmp = tempfile.mkdtemp(prefix="newsdesk-bulk-bench-")
@@ -197,8 +239,14 @@ def main(argv=None) -> int:
                 else:
                     pg = search.TempPostgres()
                     base = pg.start()
+                    import psycopg
+                    with psycopg.connect(base, autocommit=True) as c:
+                        # every load analyzes what it loaded; autovacuum, running at times
+                        # of its own, would charge its work to whichever load came next
+                        c.execute("ALTER SYSTEM SET autovacuum = off")
+                        c.execute("SELECT pg_reload_conf()")
                 import psycopg
-                names = ["rowwise", "oldcopy", "new"]
+                names = ["rowwise", "oldcopy", "onecon", "new"]
                 with psycopg.connect(base, autocommit=True) as c:
                     for k in names:
                         c.execute(f"DROP DATABASE IF EXISTS bulk_{k}")
@@ -208,16 +256,22 @@ def main(argv=None) -> int:
                 urls["old"] = urls["oldcopy"]
                 plan = [("old: store.add_many", "rowwise", old_add_many, None),
                         ("old: COPY loader of bench/search.py", "oldcopy", load_old_copy, None),
-                        ("new: bulk_load (COPY, GIN after)", "new", new_bulk, None)]
+                        ("bulk_load, 1 connection (COPY, GIN after)", "onecon", new_bulk, None),
+                        (f"new: bulk_load, {args.workers} connections, LZ4", "new", parallel_bulk, None)]
                 if args.no_pg_rowwise:
                     plan = plan[1:]
             for label, key, fn, version in plan:
                 with sqlite_schema(version):
                     open_store(urls[key]).close()  # schema made outside the timing
                     print(f"[{engine}] {label} ...", flush=True)
+                    s0 = server_cpu(pg)
                     t, cpu = timed_cpu(lambda: fn(urls[key], path))
-                print(f"  {t:.1f} s wall, {cpu:.1f} s CPU", flush=True)
-                rows.append((engine, label, t, cpu))
+                    time.sleep(0.5)  # the server's exited backends reaped
+                    s1 = server_cpu(pg)
+                srv = s1 - s0 if s0 is not None and s1 is not None else None
+                print(f"  {t:.1f} s wall, {cpu:.1f} s CPU"
+                      + (f", server {srv:.1f} s CPU" if srv is not None else ""), flush=True)
+                rows.append((engine, label, t, cpu, srv))
             with sqlite_schema(OLD_SQLITE_SCHEMA if engine == "sqlite" else None):
                 before = answers(urls["old"], args.seed)
             same = before == answers(urls["new"], args.seed)
@@ -242,14 +296,17 @@ def main(argv=None) -> int:
 
     print(f"\nbulk load of {args.n} articles (generated in {gen:.0f} s beforehand; "
           f"reading them back, {read:.1f} s, is in every load)")
-    print(f"{'engine':<12}{'load':<40}{'wall s':>8}{'CPU s':>8}{'articles/s':>12}"
+    print(f"{'engine':<12}{'load':<44}{'wall s':>8}{'CPU s':>8}{'server':>8}{'articles/s':>12}"
           f"{'speed-up':>10}{'CPU ratio':>10}")
     for engine in engines:
         mine = [r for r in rows if r[0] == engine]
-        new, new_cpu = next((t, c) for e, l, t, c in mine if l.startswith("new"))
-        for e, label, t, cpu in mine:
-            print(f"{e:<12}{label:<40}{t:>8.1f}{cpu:>8.1f}{args.n / t:>12.0f}{t / new:>10.2f}x"
-                  f"{cpu / max(new_cpu, 1e-9):>9.2f}x")
+        new, new_cpu, new_srv = next((t, c, v) for e, l, t, c, v in mine if l.startswith("new"))
+        for e, label, t, cpu, srv in mine:
+            # CPU ratio: this process and, where measured, the server together
+            both = cpu + (srv or 0)
+            print(f"{e:<12}{label:<44}{t:>8.1f}{cpu:>8.1f}"
+                  f"{(f'{srv:.1f}' if srv is not None else '-'):>8}{args.n / t:>12.0f}"
+                  f"{t / new:>10.2f}x{both / max(new_cpu + (new_srv or 0), 1e-9):>9.2f}x")
     for engine, same in checks:
         print(f"{engine}: search answers of the old and the new store identical: {same}")
     return 0 if all(s for _, s in checks) else 1

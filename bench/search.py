@@ -473,8 +473,8 @@ def _pg_value(v):
 
 def load(url: str, n: int, seed: int) -> float:
     """Store n generated articles through ``newsdesk.store.bulk.bulk_load`` (SQLite:
-    executemany per table per 2,000 articles; PostgreSQL: COPY, the GIN full-text indexes
-    rebuilt after, in one transaction). bench/bulk_load.py compares it with the old loads."""
+    executemany per table per 2,000 articles; PostgreSQL: COPY on two loader connections,
+    the GIN full-text indexes built after). bench/bulk_load.py compares it with the old loads."""
     from newsdesk.store.bulk import bulk_load
     t = time.perf_counter()
     with open_store(url) as store:
@@ -488,7 +488,7 @@ def load(url: str, n: int, seed: int) -> float:
             if done % 20000 == 0:
                 print(f"  {done} articles, {time.perf_counter() - t:.0f} s", flush=True)
         bulk_load(store, make_articles(n, seed), batch_size=2000,
-                  defer_indexes=not isinstance(store, SQLiteStore), progress=progress)
+                  defer_indexes=not isinstance(store, SQLiteStore), progress=progress, workers=2)
         if not isinstance(store, SQLiteStore):
             store.conn.autocommit = True
             store.conn.execute("VACUUM ANALYZE")  # the visibility map index-only scans need

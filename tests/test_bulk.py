@@ -101,3 +101,59 @@ def test_a_deferred_load_that_fails_leaves_the_store_as_it_was(url):
             bulk_load(store, boom(), batch_size=1, defer_indexes=True)
         assert (indexes(store), store.counts()) == before
         assert store.articles(F(q="protest")).total >= 0
+
+
+def pg_only(url):
+    if "://" not in url or url.startswith("sqlite"):
+        pytest.skip("several loader connections: PostgreSQL only")
+
+
+def test_a_parallel_load_stores_what_one_connection_stores(url, tmp_path):
+    pg_only(url)
+    recs = [*corpus(), PageError(source="x.html", reason="empty page"), *corpus()]
+    seen = []
+    with open_store(url) as store:
+        before = indexes(store)
+        counts = bulk_load(store, recs, batch_size=2, defer_indexes=True, workers=3,
+                           progress=seen.append)
+        assert counts == {"added": 6, "skipped": 6, "error": 1}
+        assert indexes(store) == before  # the full-text indexes dropped are built again
+        assert seen == sorted(seen) and seen[-1] == len(recs)
+        got = snapshot(store)
+        compression = {r["c"] for r in store.conn.execute(
+            "SELECT pg_column_compression(record) AS c FROM articles")}
+    with open_store(str(tmp_path / "one-by-one.db")) as ref:
+        list(ref.add_many(recs))
+        want = snapshot(ref)
+    assert got == want
+    assert compression <= {"lz4", None}  # the loaders' sessions compress with LZ4
+
+
+def test_a_parallel_load_that_fails_keeps_what_it_reported_and_its_indexes(url):
+    pg_only(url)
+
+    def boom():
+        yield from corpus()[:4]
+        raise RuntimeError("the source broke")
+    seen = []
+    with open_store(url) as store:
+        before = indexes(store)
+        with pytest.raises(RuntimeError):
+            bulk_load(store, boom(), batch_size=2, defer_indexes=True, workers=2,
+                      progress=seen.append)
+        assert indexes(store) == before
+        assert store.counts()["articles"] >= (seen[-1] if seen else 0)
+
+
+def test_missing_fulltext_indexes_are_built_when_the_store_opens(url):
+    pg_only(url)
+    with open_store(url) as store:
+        write_batch(store, corpus())
+        before = indexes(store)
+        store.conn.execute("DROP INDEX articles_tsv")  # as a parallel load killed midway
+        store.conn.execute("DROP INDEX articles_tsv_sample")
+        store.commit()
+        assert "articles_tsv" not in indexes(store)
+    with open_store(url) as store:
+        assert indexes(store) == before
+        assert store.articles(F(q="protest")).total > 0

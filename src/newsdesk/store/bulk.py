@@ -237,7 +237,7 @@ def _sqlite_indexes(conn) -> list[tuple[str, str]]:
 
 
 def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2000,
-              defer_indexes: bool = False, progress=None) -> dict[str, int]:
+              defer_indexes: bool = False, progress=None, workers: int = 1) -> dict[str, int]:
     """Store any number of records, ``batch_size`` per statement group; returns counts of
     added / skipped / error. ``progress(n_done)`` is called after each batch.
 
@@ -246,7 +246,13 @@ def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2
     first and built once at the end (SQLite: the secondary indexes of the article and
     annotation tables, and the full-text rows written in one statement; PostgreSQL: the GIN
     full-text indexes) -- faster when the load is large beside what the store holds; a load
-    stopped midway leaves the store as it was."""
+    stopped midway leaves the store as it was.
+
+    ``workers`` > 1, PostgreSQL: that many loader connections, each batch committed on its
+    own (``store.pg_bulk``); SQLite has one writer and ignores it."""
+    if workers > 1 and not isinstance(store, SQLiteStore):
+        from .pg_bulk import parallel_load
+        return parallel_load(store, records, batch_size, workers, defer_indexes, progress)
     counts = {"added": 0, "skipped": 0, "error": 0}
     it = iter(records)
     conn = store.conn
