@@ -268,6 +268,71 @@ def test_link_inputs_made_on_the_workers_give_the_in_process_links(
     assert links(db) == links(reference_db)
 
 
+STORY = ["Flood waters cut the road between {a} and {b} on Sunday, stranding dozens of "
+         "trucks, the regional governor said.",
+         "Rescue teams from {a} evacuated forty families overnight as the river rose past "
+         "its spring record, according to the fire service.",
+         "The governor said repairs to the bridge near {b} would take at least three weeks "
+         "and asked drivers to use the northern bypass."]
+
+
+def copies_corpus(root: Path) -> Path:
+    """The wire feed and an agency story carried by three outlets (one JSONL line each):
+    a duplicate family whose head is whichever copy is linked first."""
+    root.mkdir()
+    wire_feed(root / "wire.jsonl")
+    with open(root / "agency.jsonl", "w", encoding="utf-8") as fh:
+        for n, host in enumerate(["first-daily", "second-post", "third-times"]):
+            body = "".join(f"<p>{p.format(a='Varna', b='Ruse')}</p>" for p in STORY)
+            page = (f"<html><head><title>Floods cut road, {host}</title></head><body><article>"
+                    f"<h1>Floods cut the Varna road</h1>{body}</article></body></html>")
+            fh.write(json.dumps({"url": f"https://{host}.example/floods", "html": page,
+                                 "date": f"2024-06-0{n + 1}"}) + "\n")
+    return root
+
+
+def test_links_follow_input_order_not_commit_order(cluster, tmp_path, monkeypatch):
+    """One process whose clock runs backwards (each article stamped a second before the one
+    stored before it: commit order is the reverse of input order) and Dask (partitions
+    commit whole, as they finish) link the same corpus alike, in input order: the family's
+    head is its first copy in the inputs."""
+    from newsdesk.store import sqlite as sqlite_store
+
+    corpus = copies_corpus(tmp_path / "copies")
+    clock = iter(range(10**6))
+
+    def backwards() -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(2_000_000_000 - next(clock)))
+
+    one = str(tmp_path / "one.db")
+    with monkeypatch.context() as m:
+        m.setattr(sqlite_store, "_now", backwards)
+        ingest([str(corpus)], db=one)
+    c = sqlite3.connect(one)
+    try:
+        stamps = [r[0] for r in c.execute(
+            "SELECT ingested_at FROM articles WHERE url LIKE '%/floods' ORDER BY url")]
+        first = c.execute("SELECT id FROM articles WHERE url LIKE '%first-daily%'").fetchone()[0]
+    finally:
+        c.close()
+    assert stamps == sorted(stamps, reverse=True)  # the last copy in the inputs: the oldest stamp
+    dup, stories, incidents, n_inputs = links(one)
+    assert sorted(v for v in dup.values() if v) == [first, first]  # two copies of the first
+
+    dask_db = str(tmp_path / "dask.db")
+    with open_store(dask_db) as store:  # no linking yet: partitions of one or two pages
+        ingest_dask([str(corpus)], store, scheduler=cluster.address, files_per_partition=1,
+                    partition_bytes=800)
+    assert dump(dask_db)[0] == dump(one)[0]
+    from newsdesk.store.links import link_new, relink
+    with open_store(dask_db) as store:
+        link_new(store)
+    assert links(dask_db) == links(one)
+    with open_store(dask_db) as store:  # a rebuild links in the order they were linked
+        relink(store)
+    assert links(dask_db) == links(one)
+
+
 def test_a_worker_killed_midway_costs_a_retry_not_the_run(corpus, reference, cluster, tmp_path):
     from distributed import Client
 

@@ -4,13 +4,14 @@ Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article
 (an article's duplicate_of and story_id), ``stories`` and ``story_keys`` (their names and
 places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
 ``link_inputs`` (what linking needs of each article, kept: ``link.inputs``). ``link_new``
-links the articles stored since the last run against the rest; ``relink`` rebuilds
-everything from the stored articles in first-seen order. The link stage itself
+links the articles stored since the last run against the rest, in input order
+(``input_order``); ``relink`` rebuilds everything in the order it was linked. The link stage itself
 (newsdesk.link) never touches a store.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -171,6 +172,26 @@ def _fetch(store, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
     return [dict(zip(cols, row)) for row in rows]
 
 
+_POSITION = re.compile(r"^(.*?)[#:](\d+)$")  # "file.jsonl:12" (a line), "file.warc.gz#3" (a record)
+
+
+def input_order(source: str | None, article_id: str) -> tuple:
+    """Where an article's page stood in the inputs: its file in the order a folder is read
+    (``sources``: a folder's files, names sorted, before its subfolders), then its line or
+    record number; the id breaks ties (pages without a source). Linking new articles in
+    this order rather than in commit order makes one process and Dask (whose partitions
+    commit whole, in the order they finish) link the same corpus alike."""
+    src = source or ""
+    m = _POSITION.match(src)
+    path, pos = (m.group(1), int(m.group(2))) if m else (src, 0)
+    parts = path.replace("\\", "/").split("/")
+    return (tuple((1, d) for d in parts[:-1]) + ((0, parts[-1]),), pos, article_id)
+
+
+def _in_input_order(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: input_order(r.get("source"), r["id"]))
+
+
 def _articles(rows):
     from ..model import Article
     for r in rows:
@@ -208,15 +229,18 @@ def _report(linker, links) -> dict[str, int]:
 
 
 def relink(store, batch_size: int = 64, re_embed: bool = False) -> dict[str, int]:
-    """Recompute every link from the stored articles, in the order they were first stored.
-    An article's kept inputs (link_inputs: its sketch, vectors, keys) are reused unless
-    ``re_embed``; the others are computed."""
+    """Recompute every link from the stored articles, in the order they were linked: the
+    linked ones in their linking order (``link_inputs.seq``), then the others as
+    ``link_new`` takes them (``input_order``). An article's kept inputs (link_inputs: its
+    sketch, vectors, keys) are reused unless ``re_embed``; the others are computed."""
     from ..link.linker import Linker
     linker = Linker()
     keep = "NULL" if re_embed else "li.meta"
-    rows = _fetch(store, f"SELECT a.id, {keep} AS meta, li.vectors AS vectors, "
+    rows = _fetch(store, f"SELECT a.id, a.source, li.seq, {keep} AS meta, li.vectors AS vectors, "
                          f"CASE WHEN {keep} IS NULL THEN a.record END AS record FROM articles a "
-                         "LEFT JOIN link_inputs li ON li.article_id = a.id ORDER BY a.ingested_at, a.id")
+                         "LEFT JOIN link_inputs li ON li.article_id = a.id ORDER BY li.seq, a.id")
+    linked = [r for r in rows if r["seq"] is not None]
+    rows = linked + _in_input_order([r for r in rows if r["seq"] is None])
     links = _link_batches(linker, rows, batch_size)
     conn = store.conn
     try:
@@ -246,8 +270,8 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     """Link the stored articles that have no links yet (ingest calls this).
 
     The indexes are rebuilt from the kept inputs of the linked articles (no model, no
-    article records), the new articles are linked in first-stored order against their
-    candidates, and only what changed is written: the same tables ``relink`` would give
+    article records), the new articles are linked in input order (``input_order``: the
+    same whatever order they were committed in) against their candidates, and only what changed is written: the same tables ``relink`` would give
     for the same order. ``timings`` (a dict) receives the seconds of each phase.
     ``prepared``: {article id: (meta, vectors)} of new articles whose inputs were computed
     elsewhere (the Dask workers); those are linked from them without the sentence model."""
@@ -256,9 +280,9 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     from ..link.linker import Linker
     t0 = time.perf_counter()
     _write_lock(store)   # two ingests at once link one after the other
-    new = _fetch(store, "SELECT a.id, a.record FROM articles a LEFT JOIN link_inputs li "
-                        "ON li.article_id = a.id WHERE li.article_id IS NULL "
-                        "ORDER BY a.ingested_at, a.id")
+    new = _in_input_order(_fetch(store, "SELECT a.id, a.source, a.record FROM articles a "
+                                        "LEFT JOIN link_inputs li ON li.article_id = a.id "
+                                        "WHERE li.article_id IS NULL"))
     if not new:
         store.conn.rollback()
         return {"articles": 0, "copies": 0, "families": 0, "stories": 0, "incidents": 0}
