@@ -13,7 +13,10 @@ error stored once, errors of a page settled when its article is stored) but:
 ``bulk_load(store, records)`` streams any number of records through ``write_batch``.
 With ``defer_indexes=True`` the indexes are dropped and built once after the load, inside
 one transaction (a load stopped midway leaves the store as it was, indexes included):
-worth it when the store holds little compared with the load.
+worth it when the store holds little compared with the load. On PostgreSQL,
+``workers=N`` loads over N connections, a committed transaction per batch
+(``store.pg_bulk``): the server's work (``to_tsvector``, TOAST compression, index builds)
+spread over N server processes.
 
 The executors use ``write_batch`` for their results; finished input partitions are
 recorded with ``mark_partition`` in the same commit (the ``partitions`` table).
