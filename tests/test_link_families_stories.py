@@ -65,3 +65,21 @@ def test_stories_group_and_split(enc):
     # outside the time window the same words start a new story
     late = idx.add("d", vecs[0], {"marlow"}, "2024-06-01")
     assert late not in (sids["a"], sids["c"])
+
+
+def test_a_text_gets_the_same_vector_whatever_it_is_batched_with(enc):
+    """Dask workers and one process batch texts differently: a text's vector must not move
+    by a bit (a padded batch would change it)."""
+    text = "Marlow residents evacuated as the river floods the lower town"
+    alone = enc.encode([text])[0]
+    short, long_ = "Rain.", " ".join(PARAS)
+    for batch in ([short, text], [text, long_, short], [long_] * 3 + [text]):
+        assert enc.encode(batch)[batch.index(text)].tobytes() == alone.tobytes()
+    words = text.split()
+    s1, t1 = enc.encode_words([words], [[(1, 2)]])
+    s2, t2 = enc.encode_words([PARAS[0].split(), words, ["Rain"]], [[(0, 1)], [(1, 2)], [(0, 1)]])
+    assert s1[0].tobytes() == s2[1].tobytes() and t1[0].tobytes() == t2[1].tobytes()
+    # and a lead cut at a number of word pieces is the vector of that many pieces
+    cut = enc.encode([long_], max_tokens=16)[0]
+    assert not np.array_equal(cut, enc.encode([long_])[0])
+    assert cut @ enc.encode([long_])[0] > 0.5

@@ -185,7 +185,7 @@ def _link_batches(linker, rows, batch_size: int) -> list:
     links, batch = [], []
 
     def flush():
-        links.extend(linker.apply(x) for x in prepare(list(_articles(batch))))
+        links.extend(linker.apply(x) for x in prepare(list(_articles(batch)), leads=False))
         batch.clear()
 
     for r in rows:
