@@ -76,6 +76,7 @@ class StoryIndex:
         self.of: dict[str, str] = {}          # article id -> story id
         self.merged: dict[str, str] = {}      # merged-away story id -> surviving id
         self._order: list[str] = []
+        self._rank: dict[str, int] = {}       # story id -> when it started
 
     def similarity(self, story: Story, vec: np.ndarray, keys: set[str], time: str | None) -> float:
         gap = _days(time, story.last)
@@ -85,10 +86,13 @@ class StoryIndex:
                 return -1.0
         return self.vw * float(story.centroid @ vec) + self.kw * story.key_overlap(keys)
 
-    def candidates(self, keys: set[str]) -> set[str]:
+    def candidates(self, keys: set[str]) -> list[str]:
+        """The stories sharing a key, and the most recent ones, oldest first: a fixed order
+        (not a set's, which follows the process's string hashing), so ties and merges go
+        the same way in every process."""
         out = {s for k in keys for s in self.by_key.get(k, ())}
         out.update(self._order[-RECENT:])
-        return {self.resolve(s) for s in out}
+        return sorted({self.resolve(s) for s in out}, key=self._rank.__getitem__)
 
     def resolve(self, story_id: str) -> str:
         while story_id in self.merged:
@@ -109,6 +113,7 @@ class StoryIndex:
             best = story_id or article_id
             self.stories[best] = Story(best, np.zeros_like(vec))
             self._order.append(best)
+            self._rank[best] = len(self._rank)
         story = self.stories[best]
         story.add(article_id, vec, keys, time)
         for k in keys:
@@ -119,22 +124,27 @@ class StoryIndex:
         return self.resolve(best)
 
     def _merge_from(self, sid: str) -> None:
+        """Merge the story with the most similar other one past the threshold, if any."""
         story = self.stories[sid]
         keys = set(story.keys)
-        for other_id in self.candidates(keys) - {sid}:
+        best, best_sim = None, self.threshold
+        for other_id in self.candidates(keys):
             other = self.stories.get(other_id)
-            if other is None:
+            if other is None or other_id == sid:
                 continue
             sim = (self.vw * float(story.centroid @ other.centroid)
                    + self.kw * other.key_overlap({k for k, c in story.keys.items()
                                                   if c * 2 >= len(story.members)}))
-            if sim >= self.threshold and self.similarity(other, story.centroid, set(), story.last) >= 0:
-                self._merge(sid, other_id)
-                return
+            if sim < self.threshold or (best is not None and sim <= best_sim):
+                continue   # below the bar, or no better than an older one
+            if self.similarity(other, story.centroid, set(), story.last) >= 0:
+                best, best_sim = other_id, sim
+        if best is not None:
+            self._merge(sid, best)
 
     def _merge(self, a: str, b: str) -> None:
         """Merge story b into a (or a into b: the one seen first survives)."""
-        keep, gone = (a, b) if self._order.index(a) < self._order.index(b) else (b, a)
+        keep, gone = (a, b) if self._rank[a] < self._rank[b] else (b, a)
         k, g = self.stories[keep], self.stories.pop(gone)
         n, m = len(k.members), len(g.members)
         c = k.centroid * n + g.centroid * m
