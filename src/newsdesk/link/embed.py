@@ -100,8 +100,7 @@ class Encoder:
         (a padded batch changes the sums' order, and so the last bits), in one process or
         across Dask workers. BLAS runs on one thread for the same reason (and because
         threads only contend on matrices this small)."""
-        from threadpoolctl import threadpool_limits
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas().limit(limits=1, user_api="blas"):
             for i, e in enumerate(encodings):
                 ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
                 yield i, self._forward(ids, np.ones(ids.shape, dtype=np.float32))[0]
@@ -135,6 +134,13 @@ class Encoder:
                 if pos:
                     spans_out[i][j] = x[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+@functools.lru_cache(maxsize=1)
+def _blas():
+    """The process's thread pools, found once (each lookup lists the loaded libraries)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:

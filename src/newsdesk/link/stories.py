@@ -127,14 +127,14 @@ class StoryIndex:
         """Merge the story with the most similar other one past the threshold, if any."""
         story = self.stories[sid]
         keys = set(story.keys)
+        # the keys at least half its articles carry
+        main = {k for k, c in story.keys.items() if c * 2 >= len(story.members)}
         best, best_sim = None, self.threshold
         for other_id in self.candidates(keys):
             other = self.stories.get(other_id)
             if other is None or other_id == sid:
                 continue
-            sim = (self.vw * float(story.centroid @ other.centroid)
-                   + self.kw * other.key_overlap({k for k, c in story.keys.items()
-                                                  if c * 2 >= len(story.members)}))
+            sim = self.vw * float(story.centroid @ other.centroid) + self.kw * other.key_overlap(main)
             if sim < self.threshold or (best is not None and sim <= best_sim):
                 continue   # below the bar, or no better than an older one
             if self.similarity(other, story.centroid, set(), story.last) >= 0:
