@@ -105,3 +105,29 @@ def test_story_merges_do_not_follow_string_hashing():
             for seed in (1, 2, 3, 4)}
     assert len(outs) == 1
     assert len(set(v for _, v in eval(outs.pop()))) > 1
+
+
+def test_kept_inputs_round_trip_with_and_without_a_lead_vector():
+    """A copy's inputs are kept without a lead vector (it joins its head's story); rows
+    kept before that (no ``has_lead``) still read their lead from the first row."""
+    import json
+
+    from newsdesk.link.inputs import EventInput, Inputs
+    ev = EventInput(index=0, lemma="flood", args=[], time=None, place=None, type=None, start=0,
+                    end=5, sentence_start=0, sentence_end=20, factuality="asserted", source=None,
+                    numbers=[])
+    x = Inputs(id="a", hash="h", sig=b"\x01\x02\x03\x04", nshingles=3, keys=["marlow"], title="T",
+               outlet="O", published=None, names=[], places=[], first_words="Flood", events=[ev],
+               sentences=[["Flood", "hits"]], spans=[[(0, 1)]], lead="T. Flood hits")
+    meta, vecs = x.to_row()
+    assert vecs == b"" and Inputs.from_row(meta, vecs).lead_vec is None
+    rows = np.arange(3 * 384, dtype=np.float32).reshape(3, 384) / 1000
+    x.trigger_vecs, x.sent_vecs = rows[1:2], rows[2:3]
+    y = Inputs.from_row(*x.to_row())
+    assert y.lead_vec is None and np.allclose(y.trigger_vecs, rows[1:2], atol=1e-3)
+    x.lead_vec = rows[0]
+    meta, vecs = x.to_row()
+    old = json.loads(meta)
+    del old["has_lead"], old["lead"]
+    y = Inputs.from_row(json.dumps(old), vecs)
+    assert np.allclose(y.lead_vec, rows[0], atol=1e-3) and np.allclose(y.sent_vecs, rows[2:3], atol=1e-3)
