@@ -12,6 +12,7 @@ The weights and threshold were chosen on the ECB+ training topics with
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,13 +26,20 @@ WINDOW_DAYS = 14.0
 RECENT = 200          # the most recent stories are always candidates (no shared key needed)
 
 
+@functools.lru_cache(maxsize=65536)
+def _when(t: str) -> datetime | None:
+    # parsed once per distinct time: every candidate story's times are compared per article
+    try:
+        return datetime.fromisoformat(t[:19].replace("Z", ""))
+    except ValueError:
+        return None
+
+
 def _days(a: str | None, b: str | None) -> float | None:
     if not a or not b:
         return None
-    try:
-        da = datetime.fromisoformat(a[:19].replace("Z", ""))
-        db = datetime.fromisoformat(b[:19].replace("Z", ""))
-    except ValueError:
+    da, db = _when(a), _when(b)
+    if da is None or db is None:
         return None
     return abs((da - db).total_seconds()) / 86400.0
 
