@@ -86,7 +86,7 @@ def test_a_text_gets_the_same_vector_whatever_it_is_batched_with(enc):
 
 
 def test_story_merges_do_not_follow_string_hashing():
-    """Candidates come oldest first, and a story merges with its most similar match: the
+    """Candidates come oldest first, and a story merges with the oldest match: the
     same arrivals give the same stories in every process (set order varies with the
     process's hash seed)."""
     import subprocess

@@ -132,23 +132,20 @@ class StoryIndex:
         return self.resolve(best)
 
     def _merge_from(self, sid: str) -> None:
-        """Merge the story with the most similar other one past the threshold, if any."""
+        """Merge the story with the oldest other one past the threshold, if any (oldest
+        and most similar were even on the ECB+ training topics; oldest is the rule
+        this had when candidates came in a set's order)."""
         story = self.stories[sid]
-        keys = set(story.keys)
         # the keys at least half its articles carry
         main = {k for k, c in story.keys.items() if c * 2 >= len(story.members)}
-        best, best_sim = None, self.threshold
-        for other_id in self.candidates(keys):
+        for other_id in self.candidates(set(story.keys)):
             other = self.stories.get(other_id)
             if other is None or other_id == sid:
                 continue
             sim = self.vw * float(story.centroid @ other.centroid) + self.kw * other.key_overlap(main)
-            if sim < self.threshold or (best is not None and sim <= best_sim):
-                continue   # below the bar, or no better than an older one
-            if self.similarity(other, story.centroid, set(), story.last) >= 0:
-                best, best_sim = other_id, sim
-        if best is not None:
-            self._merge(sid, best)
+            if sim >= self.threshold and self.similarity(other, story.centroid, set(), story.last) >= 0:
+                self._merge(sid, other_id)
+                return
 
     def _merge(self, a: str, b: str) -> None:
         """Merge story b into a (or a into b: the one seen first survives)."""
