@@ -86,6 +86,33 @@ def test_runs_in_turn_equal_a_rebuild(url):
     assert links["a1"]["story_id"] == links["a3"]["story_id"] != links["a5"]["story_id"]
 
 
+def test_a_process_reuses_its_indexes_only_while_the_kept_inputs_are_its_own(url):
+    from newsdesk.store import links as store_links
+    arts = articles()
+    with open_store(url) as store:
+        phases: list[dict] = []
+        for chunk in (arts[:2], arts[2:4], arts[4:5]):
+            for a in chunk:
+                store.add(a)
+            phases.append({})
+            link_new(store, timings=phases[-1])
+        assert [p["cached"] for p in phases] == [False, True, True]
+        # another process linked an article meanwhile: its kept inputs are not ours
+        store_links._LINKERS.clear()
+        store.add(arts[5])
+        link_new(store)
+        store.conn.execute("DELETE FROM link_inputs WHERE article_id = 'a6'")
+        store.conn.execute("DELETE FROM article_links WHERE article_id = 'a6'")
+        store.conn.commit()
+        store.add(arts[6])
+        t: dict = {}
+        assert link_new(store, timings=t)["articles"] == 2 and not t["cached"]
+        incremental = snapshot(store)
+    assert main(["link", "--rebuild", "--db", url]) == 0
+    with open_store(url) as store:
+        assert snapshot(store) == incremental
+
+
 def test_articles_carry_story_and_duplicate_of(url, tmp_path):
     from fastapi.testclient import TestClient
 

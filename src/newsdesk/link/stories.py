@@ -12,6 +12,7 @@ The weights and threshold were chosen on the ECB+ training topics with
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,13 +26,20 @@ WINDOW_DAYS = 14.0
 RECENT = 200          # the most recent stories are always candidates (no shared key needed)
 
 
+@functools.lru_cache(maxsize=65536)
+def _when(t: str) -> datetime | None:
+    # parsed once per distinct time: every candidate story's times are compared per article
+    try:
+        return datetime.fromisoformat(t[:19].replace("Z", ""))
+    except ValueError:
+        return None
+
+
 def _days(a: str | None, b: str | None) -> float | None:
     if not a or not b:
         return None
-    try:
-        da = datetime.fromisoformat(a[:19].replace("Z", ""))
-        db = datetime.fromisoformat(b[:19].replace("Z", ""))
-    except ValueError:
+    da, db = _when(a), _when(b)
+    if da is None or db is None:
         return None
     return abs((da - db).total_seconds()) / 86400.0
 
@@ -76,6 +84,7 @@ class StoryIndex:
         self.of: dict[str, str] = {}          # article id -> story id
         self.merged: dict[str, str] = {}      # merged-away story id -> surviving id
         self._order: list[str] = []
+        self._rank: dict[str, int] = {}       # story id -> when it started
 
     def similarity(self, story: Story, vec: np.ndarray, keys: set[str], time: str | None) -> float:
         gap = _days(time, story.last)
@@ -85,10 +94,13 @@ class StoryIndex:
                 return -1.0
         return self.vw * float(story.centroid @ vec) + self.kw * story.key_overlap(keys)
 
-    def candidates(self, keys: set[str]) -> set[str]:
+    def candidates(self, keys: set[str]) -> list[str]:
+        """The stories sharing a key, and the most recent ones, oldest first: a fixed order
+        (not a set's, which follows the process's string hashing), so ties and merges go
+        the same way in every process."""
         out = {s for k in keys for s in self.by_key.get(k, ())}
         out.update(self._order[-RECENT:])
-        return {self.resolve(s) for s in out}
+        return sorted({self.resolve(s) for s in out}, key=self._rank.__getitem__)
 
     def resolve(self, story_id: str) -> str:
         while story_id in self.merged:
@@ -109,6 +121,7 @@ class StoryIndex:
             best = story_id or article_id
             self.stories[best] = Story(best, np.zeros_like(vec))
             self._order.append(best)
+            self._rank[best] = len(self._rank)
         story = self.stories[best]
         story.add(article_id, vec, keys, time)
         for k in keys:
@@ -119,22 +132,24 @@ class StoryIndex:
         return self.resolve(best)
 
     def _merge_from(self, sid: str) -> None:
+        """Merge the story with the oldest other one past the threshold, if any (oldest
+        and most similar were even on the ECB+ training topics; oldest is the rule
+        this had when candidates came in a set's order)."""
         story = self.stories[sid]
-        keys = set(story.keys)
-        for other_id in self.candidates(keys) - {sid}:
+        # the keys at least half its articles carry
+        main = {k for k, c in story.keys.items() if c * 2 >= len(story.members)}
+        for other_id in self.candidates(set(story.keys)):
             other = self.stories.get(other_id)
-            if other is None:
+            if other is None or other_id == sid:
                 continue
-            sim = (self.vw * float(story.centroid @ other.centroid)
-                   + self.kw * other.key_overlap({k for k, c in story.keys.items()
-                                                  if c * 2 >= len(story.members)}))
+            sim = self.vw * float(story.centroid @ other.centroid) + self.kw * other.key_overlap(main)
             if sim >= self.threshold and self.similarity(other, story.centroid, set(), story.last) >= 0:
                 self._merge(sid, other_id)
                 return
 
     def _merge(self, a: str, b: str) -> None:
         """Merge story b into a (or a into b: the one seen first survives)."""
-        keep, gone = (a, b) if self._order.index(a) < self._order.index(b) else (b, a)
+        keep, gone = (a, b) if self._rank[a] < self._rank[b] else (b, a)
         k, g = self.stories[keep], self.stories.pop(gone)
         n, m = len(k.members), len(g.members)
         c = k.centroid * n + g.centroid * m

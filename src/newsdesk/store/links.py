@@ -206,7 +206,7 @@ def _link_batches(linker, rows, batch_size: int) -> list:
     links, batch = [], []
 
     def flush():
-        links.extend(linker.apply(x) for x in prepare(list(_articles(batch))))
+        links.extend(linker.apply(x) for x in prepare(list(_articles(batch)), leads=False))
         batch.clear()
 
     for r in rows:
@@ -234,6 +234,7 @@ def relink(store, batch_size: int = 64, re_embed: bool = False) -> dict[str, int
     ``link_new`` takes them (``input_order``). An article's kept inputs (link_inputs: its
     sketch, vectors, keys) are reused unless ``re_embed``; the others are computed."""
     from ..link.linker import Linker
+    _LINKERS.clear()
     linker = Linker()
     keep = "NULL" if re_embed else "li.meta"
     rows = _fetch(store, f"SELECT a.id, a.source, li.seq, {keep} AS meta, li.vectors AS vectors, "
@@ -265,14 +266,58 @@ def _write_lock(store) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(14014014)")
 
 
+_NEW_SQL = ("SELECT a.id, a.source, a.record FROM articles a LEFT JOIN link_inputs li "
+            "ON li.article_id = a.id WHERE li.article_id IS NULL{since} "
+            "ORDER BY a.ingested_at, a.id")
+
+
+def _unlinked(store) -> list[dict[str, Any]]:
+    """The stored articles without links, in stored order. Those stored since the last
+    linked article are read through the ``articles_ingested`` index; the whole table only
+    when the counts say some older one is missing too (an ingest that did not link, or two
+    ingests whose rows crossed)."""
+    last = _fetch(store, "SELECT a.ingested_at FROM link_inputs li JOIN articles a "
+                         "ON a.id = li.article_id ORDER BY li.seq DESC LIMIT 1")
+    if not last:
+        return _fetch(store, _NEW_SQL.format(since=""))
+    new = _fetch(store, _NEW_SQL.format(since=" AND a.ingested_at >= ?"), (last[0]["ingested_at"],))
+    n = _fetch(store, "SELECT (SELECT count(*) FROM articles) AS a, "
+                      "(SELECT count(*) FROM link_inputs) AS l")[0]
+    if n["a"] - n["l"] == len(new):
+        return new
+    return _fetch(store, _NEW_SQL.format(since=""))
+
+
+# One restored Linker per store and process (a watch loop, a bench): the next run reuses
+# it while the kept inputs are still those it holds, instead of restoring them all again.
+_LINKERS: dict[str, tuple[tuple, Any]] = {}
+
+
+def _store_key(store) -> str | None:
+    path = getattr(store, "path", None)
+    if path == ":memory:":
+        return None
+    import os
+    return os.path.abspath(path) if path else getattr(store, "url", None)
+
+
+def _kept_state(store) -> tuple:
+    """What identifies the kept inputs: their count and the last one (seq and article)."""
+    rows = _fetch(store, "SELECT seq, article_id, (SELECT count(*) FROM link_inputs) AS n "
+                         "FROM link_inputs ORDER BY seq DESC LIMIT 1")
+    return (rows[0]["n"], rows[0]["seq"], rows[0]["article_id"]) if rows else (0, -1, None)
+
+
 def link_new(store, batch_size: int = 64, timings: dict | None = None,
              prepared: dict | None = None) -> dict[str, int]:
     """Link the stored articles that have no links yet (ingest calls this).
 
     The indexes are rebuilt from the kept inputs of the linked articles (no model, no
-    article records), the new articles are linked in input order (``input_order``: the
-    same whatever order they were committed in) against their candidates, and only what changed is written: the same tables ``relink`` would give
-    for the same order. ``timings`` (a dict) receives the seconds of each phase.
+    article records; or taken from this process's last run on the store while nothing
+    else has linked since), the new articles are linked in input order (``input_order``:
+    the same whatever order they were committed in) against their candidates, and only what
+    changed is written: the same tables ``relink`` would give for the same order.
+    ``timings`` (a dict) receives the seconds of each phase.
     ``prepared``: {article id: (meta, vectors)} of new articles whose inputs were computed
     elsewhere (the Dask workers); those are linked from them without the sentence model."""
     import time
@@ -280,17 +325,21 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     from ..link.linker import Linker
     t0 = time.perf_counter()
     _write_lock(store)   # two ingests at once link one after the other
-    new = _in_input_order(_fetch(store, "SELECT a.id, a.source, a.record FROM articles a "
-                                        "LEFT JOIN link_inputs li ON li.article_id = a.id "
-                                        "WHERE li.article_id IS NULL"))
+    new = _in_input_order(_unlinked(store))
     if not new:
         store.conn.rollback()
         return {"articles": 0, "copies": 0, "families": 0, "stories": 0, "incidents": 0}
-    linker = Linker()
-    kept = _fetch(store, "SELECT seq, meta, vectors FROM link_inputs ORDER BY seq")
-    _link_batches(linker, kept, batch_size)
-    first_seq = kept[-1]["seq"] + 1 if kept else 0
-    del kept
+    key = _store_key(store)
+    state = _kept_state(store)
+    cached = _LINKERS.pop(key, None) if key else None   # back only once this run commits
+    if cached and cached[0] == state:
+        linker = cached[1]
+    else:
+        linker = Linker()
+        kept = _fetch(store, "SELECT seq, meta, vectors FROM link_inputs ORDER BY seq")
+        _link_batches(linker, kept, batch_size)
+        del kept
+    first_seq = state[1] + 1
     t1 = time.perf_counter()
     linker.clean()
     for r in new if prepared else ():
@@ -305,9 +354,13 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     except Exception:
         conn.rollback()
         raise
+    if key:
+        _LINKERS.clear()   # one store's indexes at a time: they can be large
+        _LINKERS[key] = ((state[0] + len(links), first_seq + len(links) - 1, links[-1].article_id),
+                         linker)
     if timings is not None:
         timings.update(restore=t1 - t0, link=t2 - t1, write=time.perf_counter() - t2,
-                       embedded=len(linker.embedded))
+                       embedded=len(linker.embedded), cached=bool(cached and cached[0] == state))
     return _report(linker, links)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -340,9 +340,15 @@ def _schema_v13() -> list[str]:
     ]
 
 
+def _schema_v14() -> list[str]:
+    """Articles in stored order: linking finds the ones stored since the last linked one
+    without reading every article (store.links.link_new). An index only: no row changes."""
+    return ["CREATE INDEX IF NOT EXISTS articles_ingested ON articles (ingested_at, id)"]
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
-              _schema_v13]
+              _schema_v13, _schema_v14]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
