@@ -41,8 +41,8 @@ def rows(names, subtopics, vecs, keys, shuffles: int = SHUFFLES):
 def fit(X, y, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5, threshold: float = 0.5):
     """Logistic regression by full-batch gradient descent on standardised features."""
     from newsdesk.link.stories import StoryScorer
-    mean, std = X.mean(0), X.std(0) + 1e-6
-    Z = (X - mean) / std
+    mean, std = np.nanmean(X, 0), np.nanstd(X, 0) + 1e-6
+    Z = np.nan_to_num((X - mean) / std)       # unmeasured features at the mean
     w, b = np.zeros(X.shape[1]), 0.0
     for _ in range(epochs):
         g = 1.0 / (1.0 + np.exp(-(Z @ w + b))) - y

@@ -34,6 +34,10 @@ import numpy as np
 
 WINDOW_DAYS = 14.0
 RECENT = 200          # the most recent stories are always candidates (no shared key needed)
+# with no keys on one side the scorer has no specific evidence to weigh: the article
+# joins on likeness alone, at the cut of the earlier hand-tuned rule (0.7 cos + 0.3 key
+# overlap >= 0.6, chosen on the ECB+ training topics) with no key overlap
+KEYLESS_COS = 0.6 / 0.7
 NEAREST = 8           # members whose keys are compared one by one (the nearest by vector)
 FEATURES = ("cos_centroid", "cos_nearest", "key_share", "story_key_share",
             "nearest_key_overlap", "rarest_shared", "figure_share", "log_size")
@@ -62,7 +66,10 @@ class StoryScorer:
     threshold: float = 0.5
 
     def prob(self, feats) -> np.ndarray:
-        z = ((np.asarray(feats, dtype=np.float64) - self.mean) / self.std) @ self.weights + self.bias
+        """NaN features (unmeasured) take the training mean: they add no evidence."""
+        x = np.asarray(feats, dtype=np.float64)
+        x = np.where(np.isnan(x), self.mean, x)
+        z = ((x - self.mean) / self.std) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_json(self) -> str:
@@ -164,6 +171,10 @@ class StoryIndex:
         figures = [k for k in keys if _FIGURE.search(k)]
         fig_total = sum(idf[k] for k in figures)
         fig_share = sum(idf[k] for k in figures if k in story.keys) / fig_total if fig_total else 0.0
+        if not keys or not story.keys:
+            # no keys on one side (enrichment found none): key evidence is missing, not
+            # against (StoryIndex.best then decides on KEYLESS_COS)
+            key_share = story_share = overlap = rarest = fig_share = math.nan
         return [float(story.centroid @ vec), float(sims[near[0]]), key_share, story_share,
                 overlap, rarest, fig_share, math.log(1.0 + n)]
 
@@ -188,7 +199,10 @@ class StoryIndex:
                 rows.append(self.features(story, vec, keys))
         if not ids:
             return None, 0.0
-        p = model.prob(np.array(rows))
+        F = np.array(rows)
+        p = model.prob(F)
+        keyless = np.isnan(F[:, 2])
+        p[keyless] = (F[keyless, 0] >= KEYLESS_COS).astype(float)
         j = int(np.argmax(p))
         return ids[j], float(p[j])
 
