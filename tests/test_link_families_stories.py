@@ -65,3 +65,23 @@ def test_stories_group_and_split(enc):
     # outside the time window the same words start a new story
     late = idx.add("d", vecs[0], {"marlow"}, "2024-06-01")
     assert late not in (sids["a"], sids["c"])
+
+
+def test_story_scorer_weighs_specific_keys():
+    """Two happenings of one kind read alike; shared names and years decide (the learned
+    scorer), and an article without keys joins on likeness alone."""
+    from newsdesk.link.stories import KEYLESS_COS, StoryIndex
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=384)
+    v /= np.linalg.norm(v)
+    idx = StoryIndex()
+    for i in range(3):   # some other news, so that the quake's keys are rare
+        w = rng.normal(size=384)
+        idx.add(f"x{i}", w / np.linalg.norm(w), {f"other{i}", "police"})
+    idx.add("q1", v, {"arden", "2013", "6.1"})
+    same = idx.best(v, {"arden", "2013", "6.1"})
+    other = idx.best(v, {"marlow", "2009", "5.4"})
+    assert same[0] == "q1" and same[1] > idx.model_or_default().threshold > other[1]
+    assert idx.add("q2", v, {"arden", "2013"}) == "q1"
+    assert idx.add("q3", v, {"marlow", "2009", "5.4"}) == "q3"
+    assert KEYLESS_COS > 0.5 and idx.best(v, set())[1] == 1.0

@@ -140,6 +140,9 @@ class StoryIndex:
         self.merged: dict[str, str] = {}      # merged-away story id -> surviving id (none today)
         self._order: list[str] = []
 
+    def model_or_default(self) -> StoryScorer:
+        return self.model or scorer()
+
     def idf(self, key: str) -> float:
         return math.log(1.0 + (self.seen + 1) / (self.df.get(key, 0) + 1))
 
@@ -190,7 +193,7 @@ class StoryIndex:
 
     def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
         """The most likely candidate story and its chance (None, 0 without candidates)."""
-        model = self.model or scorer()
+        model = self.model_or_default()
         ids, rows = [], []
         for sid in self.candidates(keys):
             story = self.stories[sid]
@@ -212,7 +215,7 @@ class StoryIndex:
         if article_id in self.of:
             return self.resolve(self.of[article_id])
         keys = set(keys)
-        cut = (self.model or scorer()).threshold if self.threshold is None else self.threshold
+        cut = self.model_or_default().threshold if self.threshold is None else self.threshold
         best, p = self.best(vec, keys, time)
         if best is None or p < cut:
             best = story_id or article_id
