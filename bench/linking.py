@@ -97,18 +97,14 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
 
 
 def tune_stories(data: Path, topics: list[int], log=print) -> None:
-    """Grid over the story weights and threshold on the given (training) topics."""
+    """The story scorer's threshold curve, cross-validated over the given (training) topics
+    (bench/linking_stories.py; scripts/train_story_scorer.py ships the best cut)."""
     import linking_features as feats
+    import linking_stories
     docs = ecb.read(data, topics)
     vecs, keys = feats.story_inputs(docs)
-    gold = {d.name: d.subtopic for d in docs}
-    rows = []
-    for vw in (0.4, 0.5, 0.6, 0.7, 0.8, 1.0):
-        for th in [x / 100 for x in range(30, 90, 5)]:
-            pred = cluster_stories(docs, vecs, keys, threshold=th, vec_weight=vw, key_weight=1 - vw)
-            rows.append((cm.b_cubed(gold, pred)[2], vw, th))
-    for f, vw, th in sorted(rows)[-5:]:
-        log(f"  vec_weight {vw:.2f} key_weight {1 - vw:.2f} threshold {th:.2f}: story B3 F1 {f:.3f}")
+    for cut, (p, r, f) in linking_stories.cross_validate(docs, vecs, keys).items():
+        log(f"  threshold {cut:.2f}: story B3 P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
 
 def run(shared: Path) -> dict[str, float]:

@@ -20,19 +20,33 @@ def _nlp():
     return spacy.load(MODEL)
 
 
-_FIGURE = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_FIGURES = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
+_NAMES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+
+
+def doc_keys(ents) -> set[str]:
+    """Keys of one document from its spaCy entities: names as link.keys.entity_key makes
+    them, the years its dates give (ECB+ has no publication dates to resolve the rest
+    against; articles' DATE values give their years in link.keys) and the figures it
+    gives with their words ("6.1", "12 people"), as articles' quantities do."""
+    from newsdesk.link.keys import entity_key
+    keys = {entity_key(e.text) for e in ents if e.label_ in _NAMES}
+    for e in ents:
+        if e.label_ == "DATE":
+            keys.update(_YEAR.findall(e.text))
+        elif e.label_ in _FIGURES and any(c.isdigit() for c in e.text):
+            keys.add(" ".join(e.text.lower().split()))
+    keys.discard("")
+    return keys
 
 
 def story_inputs(docs) -> tuple[np.ndarray, list[set[str]]]:
-    """Per document: the unit vector of its lead, and its named entities and the figures it
-    gives (years, counts, magnitudes) as keys, as link.keys.article_keys does for articles."""
+    """Per document: the unit vector of its lead, and its keys (``doc_keys``), as
+    link.keys.article_keys gives them for articles."""
     from newsdesk.link.embed import encoder
-    from newsdesk.link.keys import entity_key
     vecs = encoder().encode([d.text(LEAD_SENTENCES) for d in docs])
-    keys = []
-    for sd in _nlp().pipe((d.text() for d in docs), batch_size=16):
-        keys.append({entity_key(e.text) for e in sd.ents
-                     if e.label_ in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")} - {""})
+    keys = [doc_keys(sd.ents) for sd in _nlp().pipe((d.text() for d in docs), batch_size=16)]
     return vecs, keys
 
 

@@ -86,9 +86,8 @@ def test_a_text_gets_the_same_vector_whatever_it_is_batched_with(enc):
 
 
 def test_story_merges_do_not_follow_string_hashing():
-    """Candidates come oldest first, and a story merges with the oldest match: the
-    same arrivals give the same stories in every process (set order varies with the
-    process's hash seed)."""
+    """Candidates come oldest first, so ties go the same way: the same arrivals give the
+    same stories in every process (set order varies with the process's hash seed)."""
     import subprocess
     import sys
     code = ("import numpy as np\n"
@@ -131,3 +130,23 @@ def test_kept_inputs_round_trip_with_and_without_a_lead_vector():
     del old["has_lead"], old["lead"]
     y = Inputs.from_row(json.dumps(old), vecs)
     assert np.allclose(y.lead_vec, rows[0], atol=1e-3) and np.allclose(y.sent_vecs, rows[2:3], atol=1e-3)
+
+
+def test_story_scorer_weighs_specific_keys():
+    """Two happenings of one kind read alike; shared names and years decide (the learned
+    scorer), and an article without keys joins on likeness alone."""
+    from newsdesk.link.stories import KEYLESS_COS, StoryIndex
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=384)
+    v /= np.linalg.norm(v)
+    idx = StoryIndex()
+    for i in range(3):   # some other news, so that the quake's keys are rare
+        w = rng.normal(size=384)
+        idx.add(f"x{i}", w / np.linalg.norm(w), {f"other{i}", "police"})
+    idx.add("q1", v, {"arden", "2013", "6.1"})
+    same = idx.best(v, {"arden", "2013", "6.1"})
+    other = idx.best(v, {"marlow", "2009", "5.4"})
+    assert same[0] == "q1" and same[1] > idx.model_or_default().threshold > other[1]
+    assert idx.add("q2", v, {"arden", "2013"}) == "q1"
+    assert idx.add("q3", v, {"marlow", "2009", "5.4"}) == "q3"
+    assert KEYLESS_COS > 0.5 and idx.best(v, set())[1] == 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 _DROP = re.compile(r"^(the|a|an)\s+|['’]s$")
+_YEAR = re.compile(r"^(1[89]|20)\d\d(\b|-)")
 
 
 def entity_key(name: str) -> str:
@@ -18,7 +19,9 @@ def article_keys(article) -> set[str]:
     keys = {entity_key(e.canonical or e.text) for e in article.entities
             if e.label in ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")}
     keys |= {entity_key(p.name) for p in article.places}
-    keys |= {t.value for t in article.times if t.type == "DATE"}
+    dates = {t.value for t in article.times if t.type == "DATE"}
+    # the year alone too: "2013-09-11" and "2013" say the same year
+    keys |= dates | {d[:4] for d in dates if _YEAR.match(d)}
     keys |= {q.text.lower() for q in article.quantities}
     keys.discard("")
     return keys

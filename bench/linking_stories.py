@@ -1,0 +1,80 @@
+"""The story scorer's training and its threshold's choice, on ECB+ documents.
+
+Training rows come from replaying the documents in a shuffled arrival order with the gold
+stories (subtopics) as the index's state: each document is scored against every candidate
+the index offers, labelled 1 for its own subtopic's story, then put in that story.
+The threshold is chosen by cross-validation over topics: fit on half the topics, cluster
+the other half online, for several arrival orders; the cut with the best mean B3 F1.
+
+Shared by bench/linking.py (``--tune-stories``) and scripts/train_story_scorer.py. Only
+ever given the training topics.
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+import coref_metrics as cm
+
+SHUFFLES = 3                       # arrival orders replayed for training rows
+ORDERS = (14, 15, 16)              # arrival orders the threshold is judged on
+CUTS = tuple(round(x, 2) for x in np.arange(0.05, 0.65, 0.05))
+
+
+def rows(names, subtopics, vecs, keys, shuffles: int = SHUFFLES):
+    """Feature rows and labels from replaying the documents with the gold stories."""
+    from newsdesk.link.stories import StoryIndex
+    X, y = [], []
+    for r in range(shuffles):
+        order = list(range(len(names)))
+        random.Random(100 + r).shuffle(order)
+        index = StoryIndex()
+        for i in order:
+            for sid in index.candidates(keys[i]):
+                X.append(index.features(index.stories[sid], vecs[i], keys[i]))
+                y.append(float(sid == subtopics[i]))
+            index.put(names[i], subtopics[i], vecs[i], keys[i])
+    return np.array(X), np.array(y)
+
+
+def fit(X, y, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5, threshold: float = 0.5):
+    """Logistic regression by full-batch gradient descent on standardised features."""
+    from newsdesk.link.stories import StoryScorer
+    mean, std = np.nanmean(X, 0), np.nanstd(X, 0) + 1e-6
+    Z = np.nan_to_num((X - mean) / std)       # unmeasured features at the mean
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(epochs):
+        g = 1.0 / (1.0 + np.exp(-(Z @ w + b))) - y
+        w -= lr * (Z.T @ g / len(y) + l2 * w)
+        b -= lr * float(g.mean())
+    return StoryScorer(w, b, mean, std, threshold)
+
+
+def cluster(names, vecs, keys, model, threshold, seed: int) -> dict[str, str]:
+    from newsdesk.link.stories import StoryIndex
+    index = StoryIndex(threshold=threshold, model=model)
+    order = list(range(len(names)))
+    random.Random(seed).shuffle(order)
+    for i in order:
+        index.add(names[i], vecs[i], keys[i])
+    return index.assignments()
+
+
+def cross_validate(docs, vecs, keys, cuts=CUTS, orders=ORDERS) -> dict[float, np.ndarray]:
+    """Cut -> mean (P, R, F1) of B3 over two topic folds and several arrival orders."""
+    topics = sorted({d.topic for d in docs})
+    scores: dict[float, list] = {c: [] for c in cuts}
+    for fold in (topics[0::2], topics[1::2]):
+        a = [i for i, d in enumerate(docs) if d.topic in fold]
+        b = [i for i, d in enumerate(docs) if d.topic not in fold]
+        X, y = rows([docs[i].name for i in a], [docs[i].subtopic for i in a],
+                    [vecs[i] for i in a], [keys[i] for i in a])
+        model = fit(X, y)
+        names = [docs[i].name for i in b]
+        gold = {docs[i].name: docs[i].subtopic for i in b}
+        for c in cuts:
+            for seed in orders:
+                pred = cluster(names, [vecs[i] for i in b], [keys[i] for i in b], model, c, seed)
+                scores[c].append(cm.b_cubed(gold, pred))
+    return {c: np.mean(s, axis=0) for c, s in scores.items()}
