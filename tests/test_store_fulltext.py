@@ -55,7 +55,7 @@ def v12_store(tmp_path, monkeypatch):
 def test_v12_database_upgrades_with_search_answers_unchanged(v12_store):
     path, before = v12_store
     with open_store(str(path)) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == 13
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == sqlite_mod.SCHEMA_VERSION
         sql = s.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
         assert "content = 'articles'" in sql
         assert answers(s) == before
