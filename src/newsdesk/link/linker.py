@@ -46,7 +46,7 @@ class Links:
 class Linker:
     """The indexes. ``add_many`` links Articles (``prepare`` then ``apply``); ``apply``
     alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
-    stories and incidents a writer must rewrite, the stories merged away."""
+    stories and incidents a writer must rewrite."""
 
     def __init__(self, encoder=None):
         self._enc = encoder
@@ -63,12 +63,6 @@ class Linker:
         self.embedded: set[str] = set()   # articles whose event vectors were computed
         self.dirty_stories: set[str] = set()
         self.dirty_incidents: set[str] = set()
-        self.merged_at_clean = dict(self.stories.merged)
-
-    def merged_since_clean(self) -> dict[str, str]:
-        """Stories merged away since ``clean()``: gone id -> surviving id."""
-        return {g: self.stories.resolve(g) for g in self.stories.merged
-                if g not in self.merged_at_clean}
 
     def encoder(self):
         if self._enc is None:
@@ -95,7 +89,7 @@ class Linker:
         remember(x, self.sentences)
         if dup and self.stories.of.get(dup):
             # a copy joins its head's story without moving the centroid
-            sid = self.stories.resolve(self.stories.of[dup])
+            sid = self.stories.of[dup]
             self.stories.of[x.id] = sid
             self.stories.stories[sid].members.append(x.id)
         else:

@@ -144,7 +144,6 @@ class StoryIndex:
         self.df: dict[str, int] = defaultdict(int)   # key -> articles seen with it
         self.seen = 0                                  # articles seen (scored ones)
         self.of: dict[str, str] = {}          # article id -> story id
-        self.merged: dict[str, str] = {}      # merged-away story id -> surviving id (none today)
         self._order: list[str] = []
         self._rank: dict[str, int] = {}       # story id -> when it started
 
@@ -195,12 +194,7 @@ class StoryIndex:
         in every process."""
         out = {s for k in keys for s in self.by_key.get(k, ())}
         out.update(self._order[-RECENT:])
-        return sorted({self.resolve(s) for s in out}, key=self._rank.__getitem__)
-
-    def resolve(self, story_id: str) -> str:
-        while story_id in self.merged:
-            story_id = self.merged[story_id]
-        return story_id
+        return sorted(out, key=self._rank.__getitem__)
 
     def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
         """The most likely candidate story and its chance (None, 0 without candidates)."""
@@ -224,7 +218,7 @@ class StoryIndex:
             story_id: str | None = None) -> str:
         """The story the article joins (a new one named ``story_id`` or the article's id)."""
         if article_id in self.of:
-            return self.resolve(self.of[article_id])
+            return self.of[article_id]
         keys = set(keys)
         cut = self.model_or_default().threshold if self.threshold is None else self.threshold
         best, p = self.best(vec, keys, time)
@@ -249,4 +243,4 @@ class StoryIndex:
         self.of[article_id] = story_id
 
     def assignments(self) -> dict[str, str]:
-        return {a: self.resolve(s) for a, s in self.of.items()}
+        return dict(self.of)

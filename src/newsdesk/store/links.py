@@ -54,7 +54,7 @@ def incident_row(linker, inc) -> dict:
     times = [r.published for r in inc.reports if r.published]
     sources = sorted({r.source for r in inc.reports if r.source})
     return {
-        "id": inc.id, "story_id": linker.stories.resolve(inc.story), "type": inc.type,
+        "id": inc.id, "story_id": inc.story, "type": inc.type,
         "status": st, "why": why, "first_report": min(times, default=None),
         "outlets": outlets, "sources": sources,
         "reports": [{"article_id": r.article_id, "outlet": r.outlet, "start": r.start,
@@ -123,15 +123,8 @@ def write(conn, linker, links: list, param: str = "?") -> None:
 
 def write_new(conn, linker, links: list, first_seq: int, param: str = "?") -> None:
     """Add what linking ``links`` (the new articles) changed since ``linker.clean()``:
-    their rows, the stories and incidents they touched, merges of older stories."""
+    their rows, and the stories and incidents they touched."""
     p = param
-    merged = linker.merged_since_clean()
-    for gone, keep in merged.items():
-        conn.execute(f"UPDATE article_links SET story_id = {p} WHERE story_id = {p}", (keep, gone))
-        for t, col in (("story_keys", "story_id"), ("stories", "id")):
-            conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (gone,))
-        linker.dirty_incidents.update(linker.story_incidents.get(gone, ()))
-        linker.dirty_stories.add(keep)
     story_of = linker.stories.assignments()
     for seq, link in enumerate(links, first_seq):
         conn.execute(f"INSERT INTO article_links (article_id, duplicate_of, story_id) VALUES ({p}, {p}, {p})",
@@ -143,7 +136,7 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?") -> No
         conn.execute(f"UPDATE link_inputs SET meta = {p}, vectors = {p} WHERE article_id = {p}",
                      (meta, vecs, aid))
     members = _members(linker)
-    for sid in sorted({linker.stories.resolve(s) for s in linker.dirty_stories}):
+    for sid in sorted(linker.dirty_stories):
         for t, col in (("story_keys", "story_id"), ("stories", "id")):
             conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (sid,))
         _put_story(conn, story_row(linker, sid, members[sid]), p)
@@ -224,7 +217,7 @@ def _link_batches(linker, rows, batch_size: int) -> list:
 def _report(linker, links) -> dict[str, int]:
     return {"articles": len(links), "copies": sum(1 for x in links if x.duplicate_of),
             "families": len({x.duplicate_of for x in links if x.duplicate_of}),
-            "stories": len({linker.stories.resolve(x.story_id) for x in links}),
+            "stories": len({x.story_id for x in links}),
             "incidents": len({i for x in links for i in x.incidents})}
 
 
