@@ -103,16 +103,16 @@ def test_a_deferred_load_that_fails_leaves_the_store_as_it_was(url):
         assert store.articles(F(q="protest")).total >= 0
 
 
-def pg_only(url):
-    if "://" not in url or url.startswith("sqlite"):
-        pytest.skip("several loader connections: PostgreSQL only")
+@pytest.fixture(params=["postgresql"])
+def pg_url(request, tmp_path):
+    """Several loader connections are PostgreSQL's (SQLite has one writer)."""
+    return engine_url(request, tmp_path, "nd.db", "bulk_pg_db", PG_CTL, PG_SKIP)
 
 
-def test_a_parallel_load_stores_what_one_connection_stores(url, tmp_path):
-    pg_only(url)
+def test_a_parallel_load_stores_what_one_connection_stores(pg_url, tmp_path):
     recs = [*corpus(), PageError(source="x.html", reason="empty page"), *corpus()]
     seen = []
-    with open_store(url) as store:
+    with open_store(pg_url) as store:
         before = indexes(store)
         counts = bulk_load(store, recs, batch_size=2, defer_indexes=True, workers=3,
                            progress=seen.append)
@@ -129,14 +129,13 @@ def test_a_parallel_load_stores_what_one_connection_stores(url, tmp_path):
     assert compression <= {"lz4", None}  # the loaders' sessions compress with LZ4
 
 
-def test_a_parallel_load_that_fails_keeps_what_it_reported_and_its_indexes(url):
-    pg_only(url)
+def test_a_parallel_load_that_fails_keeps_what_it_reported_and_its_indexes(pg_url):
 
     def boom():
         yield from corpus()[:4]
         raise RuntimeError("the source broke")
     seen = []
-    with open_store(url) as store:
+    with open_store(pg_url) as store:
         before = indexes(store)
         with pytest.raises(RuntimeError):
             bulk_load(store, boom(), batch_size=2, defer_indexes=True, workers=2,
@@ -145,15 +144,14 @@ def test_a_parallel_load_that_fails_keeps_what_it_reported_and_its_indexes(url):
         assert store.counts()["articles"] >= (seen[-1] if seen else 0)
 
 
-def test_missing_fulltext_indexes_are_built_when_the_store_opens(url):
-    pg_only(url)
-    with open_store(url) as store:
+def test_missing_fulltext_indexes_are_built_when_the_store_opens(pg_url):
+    with open_store(pg_url) as store:
         write_batch(store, corpus())
         before = indexes(store)
         store.conn.execute("DROP INDEX articles_tsv")  # as a parallel load killed midway
         store.conn.execute("DROP INDEX articles_tsv_sample")
         store.commit()
         assert "articles_tsv" not in indexes(store)
-    with open_store(url) as store:
+    with open_store(pg_url) as store:
         assert indexes(store) == before
         assert store.articles(F(q="protest")).total > 0
