@@ -234,6 +234,23 @@ class StoredStoryIndex(StoryIndex):
         return sorted(ids, key=self._rank.__getitem__)
 
 
+class _StoryIncidents(defaultdict):
+    """``Linker.story_incidents`` that loads a stored story's incidents when first read:
+    only the story an article joins needs them, not every candidate scored."""
+
+    def __init__(self, owner: "StoredLinker"):
+        super().__init__(list)
+        self.owner = owner
+
+    def get(self, sid, default=None):
+        self.owner.incidents_of(sid)
+        return super().get(sid, default)
+
+    def __getitem__(self, sid):
+        self.owner.incidents_of(sid)
+        return super().__getitem__(sid)
+
+
 class StoredLinker(Linker):
     """A Linker whose indexes are loaded from the store as articles need them (see the
     module's docstring). ``bind`` it to the open store before each run."""
@@ -246,6 +263,9 @@ class StoredLinker(Linker):
         if st is None:
             raise RuntimeError("no stored link index")
         self.stories = StoredStoryIndex(self, st[1], st[2])
+        self.story_incidents = _StoryIncidents(self)
+        self._pending: dict[str, dict] = {}   # loaded story -> its articles' duplicate_of,
+                                              # until its incidents are needed
         self._time: str | None = None
         self.loaded_stories: set[str] = set()
         self.query_s = 0.0
@@ -348,8 +368,15 @@ class StoredLinker(Linker):
                     st.by_key[k].add(sid)
                 keys |= ks
         self._load_df(keys)
-        self._load_incidents(sids, {r[0]: r[4] for r in rows})
+        for aid, _seq, _m, _v, dup, sid in rows:   # incidents: once the story is chosen
+            self._pending.setdefault(sid, {})[aid] = dup
         self.loaded_stories.update(sids)
+
+    def incidents_of(self, sid: str) -> None:
+        """Load a loaded story's incidents and mentions (``story_incidents`` asks)."""
+        dup_of = self._pending.pop(sid, None)
+        if dup_of is not None:
+            self._load_incidents([sid], dup_of)
 
     def _load_df(self, keys) -> None:
         st = self.stories
