@@ -38,9 +38,10 @@ _EPOCH = datetime(1970, 1, 1)
 _MARGIN = 1e-3   # days: the window prefilter keeps a story this near the edge (exact test after)
 
 
-def schema(blob: str = "BLOB") -> list[str]:
+def schema(blob: str = "BLOB", add_column: bool = True) -> list[str]:
     """The tables (``blob``: BLOB in SQLite, BYTEA in PostgreSQL), new and empty: the
-    first ``link_new`` after the migration fills them from one full restore."""
+    first ``link_new`` after the migration fills them from one full restore.
+    ``add_column``: False when incident_reports has event_index already."""
     return [
         f"""CREATE TABLE IF NOT EXISTS link_families (
             article_id TEXT PRIMARY KEY, hash TEXT NOT NULL, head TEXT NOT NULL,
@@ -58,8 +59,7 @@ def schema(blob: str = "BLOB") -> list[str]:
         """CREATE TABLE IF NOT EXISTS link_index_state (
             id INTEGER PRIMARY KEY, articles BIGINT NOT NULL, seq BIGINT NOT NULL,
             article_id TEXT, seen BIGINT NOT NULL, next_rank BIGINT NOT NULL)""",
-        "ALTER TABLE incident_reports ADD COLUMN event_index INTEGER",
-    ]
+    ] + (["ALTER TABLE incident_reports ADD COLUMN event_index INTEGER"] if add_column else [])
 
 
 def _day(t: str | None) -> float | None:

@@ -248,7 +248,7 @@ def _schema_v12() -> list[str]:
 def _schema_v13() -> list[str]:
     """The link indexes kept in the store (store.link_index), as in SQLite's version 15."""
     from .link_index import schema
-    return schema("BYTEA")
+    return [x.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for x in schema("BYTEA")]
 
 
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12, _schema_v13]

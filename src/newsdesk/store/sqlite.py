@@ -346,12 +346,13 @@ def _schema_v14() -> list[str]:
     return ["CREATE INDEX IF NOT EXISTS articles_ingested ON articles (ingested_at, id)"]
 
 
-def _schema_v15() -> list[str]:
+def _schema_v15(conn: sqlite3.Connection) -> list[str]:
     """The link indexes kept in the store (store.link_index): new linking queries only a
     new article's candidates. New tables and a column; the first link run after the
     upgrade fills them from the kept inputs (a full restore, once)."""
     from .link_index import schema
-    return schema("BLOB")
+    have = {r[1] for r in conn.execute("PRAGMA table_info(incident_reports)")}
+    return schema("BLOB", add_column="event_index" not in have)
 
 
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
