@@ -1,24 +1,23 @@
 """What linking adds to the pipeline's time per article, with articles already stored.
 
-    python bench/linking.py --overhead ../shared/bench/aeb [--stored 1000] [--db URL]
+    python bench/linking_overhead.py [AEB] --stored 1000 10000 100000 [--db URL]
 
 The AEB originals go through the pipeline (extract + enrich, timed: the anchor). A store
-(a fresh SQLite file, or the given database, which must be empty) then holds ``stored``
-older articles, bulk-loaded with link inputs made from the second half of those
-articles without the model (``_synthetic``: each its own text, a lead vector near its
-model article's, part of its keys, its first events), linked in this process and written
-as ingest would. Then, timed as ingest runs them (``store.links.link_new``):
+(a fresh SQLite file, or the given PostgreSQL database, emptied) then holds ``stored``
+older articles generated straight into the tables without linking (``_generate``,
+``_load``): synthetic link inputs made from the second half of those articles (each its
+own text, a lead vector near its model article's, part of its keys, its first events),
+stories and incidents drawn among recent articles, and the stored link indexes. Then,
+timed as ingest runs them (``store.links.link_new``), each batch as a new process would:
 
-- cold restore: what a process that has not linked this store yet pays once to restore
-  the indexes from the kept inputs (printed apart: it does not grow with the batch);
-- new news: the first half of the articles, linked against the stored ones;
-- follow-ups: republished variants of that first half (another outlet, a line added), each
-  joining a story just linked, so its events are scored against the stored ones: the
-  story's first article has its event sentences embedded then, the copy reuses them.
+- first one: the first new article (a process's one-off load of the candidate stories);
+- new news: the rest of the first half of the articles, linked against the stored ones;
+- follow-ups: republished variants of that news (another outlet, a line added), each
+  joining a story just linked, so its events are scored against the stored ones.
 
 Each is printed per article beside the pipeline's time per article, as a share of it,
-with its phases: finding the new articles and the indexes (restore), linking (the lead
-and event vectors among it), writing.
+with its phases: setup, encode (the sentence model), query (stored index look-ups and
+loads), score (the rest of linking), write.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article_links``
 (an article's duplicate_of and story_id), ``stories`` and ``story_keys`` (their names and
 places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
-``link_inputs`` (what linking needs of each article, kept: ``link.inputs``). ``link_new``
+``link_inputs`` (what linking needs of each article, kept: ``link.inputs``), and the link
+indexes (``store.link_index``, SQLite ``_v15``/PostgreSQL ``_v13``). ``link_new``
 links the articles stored since the last run against the rest, in input order
 (``input_order``); ``relink`` rebuilds everything in the order it was linked. The link stage itself
 (newsdesk.link) never touches a store.
@@ -318,12 +319,15 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
              prepared: dict | None = None) -> dict[str, int]:
     """Link the stored articles that have no links yet (ingest calls this).
 
-    The indexes are rebuilt from the kept inputs of the linked articles (no model, no
-    article records; or taken from this process's last run on the store while nothing
-    else has linked since), the new articles are linked in input order (``input_order``:
+    The indexes are those of this process's last run on the store while nothing else has
+    linked since, else a ``StoredLinker`` that loads from the stored indexes what each new
+    article can touch (store.link_index); only a store whose stored indexes do not match
+    its kept inputs (linked before they existed) is restored in full from the kept inputs,
+    once, and rewritten. The new articles are linked in input order (``input_order``:
     the same whatever order they were committed in) against their candidates, and only what
     changed is written: the same tables ``relink`` would give for the same order.
-    ``timings`` (a dict) receives the seconds of each phase.
+    ``timings`` (a dict) receives the seconds of each phase (``query``: the stored
+    indexes' look-ups and loads, within ``link``) and ``full`` (restored in full).
     ``prepared``: {article id: (meta, vectors)} of new articles whose inputs were computed
     elsewhere (the Dask workers); those are linked from them without the sentence model."""
     import time
