@@ -136,3 +136,29 @@ def test_a_store_linked_before_the_index_gets_it(tmp_path):
     assert main(["link", "--rebuild", "--db", db]) == 0
     with open_store(db) as store:
         assert snapshot(store) == incremental
+
+
+def test_the_encoder_runs_in_float32_and_a_text_alone_or_batched_is_the_same():
+    """A float64 constant in the forward pass once turned everything after it into float64
+    (twice the time); each text is still encoded alone, so batching changes no bit."""
+    import numpy as np
+
+    from newsdesk.link import embed
+    enc = embed.encoder()
+    seen = []
+    forward = enc._forward
+
+    def spy(ids, mask):
+        out = forward(ids, mask)
+        seen.append(out.dtype)
+        return out
+    enc._forward = spy
+    try:
+        texts = [FLOOD, BUDGET, "Short one."]
+        both = enc.encode(texts)
+        alone = np.vstack([enc.encode([t]) for t in texts])
+    finally:
+        del enc._forward
+    assert set(seen) == {np.dtype(np.float32)}
+    assert np.array_equal(both, alone)
+    assert np.allclose(np.linalg.norm(both, axis=1), 1.0, atol=1e-6)
