@@ -150,3 +150,27 @@ def test_story_scorer_weighs_specific_keys():
     assert idx.add("q2", v, {"arden", "2013"}) == "q1"
     assert idx.add("q3", v, {"marlow", "2009", "5.4"}) == "q3"
     assert KEYLESS_COS > 0.5 and idx.best(v, set())[1] == 1.0
+
+
+def test_neighbourhoods_join_a_story_an_article_nearly_joined():
+    """An article passing the threshold with a second story brings that story into its
+    incident group; an unrelated story stays apart."""
+    import numpy as np
+    from newsdesk.link.incidents import neighbourhoods
+    from newsdesk.link.stories import StoryIndex
+    def unit(deg):
+        return np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg)), 0.0], dtype=np.float32)
+    # no keys: the keyless rule (centroid cosine >= KEYLESS_COS, about 0.86) decides
+    a, b, mid, far = unit(0), unit(50), unit(25), np.array([0, 0, 1], dtype=np.float32)
+    assert a @ b < 0.85 and mid @ a > 0.88 and mid @ b > 0.88
+    idx = StoryIndex()
+    idx.add("d1", a, set())
+    idx.add("d2", b, set())
+    idx.add("d3", far, set())
+    idx.add("d4", mid, set())                       # joins one story, passes with both
+    docs = [("d1", a, set(), None), ("d2", b, set(), None), ("d3", far, set(), None),
+            ("d4", mid, set(), None)]
+    groups = neighbourhoods(idx, docs)
+    assert len({idx.assignments()[d] for d in ("d1", "d2")}) == 2
+    assert groups["d1"] == groups["d2"] == groups["d4"]
+    assert groups["d3"] != groups["d1"]
