@@ -8,7 +8,8 @@ on generated wire copies of the AEB pages.
 
 ECB+ part: the system clusters the documents into stories itself (no gold topic or
 subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the validated
-sentences) inside each story with the learned incident scorer. Prints CoNLL F1 (mean of
+sentences) inside each story neighbourhood (link.incidents.neighbourhoods) with the
+learned incident scorer. Prints CoNLL F1 (mean of
 MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
 the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
 in the same run. ``--gold-stories`` (on by default) also clusters the mentions inside the
@@ -46,11 +47,17 @@ def cluster_stories(docs, vecs, keys, **params) -> dict[str, str]:
     return story_index(docs, vecs, keys, **params).assignments()
 
 
-def place_mentions(mentions, docs, vecs) -> None:
-    """Give each mention its article's lead vector (the doc_cos pair feature)."""
+def incident_groups(docs, vecs, keys, index) -> dict[str, str]:
+    """Document -> the story neighbourhood its mentions are clustered in."""
+    from newsdesk.link.incidents import neighbourhoods
+    return neighbourhoods(index, [(d.name, v, k, None) for d, v, k in zip(docs, vecs, keys)])
+
+
+def place_mentions(mentions, docs, vecs, story_of: dict[str, str]) -> None:
+    """Give each mention its article's lead vector and story (two of the pair features)."""
     lead = {d.name: v for d, v in zip(docs, vecs)}
     for m in mentions:
-        m.doc_vec = lead[m.doc]
+        m.doc_vec, m.story = lead[m.doc], story_of[m.doc]
 
 
 def cluster_mentions(mentions, group_of: dict[str, str], threshold=None, model=None) -> dict:
@@ -87,9 +94,12 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
     gold_story = {d.name: d.subtopic for d in docs}
     mentions = feats.mentions(docs)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
-    place_mentions(mentions, docs, vecs)
-    pred = cluster_mentions(mentions, story_of)
-    pred_gold = cluster_mentions(mentions, gold_story) if gold_stories else None
+    place_mentions(mentions, docs, vecs, story_of)
+    pred = cluster_mentions(mentions, incident_groups(docs, vecs, keys, index))
+    pred_gold = None
+    if gold_stories:   # the gold subtopics as the stories, and no neighbourhoods
+        place_mentions(mentions, docs, vecs, gold_story)
+        pred_gold = cluster_mentions(mentions, gold_story)
     base_gold = lemma_baseline(mentions, gold_story)
     base_pred = lemma_baseline(mentions, story_of)
     seconds = time.perf_counter() - t0

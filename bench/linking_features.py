@@ -51,11 +51,8 @@ def story_inputs(docs) -> tuple[np.ndarray, list[set[str]]]:
 
 
 def mentions(docs):
-    """incidents.Mention for every gold event mention, keyed (doc, m_id), with what the
-    pipeline's Event gives: place and time (the sentence's entities nearest the trigger),
-    participants (``roles``) and where its sentence starts."""
+    """incidents.Mention for every gold event mention, keyed (doc, m_id)."""
     from spacy.tokens import Doc as SpacyDoc
-    from newsdesk.link.keys import entity_key
     from newsdesk.link.embed import encoder
     from newsdesk.link.incidents import Mention
     nlp = _nlp()
@@ -71,7 +68,6 @@ def mentions(docs):
     sent_vecs, span_vecs = encoder().encode_words(sents, spans)
     spacy_docs = nlp.pipe((SpacyDoc(nlp.vocab, words=[w or "_" for w in ws]) for ws in sents),
                           batch_size=64)
-    offsets = {d.name: sentence_offsets(d) for d in docs}
     out = []
     for sd, ms, sv, tv in zip(spacy_docs, owners, sent_vecs, span_vecs):
         names = {e.text.lower() for e in sd.ents}
@@ -80,55 +76,6 @@ def mentions(docs):
             span = sd[m.start:m.end]
             head = span.root
             inside = {t.lemma_.lower() for t in span} | {span.text.lower()}
-            place = _nearest(sd, head.i, _PLACES)
-            when = _nearest(sd, head.i, ("DATE", "TIME"))
             out.append(Mention(key=(m.doc, m.m_id), doc=m.doc, lemma=head.lemma_.lower(),
-                               vec=tv[j], sent_vec=sv, args=frozenset(names - inside),
-                               place=entity_key(place) if place else None,
-                               time=" ".join(when.lower().split()) if when else None,
-                               roles=roles(head), offset=offsets[m.doc][m.sentence]))
+                               vec=tv[j], sent_vec=sv, args=frozenset(names - inside)))
     return out
-
-
-_PLACES = ("GPE", "LOC", "FAC")
-_ROLE_DEPS = ("nsubj", "nsubjpass", "dobj", "obj", "attr", "dative", "poss", "compound",
-              "npadvmod")
-
-
-def sentence_offsets(doc) -> dict[int, int]:
-    """Sentence number -> where it starts in ``doc.text()`` (characters)."""
-    out, pos = {}, 0
-    for k in sorted(doc.sentences):
-        out[k] = pos
-        pos += len(" ".join(doc.sentences[k])) + 1
-    return out
-
-
-def _nearest(sd, i: int, labels) -> str | None:
-    """The entity of those labels nearest the token, as the enricher gives an event its
-    place and time from its sentence."""
-    found = [(min(abs(e.start - i), abs(e.end - 1 - i)), e.start, e.text) for e in sd.ents
-             if e.label_ in labels]
-    return min(found)[2] if found else None
-
-
-def roles(head) -> frozenset:
-    """The event's participants as head lemmas: its subject, object, possessor and
-    compound dependents, the objects of its prepositions, and the noun a nominal trigger
-    modifies (the pipeline's actors and targets, as head words)."""
-    out = set()
-
-    def take(t):
-        if t.pos_ in ("NOUN", "PROPN"):
-            out.add(t.lemma_.lower())
-
-    for c in head.children:
-        if c.dep_ in _ROLE_DEPS:
-            take(c)
-        elif c.dep_ in ("prep", "agent"):
-            for g in c.children:
-                if g.dep_ == "pobj":
-                    take(g)
-    if head.dep_ in ("compound", "amod", "nmod") and head.head is not head:
-        take(head.head)
-    return frozenset(out)

@@ -2,10 +2,10 @@
 
 Everything is chosen on the ECB+ training topics (every topic on disk except the standard
 dev topics, which stay the figure nothing was chosen on). The documents are clustered into
-stories as the system does (bench/linking.py) and the logistic regression is trained on
-the mention pairs inside each story, as the linker compares them (grouping by story
-neighbourhood, the story plus those an article nearly joined, scored lower in
-cross-validation with the learned story scorer: 0.7586 against 0.7617 by story). The cut of the average-linkage clustering is the one with the best mean CoNLL F1
+stories as the system does (bench/linking.py), mentions grouped by story neighbourhood
+(link.incidents.neighbourhoods), and the logistic regression is trained on the mention
+pairs inside each group, so it sees pairs from two neighbouring stories as the linker
+does. The cut of the average-linkage clustering is the one with the best mean CoNLL F1
 over a 5-fold cross-validation by topic (train on four folds' topics, cluster the fifth).
 ECB+ annotation is CC BY 3.0.
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 import linking_features as feats  # noqa: E402
-from linking import cluster_mentions, place_mentions, story_index  # noqa: E402
+from linking import cluster_mentions, incident_groups, place_mentions, story_index  # noqa: E402
 from newsdesk.link.incidents import FEATURES, feature_matrix, train  # noqa: E402
 
 OUT = ROOT / "src" / "newsdesk" / "data" / "incident_scorer.npz"
@@ -56,7 +56,7 @@ def pairs(groups, gold):
 
 def cross_validate(groups: dict, topic_of: dict, gold: dict) -> np.ndarray:
     """Mean CoNLL F1 per cut over folds of topics (each group belongs to one topic's docs
-    or, when a story spans topics, to its first mention's)."""
+    or, when a neighbourhood spans topics, to its first mention's)."""
     topics = sorted(set(topic_of.values()))
     scores = np.zeros(len(CUTS))
     for k in range(FOLDS):
@@ -82,8 +82,8 @@ def main() -> int:
     vecs, keys = feats.story_inputs(docs)
     index = story_index(docs, vecs, keys)
     ms = feats.mentions(docs)
-    place_mentions(ms, docs, vecs)
-    groups = grouped(ms, index.assignments())
+    place_mentions(ms, docs, vecs, index.assignments())
+    groups = grouped(ms, incident_groups(docs, vecs, keys, index))
     scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold)
     best = int(np.argmax(scores))
     X, y = pairs(groups.values(), gold)

@@ -152,28 +152,25 @@ def test_story_scorer_weighs_specific_keys():
     assert KEYLESS_COS > 0.5 and idx.best(v, set())[1] == 1.0
 
 
-def test_incident_features_agree_however_computed_and_weigh_roles_and_openings():
-    """The linker's one-to-many features equal the bench's all-pairs matrix; shared
-    participants and two openings count for a pair, disjoint participants against."""
+def test_neighbourhoods_join_a_story_an_article_nearly_joined():
+    """An article passing the threshold with a second story brings that story into its
+    incident group; an unrelated story stays apart."""
     import numpy as np
-    from newsdesk.link.incidents import (FEATURES, Mention, feature_matrix, features_to_many,
-                                         pair_features)
-    rng = np.random.default_rng(5)
-
-    def unit(v):
-        return (v / np.linalg.norm(v)).astype(np.float32)
-
-    base = rng.normal(size=8)
-    ms = [Mention(key=i, doc=f"d{i}", lemma=lem, vec=unit(base + rng.normal(scale=0.3, size=8)),
-                  sent_vec=unit(rng.normal(size=8)), doc_vec=unit(rng.normal(size=8)),
-                  roles=frozenset(r), offset=o)
-          for i, (lem, r, o) in enumerate([("attack", {"embassy"}, 0), ("assault", {"embassy"}, 120),
-                                           ("attack", {"bank"}, 3000), ("attack", set(), None)])]
-    F = feature_matrix(ms)
-    assert F.shape == (4, 4, len(FEATURES))
-    assert np.allclose(features_to_many(ms[0], ms[1:]), F[0, 1:], atol=1e-6)
-    assert np.allclose(pair_features(ms[2], ms[3]), F[2, 3], atol=1e-6)
-    roles, opening = FEATURES.index("roles_agree"), FEATURES.index("both_opening")
-    assert F[0, 1, roles] == 1.0 and F[0, 2, roles] == -1.0 and F[0, 3, roles] == 0.0
-    assert F[0, 1, opening] == 1.0 and F[0, 2, opening] == 0.0
-    assert F[0, 2, FEATURES.index("offset_max")] > F[0, 1, FEATURES.index("offset_max")]
+    from newsdesk.link.incidents import neighbourhoods
+    from newsdesk.link.stories import StoryIndex
+    def unit(deg):
+        return np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg)), 0.0], dtype=np.float32)
+    # no keys: the keyless rule (centroid cosine >= KEYLESS_COS, about 0.86) decides
+    a, b, mid, far = unit(0), unit(50), unit(25), np.array([0, 0, 1], dtype=np.float32)
+    assert a @ b < 0.85 and mid @ a > 0.88 and mid @ b > 0.88
+    idx = StoryIndex()
+    idx.add("d1", a, set())
+    idx.add("d2", b, set())
+    idx.add("d3", far, set())
+    idx.add("d4", mid, set())                       # joins one story, passes with both
+    docs = [("d1", a, set(), None), ("d2", b, set(), None), ("d3", far, set(), None),
+            ("d4", mid, set(), None)]
+    groups = neighbourhoods(idx, docs)
+    assert len({idx.assignments()[d] for d in ("d1", "d2")}) == 2
+    assert groups["d1"] == groups["d2"] == groups["d4"]
+    assert groups["d3"] != groups["d1"]

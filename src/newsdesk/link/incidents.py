@@ -3,15 +3,11 @@
 A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
 from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
 that two mentions corefer; mentions are then clustered by average linkage inside each
-story, cut at the threshold chosen by cross-validation over the training topics.
-
-Beside the trigger's head lemma and its vector in context, the features weigh who and what
-the event involves (``roles``: the heads of its subject, object and prepositional
-arguments; the pipeline's actors and targets) and where in its article the event is told
-(``offset``): the happening an article is about is told in its opening, so two openings'
-events are likelier the same than two passing mentions further down. (Clustering inside
-story neighbourhoods, WordNet lemma relatedness and a two-layer network were tried and
-did not raise the cross-validated figure; bench/README.md.)
+story neighbourhood (the story and the stories its articles nearly joined, see
+``neighbourhoods``), cut at the threshold chosen by cross-validation over the training
+topics. Two of the features say whether the two articles are in the same story and how
+alike their leads are, so mentions of two neighbouring stories merge only on strong
+evidence.
 """
 from __future__ import annotations
 
@@ -23,9 +19,8 @@ import numpy as np
 
 FEATURES = ("same_lemma", "trigger_cos", "sentence_cos", "args_jaccard", "same_doc",
             "time_agree", "place_agree", "type_agree", "trigger_cos_sq", "same_lemma_x_cos",
-            "doc_cos", "same_lemma_x_doc_cos", "roles_agree", "offset_min", "offset_max",
-            "both_opening")
-OPENING_CHARS = 400   # an event whose sentence starts this early is in the article's opening
+            "doc_cos", "same_story", "same_story_x_cos", "same_story_x_lemma",
+            "same_lemma_x_doc_cos")
 
 
 @dataclass
@@ -42,29 +37,11 @@ class Mention:
     place: str | None = None
     type: str | None = None     # PLOVER type
     doc_vec: np.ndarray | None = None   # the article's lead (unit vector)
-    roles: frozenset = field(default_factory=frozenset)  # heads of its participants
-    offset: int | None = None   # where its sentence starts in the article text (chars)
+    story: str | None = None    # the article's story
 
 
 def _doc_vec(m: Mention) -> np.ndarray:
     return m.vec * 0.0 if m.doc_vec is None else m.doc_vec
-
-
-def _overlap(a: frozenset, b: frozenset) -> float:
-    """+1 when two sets share an item, -1 when both are known and share none, else 0."""
-    if not a or not b:
-        return 0.0
-    return 1.0 if a & b else -1.0
-
-
-def _position(m: Mention) -> tuple[float, float]:
-    """(log-scaled offset, 1.0 if in the opening); an unknown offset counts as the start."""
-    o = float(m.offset or 0)
-    return float(np.log1p(o / 100.0)), float(o < OPENING_CHARS)
-
-
-def _position_pair(pa, pb) -> list[float]:
-    return [min(pa[0], pb[0]), max(pa[0], pb[0]), pa[1] * pb[1]]
 
 
 def _agree(a, b) -> float:
@@ -87,10 +64,11 @@ def pair_features(a: Mention, b: Mention) -> np.ndarray:
     union = a.args | b.args
     jac = len(a.args & b.args) / len(union) if union else 0.0
     dcos = float(_doc_vec(a) @ _doc_vec(b))
+    ss = float(a.story == b.story)
     return np.array([same, tcos, float(a.sent_vec @ b.sent_vec), jac, float(a.doc == b.doc),
                      _time_agree(a.time, b.time), _agree(a.place, b.place), _agree(a.type, b.type),
-                     tcos * tcos, same * tcos, dcos, same * dcos, _overlap(a.roles, b.roles),
-                     *_position_pair(_position(a), _position(b))], dtype=np.float32)
+                     tcos * tcos, same * tcos, dcos, ss, ss * tcos, ss * same, same * dcos],
+                    dtype=np.float32)
 
 
 def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
@@ -104,11 +82,9 @@ def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
     rest = np.array([(float(a.doc == b.doc), _time_agree(a.time, b.time), _agree(a.place, b.place),
                       _agree(a.type, b.type)) for b in others], dtype=np.float32).reshape(-1, 4)
     dcos = np.stack([_doc_vec(b) for b in others]) @ _doc_vec(a)
-    pa = _position(a)
-    tail = np.array([[_overlap(a.roles, b.roles), *_position_pair(pa, _position(b))]
-                     for b in others], dtype=np.float32).reshape(-1, 4)
+    ss = np.array([a.story == b.story for b in others], dtype=np.float32)
     return np.column_stack([same, tcos, S @ a.sent_vec, jac, rest, tcos * tcos, same * tcos,
-                            dcos, same * dcos, tail]).astype(np.float32)
+                            dcos, ss, ss * tcos, ss * same, same * dcos]).astype(np.float32)
 
 
 def feature_matrix(ms: list[Mention]) -> np.ndarray:
@@ -123,7 +99,6 @@ def feature_matrix(ms: list[Mention]) -> np.ndarray:
     tim = np.zeros((n, n), dtype=np.float32)
     pla = np.zeros((n, n), dtype=np.float32)
     typ = np.zeros((n, n), dtype=np.float32)
-    rol = np.zeros((n, n), dtype=np.float32)
     for i in range(n):
         for j in range(i + 1, n):
             a, b = ms[i], ms[j]
@@ -133,17 +108,14 @@ def feature_matrix(ms: list[Mention]) -> np.ndarray:
             tim[i, j] = tim[j, i] = _time_agree(a.time, b.time)
             pla[i, j] = pla[j, i] = _agree(a.place, b.place)
             typ[i, j] = typ[j, i] = _agree(a.type, b.type)
-            rol[i, j] = rol[j, i] = _overlap(a.roles, b.roles)
     doc = np.array([m.doc for m in ms], dtype=object)
     same_doc = (doc[:, None] == doc[None, :]).astype(np.float32)
     D = np.stack([_doc_vec(m) for m in ms])
     dcos = D @ D.T
-    pos = np.array([_position(m) for m in ms], dtype=np.float32).reshape(-1, 2)
-    lo, opening = pos[:, 0], pos[:, 1]
+    sto = np.array([m.story for m in ms], dtype=object)
+    ss = (sto[:, None] == sto[None, :]).astype(np.float32)
     return np.stack([same, tcos, S @ S.T, jac, same_doc, tim, pla, typ, tcos * tcos, same * tcos,
-                     dcos, same * dcos, rol, np.minimum(lo[:, None], lo[None, :]),
-                     np.maximum(lo[:, None], lo[None, :]), opening[:, None] * opening[None, :]],
-                    axis=-1).astype(np.float32)
+                     dcos, ss, ss * tcos, ss * same, same * dcos], axis=-1).astype(np.float32)
 
 
 class Scorer:
@@ -197,6 +169,49 @@ def scorer() -> Scorer:
     path = resources.files("newsdesk") / "data" / "incident_scorer.npz"
     with resources.as_file(path) as p:
         return Scorer.load(p)
+
+
+def neighbourhoods(stories, docs) -> dict[str, str]:
+    """Groups of stories whose mentions are clustered together: a story joins another's
+    group when one of its articles passes the story threshold with that other story too
+    (the article could have joined either). ``stories`` is a link.stories.StoryIndex;
+    ``docs`` gives (article id, lead vector, keys, time) per article. Article id -> group."""
+    of = stories.assignments()
+    parent = {s: s for s in set(of.values())}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for doc, vec, keys, time in docs:
+        mine = of[doc]
+        for sid in neighbour_stories(stories, vec, keys, time) - {mine}:
+            parent[find(sid)] = find(mine)
+    return {d: find(s) for d, s in of.items()}
+
+
+def neighbour_stories(stories, vec, keys, time) -> set[str]:
+    """The stories an article with this lead, keys and time would pass the story scorer's
+    cut with (link.stories.StoryIndex.best keeps only the likeliest of them)."""
+    from .stories import KEYLESS_COS
+    model = stories.model_or_default()
+    cut = model.threshold if stories.threshold is None else stories.threshold
+    keys = set(keys)
+    ids, rows = [], []
+    for sid in stories.candidates(keys):
+        story = stories.stories[sid]
+        if story.vecs and stories.in_window(story, time):
+            ids.append(sid)
+            rows.append(stories.features(story, vec, keys))
+    if not ids:
+        return set()
+    F = np.array(rows)
+    p = model.prob(F)
+    keyless = np.isnan(F[:, 2])   # no keys on one side: likeness alone, as ``best`` does
+    p[keyless] = (F[keyless, 0] >= KEYLESS_COS).astype(float)
+    return {sid for sid, q in zip(ids, p) if q >= cut}
 
 
 def cluster(ms: list[Mention], model: Scorer | None = None,
