@@ -155,3 +155,31 @@ def test_missing_fulltext_indexes_are_built_when_the_store_opens(pg_url):
     with open_store(pg_url) as store:
         assert indexes(store) == before
         assert store.articles(F(q="protest")).total > 0
+
+
+def test_a_parallel_load_keeps_the_annotation_rows_tied_to_their_articles(pg_url):
+    """The loader sessions skip the trigger-run foreign-key checks (superuser here): every
+    annotation row still belongs to a stored article, the constraint is still there and
+    deleting an article still removes its rows."""
+    from newsdesk.store.pg_bulk import _load_session
+    with open_store(pg_url) as store:
+        assert "session_replication_role" in _load_session(store.conn)  # the tests' superuser
+        store.conn.execute("RESET session_replication_role")
+        store.commit()
+        bulk_load(store, corpus(), batch_size=2, defer_indexes=True, workers=2)
+        conn = store.conn
+        rows = {t: conn.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]
+                for t in ("entities", "events", "places", "times", "statements", "quantities")}
+        assert sum(rows.values()) > 0
+        for t in rows:
+            orphans = conn.execute(f"SELECT count(*) AS n FROM {t} x LEFT JOIN articles a "
+                                   "ON a.id = x.article_id WHERE a.id IS NULL").fetchone()["n"]
+            assert orphans == 0
+        fks = conn.execute("SELECT count(*) AS n FROM pg_constraint WHERE contype = 'f' "
+                           "AND confrelid = 'articles'::regclass").fetchone()["n"]
+        assert fks == len(rows)
+        victim = next(a for a in corpus() if a.entities)
+        conn.execute("DELETE FROM articles WHERE id = %s", (victim.id,))
+        assert conn.execute("SELECT count(*) AS n FROM entities WHERE article_id = %s",
+                            (victim.id,)).fetchone()["n"] == 0
+        store.conn.rollback()
