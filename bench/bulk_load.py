@@ -260,7 +260,8 @@ def run_size(n: int, args, engines: list[str], tmp: str) -> tuple[list, list]:
                         ("bulk_load, 1 connection (COPY, GIN after)", "onecon", new_bulk, None),
                         (f"new: bulk_load, {WORKERS[0]} connections", "new",
                          lambda url, path: parallel_bulk(url, path, n), None)]
-                plan = [p for p in plan if p[1] in args.loads]
+                plan = [p for p in plan if p[1] in args.loads
+                        and (p[1] != "rowwise" or n <= args.rowwise_upto)]
             for label, key, fn, version in plan:
                 with sqlite_schema(version):
                     open_store(urls[key]).close()  # schema made outside the timing
@@ -342,6 +343,8 @@ def main(argv=None) -> int:
                     help="PostgreSQL loads to run, of " + ", ".join(PG_LOADS))
     ap.add_argument("--no-pg-rowwise", action="store_true",
                     help="skip PostgreSQL add_many (row by row: the slowest load)")
+    ap.add_argument("--rowwise-upto", type=int, default=10 ** 9, metavar="N",
+                    help="PostgreSQL add_many only for sizes up to N (it takes longest)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=WORKERS[0],
                     help=f"loader connections of the new PostgreSQL load (default: the "
