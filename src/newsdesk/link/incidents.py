@@ -195,22 +195,9 @@ def neighbourhoods(stories, docs) -> dict[str, str]:
 def neighbour_stories(stories, vec, keys, time) -> set[str]:
     """The stories an article with this lead, keys and time would pass the story scorer's
     cut with (link.stories.StoryIndex.best keeps only the likeliest of them)."""
-    from .stories import KEYLESS_COS
     model = stories.model_or_default()
     cut = model.threshold if stories.threshold is None else stories.threshold
-    keys = set(keys)
-    ids, rows = [], []
-    for sid in stories.candidates(keys):
-        story = stories.stories[sid]
-        if story.vecs and stories.in_window(story, time):
-            ids.append(sid)
-            rows.append(stories.features(story, vec, keys))
-    if not ids:
-        return set()
-    F = np.array(rows)
-    p = model.prob(F)
-    keyless = np.isnan(F[:, 2])   # no keys on one side: likeness alone, as ``best`` does
-    p[keyless] = (F[keyless, 0] >= KEYLESS_COS).astype(float)
+    ids, p = stories.scored(vec, set(keys), time)
     return {sid for sid, q in zip(ids, p) if q >= cut}
 
 

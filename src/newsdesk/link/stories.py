@@ -196,8 +196,9 @@ class StoryIndex:
         out.update(self._order[-RECENT:])
         return sorted(out, key=self._rank.__getitem__)
 
-    def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
-        """The most likely candidate story and its chance (None, 0 without candidates)."""
+    def scored(self, vec: np.ndarray, keys: set[str], time: str | None = None
+               ) -> tuple[list[str], np.ndarray]:
+        """Every candidate story in the time window and the scorer's chance for each."""
         model = self.model_or_default()
         ids, rows = [], []
         for sid in self.candidates(keys):
@@ -206,11 +207,18 @@ class StoryIndex:
                 ids.append(sid)
                 rows.append(self.features(story, vec, keys))
         if not ids:
-            return None, 0.0
+            return [], np.zeros(0)
         F = np.array(rows)
         p = model.prob(F)
-        keyless = np.isnan(F[:, 2])
+        keyless = np.isnan(F[:, 2])   # no keys on one side: likeness alone decides
         p[keyless] = (F[keyless, 0] >= KEYLESS_COS).astype(float)
+        return ids, p
+
+    def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
+        """The most likely candidate story and its chance (None, 0 without candidates)."""
+        ids, p = self.scored(vec, keys, time)
+        if not ids:
+            return None, 0.0
         j = int(np.argmax(p))
         return ids[j], float(p[j])
 
