@@ -9,11 +9,11 @@ on generated wire copies of the AEB pages.
 ECB+ part: the system clusters the documents into stories itself (no gold topic or
 subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the validated
 sentences) inside each story neighbourhood (link.incidents.neighbourhoods) with the
-learned incident scorer. Prints CoNLL F1 (mean of
-MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
+learned incident scorer. Prints CoNLL F1 (mean of MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
 the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
 in the same run. ``--gold-stories`` (on by default) also clusters the mentions inside the
-gold subtopics, which measures the incident scorer apart from the story clustering. Runs on any directory of the ECB+ layout (whatever topics it holds).
+gold subtopics, which measures the incident scorer apart from the story clustering. Runs
+on any directory of the ECB+ layout (whatever topics it holds).
 """
 from __future__ import annotations
 

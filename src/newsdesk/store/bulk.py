@@ -241,7 +241,8 @@ def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2
     ``defer_indexes``: the whole load is one transaction in which the indexes are dropped
     first and built once at the end (SQLite: the secondary indexes of the article and
     annotation tables, and the full-text rows written in one statement; PostgreSQL: the
-    secondary indexes of the same tables, GIN and B-tree, ``pg_bulk.deferred_indexes``) -- faster when the load is large beside what the store holds; a load
+    secondary indexes of the same tables, GIN and B-tree, ``pg_bulk.deferred_indexes``) --
+    faster when the load is large beside what the store holds; a load
     stopped midway leaves the store as it was.
 
     ``workers`` > 1, PostgreSQL: that many loader connections, each batch committed on its

@@ -28,6 +28,7 @@ load stopped midway keeps the batches it committed (a rerun skips them).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Iterable
@@ -37,8 +38,16 @@ from .sqlite import ANNOTATIONS
 
 __all__ = ["parallel_load", "deferred_indexes", "ensure_indexes"]
 
+MAIN_FULLTEXT = "articles_tsv"  # the longest build by far (a GIN index over every article)
 
-def deferred_indexes() -> list[tuple[str, str]]:
+# Memory of each index build (a bound, used as needed): the main GIN index of 100,000
+# search-bench articles collects ~30 million postings; with less it writes them out in
+# several passes.
+MAINTENANCE_WORK_MEM = "512MB"
+
+
+@functools.cache
+def deferred_indexes() -> tuple[tuple[str, str], ...]:
     """The secondary indexes of ``articles`` and the annotation tables as the migrations
     leave them, (name, ``CREATE INDEX IF NOT EXISTS`` sql), the main full-text index first:
     what a bulk load drops and builds after its rows. Read from the migrations so that an
@@ -59,10 +68,8 @@ def deferred_indexes() -> list[tuple[str, str]]:
             if made and made.group(2) in tables:
                 name, table, rest = made.groups()
                 found[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {table} {rest}"
-    return sorted(found.items(), key=lambda item: item[0] != MAIN_FULLTEXT)
+    return tuple(sorted(found.items(), key=lambda item: item[0] != MAIN_FULLTEXT))
 
-
-MAIN_FULLTEXT = "articles_tsv"  # the longest build by far (a GIN index over every article)
 
 
 def _plain_url(url: str) -> str:
@@ -162,11 +169,6 @@ def _finish(url: str, workers: int, rebuild: list[tuple[str, str]], analyze: boo
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ANALYZE articles")
 
-
-# Memory of each index build (a bound, used as needed): the main GIN index of 100,000
-# search-bench articles collects ~30 million postings; with less it writes them out in
-# several passes.
-MAINTENANCE_WORK_MEM = "512MB"
 
 
 def parallel_load(store, records: Iterable[Article | PageError], batch_size: int, workers: int,
