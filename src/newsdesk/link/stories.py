@@ -15,9 +15,11 @@ article is compared with the story's nearest members as well as its centroid. Th
 story-merge step: merging stories by centroid was where two such happenings were joined
 (on the ECB+ training topics a learned story-to-story merge lowered B3 at every cut).
 
-Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics
-(threshold by cross-validation over those topics; ``bench/linking.py --tune-stories``
-prints the curve), shipped in data/story_scorer.json and loaded once per process.
+Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics, each
+document's rows its 3 candidates nearest by centroid cosine (the choice that goes wrong is
+between near stories; far ones are easy negatives that swamp the rows), the threshold by
+cross-validation over those topics; ``bench/linking.py --tune-stories``
+prints the curve; shipped in data/story_scorer.json and loaded once per process.
 """
 from __future__ import annotations
 
