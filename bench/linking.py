@@ -8,10 +8,12 @@ on generated wire copies of the AEB pages.
 
 ECB+ part: the system clusters the documents into stories itself (no gold topic or
 subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the validated
-sentences) inside each story with the learned incident scorer. Prints CoNLL F1 (mean of
-MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
+sentences) inside each story neighbourhood (link.incidents.neighbourhoods) with the
+learned incident scorer. Prints CoNLL F1 (mean of MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
 the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
-in the same run. Runs on any directory of the ECB+ layout (whatever topics it holds).
+in the same run. ``--gold-stories`` (on by default) also clusters the mentions inside the
+gold subtopics, which measures the incident scorer apart from the story clustering. Runs
+on any directory of the ECB+ layout (whatever topics it holds).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 
 
-def cluster_stories(docs, vecs, keys, **params) -> dict[str, str]:
+def story_index(docs, vecs, keys, **params):
     """Online story clustering in a fixed shuffled arrival order (ECB+ has no dates)."""
     from newsdesk.link.stories import StoryIndex
     index = StoryIndex(**params)
@@ -38,15 +40,32 @@ def cluster_stories(docs, vecs, keys, **params) -> dict[str, str]:
     random.Random(14).shuffle(order)
     for i in order:
         index.add(docs[i].name, vecs[i], keys[i])
-    return index.assignments()
+    return index
 
 
-def cluster_mentions(mentions, story_of: dict[str, str], threshold=None, model=None) -> dict:
-    """Incidents within each predicted story: mention key -> "story/cluster"."""
+def cluster_stories(docs, vecs, keys, **params) -> dict[str, str]:
+    return story_index(docs, vecs, keys, **params).assignments()
+
+
+def incident_groups(docs, vecs, keys, index) -> dict[str, str]:
+    """Document -> the story neighbourhood its mentions are clustered in."""
+    from newsdesk.link.incidents import neighbourhoods
+    return neighbourhoods(index, [(d.name, v, k, None) for d, v, k in zip(docs, vecs, keys)])
+
+
+def place_mentions(mentions, docs, vecs, story_of: dict[str, str]) -> None:
+    """Give each mention its article's lead vector and story (two of the pair features)."""
+    lead = {d.name: v for d, v in zip(docs, vecs)}
+    for m in mentions:
+        m.doc_vec, m.story = lead[m.doc], story_of[m.doc]
+
+
+def cluster_mentions(mentions, group_of: dict[str, str], threshold=None, model=None) -> dict:
+    """Incidents within each group of documents: mention key -> "group/cluster"."""
     from newsdesk.link.incidents import cluster
     groups = defaultdict(list)
     for m in mentions:
-        groups[story_of[m.doc]].append(m)
+        groups[group_of[m.doc]].append(m)
     out = {}
     for sid, ms in groups.items():
         for m, lab in zip(ms, cluster(ms, model=model, threshold=threshold)):
@@ -60,18 +79,27 @@ def lemma_baseline(mentions, group_of: dict[str, str]) -> dict:
 
 
 def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
-             log=print) -> dict[str, float]:
+             log=print, gold_stories: bool = True) -> dict[str, float]:
+    """Scores with the system's own stories and, with ``gold_stories``, also clustering
+    the mentions inside the gold subtopics (the incident scorer alone, as the published
+    lemma baseline is measured)."""
     import linking_features as feats
     t0 = time.perf_counter()
     docs = ecb.read(data, topics)
     if not docs:
         raise SystemExit(f"{data}: no documents for topics {topics}")
     vecs, keys = feats.story_inputs(docs)
-    story_of = cluster_stories(docs, vecs, keys)
+    index = story_index(docs, vecs, keys)
+    story_of = index.assignments()
     gold_story = {d.name: d.subtopic for d in docs}
     mentions = feats.mentions(docs)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
-    pred = cluster_mentions(mentions, story_of)
+    place_mentions(mentions, docs, vecs, story_of)
+    pred = cluster_mentions(mentions, incident_groups(docs, vecs, keys, index))
+    pred_gold = None
+    if gold_stories:   # the gold subtopics as the stories, and no neighbourhoods
+        place_mentions(mentions, docs, vecs, gold_story)
+        pred_gold = cluster_mentions(mentions, gold_story)
     base_gold = lemma_baseline(mentions, gold_story)
     base_pred = lemma_baseline(mentions, story_of)
     seconds = time.perf_counter() - t0
@@ -83,17 +111,24 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
                 f.write(json.dumps({"doc": doc, "m_id": mid, "cluster": c}) + "\n")
     s = cm.b_cubed(gold_story, story_of)
     ours, lem, lem_pred = cm.conll_f1(gold, pred), cm.conll_f1(gold, base_gold), cm.conll_f1(gold, base_pred)
+    rows = [("newsdesk (own stories)", ours)]
+    if pred_gold is not None:
+        ours_gold = cm.conll_f1(gold, pred_gold)
+        rows.append(("newsdesk | gold subtopics", ours_gold))
+    rows += [("lemma | gold subtopics", lem), ("lemma | own stories", lem_pred)]
     log(f"ECB+ topics {','.join(map(str, topics))}: {len(docs)} documents, {len(gold)} event mentions"
         f" ({seconds:.0f} s)")
     log(f"  stories vs gold subtopics   B3 P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}"
         f"  ({len(set(story_of.values()))} stories, {len(set(gold_story.values()))} gold)")
     log(f"  {'events':<28}{'MUC':>7}{'B3':>7}{'CEAF-e':>8}{'CoNLL':>8}")
-    for name, r in (("newsdesk (own stories)", ours), ("lemma | gold subtopics", lem),
-                    ("lemma | own stories", lem_pred)):
+    for name, r in rows:
         log(f"  {name:<28}{r['muc']:>7.3f}{r['b3']:>7.3f}{r['ceafe']:>8.3f}{r['conll']:>8.3f}")
-    return {"event_conll": ours["conll"], "event_muc": ours["muc"], "event_b3": ours["b3"],
-            "event_ceafe": ours["ceafe"], "story_b3": s[2], "lemma_conll": lem["conll"],
-            "lemma_own_stories_conll": lem_pred["conll"]}
+    out = {"event_conll": ours["conll"], "event_muc": ours["muc"], "event_b3": ours["b3"],
+           "event_ceafe": ours["ceafe"], "story_b3": s[2], "lemma_conll": lem["conll"],
+           "lemma_own_stories_conll": lem_pred["conll"]}
+    if pred_gold is not None:
+        out["event_gold_stories_conll"] = ours_gold["conll"]
+    return out
 
 
 def tune_stories(data: Path, topics: list[int], log=print) -> None:
@@ -127,6 +162,9 @@ def main() -> int:
     ap.add_argument("--data", type=Path, help="a directory in the ECB+ layout")
     ap.add_argument("--topics", default="dev", help="dev, train, all, or a list like 1-5,12")
     ap.add_argument("--predictions", type=Path, help="write the JSON-lines predictions here")
+    ap.add_argument("--gold-stories", action=argparse.BooleanOptionalAction, default=True,
+                    help="also cluster the mentions inside the gold subtopics and report that "
+                         "figure (default on; --no-gold-stories skips it)")
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",
@@ -150,7 +188,7 @@ def main() -> int:
             if args.tune_stories:
                 tune_stories(args.data, topics)
             else:
-                evaluate(args.data, topics, args.predictions)
+                evaluate(args.data, topics, args.predictions, gold_stories=args.gold_stories)
     if args.families:
         import linking_families
         t0 = time.perf_counter()

@@ -474,7 +474,7 @@ def _pg_value(v):
 def load(url: str, n: int, seed: int) -> float:
     """Store n generated articles through ``newsdesk.store.bulk.bulk_load`` (SQLite:
     executemany per table per 2,000 articles; PostgreSQL: COPY on two loader connections,
-    the GIN full-text indexes built after). bench/bulk_load.py compares it with the old loads."""
+    the secondary indexes, GIN and B-tree, built after). bench/bulk_load.py compares it with the old loads."""
     from newsdesk.store.bulk import bulk_load
     t = time.perf_counter()
     with open_store(url) as store:

@@ -144,14 +144,50 @@ def test_a_parallel_load_that_fails_keeps_what_it_reported_and_its_indexes(pg_ur
         assert store.counts()["articles"] >= (seen[-1] if seen else 0)
 
 
-def test_missing_fulltext_indexes_are_built_when_the_store_opens(pg_url):
+def test_missing_deferred_indexes_are_built_when_the_store_opens(pg_url):
+    from newsdesk.store.pg_bulk import deferred_indexes
     with open_store(pg_url) as store:
         write_batch(store, corpus())
         before = indexes(store)
-        store.conn.execute("DROP INDEX articles_tsv")  # as a parallel load killed midway
-        store.conn.execute("DROP INDEX articles_tsv_sample")
+        dropped = [name for name, _ in deferred_indexes()]
+        assert {"articles_tsv", "articles_tsv_sample", "events_type", "articles_url"} <= set(dropped)
+        tables = ["articles", "entities", "places", "times", "quantities", "statements", "events"]
+        secondary = {r["indexname"] for r in store.conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT LIKE '%%_pkey'", (tables,))}
+        assert set(dropped) == secondary  # read from the migrations: every one of them
+        for name in dropped:  # as a parallel load killed midway
+            store.conn.execute(f"DROP INDEX {name}")
         store.commit()
-        assert "articles_tsv" not in indexes(store)
+        assert not set(dropped) & indexes(store)
     with open_store(pg_url) as store:
         assert indexes(store) == before
         assert store.articles(F(q="protest")).total > 0
+
+
+def test_a_parallel_load_keeps_the_annotation_rows_tied_to_their_articles(pg_url):
+    """The loader sessions skip the trigger-run foreign-key checks (superuser here): every
+    annotation row still belongs to a stored article, the constraint is still there and
+    deleting an article still removes its rows."""
+    from newsdesk.store.pg_bulk import _load_session
+    with open_store(pg_url) as store:
+        assert "session_replication_role" in _load_session(store.conn)  # the tests' superuser
+        store.conn.execute("RESET session_replication_role")
+        store.commit()
+        bulk_load(store, corpus(), batch_size=2, defer_indexes=True, workers=2)
+        conn = store.conn
+        rows = {t: conn.execute(f"SELECT count(*) AS n FROM {t}").fetchone()["n"]
+                for t in ("entities", "events", "places", "times", "statements", "quantities")}
+        assert sum(rows.values()) > 0
+        for t in rows:
+            orphans = conn.execute(f"SELECT count(*) AS n FROM {t} x LEFT JOIN articles a "
+                                   "ON a.id = x.article_id WHERE a.id IS NULL").fetchone()["n"]
+            assert orphans == 0
+        fks = conn.execute("SELECT count(*) AS n FROM pg_constraint WHERE contype = 'f' "
+                           "AND confrelid = 'articles'::regclass").fetchone()["n"]
+        assert fks == len(rows)
+        victim = next(a for a in corpus() if a.entities)
+        conn.execute("DELETE FROM articles WHERE id = %s", (victim.id,))
+        assert conn.execute("SELECT count(*) AS n FROM entities WHERE article_id = %s",
+                            (victim.id,)).fetchone()["n"] == 0
+        store.conn.rollback()

@@ -133,20 +133,52 @@ def test_kept_inputs_round_trip_with_and_without_a_lead_vector():
 
 
 def test_story_scorer_weighs_specific_keys():
-    """Two happenings of one kind read alike; shared names and years decide (the learned
-    scorer), and an article without keys joins on likeness alone."""
+    """Two happenings of one kind read alike (cosine 0.8, as two quake reports do, not the
+    same text); shared names and years decide (the learned scorer), and an article without
+    keys joins on likeness alone."""
     from newsdesk.link.stories import KEYLESS_COS, StoryIndex
     rng = np.random.default_rng(0)
     v = rng.normal(size=384)
     v /= np.linalg.norm(v)
+
+    def alike():   # a unit vector at cosine 0.8 to v
+        n = rng.normal(size=384)
+        n -= (n @ v) * v
+        return 0.8 * v + 0.6 * n / np.linalg.norm(n)
+
+    u = alike()
     idx = StoryIndex()
     for i in range(3):   # some other news, so that the quake's keys are rare
         w = rng.normal(size=384)
         idx.add(f"x{i}", w / np.linalg.norm(w), {f"other{i}", "police"})
     idx.add("q1", v, {"arden", "2013", "6.1"})
-    same = idx.best(v, {"arden", "2013", "6.1"})
-    other = idx.best(v, {"marlow", "2009", "5.4"})
+    same = idx.best(u, {"arden", "2013", "6.1"})
+    other = idx.best(u, {"marlow", "2009", "5.4"})
     assert same[0] == "q1" and same[1] > idx.model_or_default().threshold > other[1]
-    assert idx.add("q2", v, {"arden", "2013"}) == "q1"
-    assert idx.add("q3", v, {"marlow", "2009", "5.4"}) == "q3"
+    assert idx.add("q2", u, {"arden", "2013"}) == "q1"
+    assert idx.add("q3", alike(), {"marlow", "2009", "5.4"}) == "q3"
     assert KEYLESS_COS > 0.5 and idx.best(v, set())[1] == 1.0
+
+
+def test_neighbourhoods_join_a_story_an_article_nearly_joined():
+    """An article passing the threshold with a second story brings that story into its
+    incident group; an unrelated story stays apart."""
+    import numpy as np
+    from newsdesk.link.incidents import neighbourhoods
+    from newsdesk.link.stories import StoryIndex
+    def unit(deg):
+        return np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg)), 0.0], dtype=np.float32)
+    # no keys: the keyless rule (centroid cosine >= KEYLESS_COS, about 0.86) decides
+    a, b, mid, far = unit(0), unit(50), unit(25), np.array([0, 0, 1], dtype=np.float32)
+    assert a @ b < 0.85 and mid @ a > 0.88 and mid @ b > 0.88
+    idx = StoryIndex()
+    idx.add("d1", a, set())
+    idx.add("d2", b, set())
+    idx.add("d3", far, set())
+    idx.add("d4", mid, set())                       # joins one story, passes with both
+    docs = [("d1", a, set(), None), ("d2", b, set(), None), ("d3", far, set(), None),
+            ("d4", mid, set(), None)]
+    groups = neighbourhoods(idx, docs)
+    assert len({idx.assignments()[d] for d in ("d1", "d2")}) == 2
+    assert groups["d1"] == groups["d2"] == groups["d4"]
+    assert groups["d3"] != groups["d1"]

@@ -132,3 +132,23 @@ def test_deep_nesting_keeps_its_text(depth):
             + "</body></html>")
     a = extract(RawPage(content=html, format="html"))
     assert "said on Monday" in a.text and "said on Tuesday" in a.text
+
+
+def test_a_lone_page_past_its_enrichment_budget_spends_it_once():
+    """A batch of one page that runs out of time is not retried: the page is already the
+    culprit, and a retry would double the time the batch can take."""
+    from newsdesk.enrich import Enricher
+    from newsdesk.pipeline import Pipeline
+
+    class Stalling(Enricher):
+        def _run(self, nlp, batch):
+            time.sleep(30)
+            return super()._run(nlp, batch)
+
+    pipe = Pipeline(("extract", "entities"), batch_size=1, enrich_timeout=2)
+    pipe.enricher = Stalling(("entities",), batch_size=1)
+    pipe.warm_up()
+    t0 = time.monotonic()
+    out = list(pipe.process([RawPage(content="Anna met Boris in Riga.", source="s", format="clean")]))
+    assert time.monotonic() - t0 < 3.8  # a retry would take 4 s or more
+    assert isinstance(out[0], PageError) and "time budget" in out[0].reason

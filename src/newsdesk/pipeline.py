@@ -111,8 +111,11 @@ class Pipeline:
                 out = list(self.enricher.enrich_many(articles))
             if len(out) == len(articles):
                 return out
-        except (Exception, PageTimeout):
-            pass
+        except (Exception, PageTimeout) as exc:
+            if len(articles) == 1:
+                # already isolated: a retry would only spend its budget a second time
+                return [PageError(source=articles[0].source or articles[0].id, reason=_reason(exc),
+                                  step="enrich", id=articles[0].id, url=articles[0].url)]
         results: list[Article | PageError] = []
         for article in articles:
             try:

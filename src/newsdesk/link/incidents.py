@@ -3,7 +3,11 @@
 A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
 from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
 that two mentions corefer; mentions are then clustered by average linkage inside each
-story, cut at the threshold chosen on the ECB+ dev topics.
+story neighbourhood (the story and the stories its articles nearly joined, see
+``neighbourhoods``), cut at the threshold chosen by cross-validation over the training
+topics. Two of the features say whether the two articles are in the same story and how
+alike their leads are, so mentions of two neighbouring stories merge only on strong
+evidence.
 """
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from importlib import resources
 import numpy as np
 
 FEATURES = ("same_lemma", "trigger_cos", "sentence_cos", "args_jaccard", "same_doc",
-            "time_agree", "place_agree", "type_agree", "trigger_cos_sq", "same_lemma_x_cos")
+            "time_agree", "place_agree", "type_agree", "trigger_cos_sq", "same_lemma_x_cos",
+            "doc_cos", "same_story", "same_story_x_cos", "same_story_x_lemma",
+            "same_lemma_x_doc_cos")
 
 
 @dataclass
@@ -30,6 +36,12 @@ class Mention:
     time: str | None = None     # TIMEX3 value
     place: str | None = None
     type: str | None = None     # PLOVER type
+    doc_vec: np.ndarray | None = None   # the article's lead (unit vector)
+    story: str | None = None    # the article's story
+
+
+def _doc_vec(m: Mention) -> np.ndarray:
+    return m.vec * 0.0 if m.doc_vec is None else m.doc_vec
 
 
 def _agree(a, b) -> float:
@@ -51,9 +63,12 @@ def pair_features(a: Mention, b: Mention) -> np.ndarray:
     tcos = float(a.vec @ b.vec)
     union = a.args | b.args
     jac = len(a.args & b.args) / len(union) if union else 0.0
+    dcos = float(_doc_vec(a) @ _doc_vec(b))
+    ss = float(a.story == b.story)
     return np.array([same, tcos, float(a.sent_vec @ b.sent_vec), jac, float(a.doc == b.doc),
                      _time_agree(a.time, b.time), _agree(a.place, b.place), _agree(a.type, b.type),
-                     tcos * tcos, same * tcos], dtype=np.float32)
+                     tcos * tcos, same * tcos, dcos, ss, ss * tcos, ss * same, same * dcos],
+                    dtype=np.float32)
 
 
 def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
@@ -66,8 +81,10 @@ def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
                     for b in others], dtype=np.float32)
     rest = np.array([(float(a.doc == b.doc), _time_agree(a.time, b.time), _agree(a.place, b.place),
                       _agree(a.type, b.type)) for b in others], dtype=np.float32).reshape(-1, 4)
-    return np.column_stack([same, tcos, S @ a.sent_vec, jac, rest, tcos * tcos,
-                            same * tcos]).astype(np.float32)
+    dcos = np.stack([_doc_vec(b) for b in others]) @ _doc_vec(a)
+    ss = np.array([a.story == b.story for b in others], dtype=np.float32)
+    return np.column_stack([same, tcos, S @ a.sent_vec, jac, rest, tcos * tcos, same * tcos,
+                            dcos, ss, ss * tcos, ss * same, same * dcos]).astype(np.float32)
 
 
 def feature_matrix(ms: list[Mention]) -> np.ndarray:
@@ -93,8 +110,12 @@ def feature_matrix(ms: list[Mention]) -> np.ndarray:
             typ[i, j] = typ[j, i] = _agree(a.type, b.type)
     doc = np.array([m.doc for m in ms], dtype=object)
     same_doc = (doc[:, None] == doc[None, :]).astype(np.float32)
-    return np.stack([same, tcos, S @ S.T, jac, same_doc, tim, pla, typ, tcos * tcos, same * tcos],
-                    axis=-1).astype(np.float32)
+    D = np.stack([_doc_vec(m) for m in ms])
+    dcos = D @ D.T
+    sto = np.array([m.story for m in ms], dtype=object)
+    ss = (sto[:, None] == sto[None, :]).astype(np.float32)
+    return np.stack([same, tcos, S @ S.T, jac, same_doc, tim, pla, typ, tcos * tcos, same * tcos,
+                     dcos, ss, ss * tcos, ss * same, same * dcos], axis=-1).astype(np.float32)
 
 
 class Scorer:
@@ -148,6 +169,36 @@ def scorer() -> Scorer:
     path = resources.files("newsdesk") / "data" / "incident_scorer.npz"
     with resources.as_file(path) as p:
         return Scorer.load(p)
+
+
+def neighbourhoods(stories, docs) -> dict[str, str]:
+    """Groups of stories whose mentions are clustered together: a story joins another's
+    group when one of its articles passes the story threshold with that other story too
+    (the article could have joined either). ``stories`` is a link.stories.StoryIndex;
+    ``docs`` gives (article id, lead vector, keys, time) per article. Article id -> group."""
+    of = stories.assignments()
+    parent = {s: s for s in set(of.values())}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for doc, vec, keys, time in docs:
+        mine = of[doc]
+        for sid in neighbour_stories(stories, vec, keys, time) - {mine}:
+            parent[find(sid)] = find(mine)
+    return {d: find(s) for d, s in of.items()}
+
+
+def neighbour_stories(stories, vec, keys, time) -> set[str]:
+    """The stories an article with this lead, keys and time would pass the story scorer's
+    cut with (link.stories.StoryIndex.best keeps only the likeliest of them)."""
+    model = stories.model_or_default()
+    cut = model.threshold if stories.threshold is None else stories.threshold
+    ids, p = stories.scored(vec, set(keys), time)
+    return {sid for sid, q in zip(ids, p) if q >= cut}
 
 
 def cluster(ms: list[Mention], model: Scorer | None = None,

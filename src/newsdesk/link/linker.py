@@ -17,7 +17,7 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
-from .incidents import Mention, features_to_many, scorer
+from .incidents import Mention, features_to_many, neighbour_stories, scorer
 from .inputs import Inputs, embed_events, embed_lead, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
 
@@ -95,7 +95,11 @@ class Linker:
         else:
             sid = self.stories.add(x.id, embed_lead(x, self.encoder()), set(x.keys), x.published)
         self.dirty_stories.add(sid)
-        inc_ids = self._link_events(x, sid, fam.head)
+        # a copy has no lead vector of its own: its head's stands for it
+        lead = x.lead_vec if x.lead_vec is not None else self.articles[fam.head].lead_vec
+        near = ({sid} | neighbour_stories(self.stories, lead, set(x.keys), x.published)
+                if x.events and lead is not None else {sid})
+        inc_ids = self._link_events(x, sid, fam.head, near, lead)
         return Links(x.id, dup, sid, inc_ids)
 
     @staticmethod
@@ -110,18 +114,23 @@ class Linker:
                 out.append(o)
         return out
 
-    def _link_events(self, x: Inputs, sid: str, family: str) -> list[str]:
+    def _link_events(self, x: Inputs, sid: str, family: str, near: set[str],
+                     lead: np.ndarray | None) -> list[str]:
+        """Each event joins the likeliest incident of its story or of a story the article
+        nearly joined (``near``, as incidents.neighbourhoods groups them), or starts one."""
         model = scorer()
         ids = []
         ms = self.mentions_of.setdefault(x.id, [])
+        candidates = [iid for s in sorted(near) for iid in self.story_incidents.get(s, [])]
         for j, e in enumerate(x.events):
             m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
                         vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
                         sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
-                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type)
+                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
+                        doc_vec=lead, story=sid)
             ms.append(m)
             best, best_p = None, model.threshold
-            for iid in self.story_incidents.get(sid, []):
+            for iid in candidates:
                 others = self._others(self.incidents[iid], x.id)
                 if not others:
                     continue

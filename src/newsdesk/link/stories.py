@@ -15,9 +15,11 @@ article is compared with the story's nearest members as well as its centroid. Th
 story-merge step: merging stories by centroid was where two such happenings were joined
 (on the ECB+ training topics a learned story-to-story merge lowered B3 at every cut).
 
-Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics
-(threshold by cross-validation over those topics; ``bench/linking.py --tune-stories``
-prints the curve), shipped in data/story_scorer.json and loaded once per process.
+Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics, each
+document's rows its 3 candidates nearest by centroid cosine (the choice that goes wrong is
+between near stories; far ones are easy negatives that swamp the rows), the threshold by
+cross-validation over those topics; ``bench/linking.py --tune-stories``
+prints the curve; shipped in data/story_scorer.json and loaded once per process.
 """
 from __future__ import annotations
 
@@ -196,8 +198,9 @@ class StoryIndex:
         out.update(self._order[-RECENT:])
         return sorted(out, key=self._rank.__getitem__)
 
-    def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
-        """The most likely candidate story and its chance (None, 0 without candidates)."""
+    def scored(self, vec: np.ndarray, keys: set[str], time: str | None = None
+               ) -> tuple[list[str], np.ndarray]:
+        """Every candidate story in the time window and the scorer's chance for each."""
         model = self.model_or_default()
         ids, rows = [], []
         for sid in self.candidates(keys):
@@ -206,11 +209,18 @@ class StoryIndex:
                 ids.append(sid)
                 rows.append(self.features(story, vec, keys))
         if not ids:
-            return None, 0.0
+            return [], np.zeros(0)
         F = np.array(rows)
         p = model.prob(F)
-        keyless = np.isnan(F[:, 2])
+        keyless = np.isnan(F[:, 2])   # no keys on one side: likeness alone decides
         p[keyless] = (F[keyless, 0] >= KEYLESS_COS).astype(float)
+        return ids, p
+
+    def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
+        """The most likely candidate story and its chance (None, 0 without candidates)."""
+        ids, p = self.scored(vec, keys, time)
+        if not ids:
+            return None, 0.0
         j = int(np.argmax(p))
         return ids[j], float(p[j])
 

@@ -224,13 +224,6 @@ def _pg_batch(store, records: list) -> set[str]:
     return new_ids
 
 
-# Full-text indexes a PostgreSQL bulk load may build after the rows (see bulk_load).
-def _pg_fulltext_indexes() -> list[tuple[str, str]]:
-    from .postgres import SAMPLE_INDEX
-    return [("articles_tsv", "CREATE INDEX IF NOT EXISTS articles_tsv ON articles USING GIN (tsv)"),
-            ("articles_tsv_sample", SAMPLE_INDEX)]
-
-
 def _sqlite_indexes(conn) -> list[tuple[str, str]]:
     """The secondary indexes of the article and annotation tables: (name, CREATE sql)."""
     tables = ("articles", *ANNOTATIONS)
@@ -247,8 +240,9 @@ def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2
     By default each batch is committed (a load stopped midway keeps what was committed).
     ``defer_indexes``: the whole load is one transaction in which the indexes are dropped
     first and built once at the end (SQLite: the secondary indexes of the article and
-    annotation tables, and the full-text rows written in one statement; PostgreSQL: the GIN
-    full-text indexes) -- faster when the load is large beside what the store holds; a load
+    annotation tables, and the full-text rows written in one statement; PostgreSQL: the
+    secondary indexes of the same tables, GIN and B-tree, ``pg_bulk.deferred_indexes``) --
+    faster when the load is large beside what the store holds; a load
     stopped midway leaves the store as it was.
 
     ``workers`` > 1, PostgreSQL: that many loader connections, each batch committed on its
@@ -262,8 +256,9 @@ def bulk_load(store, records: Iterable[Article | PageError], batch_size: int = 2
     pg = not isinstance(store, SQLiteStore)
     rebuild: list[str] = []
     if defer_indexes and pg:
-        conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for name, sql in _pg_fulltext_indexes():
+        from .pg_bulk import MAINTENANCE_WORK_MEM, deferred_indexes
+        conn.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+        for name, sql in deferred_indexes():
             conn.execute(f"DROP INDEX IF EXISTS {name}")
             rebuild.append(sql)
     cache = None

@@ -10,21 +10,25 @@ one core. So here:
   take batches from the input in turn; each batch is one transaction (``write_batch``,
   retried on a deadlock between loaders storing the same id), committed before it is
   counted or reported to ``progress``: what was reported is stored.
-- TOAST values are compressed with LZ4 in the loader sessions
-  (``default_toast_compression``; PostgreSQL 14+ built with LZ4, else left as it is):
-  several times cheaper than the default pglz, read back transparently.
-- ``defer_indexes``: the GIN full-text indexes are dropped (committed) before the load
-  and built after it, one connection each, beside ``ANALYZE`` of the annotation tables.
-  Should the load fail they are built all the same before the error is raised; should
-  the process die, ``PostgresStore`` rebuilds missing ones when a store is next opened
-  (``ensure_fulltext_indexes``). Searching while they are missing gives the same answers,
-  slower.
+- The loader sessions compress TOAST values with LZ4 and skip the trigger-run foreign-key
+  checks of the annotation rows where the role may (``_LOAD_SETTINGS``).
+- ``defer_indexes``: the secondary indexes of the articles and annotation tables (the GIN
+  full-text ones and the B-trees, ``deferred_indexes``) are dropped (committed) before
+  the load and built after it: the main GIN index alone on one connection, the others and
+  ``ANALYZE`` of the annotation tables on the other connections meanwhile. Should the load
+  fail they are built all the same before the error is raised; should the process die,
+  ``PostgresStore`` builds missing ones when a store is next opened (``ensure_indexes``).
+  Searching while they are missing gives the same answers, slower.
+- Commits stay synchronous (the server's setting): a batch reported to ``progress`` has
+  reached the disk, at one WAL flush per batch (100 for 100,000 articles at the bench's
+  1,000 a batch), too few to be worth weakening that.
 
 Unlike the one-connection ``defer_indexes`` load, this one is not a single transaction: a
 load stopped midway keeps the batches it committed (a rerun skips them).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Iterable
@@ -32,12 +36,40 @@ from collections.abc import Iterable
 from ..model import Article, PageError
 from .sqlite import ANNOTATIONS
 
-__all__ = ["parallel_load", "ensure_fulltext_indexes"]
+__all__ = ["parallel_load", "deferred_indexes", "ensure_indexes"]
+
+MAIN_FULLTEXT = "articles_tsv"  # the longest build by far (a GIN index over every article)
+
+# Memory of each index build (a bound, used as needed): the main GIN index of 100,000
+# search-bench articles collects ~30 million postings; with less it writes them out in
+# several passes.
+MAINTENANCE_WORK_MEM = "512MB"
 
 
-def _fulltext_indexes() -> list[tuple[str, str]]:
-    from .bulk import _pg_fulltext_indexes
-    return _pg_fulltext_indexes()
+@functools.cache
+def deferred_indexes() -> tuple[tuple[str, str], ...]:
+    """The secondary indexes of ``articles`` and the annotation tables as the migrations
+    leave them, (name, ``CREATE INDEX IF NOT EXISTS`` sql), the main full-text index first:
+    what a bulk load drops and builds after its rows. Read from the migrations so that an
+    index a later schema version adds is deferred (and repaired) too."""
+    import re
+
+    from .postgres import MIGRATIONS
+    tables = {"articles", *ANNOTATIONS}
+    found: dict[str, str] = {}
+    for migration in MIGRATIONS:
+        for stmt in migration():
+            stmt = " ".join(stmt.split())
+            drop = re.match(r"DROP INDEX (?:IF EXISTS )?(\w+)$", stmt)
+            if drop:
+                found.pop(drop.group(1), None)
+                continue
+            made = re.match(r"CREATE INDEX (?:IF NOT EXISTS )?(\w+) ON (\w+) (.*)$", stmt)
+            if made and made.group(2) in tables:
+                name, table, rest = made.groups()
+                found[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {table} {rest}"
+    return tuple(sorted(found.items(), key=lambda item: item[0] != MAIN_FULLTEXT))
+
 
 
 def _plain_url(url: str) -> str:
@@ -45,27 +77,45 @@ def _plain_url(url: str) -> str:
     return "postgresql://" + url.partition("://")[2] if url.startswith("postgresql+") else url
 
 
-def ensure_fulltext_indexes(conn) -> list[str]:
-    """Build the full-text indexes the articles table lacks (a parallel load killed before
-    it rebuilt them); returns their names. A catalog read when none is missing."""
-    names = [name for name, _ in _fulltext_indexes()]
+def ensure_indexes(conn) -> list[str]:
+    """Build the deferred indexes the tables lack (a parallel load killed before it rebuilt
+    them); returns their names. One catalog read when none is missing."""
+    wanted = deferred_indexes()
     rows = conn.execute("SELECT relname FROM pg_class WHERE relkind = 'i' AND relname = ANY(%s) "
-                        "AND relnamespace = current_schema()::regnamespace", (names,)).fetchall()
+                        "AND relnamespace = current_schema()::regnamespace",
+                        ([n for n, _ in wanted],)).fetchall()
     have = {r["relname"] if isinstance(r, dict) else r[0] for r in rows}
-    missing = [(n, sql) for n, sql in _fulltext_indexes() if n not in have]
+    missing = [(n, sql) for n, sql in wanted if n not in have]
     for _, sql in missing:
         conn.execute(sql)
     return [n for n, _ in missing]
 
 
-def _load_session(conn) -> None:
-    """Settings of a loader connection (session-wide, committed)."""
+def _load_session(conn) -> list[str]:
+    """Settings of a loader connection (session-wide, committed); returns those the server
+    took. Each is tried on its own: a refused one leaves the server's default."""
     import psycopg
-    try:
-        conn.execute("SET default_toast_compression = 'lz4'")
-    except psycopg.Error:  # a server before 14 or built without LZ4: keep its default
-        conn.rollback()
-    conn.commit()
+    took = []
+    for name, value in _LOAD_SETTINGS:
+        try:
+            conn.execute(f"SET {name} = {value}")
+            conn.commit()  # a later refusal's rollback must not undo this one
+            took.append(name)
+        except psycopg.Error:
+            conn.rollback()
+    return took
+
+
+# - default_toast_compression: LZ4 (PostgreSQL 14+ built with it) is several times cheaper
+#   than pglz on the long values (text, record, tsv), read back transparently.
+# - session_replication_role = replica: the loader's sessions skip the triggers, which on
+#   these tables are the foreign-key checks of the annotation rows (one lookup of the
+#   article per row: 1.9 million at 100,000 articles). Those checks cannot fail here:
+#   write_batch copies annotation rows only for the articles it inserted in the same
+#   transaction, which no other session can delete before it commits. Superusers only (a
+#   plain role keeps the checks); ON DELETE CASCADE still runs in the sessions that delete.
+_LOAD_SETTINGS = (("default_toast_compression", "'lz4'"),
+                  ("session_replication_role", "replica"))
 
 
 def _run_all(jobs) -> None:
@@ -87,30 +137,38 @@ def _run_all(jobs) -> None:
         raise errors[0]
 
 
-def _finish(url: str, workers: int, rebuild: list[str], analyze: bool) -> None:
-    """Build the dropped indexes and (``analyze``) refresh the planner's statistics, spread
-    over up to ``workers`` connections (CREATE INDEX and ANALYZE of other tables side by side)."""
+def _finish(url: str, workers: int, rebuild: list[tuple[str, str]], analyze: bool) -> None:
+    """Build the dropped indexes and (``analyze``) refresh the planner's statistics over up
+    to ``workers`` connections: the main full-text index alone on one (the longest build),
+    the other indexes and ANALYZE of the annotation tables on the others, side by side
+    (CREATE INDEX of one table on several connections at once does not wait)."""
     import psycopg
-    jobs: list[list[str]] = [[sql] for sql in rebuild]
-    tables = [f"ANALYZE {t}" for t in ANNOTATIONS] if analyze else []
-    lanes = max(1, min(workers, len(jobs) or 1))
-    while len(jobs) < lanes:
-        jobs.append([])
-    for k, stmt in enumerate(tables):  # the annotation tables beside the index builds
-        jobs[(len(jobs) - 1 - k) % len(jobs)].append(stmt)
+    lanes: list[list[str]] = [[] for _ in range(max(1, min(workers, len(rebuild) or 1)))]
+    rest = lanes[1:] or lanes
+    k = 0
+    for name, sql in rebuild:
+        if name == MAIN_FULLTEXT:
+            lanes[0].append(sql)
+        else:
+            rest[k % len(rest)].append(sql)
+            k += 1
+    if analyze:  # each after its table's indexes when they share a lane
+        for j, table in enumerate(ANNOTATIONS):
+            rest[(k + j) % len(rest)].append(f"ANALYZE {table}")
 
     def lane(stmts):
         def run():
             with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute("SET maintenance_work_mem = '512MB'")
+                conn.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
                 for s in stmts:
                     conn.execute(s)
         return run
 
-    _run_all([lane(j) for j in jobs if j])
+    _run_all([lane(j) for j in lanes if j])
     if analyze:  # after the index builds (ANALYZE would wait for them anyway)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ANALYZE articles")
+
 
 
 def parallel_load(store, records: Iterable[Article | PageError], batch_size: int, workers: int,
@@ -127,14 +185,14 @@ def parallel_load(store, records: Iterable[Article | PageError], batch_size: int
     it = iter(records)
     done = [0]
     failed = threading.Event()
-    rebuild: list[str] = []
+    rebuild: list[tuple[str, str]] = []
     try:
         for s in loaders:
             _load_session(s.conn)
         if defer_indexes:
-            for name, sql in _fulltext_indexes():
+            for name, sql in deferred_indexes():
                 store.conn.execute(f"DROP INDEX IF EXISTS {name}")
-                rebuild.append(sql)
+                rebuild.append((name, sql))
             store.commit()
 
         def loader(s):

@@ -324,8 +324,8 @@ class PostgresStore(WriteMixin, QueryMixin):
         try:
             migrate(self.conn)
             # A parallel bulk load (store.pg_bulk) that died left its indexes dropped.
-            from .pg_bulk import ensure_fulltext_indexes
-            ensure_fulltext_indexes(self.conn)
+            from .pg_bulk import ensure_indexes
+            ensure_indexes(self.conn)
             # JIT compiling costs 20-50 ms a query, more than the short reads of a page
             # save from it.
             self.conn.execute("SET jit = off")
