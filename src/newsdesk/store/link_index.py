@@ -264,8 +264,9 @@ class StoredLinker(Linker):
             raise RuntimeError("no stored link index")
         self.stories = StoredStoryIndex(self, st[1], st[2])
         self.story_incidents = _StoryIncidents(self)
-        self._pending: dict[str, dict] = {}   # loaded story -> its articles' duplicate_of,
-                                              # until its incidents are needed
+        self._pending: set[str] = set()   # loaded stories whose incidents are not yet
+        self._where: dict[str, tuple] = {}   # loaded article -> (seq, story, duplicate_of)
+        self._made: dict[str, tuple] = {}    # loaded article -> its mentions, reports
         self._time: str | None = None
         self.loaded_stories: set[str] = set()
         self.query_s = 0.0
@@ -335,26 +336,21 @@ class StoredLinker(Linker):
 
     def _load_stories(self, sids: list[str]) -> None:
         """Put whole stored stories in memory: their articles (replayed in linking order
-        into the story), incidents and mentions, and the key counts they read."""
+        into the story) and the key counts they read; their incidents once one is asked
+        for (``incidents_of``)."""
         if not sids:
             return
-        from ..link.inputs import Inputs, remember
         st = self.stories
-        rows = []
+        rows = self._article_rows("al.story_id", sids)
         for chunk in _chunks(sids):
-            rows += self.q(f"SELECT li.article_id, li.seq, li.meta, li.vectors, al.duplicate_of, "
-                           f"al.story_id FROM article_links al JOIN link_inputs li ON "
-                           f"li.article_id = al.article_id WHERE al.story_id IN "
-                           f"({self._in(len(chunk))})", chunk)
             for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories WHERE story_id IN "
                                     f"({self._in(len(chunk))})", chunk):
                 st._rank[sid] = rank
         rows.sort(key=lambda r: r[1])
         keys: set[str] = set()
-        for aid, _seq, meta, vecs, dup, sid in rows:
-            x = Inputs.from_row(meta, vecs)
-            self.articles[aid] = x
-            remember(x, self.sentences)
+        for row in rows:
+            aid, dup, sid = row[0], row[4], row[5]
+            x = self._take(row)
             if sid not in st.stories:   # its first article is never a copy
                 st.stories[sid] = Story(sid, np.zeros_like(x.lead_vec))
                 st._order.append(sid)
@@ -368,15 +364,36 @@ class StoredLinker(Linker):
                     st.by_key[k].add(sid)
                 keys |= ks
         self._load_df(keys)
-        for aid, _seq, _m, _v, dup, sid in rows:   # incidents: once the story is chosen
-            self._pending.setdefault(sid, {})[aid] = dup
+        self._pending.update(sids)
         self.loaded_stories.update(sids)
+
+    _ARTICLES = ("SELECT li.article_id, li.seq, li.meta, li.vectors, al.duplicate_of, al.story_id "
+                 "FROM article_links al JOIN link_inputs li ON li.article_id = al.article_id "
+                 "WHERE {col} IN ({args})")
+
+    def _article_rows(self, col: str, ids) -> list[tuple]:
+        rows = []
+        for chunk in _chunks(sorted(ids)):
+            rows += self.q(self._ARTICLES.format(col=col, args=self._in(len(chunk))), chunk)
+        return rows
+
+    def _take(self, row: tuple):
+        """Remember a stored article: its inputs (kept if already in memory), linking
+        position, story and head."""
+        from ..link.inputs import Inputs, remember
+        aid, seq, meta, vecs, dup, sid = row
+        self._where[aid] = (seq, sid, dup)
+        x = self.articles.get(aid)
+        if x is None:
+            x = self.articles[aid] = Inputs.from_row(meta, vecs)
+            remember(x, self.sentences)
+        return x
 
     def incidents_of(self, sid: str) -> None:
         """Load a loaded story's incidents and mentions (``story_incidents`` asks)."""
-        dup_of = self._pending.pop(sid, None)
-        if dup_of is not None:
-            self._load_incidents([sid], dup_of)
+        if sid in self._pending:
+            self._pending.discard(sid)
+            self._load_incidents([sid])
 
     def _load_df(self, keys) -> None:
         st = self.stories
@@ -387,43 +404,62 @@ class StoredLinker(Linker):
                 st.df[k] = n
         st.df_known.update(todo)
 
-    def _load_incidents(self, sids: list[str], dup_of: dict) -> None:
+    def _reports_of(self, aid: str) -> tuple[dict, dict]:
+        """The article's mentions and reports by event index, made once (an incident of a
+        neighbour story may hold some of them): as ``Linker._link_events`` made them."""
+        made = self._made.get(aid)
+        if made is not None:
+            return made
+        x = self.articles[aid]
+        _seq, sid, dup = self._where[aid]
+        lead = x.lead_vec if x.lead_vec is not None or not dup else self.articles[dup].lead_vec
+        ms, rs = self.mentions_of.setdefault(aid, []), {}
+        by_ev = {}
+        for j, e in enumerate(x.events):
+            m = Mention(key=(aid, e.index), doc=aid, lemma=e.lemma,
+                        vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
+                        sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
+                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
+                        doc_vec=lead, story=sid)
+            ms.append(m)
+            by_ev[e.index] = m
+            rs[e.index] = Report(article_id=aid, outlet=x.outlet, family=dup or aid,
+                                 published=x.published, start=e.start, end=e.end,
+                                 sentence_start=e.sentence_start, sentence_end=e.sentence_end,
+                                 factuality=e.factuality, source=e.source,
+                                 numbers=list(e.numbers))
+        self._made[aid] = by_ev, rs
+        return by_ev, rs
+
+    def _load_incidents(self, sids: list[str]) -> None:
+        """The stories' incidents with every report, whichever story its article is in
+        (an article's events may join an incident of a neighbour story), in the order the
+        incidents were made."""
         rows = []
         for chunk in _chunks(sids):
             rows += self.q(f"SELECT r.incident_id, r.article_id, r.n, r.event_index, i.story_id, "
                            f"i.type FROM incident_reports r JOIN incidents i ON i.id = r.incident_id "
                            f"WHERE i.story_id IN ({self._in(len(chunk))})", chunk)
-        mentions: dict[str, dict[int, Mention]] = {}
-        reports: dict[str, dict[int, Report]] = {}
-        for aid in dup_of:
-            x = self.articles[aid]
-            ms, rs = self.mentions_of.setdefault(aid, []), {}
-            mentions[aid], reports[aid] = {}, rs
-            for j, e in enumerate(x.events):
-                m = Mention(key=(aid, e.index), doc=aid, lemma=e.lemma,
-                            vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
-                            sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
-                            args=frozenset(e.args), time=e.time, place=e.place, type=e.type)
-                ms.append(m)
-                mentions[aid][e.index] = m
-                rs[e.index] = Report(article_id=aid, outlet=x.outlet, family=dup_of[aid] or aid,
-                                     published=x.published, start=e.start, end=e.end,
-                                     sentence_start=e.sentence_start, sentence_end=e.sentence_end,
-                                     factuality=e.factuality, source=e.source,
-                                     numbers=list(e.numbers))
-        seq = {aid: i for i, aid in enumerate(dup_of)}   # dup_of keeps linking order
+        # articles of other stories, then the heads whose lead a copy among them reads
+        for _ in range(2):
+            need = {r[1] for r in rows if r[1] not in self._where}
+            need |= {self._where[a][2] for a in {r[1] for r in rows} & set(self._where)
+                     if self._where[a][2] and self.articles[a].lead_vec is None} - set(self.articles)
+            for row in self._article_rows("al.article_id", need):
+                self._take(row)
         members: dict[str, list] = defaultdict(list)
         meta: dict[str, tuple] = {}
         for iid, aid, n, ev, sid, typ in rows:
             members[iid].append((n, aid, ev))
             meta[iid] = (sid, typ)
         first = {iid: min(ms)[1:] for iid, ms in members.items()}
-        for iid in sorted(members, key=lambda i: (seq[first[i][0]], first[i][1])):
+        for iid in sorted(members, key=lambda i: (self._where[first[i][0]][0], first[i][1])):
             sid, typ = meta[iid]
             inc = Incident(iid, sid, typ)
             for _n, aid, ev in sorted(members[iid]):
-                inc.mentions.append(mentions[aid][ev])
-                inc.reports.append(reports[aid][ev])
+                ms, rs = self._reports_of(aid)
+                inc.mentions.append(ms[ev])
+                inc.reports.append(rs[ev])
             self.incidents[iid] = inc
             self.story_incidents[sid].append(iid)
 
