@@ -87,6 +87,7 @@ class Linker:
         dup = fam.head if fam.head != x.id else None
         self.articles[x.id] = x
         remember(x, self.sentences)
+        passed = None
         if dup and self.stories.of.get(dup):
             # a copy joins its head's story without moving the centroid
             sid = self.stories.of[dup]
@@ -94,11 +95,14 @@ class Linker:
             self.stories.stories[sid].members.append(x.id)
         else:
             sid = self.stories.add(x.id, embed_lead(x, self.encoder()), set(x.keys), x.published)
+            passed = set(self.stories.passed)   # scored as it chose: not scored again
         self.dirty_stories.add(sid)
         # a copy has no lead vector of its own: its head's stands for it
         lead = x.lead_vec if x.lead_vec is not None else self.articles[fam.head].lead_vec
-        near = ({sid} | neighbour_stories(self.stories, lead, set(x.keys), x.published)
-                if x.events and lead is not None else {sid})
+        near = {sid}
+        if x.events and lead is not None:
+            near |= (passed if passed is not None
+                     else neighbour_stories(self.stories, lead, set(x.keys), x.published))
         inc_ids = self._link_events(x, sid, fam.head, near, lead)
         return Links(x.id, dup, sid, inc_ids)
 

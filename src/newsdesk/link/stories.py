@@ -148,6 +148,7 @@ class StoryIndex:
         self.of: dict[str, str] = {}          # article id -> story id
         self._order: list[str] = []
         self._rank: dict[str, int] = {}       # story id -> when it started
+        self.passed: list[str] = []           # the stories the last ``add`` found above the cut
 
     def model_or_default(self) -> StoryScorer:
         return self.model or scorer()
@@ -159,15 +160,25 @@ class StoryIndex:
         gaps = [g for g in (_days(time, story.last), _days(time, story.first)) if g is not None]
         return not gaps or min(gaps) <= self.window
 
-    def features(self, story: Story, vec: np.ndarray, keys: set[str]) -> list[float]:
-        """FEATURES of the article (vec, keys) against the story."""
-        idf = {k: self.idf(k) for k in keys}
+    def features(self, story: Story, vec: np.ndarray, keys: set[str],
+                 memo: dict | None = None) -> list[float]:
+        """FEATURES of the article (vec, keys) against the story. ``memo``: key -> IDF,
+        shared by the candidates of one article (the same values, computed once)."""
+        memo = {} if memo is None else memo
+
+        def idf_of(k):
+            v = memo.get(k)
+            if v is None:
+                v = memo[k] = self.idf(k)
+            return v
+
+        idf = {k: idf_of(k) for k in keys}
         total = sum(idf.values())
         shared = [k for k in keys if k in story.keys]
         key_share = sum(idf[k] for k in shared) / total if total else 0.0
         n = len(story.vecs)
         # the story's keys weigh by the share of its articles that carry them
-        sw = {k: c / n * self.idf(k) for k, c in story.keys.items()}
+        sw = {k: c / n * idf_of(k) for k, c in story.keys.items()}
         sw_total = sum(sw.values())
         story_share = sum(sw[k] for k in shared) / sw_total if sw_total else 0.0
         sims = story.matrix() @ vec
@@ -177,8 +188,8 @@ class StoryIndex:
             other = story.key_sets[j]
             union = keys | other
             if union:
-                overlap = max(overlap, sum(self.idf(k) for k in keys & other)
-                              / sum(self.idf(k) for k in union))
+                overlap = max(overlap, sum(idf_of(k) for k in keys & other)
+                              / sum(idf_of(k) for k in union))
         rarest = max((idf[k] for k in shared), default=0.0) / math.log(2.0 + self.seen)
         figures = [k for k in keys if _FIGURE.search(k)]
         fig_total = sum(idf[k] for k in figures)
@@ -202,12 +213,12 @@ class StoryIndex:
                ) -> tuple[list[str], np.ndarray]:
         """Every candidate story in the time window and the scorer's chance for each."""
         model = self.model_or_default()
-        ids, rows = [], []
+        ids, rows, memo = [], [], {}
         for sid in self.candidates(keys):
             story = self.stories[sid]
             if story.vecs and self.in_window(story, time):
                 ids.append(sid)
-                rows.append(self.features(story, vec, keys))
+                rows.append(self.features(story, vec, keys, memo))
         if not ids:
             return [], np.zeros(0)
         F = np.array(rows)
@@ -231,8 +242,12 @@ class StoryIndex:
             return self.of[article_id]
         keys = set(keys)
         cut = self.model_or_default().threshold if self.threshold is None else self.threshold
-        best, p = self.best(vec, keys, time)
-        if best is None or p < cut:
+        ids, ps = self.scored(vec, keys, time)
+        # the stories passing the cut, for a caller that needs them (link.linker's
+        # neighbourhood) without scoring the candidates again
+        self.passed = [sid for sid, q in zip(ids, ps) if q >= cut]
+        best = ids[int(np.argmax(ps))] if ids else None
+        if best is None or ps.max() < cut:
             best = story_id or article_id
         self.put(article_id, best, vec, keys, time)
         return best
