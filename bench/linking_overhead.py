@@ -1,28 +1,31 @@
 """What linking adds to the pipeline's time per article, with articles already stored.
 
-    python bench/linking.py --overhead ../shared/bench/aeb [--stored 1000] [--db URL]
+    python bench/linking_overhead.py [AEB] --stored 1000 10000 100000 [--db URL]
 
 The AEB originals go through the pipeline (extract + enrich, timed: the anchor). A store
-(a fresh SQLite file, or the given database, which must be empty) then holds ``stored``
-older articles, bulk-loaded with link inputs made from the second half of those
-articles without the model (``_synthetic``: each its own text, a lead vector near its
-model article's, part of its keys, its first events), linked in this process and written
-as ingest would. Then, timed as ingest runs them (``store.links.link_new``):
+(a fresh SQLite file, or the given PostgreSQL database, emptied) then holds ``stored``
+older articles generated straight into the tables without linking (``_generate``,
+``_load``): synthetic link inputs made from the second half of those articles (each its
+own text, a lead vector near its model article's, part of its keys, its first events),
+stories and incidents drawn among recent articles, and the stored link indexes. Then,
+timed as ingest runs them (``store.links.link_new``):
 
-- cold restore: what a process that has not linked this store yet pays once to restore
-  the indexes from the kept inputs (printed apart: it does not grow with the batch);
-- new news: the first half of the articles, linked against the stored ones;
-- follow-ups: republished variants of that first half (another outlet, a line added), each
-  joining a story just linked, so its events are scored against the stored ones: the
-  story's first article has its event sentences embedded then, the copy reuses them.
+- first one: the first new article, in a new process (no Linker in memory: it pays the
+  one-off load of the candidate stories);
+- new news: the rest of the first half of the articles, in the same process (a watch loop,
+  or an ingest of a larger batch), linked against the stored ones;
+- follow-ups: republished variants of that news (another outlet, a line added), each
+  joining a story just linked, in a new process, so its events are scored against the
+  stored ones.
 
 Each is printed per article beside the pipeline's time per article, as a share of it,
-with its phases: finding the new articles and the indexes (restore), linking (the lead
-and event vectors among it), writing.
+with its phases: setup, encode (the sentence model), query (stored index look-ups and
+loads), score (the rest of linking), write.
 """
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tempfile
 import time
@@ -34,6 +37,8 @@ import numpy as np
 SPACING_MIN = 5        # minutes between stored articles: 100,000 span about a year
 MAX_EVENTS = 3         # events kept per synthetic stored article
 STORED_TEXT = 1500     # characters of text kept in a synthetic stored article's row
+JOIN_P = 0.5           # share of stored articles that join an earlier one's story ...
+JOIN_BACK = 50         # ... among the 50 stored just before it (a story spans hours)
 
 
 def _variant(a, k: int, when: datetime):
@@ -72,37 +77,156 @@ def _synthetic(models, arts, stored: int, rng):
         yield art, x
 
 
+def _put(store, table: str, cols: tuple, rows: list) -> None:
+    """Rows straight into a table: executemany (SQLite) or COPY (PostgreSQL)."""
+    if not rows:
+        return
+    if type(store).__name__ == "SQLiteStore":
+        store.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
+                               f"({', '.join('?' * len(cols))})", rows)
+        return
+    with store.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+        for r in rows:
+            cp.write_row(r)
+
+
+def _generate(models, arts, stored: int, rng):
+    """The stored articles and what linking them would have kept, without linking: each
+    joins the story of one of the JOIN_BACK articles before it (with JOIN_P) or starts
+    its own, and each of its events joins one of that story's incidents (half the time)
+    or starts one. Returns the Articles, Inputs (in linking order), story and incident
+    memberships."""
+    story_of, members, incidents = {}, {}, {}
+    story_incs: dict[str, list[str]] = {}
+    out_a, out_x = [], []
+    for k, (art, x) in enumerate(_synthetic(models, arts, stored, rng)):
+        if k and rng.random() < JOIN_P:
+            sid = story_of[out_x[k - 1 - int(rng.integers(0, min(k, JOIN_BACK)))].id]
+        else:
+            sid = x.id
+        story_of[x.id] = sid
+        members.setdefault(sid, []).append(x.id)
+        for e in x.events:
+            own = story_incs.setdefault(sid, [])
+            if own and rng.random() < 0.5:
+                iid = own[int(rng.integers(0, len(own)))]
+            else:
+                iid = f"{x.id}:{e.index}"
+                own.append(iid)
+                incidents[iid] = (sid, e.type, [])
+            incidents[iid][2].append((x.id, e.index))
+        out_a.append(art)
+        out_x.append(x)
+    return out_a, out_x, story_of, members, incidents
+
+
 def _load(store, models, arts, stored: int, log) -> None:
-    """Bulk-load the synthetic stored articles and their links (no model)."""
-    from newsdesk.link.linker import Linker
-    from newsdesk.store import links as store_links
+    """Bulk-load the synthetic stored articles, their kept inputs, links and stored link
+    indexes (store.link_index), rows generated straight into the tables (no linking)."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from newsdesk.link.corroboration import Report
+    from newsdesk.link.linker import Incident
+    from newsdesk.link.stories import Story
+    from newsdesk.store import links as sl
+    from newsdesk.store import link_index as li
+    from newsdesk.store.bulk import bulk_load
     rng = np.random.default_rng(14)
     t0 = time.perf_counter()
-    linker, links, batch = Linker(), [], []
-    for art, x in _synthetic(models, arts, stored, rng):
-        batch.append(art)
-        links.append(linker.apply(x))
-        if len(batch) == 2000:
-            list(store.add_many(batch))
-            batch.clear()
-    list(store.add_many(batch))
+    a, xs, story_of, members, incidents = _generate(models, arts, stored, rng)
+    by_id = {x.id: x for x in xs}
     t1 = time.perf_counter()
-    conn = store.conn
-    store_links._write_lock(store)
-    store_links.write(conn, linker, links, store_links._param(store))
-    conn.commit()
-    # what a process that had linked them holds (link_new reuses it: see cold restore)
-    store_links._LINKERS.clear()
-    store_links._LINKERS[store_links._store_key(store)] = (store_links._kept_state(store), linker)
-    log(f"  {stored} synthetic stored articles: stored and linked in {t1 - t0:.0f} s "
-        f"({len(linker.stories.stories)} stories, {len(linker.incidents)} incidents), "
-        f"link tables written in {time.perf_counter() - t1:.0f} s")
+    bulk_load(store, a, batch_size=5000, defer_indexes=True)
+    t2 = time.perf_counter()
+    sl._write_lock(store)
+    _put(store, "link_inputs", ("article_id", "seq", "meta", "vectors"),
+         [(x.id, k) + x.to_row() for k, x in enumerate(xs)])
+    _put(store, "article_links", ("article_id", "duplicate_of", "story_id"),
+         [(x.id, None, story_of[x.id]) for x in xs])
+    fake = SimpleNamespace(articles=by_id)
+    srows, krows, lrows, irows, rrows, srows_keys = [], [], [], [], [], []
+    df: Counter = Counter()
+    for rank, (sid, ids) in enumerate(members.items()):
+        s = sl.story_row(fake, sid, ids)
+        srows.append((sid, s["label"], s["first_seen"], s["last_seen"], s["article_count"],
+                      len(s["outlets"]), json.dumps(s, ensure_ascii=False)))
+        krows += [(sid, sl.KEY_KIND[kind], k) for kind in ("entities", "places") for k in s[kind]]
+        st = Story(sid, np.zeros(1))
+        keys = set()
+        for aid in ids:
+            x = by_id[aid]
+            st.first = min(st.first or x.published, x.published)
+            st.last = max(st.last or x.published, x.published)
+            keys |= set(x.keys)
+            df.update(set(x.keys))
+        lo, hi = li._span(st)
+        lrows.append((sid, rank, st.first, st.last, lo, hi))
+        srows_keys.extend((k, sid) for k in sorted(keys))
+    for iid, (sid, typ, ms) in incidents.items():
+        inc = Incident(iid, sid, typ)
+        for aid, ev in ms:
+            x = by_id[aid]
+            e = next(e for e in x.events if e.index == ev)
+            inc.reports.append(Report(article_id=aid, outlet=x.outlet, family=aid,
+                                      published=x.published, start=e.start, end=e.end,
+                                      sentence_start=e.sentence_start, sentence_end=e.sentence_end,
+                                      factuality=e.factuality, source=e.source,
+                                      numbers=list(e.numbers)))
+        i = sl.incident_row(fake, inc)
+        irows.append((iid, sid, typ, i["status"], i["why"], i["first_report"], len(i["outlets"]),
+                      json.dumps(i, ensure_ascii=False)))
+        rrows += [(iid, r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"], ev)
+                  for n, (r, (_, ev)) in enumerate(zip(i["reports"], ms))]
+    _put(store, "stories", ("id", "label", "first_seen", "last_seen", "article_count",
+                            "outlet_count", "record"), srows)
+    _put(store, "story_keys", ("story_id", "kind", "key"), sorted(set(krows)))
+    _put(store, "incidents", ("id", "story_id", "type", "status", "why", "first_report",
+                              "outlet_count", "record"), irows)
+    _put(store, "incident_reports", ("incident_id", "article_id", "n", "start_char", "end_char",
+                                     "factuality", "source", "event_index"), rrows)
+    _put(store, "link_families", ("article_id", "hash", "head", "nshingles", "sig", "seq"),
+         [(x.id, x.hash, x.id, x.nshingles, x.sig, k) for k, x in enumerate(xs)])
+    _put(store, "link_bands", ("bucket", "article_id"),
+         [(b, x.id) for x in xs for b in li.buckets(x.sig)])
+    _put(store, "link_stories", ("story_id", "rank", "first_seen", "last_seen", "lo_day", "hi_day"),
+         lrows)
+    _put(store, "link_keys", ("key", "story_id"), srows_keys)
+    _put(store, "link_key_df", ("key", "n"), sorted(df.items()))
+    _put(store, "link_index_state", ("id", "articles", "seq", "article_id", "seen", "next_rank"),
+         [(1, len(xs), len(xs) - 1, xs[-1].id, len(xs), len(members))])
+    store.conn.commit()
+    store.conn.execute("ANALYZE")   # the planner's statistics, as after any large load
+    store.conn.commit()
+    log(f"  {stored} synthetic stored articles ({len(members)} stories, {len(incidents)} "
+        f"incidents): generated in {t1 - t0:.0f} s, articles stored in {t2 - t1:.0f} s, links "
+        f"and indexes in {time.perf_counter() - t2:.0f} s")
+
+
+class _TimedEncoder:
+    """The sentence encoder with the seconds spent in it counted (the encode phase)."""
+
+    def __init__(self, enc):
+        self.enc, self.dim, self.seconds = enc, enc.dim, 0.0
+
+    def _timed(self, f, *a, **k):
+        t0 = time.perf_counter()
+        try:
+            return f(*a, **k)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def encode(self, *a, **k):
+        return self._timed(self.enc.encode, *a, **k)
+
+    def encode_words(self, *a, **k):
+        return self._timed(self.enc.encode_words, *a, **k)
 
 
 def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
             log=print) -> dict[str, float]:
     import linking_families
-    from newsdesk.link.embed import encoder
+    from newsdesk.link import embed
     from newsdesk.link.inputs import embed_events, prepare
     from newsdesk.model import RawPage
     from newsdesk.pipeline import Pipeline
@@ -114,7 +238,7 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
              in linking_families.pages(aeb) if pid == fam][:n]
     pipe = Pipeline()
     pipe.warm_up()
-    encoder()
+    enc = _TimedEncoder(embed.encoder())
     t0 = time.perf_counter()
     arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
     pipe_ms = (time.perf_counter() - t0) / max(len(arts), 1) * 1000
@@ -129,35 +253,75 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
         tmp = tempfile.mkdtemp(prefix="newsdesk-link-")
         db = os.path.join(tmp, "overhead.db")
     out = {"pipeline_ms": pipe_ms}
-    with open_store(db) as store:
-        models = prepare(base)
-        for x in models:
-            embed_events(x, encoder())
-        _load(store, models, base, stored, log)
-        for name, batch in (("new news", fresh[:-1]),
-                            ("follow-ups", [_variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
-                                            for k, a in enumerate(fresh[:-1])])):
-            list(store.add_many(batch))
-            tm = {}
-            t0 = time.perf_counter()
-            link_new(store, timings=tm)
-            ms = (time.perf_counter() - t0) / len(batch) * 1000
-            key = name.replace(" ", "_").replace("-", "_")
-            out[f"{key}_ms"] = ms
-            out[f"{key}_ratio"] = ms / pipe_ms
-            log(f"  {name:<11} {len(batch)} articles: linking {ms:.0f} ms/article = "
-                f"{ms / pipe_ms:.1%} of the pipeline's {pipe_ms:.0f} ms/article (find new + "
-                f"indexes {tm['restore'] * 1000 / len(batch):.0f} ms/article"
-                f"{' (kept from the last run)' if tm['cached'] else ''}, link "
-                f"{tm['link'] * 1000 / len(batch):.0f} ms/article, write "
-                f"{tm['write'] * 1000 / len(batch):.0f} ms/article; event vectors computed for "
-                f"{tm['embedded']} articles)")
-        # cold restore: one more article, with this process's indexes dropped first
-        store_links._LINKERS.clear()
-        list(store.add_many([fresh[-1]]))
-        tm: dict = {}
-        link_new(store, timings=tm)
-        out["cold_restore_s"] = tm["restore"]
-        log(f"  cold restore (once per process): {tm['restore']:.1f} s for {stored} stored articles "
-            f"= {tm['restore'] * 1000 / pipe_ms:.0f} pipeline articles' time")
+    real = embed.encoder
+    embed.encoder = lambda: enc   # the linker's encoder, timed
+    try:
+        with open_store(db) as store:
+            models = prepare(base, enc.enc)
+            for x in models:
+                embed_events(x, enc.enc)
+            _load(store, models, base, stored, log)
+            log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} {'encode':>6} "
+                f"{'query':>6} {'score':>6} {'write':>6}  (ms/article; pipeline {pipe_ms:.0f} ms/article)")
+            follow = [_variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
+                      for k, a in enumerate(fresh[:-1])]
+            for name, batch, cold in (("first one", fresh[:1], True), ("new news", fresh[1:], False),
+                                      ("follow-ups", follow, True)):
+                list(store.add_many(batch))
+                if cold:   # as a new process links it (else: the process that linked the last)
+                    store_links._LINKERS.clear()
+                tm: dict = {}
+                enc.seconds = 0.0
+                t0 = time.perf_counter()
+                link_new(store, timings=tm)
+                ms = (time.perf_counter() - t0) / len(batch) * 1000
+                key = name.replace(" ", "_").replace("-", "_")
+                per = {p: v * 1000 / len(batch) for p, v in (
+                    ("setup", tm["restore"]), ("encode", enc.seconds), ("query", tm["query"]),
+                    ("score", tm["link"] - enc.seconds - tm["query"]), ("write", tm["write"]))}
+                out[f"{key}_ms"] = ms
+                out[f"{key}_ratio"] = ms / pipe_ms
+                out.update({f"{key}_{p}_ms": v for p, v in per.items()})
+                log(f"  {name:<11} {len(batch):>3} {ms:>7.1f} {ms / pipe_ms:>6.1%} | "
+                    + " ".join(f"{per[p]:>6.1f}" for p in ("setup", "encode", "query", "score",
+                                                             "write"))
+                    + f"  ({'new process' if cold else 'same process'}, "
+                      f"{'full restore' if tm['full'] else 'stored index'}, event vectors "
+                      f"for {tm['embedded']} articles)")
+    finally:
+        embed.encoder = real
     return out
+
+
+def main() -> int:
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("aeb", type=Path, nargs="?", default=Path("/work/shared/bench/aeb"),
+                    help="the AEB directory (its originals are the news)")
+    ap.add_argument("--stored", type=int, nargs="+", default=[1000],
+                    help="stored articles before the news (several: one run each)")
+    ap.add_argument("--db", help="a PostgreSQL URL (an empty database; dropped and made again "
+                                 "per run) or a SQLite path; default a fresh SQLite file")
+    args = ap.parse_args()
+    for n in args.stored:
+        db = args.db
+        if db and db.startswith("postgresql"):
+            _reset_pg(db)
+        print(f"Linking overhead ({'PostgreSQL' if db and db.startswith('postgresql') else 'SQLite'},"
+              f" {n} stored articles)")
+        measure(args.aeb, stored=n, db=db if db and db.startswith("postgresql") else None)
+    return 0
+
+
+def _reset_pg(url: str) -> None:
+    """Empty the PostgreSQL database (the bench loads into an empty one)."""
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+if __name__ == "__main__":
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent))
+    raise SystemExit(main())

@@ -30,15 +30,30 @@ def model_dir() -> Path:
 
 
 def _layer_norm(x, w, b, eps):
+    """In place where it can be (the same operations in the same order: the same bits)."""
     mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * w + b
+    x = x - mu
+    var = (x * x).mean(-1, keepdims=True)
+    var += eps
+    x /= np.sqrt(var)
+    x *= w
+    x += b
+    return x
+
+
+_SQRT2 = np.float32(np.sqrt(2.0))
 
 
 def _gelu(x):
-    # BERT's exact GELU, via erf (numpy has none: scipy's is vectorised C)
+    """BERT's exact GELU, via erf (numpy has none: scipy's is vectorised C), in place and
+    in float32 (a float64 constant would turn the rest of the pass into float64)."""
     from scipy.special import erf
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    t = x / _SQRT2
+    erf(t, out=t)
+    t += 1.0
+    x *= 0.5
+    x *= t
+    return x
 
 
 class Encoder:
@@ -62,6 +77,24 @@ class Encoder:
         self.tok.no_padding()  # the file pads to 128; batches pad themselves
         self.tok.enable_truncation(max_length=MAX_TOKENS)
         self.dim = cfg["hidden_size"]
+        self._layers = self._layer_weights()
+
+    def _layer_weights(self) -> list[tuple]:
+        """Each layer's weights in the order the forward pass uses them, looked up once;
+        query, key and value side by side, so one matmul computes all three."""
+        w, out = self.w, []
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            qkv = np.ascontiguousarray(np.concatenate(
+                [w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")], axis=1))
+            qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
+            out.append((qkv, qkv_b,
+                        w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"],
+                        w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"],
+                        w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"],
+                        w[p + "output.dense.weight"], w[p + "output.dense.bias"],
+                        w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]))
+        return out
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w, n, t = self.w, ids.shape[0], ids.shape[1]
@@ -69,30 +102,37 @@ class Encoder:
              + w["embeddings.position_embeddings.weight"][:t][None]
              + w["embeddings.token_type_embeddings.weight"][0][None, None])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
-        h, d = self.heads, self.dim // self.heads
-        bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-
-            def lin(z, name):
-                wt = w[p + name + ".weight"]
-                out = z.reshape(-1, z.shape[-1]) @ wt + w[p + name + ".bias"]
-                return out.reshape(z.shape[:-1] + (wt.shape[1],))
-
-            q = lin(x, "attention.self.query").reshape(n, t, h, d).transpose(0, 2, 1, 3)
-            k = lin(x, "attention.self.key").reshape(n, t, h, d).transpose(0, 2, 3, 1)
-            v = lin(x, "attention.self.value").reshape(n, t, h, d).transpose(0, 2, 1, 3)
-            s = q @ k / np.sqrt(d) + bias
-            s = np.exp(s - s.max(-1, keepdims=True))
+        h, d, dim = self.heads, self.dim // self.heads, self.dim
+        # a text alone has no padding: its mask adds nothing (adding zeros changes no bit)
+        bias = None if mask.all() else ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
+        scale = np.float32(np.sqrt(d))
+        for (qkv, qkv_b, ow, ob, ln1w, ln1b, iw, ib, fw, fb, ln2w, ln2b) in self._layers:
+            flat = x.reshape(-1, dim)
+            z = flat @ qkv
+            z += qkv_b
+            z = z.reshape(n, t, 3, h, d)
+            q = z[:, :, 0].transpose(0, 2, 1, 3)
+            k = z[:, :, 1].transpose(0, 2, 3, 1)
+            v = z[:, :, 2].transpose(0, 2, 1, 3)
+            s = q @ k
+            s /= scale
+            if bias is not None:
+                s += bias
+            s -= s.max(-1, keepdims=True)
+            np.exp(s, out=s)
             s /= s.sum(-1, keepdims=True)
-            a = (s @ v).transpose(0, 2, 1, 3).reshape(n, t, h * d)
-            x = _layer_norm(lin(a, "attention.output.dense") + x,
-                            w[p + "attention.output.LayerNorm.weight"],
-                            w[p + "attention.output.LayerNorm.bias"], self.eps)
-            f = lin(_gelu(lin(x, "intermediate.dense")), "output.dense")
-            x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
-                            self.eps)
-        return x
+            a = (s @ v).transpose(0, 2, 1, 3).reshape(-1, dim)
+            o = a @ ow
+            o += ob
+            o += flat
+            x = _layer_norm(o, ln1w, ln1b, self.eps)
+            f = x @ iw
+            f += ib
+            f = _gelu(f) @ fw
+            f += fb
+            f += x
+            x = _layer_norm(f, ln2w, ln2b, self.eps)
+        return x.reshape(n, t, dim)
 
     def _states(self, encodings):
         """Each text's token states, from a forward pass of that text alone: no padding and

@@ -3,7 +3,8 @@
 Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article_links``
 (an article's duplicate_of and story_id), ``stories`` and ``story_keys`` (their names and
 places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
-``link_inputs`` (what linking needs of each article, kept: ``link.inputs``). ``link_new``
+``link_inputs`` (what linking needs of each article, kept: ``link.inputs``), and the link
+indexes (``store.link_index``, SQLite ``_v15``/PostgreSQL ``_v13``). ``link_new``
 links the articles stored since the last run against the rest, in input order
 (``input_order``); ``relink`` rebuilds everything in the order it was linked. The link stage itself
 (newsdesk.link) never touches a store.
@@ -87,15 +88,17 @@ def _put_story(conn, s: dict, p: str) -> None:
                          (s["id"], KEY_KIND[kind], k))
 
 
-def _put_incident(conn, i: dict, p: str) -> None:
+def _put_incident(conn, i: dict, p: str, events: list[int]) -> None:
+    """``events``: each report's event index in its article (store.link_index reads it)."""
     conn.execute(f"INSERT INTO incidents (id, story_id, type, status, why, first_report, outlet_count,"
                  f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
                  (i["id"], i["story_id"], i["type"], i["status"], i["why"], i["first_report"],
                   len(i["outlets"]), json.dumps(i, ensure_ascii=False)))
     for n, r in enumerate(i["reports"]):
         conn.execute(f"INSERT INTO incident_reports (incident_id, article_id, n, start_char, end_char,"
-                     f" factuality, source) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                     (i["id"], r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"]))
+                     f" factuality, source, event_index) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
+                     (i["id"], r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"],
+                      events[n]))
 
 
 def _put_inputs(conn, x, seq: int, p: str) -> None:
@@ -118,12 +121,20 @@ def write(conn, linker, links: list, param: str = "?") -> None:
     for s in stories:
         _put_story(conn, s, p)
     for i in incidents:
-        _put_incident(conn, i, p)
+        _put_incident(conn, i, p, _events(linker, i["id"]))
+    from .link_index import write_all
+    write_all(conn, linker, links, p)
 
 
-def write_new(conn, linker, links: list, first_seq: int, param: str = "?") -> None:
+def _events(linker, iid: str) -> list[int]:
+    return [m.key[1] for m in linker.incidents[iid].mentions]
+
+
+def write_new(conn, linker, links: list, first_seq: int, param: str = "?",
+              kept: tuple | None = None) -> None:
     """Add what linking ``links`` (the new articles) changed since ``linker.clean()``:
-    their rows, and the stories and incidents they touched."""
+    their rows, the stories and incidents they touched, and the stored indexes
+    (``kept``: the kept inputs' state once written)."""
     p = param
     story_of = linker.stories.assignments()
     for seq, link in enumerate(links, first_seq):
@@ -143,7 +154,10 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?") -> No
     for iid in sorted(linker.dirty_incidents):
         for t, col in (("incident_reports", "incident_id"), ("incidents", "id")):
             conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (iid,))
-        _put_incident(conn, incident_row(linker, linker.incidents[iid]), p)
+        _put_incident(conn, incident_row(linker, linker.incidents[iid]), p, _events(linker, iid))
+    from .link_index import write_changes
+    write_changes(conn, linker, links, first_seq, p,
+                  kept or (first_seq + len(links), first_seq + len(links) - 1, links[-1].article_id))
 
 
 def read_rows(conn, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
@@ -305,17 +319,22 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
              prepared: dict | None = None) -> dict[str, int]:
     """Link the stored articles that have no links yet (ingest calls this).
 
-    The indexes are rebuilt from the kept inputs of the linked articles (no model, no
-    article records; or taken from this process's last run on the store while nothing
-    else has linked since), the new articles are linked in input order (``input_order``:
+    The indexes are those of this process's last run on the store while nothing else has
+    linked since, else a ``StoredLinker`` that loads from the stored indexes what each new
+    article can touch (store.link_index); only a store whose stored indexes do not match
+    its kept inputs (linked before they existed) is restored in full from the kept inputs,
+    once, and rewritten. The new articles are linked in input order (``input_order``:
     the same whatever order they were committed in) against their candidates, and only what
     changed is written: the same tables ``relink`` would give for the same order.
-    ``timings`` (a dict) receives the seconds of each phase.
+    ``timings`` (a dict) receives the seconds of each phase (``query``: the stored
+    indexes' look-ups and loads, within ``link``) and ``full`` (restored in full).
     ``prepared``: {article id: (meta, vectors)} of new articles whose inputs were computed
     elsewhere (the Dask workers); those are linked from them without the sentence model."""
     import time
 
     from ..link.linker import Linker
+    from .link_index import StoredLinker
+    from .link_index import state as index_state
     t0 = time.perf_counter()
     _write_lock(store)   # two ingests at once link one after the other
     new = _in_input_order(_unlinked(store))
@@ -325,14 +344,21 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     key = _store_key(store)
     state = _kept_state(store)
     cached = _LINKERS.pop(key, None) if key else None   # back only once this run commits
+    restored: list | None = None   # the kept articles' links when restored in full
     if cached and cached[0] == state:
         linker = cached[1]
+        if isinstance(linker, StoredLinker):
+            linker.bind(store)
+    elif state[0] and (index_state(store.conn, _param(store)) or (None,))[0] == state:
+        linker = StoredLinker(store)   # the stored indexes answer each new article's look-ups
     else:
+        # no stored index for these kept inputs (a store linked before the index
+        # existed, or rows changed behind it): restore all once, then write all
         linker = Linker()
         kept = _fetch(store, "SELECT seq, meta, vectors FROM link_inputs ORDER BY seq")
-        _link_batches(linker, kept, batch_size)
+        restored = _link_batches(linker, kept, batch_size)
         del kept
-    first_seq = state[1] + 1
+    first_seq = state[1] + 1 if restored is None else len(restored)
     t1 = time.perf_counter()
     linker.clean()
     for r in new if prepared else ():
@@ -341,19 +367,26 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     links = _link_batches(linker, new, batch_size)
     t2 = time.perf_counter()
     conn = store.conn
+    kept_after = (first_seq + len(links) if restored is not None else state[0] + len(links),
+                  first_seq + len(links) - 1, links[-1].article_id)
     try:
-        write_new(conn, linker, links, first_seq, _param(store))
+        if restored is None:
+            write_new(conn, linker, links, first_seq, _param(store), kept_after)
+        else:
+            write(conn, linker, restored + links, _param(store))
         conn.commit()
     except Exception:
         conn.rollback()
         raise
     if key:
         _LINKERS.clear()   # one store's indexes at a time: they can be large
-        _LINKERS[key] = ((state[0] + len(links), first_seq + len(links) - 1, links[-1].article_id),
-                         linker)
+        _LINKERS[key] = (kept_after, linker)
     if timings is not None:
         timings.update(restore=t1 - t0, link=t2 - t1, write=time.perf_counter() - t2,
-                       embedded=len(linker.embedded), cached=bool(cached and cached[0] == state))
+                       query=getattr(linker, "query_s", 0.0), embedded=len(linker.embedded),
+                       cached=bool(cached and cached[0] == state), full=restored is not None)
+        if hasattr(linker, "query_s"):
+            linker.query_s = 0.0
     return _report(linker, links)
 
 

@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -245,7 +245,13 @@ def _schema_v12() -> list[str]:
     return ["CREATE INDEX IF NOT EXISTS articles_ingested ON articles (ingested_at, id)"]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12]
+def _schema_v13() -> list[str]:
+    """The link indexes kept in the store (store.link_index), as in SQLite's version 15."""
+    from .link_index import schema
+    return [x.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for x in schema("BYTEA")]
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12, _schema_v13]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

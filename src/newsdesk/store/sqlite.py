@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -346,9 +346,18 @@ def _schema_v14() -> list[str]:
     return ["CREATE INDEX IF NOT EXISTS articles_ingested ON articles (ingested_at, id)"]
 
 
+def _schema_v15(conn: sqlite3.Connection) -> list[str]:
+    """The link indexes kept in the store (store.link_index): new linking queries only a
+    new article's candidates. New tables and a column; the first link run after the
+    upgrade fills them from the kept inputs (a full restore, once)."""
+    from .link_index import schema
+    have = {r[1] for r in conn.execute("PRAGMA table_info(incident_reports)")}
+    return schema("BLOB", add_column="event_index" not in have)
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
-              _schema_v13, _schema_v14]
+              _schema_v13, _schema_v14, _schema_v15]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:

@@ -1,0 +1,480 @@
+"""The link indexes kept in the store, so a run links new articles without restoring all.
+
+A new article's links depend only on its candidates: the family with its text hash or a
+shared MinHash band, the stories sharing one of its keys or among the most recent, and
+those stories' incidents. The tables below answer those look-ups through indexes:
+
+- ``link_families``: each article that entered the MinHash index (not an exact copy):
+  its text hash, family head, shingle count and sketch; ``link_bands``: its LSH band
+  buckets (one 64-bit hash per band), so ``datasketch``'s candidates come from one query;
+- ``link_stories``: each story's rank (creation order) and time span (for the window);
+- ``link_keys``: key -> the stories whose scored articles carry it; ``link_key_df``: key ->
+  how many scored articles carry it (the scorer's IDF); ``link_index_state``: the articles
+  seen, the next rank and which kept inputs the index reflects;
+- ``incident_reports.event_index``: which event of the article each report is.
+
+``StoredLinker`` is a ``link.Linker`` that, before linking an article, loads into its
+in-memory indexes exactly what the article can touch (its family candidates, its candidate
+stories with all their members and incidents, the key counts those stories' features
+read), then links it with the unchanged in-memory code: the links are those of a Linker
+holding everything. ``write_all`` / ``write_changes`` keep the tables in step.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from datetime import datetime
+
+import numpy as np
+
+from ..link.corroboration import Report
+from ..link.incidents import Mention
+from ..link.linker import Incident, Linker
+from ..link.stories import RECENT, Story, StoryIndex, _when
+
+INDEX_TABLES = ("link_families", "link_bands", "link_stories", "link_keys", "link_key_df",
+                "link_index_state")
+_EPOCH = datetime(1970, 1, 1)
+_MARGIN = 1e-3   # days: the window prefilter keeps a story this near the edge (exact test after)
+
+
+def schema(blob: str = "BLOB", add_column: bool = True) -> list[str]:
+    """The tables (``blob``: BLOB in SQLite, BYTEA in PostgreSQL), new and empty: the
+    first ``link_new`` after the migration fills them from one full restore.
+    ``add_column``: False when incident_reports has event_index already."""
+    return [
+        f"""CREATE TABLE IF NOT EXISTS link_families (
+            article_id TEXT PRIMARY KEY, hash TEXT NOT NULL, head TEXT NOT NULL,
+            nshingles INTEGER NOT NULL, sig {blob} NOT NULL, seq BIGINT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS link_families_hash ON link_families (hash)",
+        """CREATE TABLE IF NOT EXISTS link_bands (
+            bucket BIGINT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (bucket, article_id))""",
+        """CREATE TABLE IF NOT EXISTS link_stories (
+            story_id TEXT PRIMARY KEY, rank BIGINT NOT NULL, first_seen TEXT, last_seen TEXT,
+            lo_day DOUBLE PRECISION, hi_day DOUBLE PRECISION)""",
+        "CREATE INDEX IF NOT EXISTS link_stories_rank ON link_stories (rank)",
+        """CREATE TABLE IF NOT EXISTS link_keys (
+            key TEXT NOT NULL, story_id TEXT NOT NULL, PRIMARY KEY (key, story_id))""",
+        "CREATE TABLE IF NOT EXISTS link_key_df (key TEXT PRIMARY KEY, n BIGINT NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS link_index_state (
+            id INTEGER PRIMARY KEY, articles BIGINT NOT NULL, seq BIGINT NOT NULL,
+            article_id TEXT, seen BIGINT NOT NULL, next_rank BIGINT NOT NULL)""",
+    ] + (["ALTER TABLE incident_reports ADD COLUMN event_index INTEGER"] if add_column else [])
+
+
+def _day(t: str | None) -> float | None:
+    d = _when(t) if t else None
+    return None if d is None else (d - _EPOCH).total_seconds() / 86400.0
+
+
+def _span(story: Story) -> tuple[float | None, float | None]:
+    """The story's time span in days for the window prefilter (None: always a candidate,
+    as ``StoryIndex.in_window`` keeps a story whose times do not parse)."""
+    a, b = _day(story.first), _day(story.last)
+    if a is None or b is None:
+        return None, None
+    return min(a, b), max(a, b)
+
+
+def _ranges():
+    from ..link.families import NUM_PERM, THRESHOLD
+    from datasketch import MinHashLSH
+    return MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM).hashranges
+
+
+_RANGES = None
+
+
+def buckets(sig: bytes) -> list[int]:
+    """One signed 64-bit hash per LSH band of a sketch: two sketches share a bucket exactly
+    when they share that band (as ``datasketch``'s tables key them)."""
+    global _RANGES
+    if _RANGES is None:
+        _RANGES = _ranges()
+    v = np.frombuffer(sig, dtype=np.uint32)
+    out = []
+    for i, (a, b) in enumerate(_RANGES):
+        h = hashlib.blake2b(v[a:b].tobytes(), digest_size=8, person=b"band%04d" % i).digest()
+        out.append(int.from_bytes(h, "little", signed=True))
+    return out
+
+
+def _fetch(conn, p: str, sql: str, args=()) -> list[tuple]:
+    return list(conn.execute(sql.replace("?", p), tuple(args)).fetchall())
+
+
+def _rows_as_tuples(rows) -> list[tuple]:
+    return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+
+
+def _chunks(seq, n: int = 500):
+    seq = list(seq)
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+def _many(conn, sql: str, rows) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    if hasattr(conn, "executemany"):   # sqlite3
+        conn.executemany(sql, rows)
+    else:                              # psycopg: a cursor's, pipelined
+        with conn.cursor() as cur:
+            cur.executemany(sql, rows)
+
+
+def _family_rows(linker, ids_seq: list[tuple[str, int]]):
+    fam, rows, bands = linker.families, [], []
+    for aid, seq in ids_seq:
+        x = linker.articles[aid]
+        rows.append((aid, x.hash, fam.head[aid], x.nshingles, x.sig, seq))
+        bands += [(b, aid) for b in buckets(x.sig)]
+    return rows, bands
+
+
+def _story_row(linker, sid: str) -> tuple:
+    st = linker.stories.stories[sid]
+    lo, hi = _span(st)
+    return (sid, linker.stories._rank[sid], st.first, st.last, lo, hi)
+
+
+def _put_state(conn, p: str, kept: tuple, seen: int, next_rank: int) -> None:
+    conn.execute("DELETE FROM link_index_state")
+    conn.execute(f"INSERT INTO link_index_state (id, articles, seq, article_id, seen, next_rank) "
+                 f"VALUES (1, {p}, {p}, {p}, {p}, {p})", (kept[0], kept[1], kept[2], seen, next_rank))
+
+
+def _in_lsh(linker, x) -> bool:
+    return linker.families.by_hash.get(x.hash) == x.id
+
+
+def write_all(conn, linker, links: list, p: str) -> None:
+    """Replace the index tables with a whole Linker's state (``links``: in linking order)."""
+    for t in INDEX_TABLES:
+        conn.execute(f"DELETE FROM {t}")
+    fams = [(lk.article_id, seq) for seq, lk in enumerate(links)
+            if _in_lsh(linker, linker.articles[lk.article_id])]
+    rows, bands = _family_rows(linker, fams)
+    _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
+    _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
+    st = linker.stories
+    _many(conn, f"INSERT INTO link_stories VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+                     [_story_row(linker, sid) for sid in st.stories])
+    _many(conn, f"INSERT INTO link_keys VALUES ({p}, {p})",
+                     [(k, sid) for sid, s in st.stories.items() for k in s.keys])
+    _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p})", list(st.df.items()))
+    kept = (len(links), len(links) - 1, links[-1].article_id if links else None)
+    _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1)
+
+
+def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple) -> None:
+    """Add what linking ``links`` (the new articles, from ``first_seq``) changed; ``kept``:
+    the kept inputs' state once they are written (``links._kept_state``)."""
+    fams = [(lk.article_id, seq) for seq, lk in enumerate(links, first_seq)
+            if _in_lsh(linker, linker.articles[lk.article_id])]
+    rows, bands = _family_rows(linker, fams)
+    _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
+    _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
+    st = linker.stories
+    df, pairs = Counter(), set()
+    for lk in links:
+        if lk.duplicate_of is None:   # a scored article (a copy adds no key)
+            keys = set(linker.articles[lk.article_id].keys)
+            df.update(keys)
+            pairs |= {(k, lk.story_id) for k in keys}
+    _many(conn, f"INSERT INTO link_keys VALUES ({p}, {p}) ON CONFLICT DO NOTHING",
+                     sorted(pairs))
+    _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p}) ON CONFLICT (key) DO UPDATE "
+                     f"SET n = link_key_df.n + excluded.n", sorted(df.items()))
+    dirty = sorted(linker.dirty_stories)
+    for chunk in _chunks(dirty):
+        conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
+                     tuple(chunk))
+    _many(conn, f"INSERT INTO link_stories VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+                     [_story_row(linker, sid) for sid in dirty])
+    _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1
+               if not isinstance(st, StoredStoryIndex) else st.next_rank)
+
+
+def state(conn, p: str) -> tuple | None:
+    """(kept inputs' state, seen, next rank) the index reflects, None without one."""
+    rows = _fetch(conn, p, "SELECT articles, seq, article_id, seen, next_rank "
+                           "FROM link_index_state WHERE id = 1")
+    if not rows:
+        return None
+    r = _rows_as_tuples(rows)[0]
+    return (r[0], r[1], r[2]), r[3], r[4]
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+class StoredStoryIndex(StoryIndex):
+    """A StoryIndex holding the stories loaded so far; ``candidates`` asks the store for the
+    others (the in-memory part is complete for every story it holds)."""
+
+    def __init__(self, owner: "StoredLinker", seen: int, next_rank: int):
+        super().__init__()
+        self.owner = owner
+        self.seen = seen
+        self.next_rank = next_rank
+        self.df_known: set[str] = set()
+
+    def put(self, article_id, story_id, vec, keys, time=None) -> None:
+        new = story_id not in self.stories
+        super().put(article_id, story_id, vec, keys, time)
+        if new:   # ranks continue the stored ones (put numbers them from what it holds)
+            self._rank[story_id] = self.next_rank
+            self.next_rank += 1
+
+    def candidates(self, keys: set[str]) -> list[str]:
+        ids = self.owner.story_candidates(keys)
+        return sorted(ids, key=self._rank.__getitem__)
+
+
+class _StoryIncidents(defaultdict):
+    """``Linker.story_incidents`` that loads a stored story's incidents when first read:
+    only the story an article joins needs them, not every candidate scored."""
+
+    def __init__(self, owner: "StoredLinker"):
+        super().__init__(list)
+        self.owner = owner
+
+    def get(self, sid, default=None):
+        self.owner.incidents_of(sid)
+        return super().get(sid, default)
+
+    def __getitem__(self, sid):
+        self.owner.incidents_of(sid)
+        return super().__getitem__(sid)
+
+
+class StoredLinker(Linker):
+    """A Linker whose indexes are loaded from the store as articles need them (see the
+    module's docstring). ``bind`` it to the open store before each run."""
+
+    def __init__(self, store, encoder=None):
+        super().__init__(encoder)
+        from .links import _param
+        self.bind(store)
+        st = state(store.conn, _param(store))
+        if st is None:
+            raise RuntimeError("no stored link index")
+        self.stories = StoredStoryIndex(self, st[1], st[2])
+        self.story_incidents = _StoryIncidents(self)
+        self._pending: set[str] = set()   # loaded stories whose incidents are not yet
+        self._where: dict[str, tuple] = {}   # loaded article -> (seq, story, duplicate_of)
+        self._made: dict[str, tuple] = {}    # loaded article -> its mentions, reports
+        self._time: str | None = None
+        self.loaded_stories: set[str] = set()
+        self.query_s = 0.0
+
+    def bind(self, store) -> None:
+        from .links import _param
+        self.conn, self.p = store.conn, _param(store)
+
+    def q(self, sql: str, args=()) -> list[tuple]:
+        return _rows_as_tuples(_fetch(self.conn, self.p, sql, args))
+
+    def _in(self, n: int) -> str:
+        return ", ".join([self.p] * n)
+
+    # -- families
+    def _load_family(self, x) -> None:
+        fam = self.families
+        if x.hash in fam.by_hash:
+            return
+        rows = self.q("SELECT article_id, head FROM link_families WHERE hash = ?", (x.hash,))
+        if rows:
+            fam.by_hash[x.hash] = rows[0][0]
+            fam.head[rows[0][0]] = rows[0][1]
+            return
+        bs = buckets(x.sig)
+        ids = {r[0] for r in self.q(f"SELECT article_id FROM link_bands WHERE bucket IN "
+                                    f"({self._in(len(bs))})", bs)} - set(fam.sketches)
+        if not ids:
+            return
+        from ..link.families import from_signature
+        for aid, h, head, n, sig in self.q(
+                f"SELECT article_id, hash, head, nshingles, sig FROM link_families "
+                f"WHERE article_id IN ({self._in(len(ids))})", sorted(ids)):
+            m = from_signature(bytes(sig))
+            fam.sketches[aid], fam.sizes[aid], fam.head[aid] = m, n, head
+            fam.by_hash.setdefault(h, aid)
+            fam.lsh.insert(aid, m)
+
+    # -- stories
+    def story_candidates(self, keys: set[str]) -> set[str]:
+        """Every story sharing a key or among the RECENT most recent, less stored ones that
+        lie surely outside the time window; the stored ones are loaded."""
+        st = self.stories
+        out = {s for k in keys for s in st.by_key.get(k, ())}
+        ranked = {sid: st._rank[sid] for sid in st.stories}
+        for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories ORDER BY rank DESC "
+                                f"LIMIT {RECENT}"):
+            ranked.setdefault(sid, rank)
+        recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
+        out.update(recent)
+        import time
+        t0 = time.perf_counter()
+        day = _day(self._time)
+        stored: set[str] = set()
+        for chunk in _chunks(sorted(keys)):
+            sql = (f"SELECT DISTINCT k.story_id FROM link_keys k JOIN link_stories s ON "
+                   f"s.story_id = k.story_id WHERE k.key IN ({self._in(len(chunk))})")
+            args = list(chunk)
+            if day is not None:
+                sql += " AND (s.lo_day IS NULL OR (s.hi_day >= ? AND s.lo_day <= ?))"
+                args += [day - st.window - _MARGIN, day + st.window + _MARGIN]
+            stored |= {r[0] for r in self.q(sql, args)}
+        out |= stored
+        self._load_stories(sorted(s for s in out if s not in st.stories))
+        self.query_s += time.perf_counter() - t0
+        return out
+
+    def _load_stories(self, sids: list[str]) -> None:
+        """Put whole stored stories in memory: their articles (replayed in linking order
+        into the story) and the key counts they read; their incidents once one is asked
+        for (``incidents_of``)."""
+        if not sids:
+            return
+        st = self.stories
+        rows = self._article_rows("al.story_id", sids)
+        for chunk in _chunks(sids):
+            for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories WHERE story_id IN "
+                                    f"({self._in(len(chunk))})", chunk):
+                st._rank[sid] = rank
+        rows.sort(key=lambda r: r[1])
+        keys: set[str] = set()
+        for row in rows:
+            aid, dup, sid = row[0], row[4], row[5]
+            x = self._take(row)
+            if sid not in st.stories:   # its first article is never a copy
+                st.stories[sid] = Story(sid, np.zeros_like(x.lead_vec))
+                st._order.append(sid)
+            st.of[aid] = sid
+            if dup:
+                st.stories[sid].members.append(aid)
+            else:
+                ks = set(x.keys)
+                st.stories[sid].add(aid, x.lead_vec, ks, x.published)
+                for k in ks:
+                    st.by_key[k].add(sid)
+                keys |= ks
+        self._load_df(keys)
+        self._pending.update(sids)
+        self.loaded_stories.update(sids)
+
+    _ARTICLES = ("SELECT li.article_id, li.seq, li.meta, li.vectors, al.duplicate_of, al.story_id "
+                 "FROM article_links al JOIN link_inputs li ON li.article_id = al.article_id "
+                 "WHERE {col} IN ({args})")
+
+    def _article_rows(self, col: str, ids) -> list[tuple]:
+        rows = []
+        for chunk in _chunks(sorted(ids)):
+            rows += self.q(self._ARTICLES.format(col=col, args=self._in(len(chunk))), chunk)
+        return rows
+
+    def _take(self, row: tuple):
+        """Remember a stored article: its inputs (kept if already in memory), linking
+        position, story and head."""
+        from ..link.inputs import Inputs, remember
+        aid, seq, meta, vecs, dup, sid = row
+        self._where[aid] = (seq, sid, dup)
+        x = self.articles.get(aid)
+        if x is None:
+            x = self.articles[aid] = Inputs.from_row(meta, vecs)
+            remember(x, self.sentences)
+        return x
+
+    def incidents_of(self, sid: str) -> None:
+        """Load a loaded story's incidents and mentions (``story_incidents`` asks)."""
+        if sid in self._pending:
+            self._pending.discard(sid)
+            self._load_incidents([sid])
+
+    def _load_df(self, keys) -> None:
+        st = self.stories
+        todo = sorted(set(keys) - st.df_known)
+        for chunk in _chunks(todo):
+            for k, n in self.q(f"SELECT key, n FROM link_key_df WHERE key IN "
+                               f"({self._in(len(chunk))})", chunk):
+                st.df[k] = n
+        st.df_known.update(todo)
+
+    def _reports_of(self, aid: str) -> tuple[dict, dict]:
+        """The article's mentions and reports by event index, made once (an incident of a
+        neighbour story may hold some of them): as ``Linker._link_events`` made them."""
+        made = self._made.get(aid)
+        if made is not None:
+            return made
+        x = self.articles[aid]
+        _seq, sid, dup = self._where[aid]
+        lead = x.lead_vec if x.lead_vec is not None or not dup else self.articles[dup].lead_vec
+        ms, rs = self.mentions_of.setdefault(aid, []), {}
+        by_ev = {}
+        for j, e in enumerate(x.events):
+            m = Mention(key=(aid, e.index), doc=aid, lemma=e.lemma,
+                        vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
+                        sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
+                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
+                        doc_vec=lead, story=sid)
+            ms.append(m)
+            by_ev[e.index] = m
+            rs[e.index] = Report(article_id=aid, outlet=x.outlet, family=dup or aid,
+                                 published=x.published, start=e.start, end=e.end,
+                                 sentence_start=e.sentence_start, sentence_end=e.sentence_end,
+                                 factuality=e.factuality, source=e.source,
+                                 numbers=list(e.numbers))
+        self._made[aid] = by_ev, rs
+        return by_ev, rs
+
+    def _load_incidents(self, sids: list[str]) -> None:
+        """The stories' incidents with every report, whichever story its article is in
+        (an article's events may join an incident of a neighbour story), in the order the
+        incidents were made."""
+        rows = []
+        for chunk in _chunks(sids):
+            rows += self.q(f"SELECT r.incident_id, r.article_id, r.n, r.event_index, i.story_id, "
+                           f"i.type FROM incident_reports r JOIN incidents i ON i.id = r.incident_id "
+                           f"WHERE i.story_id IN ({self._in(len(chunk))})", chunk)
+        # articles of other stories, then the heads whose lead a copy among them reads
+        for _ in range(2):
+            need = {r[1] for r in rows if r[1] not in self._where}
+            need |= {self._where[a][2] for a in {r[1] for r in rows} & set(self._where)
+                     if self._where[a][2] and self.articles[a].lead_vec is None} - set(self.articles)
+            for row in self._article_rows("al.article_id", need):
+                self._take(row)
+        members: dict[str, list] = defaultdict(list)
+        meta: dict[str, tuple] = {}
+        for iid, aid, n, ev, sid, typ in rows:
+            members[iid].append((n, aid, ev))
+            meta[iid] = (sid, typ)
+        first = {iid: min(ms)[1:] for iid, ms in members.items()}
+        for iid in sorted(members, key=lambda i: (self._where[first[i][0]][0], first[i][1])):
+            sid, typ = meta[iid]
+            inc = Incident(iid, sid, typ)
+            for _n, aid, ev in sorted(members[iid]):
+                ms, rs = self._reports_of(aid)
+                inc.mentions.append(ms[ev])
+                inc.reports.append(rs[ev])
+            self.incidents[iid] = inc
+            self.story_incidents[sid].append(iid)
+
+    def apply(self, x):
+        """Load what ``x`` can touch, then link it as a whole Linker would."""
+        import time
+        t0 = time.perf_counter()
+        self._load_family(x)
+        fam = self.families.add_sketch(x.id, x.hash, x.sig, x.nshingles)
+        if fam.head != x.id and fam.head not in self.stories.of:
+            sid = self.q("SELECT story_id FROM article_links WHERE article_id = ?", (fam.head,))
+            if sid:
+                self._load_stories([sid[0][0]])
+        self._time = x.published
+        if fam.head == x.id:
+            self._load_df(x.keys)
+        self.query_s += time.perf_counter() - t0
+        return super().apply(x)

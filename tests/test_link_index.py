@@ -1,0 +1,164 @@
+"""The link indexes kept in the store (newsdesk.store.link_index), on both engines: a process
+that has not linked the store before links new articles from the stored indexes (no full
+restore) and ends with the same tables, links and indexes as one that held everything and
+as ``link --rebuild``; a store linked before the index existed gets it on its next run."""
+import json
+import random
+
+import pytest
+
+from newsdesk.cli import main
+from newsdesk.model import Entity, Place
+from newsdesk.store import links as store_links
+from newsdesk.store import open_store
+from newsdesk.store.links import _fetch, link_new
+
+from _pg_server import engine_url  # tests/_pg_server.py
+from test_link_incremental import articles, snapshot
+from test_link_store import BUDGET, FLOOD, FLOOD2, PG_CTL, PG_SKIP, art
+
+if PG_CTL:
+    from pytest_postgresql import factories
+
+    pg_proc3 = factories.postgresql_proc(executable=PG_CTL, port=None, user="postgres")
+    pg_db3 = factories.postgresql("pg_proc3", dbname="newsdesk_link_index_test")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    return engine_url(request, tmp_path, "index.db", "pg_db3", PG_CTL, PG_SKIP)
+
+
+def index_snapshot(store) -> dict:
+    def rows(sql):
+        return sorted(json.dumps(r, sort_keys=True, default=str) for r in _fetch(store, sql))
+    return {"families": rows("SELECT article_id, hash, head, nshingles FROM link_families"),
+            "bands": rows("SELECT bucket, article_id FROM link_bands"),
+            "stories": rows("SELECT story_id, first_seen, last_seen FROM link_stories"),
+            "keys": rows("SELECT key, story_id FROM link_keys"),
+            "df": rows("SELECT key, n FROM link_key_df"),
+            "events": rows("SELECT incident_id, article_id, n, event_index FROM incident_reports"),
+            "seen": rows("SELECT seen FROM link_index_state")}
+
+
+def many_articles(n: int = 40, seed: int = 3):
+    """Articles on a few subjects told by several outlets (copies, near-copies, other
+    wordings), so families, shared stories and shared incidents all occur."""
+    rng = random.Random(seed)
+    texts = [("flooding", FLOOD), ("swept", FLOOD2), ("passed", BUDGET)]
+    out = []
+    for i in range(n):
+        trig, text = texts[rng.randrange(len(texts))]
+        if rng.random() < 0.5:
+            text = text + f" Reporter {rng.randrange(5)} added a line about day {i % 4}."
+        day = 5 + i // 10
+        a = art(f"m{i:03d}", f"Outlet {rng.randrange(6)}", text, f"Title {rng.randrange(4)}",
+                f"2024-03-{day:02d}T{8 + i % 10:02d}:00", trig)
+        if rng.random() < 0.7:   # keys: a few names and places shared across subjects
+            name = rng.choice(["Marlow", "Parliament", "Ann Reed", "Red Cross"])
+            a.entities = [Entity(text=name, label="ORG", start=0, end=4, canonical=name)]
+            a.places = [Place(text="x", start=0, end=1, name=rng.choice(["Marlow", "Arden"]))]
+        out.append(a)
+    return out
+
+
+@pytest.mark.parametrize("chunks", [(2, 1, 3, 1), (5, 7, 9, 19)])
+def test_a_new_process_links_from_the_stored_indexes_alike(url, chunks):
+    arts = articles() if sum(chunks) == 7 else many_articles(sum(chunks))
+    with open_store(url) as store:
+        start, phases = 0, []
+        for size in chunks:
+            for a in arts[start:start + size]:
+                store.add(a)
+            start += size
+            store_links._LINKERS.clear()   # as a new process would
+            phases.append({})
+            assert link_new(store, timings=phases[-1])["articles"] == size
+        incremental, index = snapshot(store), index_snapshot(store)
+    # the first run restores nothing; each later one queries the stored indexes
+    assert [p["full"] for p in phases] == [True] + [False] * (len(chunks) - 1)
+    assert main(["link", "--rebuild", "--db", url]) == 0
+    with open_store(url) as store:
+        assert snapshot(store) == incremental
+        assert index_snapshot(store) == index
+    links = [json.loads(r) for r in incremental["links"]]
+    assert any(x["duplicate_of"] for x in links)
+    assert len({x["story_id"] for x in links}) < len(links)
+
+
+def test_the_cached_and_the_stored_linker_agree(url):
+    arts = many_articles(30, seed=5)
+    tables = []
+    for fresh in (False, True):
+        with open_store(url) as store:
+            for t in store_links.LINK_TABLES + ("link_families", "link_bands", "link_stories",
+                                                "link_keys", "link_key_df", "link_index_state",
+                                                "articles"):
+                store.conn.execute(f"DELETE FROM {t}")
+            store.conn.commit()
+            store_links._LINKERS.clear()
+            for s in range(0, 30, 6):
+                for a in arts[s:s + 6]:
+                    store.add(a)
+                if fresh:
+                    store_links._LINKERS.clear()
+                link_new(store)
+            tables.append((snapshot(store), index_snapshot(store)))
+    assert tables[0] == tables[1]
+
+
+def test_a_store_linked_before_the_index_gets_it(tmp_path):
+    """An upgraded store (link tables, no index rows) restores once, then queries."""
+    db = str(tmp_path / "old.db")
+    arts = articles()
+    with open_store(db) as store:
+        for a in arts[:4]:
+            store.add(a)
+        link_new(store)
+        for t in ("link_families", "link_bands", "link_stories", "link_keys", "link_key_df",
+                  "link_index_state"):
+            store.conn.execute(f"DELETE FROM {t}")
+        store.conn.execute("UPDATE incident_reports SET event_index = NULL")
+        store.conn.commit()
+        store_links._LINKERS.clear()
+        for a in arts[4:6]:
+            store.add(a)
+        t1: dict = {}
+        link_new(store, timings=t1)
+        store_links._LINKERS.clear()
+        store.add(arts[6])
+        t2: dict = {}
+        link_new(store, timings=t2)
+        assert t1["full"] and not t2["full"]
+        assert _fetch(store, "SELECT count(*) AS n FROM incident_reports "
+                             "WHERE event_index IS NULL")[0]["n"] == 0
+        incremental = snapshot(store)
+    assert main(["link", "--rebuild", "--db", db]) == 0
+    with open_store(db) as store:
+        assert snapshot(store) == incremental
+
+
+def test_the_encoder_runs_in_float32_and_a_text_alone_or_batched_is_the_same():
+    """A float64 constant in the forward pass once turned everything after it into float64
+    (twice the time); each text is still encoded alone, so batching changes no bit."""
+    import numpy as np
+
+    from newsdesk.link import embed
+    enc = embed.encoder()
+    seen = []
+    forward = enc._forward
+
+    def spy(ids, mask):
+        out = forward(ids, mask)
+        seen.append(out.dtype)
+        return out
+    enc._forward = spy
+    try:
+        texts = [FLOOD, BUDGET, "Short one."]
+        both = enc.encode(texts)
+        alone = np.vstack([enc.encode([t]) for t in texts])
+    finally:
+        del enc._forward
+    assert set(seen) == {np.dtype(np.float32)}
+    assert np.array_equal(both, alone)
+    assert np.allclose(np.linalg.norm(both, axis=1), 1.0, atol=1e-6)
