@@ -165,14 +165,12 @@ class StoryIndex:
         """FEATURES of the article (vec, keys) against the story. ``memo``: key -> IDF,
         shared by the candidates of one article (the same values, computed once)."""
         memo = {} if memo is None else memo
-
-        def idf_of(k):
-            v = memo.get(k)
-            if v is None:
-                v = memo[k] = self.idf(k)
-            return v
-
-        idf = {k: idf_of(k) for k in keys}
+        for ks in (keys, story.keys):   # every key read below (members' keys are the story's)
+            for k in ks:
+                if k not in memo:
+                    memo[k] = self.idf(k)
+        idf_of = memo.__getitem__
+        idf = {k: memo[k] for k in keys}
         total = sum(idf.values())
         shared = [k for k in keys if k in story.keys]
         key_share = sum(idf[k] for k in shared) / total if total else 0.0
@@ -188,8 +186,7 @@ class StoryIndex:
             other = story.key_sets[j]
             union = keys | other
             if union:
-                overlap = max(overlap, sum(idf_of(k) for k in keys & other)
-                              / sum(idf_of(k) for k in union))
+                overlap = max(overlap, sum(map(idf_of, keys & other)) / sum(map(idf_of, union)))
         rarest = max((idf[k] for k in shared), default=0.0) / math.log(2.0 + self.seen)
         figures = [k for k in keys if _FIGURE.search(k)]
         fig_total = sum(idf[k] for k in figures)
