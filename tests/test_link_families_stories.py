@@ -182,3 +182,28 @@ def test_neighbourhoods_join_a_story_an_article_nearly_joined():
     assert len({idx.assignments()[d] for d in ("d1", "d2")}) == 2
     assert groups["d1"] == groups["d2"] == groups["d4"]
     assert groups["d3"] != groups["d1"]
+
+
+def test_add_keeps_the_stories_it_found_above_the_cut_and_shared_idfs_change_nothing():
+    """``StoryIndex.add`` leaves ``passed`` (the stories scoring above the cut as it chose:
+    the Linker's neighbourhood, not scored again), and the IDF table shared by one
+    article's candidates gives the features computed one story at a time."""
+    from newsdesk.link.stories import StoryIndex
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal(16).astype(np.float32)
+    idx = StoryIndex()
+    for i in range(30):
+        v = base + rng.standard_normal(16).astype(np.float32) * (0.3 if i % 2 else 3.0)
+        idx.add(f"d{i}", v / np.linalg.norm(v), {f"k{i % 4}", f"n{i % 7}", "2013"})
+    idx.add("far", -base / np.linalg.norm(base), {"k1", "1999"})   # a candidate below the cut
+    v = base / np.linalg.norm(base)
+    keys = {"k1", "n3", "2013"}
+    ids, p = idx.scored(v, keys)
+    cut = idx.model_or_default().threshold
+    memo = {}
+    for sid in ids:
+        story = idx.stories[sid]
+        assert idx.features(story, v, keys, memo) == idx.features(story, v, keys)
+    above = [s for s, q in zip(ids, p) if q >= cut]
+    assert len(above) >= 2 and len(above) < len(ids)
+    assert idx.add("new", v, keys) in above and idx.passed == above
