@@ -63,12 +63,16 @@ class Encoder:
         self.tok.enable_truncation(max_length=MAX_TOKENS)
         self.dim = cfg["hidden_size"]
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, states: list | None = None) -> np.ndarray:
+        """The last layer's token states; ``states``, when given, also receives the
+        embeddings' and every layer's output (the same pass: no extra cost but memory)."""
         w, n, t = self.w, ids.shape[0], ids.shape[1]
         x = (w["embeddings.word_embeddings.weight"][ids]
              + w["embeddings.position_embeddings.weight"][:t][None]
              + w["embeddings.token_type_embeddings.weight"][0][None, None])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        if states is not None:
+            states.append(x)
         h, d = self.heads, self.dim // self.heads
         bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
         for i in range(self.layers):
@@ -92,6 +96,8 @@ class Encoder:
             f = lin(_gelu(lin(x, "intermediate.dense")), "output.dense")
             x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"],
                             self.eps)
+            if states is not None:
+                states.append(x)
         return x
 
     def _states(self, encodings):
