@@ -51,6 +51,15 @@ def test_encoder_vectors_are_unit_and_meaningful(enc):
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 
+def test_encoder_forward_gives_every_layer_from_one_pass(enc):
+    ids = np.asarray(enc.tok.encode("Rebels seized the town").ids, dtype=np.int64)[None]
+    states = []
+    last = enc._forward(ids, np.ones(ids.shape, dtype=np.float32), states)
+    assert len(states) == enc.layers + 1          # embeddings, then each layer
+    assert np.array_equal(states[-1], last)
+    assert not np.allclose(states[3], last)
+
+
 def test_stories_group_and_split(enc):
     from newsdesk.link.stories import StoryIndex
     idx = StoryIndex()

@@ -96,12 +96,16 @@ class Encoder:
                         w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]))
         return out
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, states: list | None = None) -> np.ndarray:
+        """The last layer's token states; ``states``, when given, also receives the
+        embeddings' and every layer's output (the same pass: no extra cost but memory)."""
         w, n, t = self.w, ids.shape[0], ids.shape[1]
         x = (w["embeddings.word_embeddings.weight"][ids]
              + w["embeddings.position_embeddings.weight"][:t][None]
              + w["embeddings.token_type_embeddings.weight"][0][None, None])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        if states is not None:
+            states.append(x)
         h, d, dim = self.heads, self.dim // self.heads, self.dim
         # a text alone has no padding: its mask adds nothing (adding zeros changes no bit)
         bias = None if mask.all() else ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
@@ -132,6 +136,8 @@ class Encoder:
             f += fb
             f += x
             x = _layer_norm(f, ln2w, ln2b, self.eps)
+            if states is not None:
+                states.append(x.reshape(n, t, dim))
         return x.reshape(n, t, dim)
 
     def _states(self, encodings):
