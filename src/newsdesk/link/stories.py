@@ -6,7 +6,9 @@ stories come from an inverted index over keys plus the most recent stories, neve
 every story; a candidate whose articles all lie outside the time window is skipped. A
 learned scorer (logistic regression, ``FEATURES``) gives the chance that the article
 belongs to each candidate; the article joins the most likely one if that chance passes
-the scorer's threshold, else it starts a story of its own.
+the scorer's threshold, else it starts a story of its own. ``add`` scores in full only the
+candidates whose bound on the chance can reach that threshold (``StoryIndex.choose``): the
+same decisions at a fraction of the cost when candidates are many.
 
 The features weigh specific evidence beside topical likeness, because two happenings of
 the same kind (two earthquakes, two arrests) read alike: keys count by their rarity among
