@@ -6,7 +6,9 @@ stories come from an inverted index over keys plus the most recent stories, neve
 every story; a candidate whose articles all lie outside the time window is skipped. A
 learned scorer (logistic regression, ``FEATURES``) gives the chance that the article
 belongs to each candidate; the article joins the most likely one if that chance passes
-the scorer's threshold, else it starts a story of its own.
+the scorer's threshold, else it starts a story of its own. ``add`` scores in full only the
+candidates whose bound on the chance can reach that threshold (``StoryIndex.choose``): the
+same decisions at a fraction of the cost when candidates are many.
 
 The features weigh specific evidence beside topical likeness, because two happenings of
 the same kind (two earthquakes, two arrests) read alike: keys count by their rarity among
@@ -224,6 +226,78 @@ class StoryIndex:
         p[keyless] = (F[keyless, 0] >= KEYLESS_COS).astype(float)
         return ids, p
 
+    def choose(self, vec: np.ndarray, keys: set[str], cut: float, time: str | None = None
+               ) -> tuple[str | None, list[str]]:
+        """The likeliest candidate at or above ``cut`` (None if none) and every candidate
+        at or above it, in candidate order: what ``scored`` would give, but a candidate
+        whose score cannot reach the cut is never scored in full.
+
+        Its bound: every feature but the nearest members' key overlap is measured (they
+        are cheap); the overlap is at most the key share (the keys an article shares with
+        a member are among those it shares with the story, over at least its own keys), and
+        the scorer weighs it positively. A candidate that cannot reach the cut can neither
+        pass nor be the chosen one (the chosen one must pass)."""
+        model = self.model_or_default()
+        w = model.weights
+        if w[FEATURES.index("nearest_key_overlap")] < 0:   # the bound needs a positive weight
+            ids, ps = self.scored(vec, keys, time)
+            passed = [sid for sid, q in zip(ids, ps) if q >= cut]
+            return (ids[int(np.argmax(ps))] if passed else None), passed
+        memo: dict[str, float] = {}
+        for k in keys:
+            memo[k] = self.idf(k)
+        total = sum(memo[k] for k in keys)
+        figures = [k for k in keys if _FIGURE.search(k)]
+        fig_total = sum(memo[k] for k in figures)
+        norm_rarest = math.log(2.0 + self.seen)
+        idf = self.idf
+        ids, exact, bound_ids, bounds = [], [], [], []
+        for sid in self.candidates(keys):
+            story = self.stories[sid]
+            if not story.vecs or not self.in_window(story, time):
+                continue
+            if not keys or not story.keys:   # likeness alone decides (as in ``scored``)
+                ids.append(sid)
+                exact.append(1.0 if float(story.centroid @ vec) >= KEYLESS_COS else 0.0)
+                continue
+            skeys = story.keys
+            shared = [k for k in keys if k in skeys]
+            if shared:
+                num = sum(c * memo[k] for k, c in ((k, skeys[k]) for k in shared))
+                den = 0.0
+                for k, c in skeys.items():
+                    v = memo.get(k)
+                    if v is None:
+                        v = memo[k] = idf(k)
+                    den += c * v
+                key_share = sum(memo[k] for k in shared) / total
+                story_share = num / den if den else 0.0
+                rarest = max(memo[k] for k in shared) / norm_rarest
+                fig_share = (sum(memo[k] for k in figures if k in skeys) / fig_total
+                             if fig_total else 0.0)
+            else:
+                key_share = story_share = rarest = fig_share = 0.0
+            n = len(story.vecs)
+            ids.append(sid)
+            exact.append(None)
+            bound_ids.append(len(ids) - 1)
+            bounds.append([float(story.centroid @ vec), float((story.matrix() @ vec).max()),
+                           key_share, story_share, key_share, rarest, fig_share,
+                           math.log(1.0 + n)])
+        p = np.array([math.nan if e is None else e for e in exact], dtype=np.float64)
+        if bounds:
+            # a hair of slack: the bound's sums run in another order than ``features``'
+            ub = model.prob(np.array(bounds)) + 1e-9
+            todo = [bound_ids[j] for j in np.flatnonzero(ub >= cut)]
+            if todo:
+                rows = [self.features(self.stories[ids[i]], vec, keys, memo) for i in todo]
+                p[todo] = model.prob(np.array(rows))
+        passed_at = [i for i in range(len(ids)) if p[i] >= cut]   # NaN (skipped) never passes
+        if not passed_at:
+            return None, []
+        best = max(passed_at, key=lambda i: (p[i], -i))   # the first of equals, as argmax
+        return ids[best], [ids[i] for i in passed_at]
+
     def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
         """The most likely candidate story and its chance (None, 0 without candidates)."""
         ids, p = self.scored(vec, keys, time)
@@ -239,12 +313,10 @@ class StoryIndex:
             return self.of[article_id]
         keys = set(keys)
         cut = self.model_or_default().threshold if self.threshold is None else self.threshold
-        ids, ps = self.scored(vec, keys, time)
         # the stories passing the cut, for a caller that needs them (link.linker's
         # neighbourhood) without scoring the candidates again
-        self.passed = [sid for sid, q in zip(ids, ps) if q >= cut]
-        best = ids[int(np.argmax(ps))] if ids else None
-        if best is None or ps.max() < cut:
+        best, self.passed = self.choose(vec, keys, cut, time)
+        if best is None:
             best = story_id or article_id
         self.put(article_id, best, vec, keys, time)
         return best

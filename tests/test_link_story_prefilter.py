@@ -1,0 +1,53 @@
+"""StoryIndex.choose (a bound skips candidates that cannot reach the cut) must decide as
+the plain path: the same chosen story and the same stories above the cut."""
+import numpy as np
+import pytest
+
+from newsdesk.link.stories import StoryIndex
+
+
+def _unit(v):
+    return v / np.linalg.norm(v)
+
+
+def _plain(idx, vec, keys, cut, time):
+    ids, ps = idx.scored(vec, keys, time)
+    passed = [sid for sid, q in zip(ids, ps) if q >= cut]
+    return (ids[int(np.argmax(ps))] if passed else None), passed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_choose_matches_plain_scoring(seed):
+    rng = np.random.default_rng(seed)
+    models = [_unit(rng.normal(size=16)) for _ in range(12)]
+    names = [f"name {i}" for i in range(60)] + [str(1990 + i) for i in range(10)]
+    idx = StoryIndex()
+    cut = idx.model_or_default().threshold
+    joined = checked = full = total = 0
+    plain_features = idx.features
+
+    def counted(*a, **k):
+        nonlocal full
+        full += 1
+        return plain_features(*a, **k)
+    for i in range(400):
+        vec = _unit(models[rng.integers(len(models))] + rng.normal(size=16) * rng.uniform(0.05, 0.6))
+        keys = set(rng.choice(names, size=rng.integers(0, 6), replace=False).tolist())
+        if rng.random() < 0.5:
+            keys.add(f"own {i}")
+        time = f"2026-01-{1 + i // 20:02d}T00:00:00"
+        want = _plain(idx, vec, keys, cut, time)
+        idx.features = counted
+        got = idx.choose(vec, keys, cut, time)
+        idx.features = plain_features
+        total += len(idx.scored(vec, keys, time)[0])
+        assert got == want
+        checked += len(want[1])
+        sid = idx.add(f"a{i}", vec, keys, time)
+        assert idx.passed == want[1]
+        assert sid == (want[0] or f"a{i}")
+        joined += want[0] is not None
+    # the case must exercise both joining and starting stories, and several passing ones
+    assert 50 < joined < 350 and checked > joined
+    # and the bound must actually spare candidates their full scoring
+    assert full < total / 2
