@@ -1,0 +1,176 @@
+"""The MiniLM forward pass of ``embed.Encoder`` as an ONNX graph, run by onnxruntime.
+
+The graph is built in-process from the weights the Encoder already holds (no export, no
+torch, nothing fetched): word-piece ids (1, T) in, every token's last-layer state (1, T,
+384) out, the same operations as ``Encoder._forward``. ``ops`` spells a layer:
+
+- "plain" (the default, fastest here): standard ONNX operators (opset 17), which the
+  session's optimiser fuses where it can (matmul + scale, bias + GELU);
+- "contrib": onnxruntime's own BERT kernels (``com.microsoft`` Attention,
+  SkipLayerNormalization, BiasGelu);
+- "hybrid": plain attention, contrib residual + LayerNorm and GELU.
+
+All three give the numpy vectors within ~3e-7; ``bench/encoder_speed.py`` times them.
+A session runs one text at a time (no padding, as the numpy path), on ``threads`` intra-op
+threads: 1 by default, since executors run one process per core.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+OPSET = 17  # LayerNormalization is standard from 17 on
+OPS = "plain"
+OPS_ALL = ("plain", "contrib", "hybrid")
+
+
+def build(enc, ops: str = OPS):
+    """The ONNX model of ``enc``'s forward pass (an ``onnx.ModelProto``)."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    w, dim, heads, eps = enc.w, enc.dim, enc.heads, float(enc.eps)
+    d = dim // heads
+    inits, nodes = [], []
+
+    def const(name, arr):
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        return name
+
+    def node(op, ins, outs, domain="", **attrs):
+        nodes.append(helper.make_node(op, ins, outs, domain=domain, name=outs[0], **attrs))
+        return outs[0]
+
+    # embeddings: word + position[:T] + token type 0, then LayerNorm (the numpy order)
+    const("word_emb", w["embeddings.word_embeddings.weight"])
+    const("pos_emb", w["embeddings.position_embeddings.weight"])
+    const("type0", w["embeddings.token_type_embeddings.weight"][0])
+    const("i0", np.array([0], dtype=np.int64))
+    const("i1", np.array([1], dtype=np.int64))
+    node("Shape", ["input_ids"], ["ids_shape"])
+    const("i2", np.array([2], dtype=np.int64))
+    node("Slice", ["ids_shape", "i1", "i2", "i0"], ["seq_len"])
+    node("Slice", ["pos_emb", "i0", "seq_len", "i0"], ["pos"])
+    node("Gather", ["word_emb", "input_ids"], ["emb_word"])
+    node("Add", ["emb_word", "pos"], ["emb_wp"])
+    node("Add", ["emb_wp", "type0"], ["emb_sum"])
+    x = node("LayerNormalization", ["emb_sum", const("emb_ln_w", w["embeddings.LayerNorm.weight"]),
+                                    const("emb_ln_b", w["embeddings.LayerNorm.bias"])],
+             ["emb"], axis=-1, epsilon=eps)
+    const("qkv_shape", np.array([0, 0, 3, heads, d], dtype=np.int64))
+    const("flat_shape", np.array([0, 0, dim], dtype=np.int64))
+    const("scale", np.array(np.sqrt(d), dtype=np.float32))
+    const("sqrt2", np.array(np.sqrt(2.0), dtype=np.float32))
+    const("one", np.array(1.0, dtype=np.float32))
+    const("half", np.array(0.5, dtype=np.float32))
+    ms = "com.microsoft"
+    for i, (qkv, qkv_b, ow, ob, ln1w, ln1b, iw, ib, fw, fb, ln2w, ln2b) in enumerate(enc._layers):
+        p = f"l{i}_"
+        n = {k: const(p + k, v) for k, v in dict(
+            qkv=qkv, qkv_b=qkv_b, ow=ow, ob=ob, ln1w=ln1w, ln1b=ln1b, iw=iw, ib=ib,
+            fw=fw, fb=fb, ln2w=ln2w, ln2b=ln2b).items()}
+        if ops == "contrib":
+            a = node("Attention", [x, n["qkv"], n["qkv_b"]], [p + "att"], domain=ms, num_heads=heads)
+        else:
+            z = node("MatMul", [x, n["qkv"]], [p + "qkv_mm"])
+            z = node("Add", [z, n["qkv_b"]], [p + "qkv_z"])
+            z = node("Reshape", [z, "qkv_shape"], [p + "qkv_r"])
+            z = node("Transpose", [z], [p + "qkv_t"], perm=[2, 0, 3, 1, 4])  # (3, B, h, T, d)
+            q, k, v = (node("Squeeze", [node("Gather", [z, c], [p + c + "_g"]), "i0"], [p + c + "_s"])
+                       for c in ("i0", "i1", "i2"))
+            kt = node("Transpose", [k], [p + "kt"], perm=[0, 1, 3, 2])
+            s = node("MatMul", [q, kt], [p + "scores"])
+            s = node("Div", [s, "scale"], [p + "scaled"])
+            s = node("Softmax", [s], [p + "probs"], axis=-1)
+            a = node("MatMul", [s, v], [p + "ctx"])
+            a = node("Transpose", [a], [p + "ctx_t"], perm=[0, 2, 1, 3])
+            a = node("Reshape", [a, "flat_shape"], [p + "att"])
+        o = node("MatMul", [a, n["ow"]], [p + "att_mm"])
+        if ops == "plain":
+            o = node("Add", [o, n["ob"]], [p + "att_b"])
+            o = node("Add", [o, x], [p + "att_res"])
+            x1 = node("LayerNormalization", [o, n["ln1w"], n["ln1b"]], [p + "ln1"], axis=-1, epsilon=eps)
+            f = node("MatMul", [x1, n["iw"]], [p + "inter_mm"])
+            f = node("Add", [f, n["ib"]], [p + "inter"])
+            g = node("Div", [f, "sqrt2"], [p + "g_div"])
+            g = node("Erf", [g], [p + "g_erf"])
+            g = node("Add", [g, "one"], [p + "g_add"])
+            g = node("Mul", [f, g], [p + "g_mul"])
+            g = node("Mul", [g, "half"], [p + "gelu"])
+            f2 = node("MatMul", [g, n["fw"]], [p + "ffn_mm"])
+            f2 = node("Add", [f2, n["fb"]], [p + "ffn_b"])
+            f2 = node("Add", [f2, x1], [p + "ffn_res"])
+            x = node("LayerNormalization", [f2, n["ln2w"], n["ln2b"]], [p + "out"], axis=-1, epsilon=eps)
+        else:
+            x1 = node("SkipLayerNormalization", [o, x, n["ln1w"], n["ln1b"], n["ob"]], [p + "ln1"],
+                      domain=ms, epsilon=eps)
+            f = node("MatMul", [x1, n["iw"]], [p + "inter"])
+            g = node("BiasGelu", [f, n["ib"]], [p + "gelu"], domain=ms)
+            f2 = node("MatMul", [g, n["fw"]], [p + "ffn"])
+            x = node("SkipLayerNormalization", [f2, x1, n["ln2w"], n["ln2b"], n["fb"]], [p + "out"],
+                     domain=ms, epsilon=eps)
+    nodes.append(helper.make_node("Identity", [x], ["states"], name="states"))
+    graph = helper.make_graph(
+        nodes, "minilm",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "T"])],
+        [helper.make_tensor_value_info("states", TensorProto.FLOAT, [1, "T", dim])],
+        initializer=inits)
+    opsets = [helper.make_opsetid("", OPSET)]
+    if ops != "plain":
+        opsets.append(helper.make_opsetid("com.microsoft", 1))
+    # IR 10 (onnx 1.16): read by every onnxruntime from 1.17 on
+    return helper.make_model(graph, opset_imports=opsets, producer_name="newsdesk", ir_version=10)
+
+
+def threads() -> int:
+    """Intra-op threads per session: ``NEWSDESK_ORT_THREADS``, else 1 (one process per
+    core is how the executors run; more threads would only contend)."""
+    try:
+        return max(1, int(os.environ.get("NEWSDESK_ORT_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
+def session(model_bytes: bytes, n_threads: int | None = None):
+    """An onnxruntime CPU session over a serialised model, all graph optimisations on."""
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = n_threads or threads()
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.log_severity_level = 3
+    return ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+
+
+def quantised(model) -> bytes:
+    """``model`` with int8 dynamic quantisation of its matmul weights (an option measured
+    in bench/encoder_speed.py; not the default: its vectors are not the float ones)."""
+    import tempfile
+
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "q.onnx"
+        # the contrib operators' outputs have no inferred type: they are float
+        quantize_dynamic(model, out, weight_type=QuantType.QInt8,
+                         extra_options={"DefaultTensorType": TensorProto.FLOAT})
+        return out.read_bytes()
+
+
+class OrtForward:
+    """``Encoder._forward`` for one unpadded text, on onnxruntime."""
+
+    def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None):
+        model = build(enc, ops)
+        data = quantised(model) if int8 else model.SerializeToString()
+        self.digest = hashlib.sha1(data).hexdigest()[:12]
+        self.sess = session(data, n_threads)
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        return self.sess.run(["states"], {"input_ids": ids})[0]
