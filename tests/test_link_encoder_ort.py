@@ -13,9 +13,16 @@ TEXTS = ["Flood forces 300 from homes in Marlow. The river burst its banks overn
 
 
 @pytest.fixture(scope="module")
-def encs():
+def encs(tmp_path_factory):
+    import os
+
     from newsdesk.link.embed import Encoder
-    return Encoder(backend="numpy"), Encoder(backend="ort")
+    old = os.environ.get("NEWSDESK_CACHE")
+    os.environ["NEWSDESK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    try:
+        yield Encoder(backend="numpy"), Encoder(backend="ort")
+    finally:
+        os.environ.pop("NEWSDESK_CACHE") if old is None else os.environ.update(NEWSDESK_CACHE=old)
 
 
 def test_ort_vectors_equal_numpy(encs):
@@ -48,6 +55,26 @@ def test_other_graph_spellings_agree(encs):
     for ops in onnx_bert.OPS_ALL:
         out = onnx_bert.OrtForward(num, ops)(ids)
         assert out.shape == ref.shape and np.abs(out - ref).max() < 1e-4
+
+
+def test_the_built_graph_is_cached_and_read_back(encs, monkeypatch, tmp_path):
+    from newsdesk.link import onnx_bert
+    num, ort = encs
+    monkeypatch.setenv("NEWSDESK_CACHE", str(tmp_path))
+    first = onnx_bert.model_bytes(num)
+    kept = list(tmp_path.glob("minilm-*.onnx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+
+    def no_build(*a, **k):
+        raise AssertionError("built again")
+    monkeypatch.setattr(onnx_bert, "build", no_build)
+    fwd = onnx_bert.OrtForward(num)          # from the cache: no build
+    ids = np.asarray(num.tok.encode(TEXTS[1]).ids, dtype=np.int64)[None]
+    assert np.abs(fwd(ids) - ort._ort(ids)).max() < 1e-6
+    monkeypatch.setenv("NEWSDESK_CACHE", "off")
+    assert onnx_bert.cache_dir() is None
+    with pytest.raises(AssertionError):
+        onnx_bert.OrtForward(num)
 
 
 def test_states_and_padded_batches_run_on_numpy(encs):

@@ -71,6 +71,7 @@ class Encoder:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
         path = Path(path) if path else model_dir()
+        self.path = path
         cfg = json.loads((path / "config.json").read_text())
         self.heads = cfg["num_attention_heads"]
         self.layers = cfg["num_hidden_layers"]

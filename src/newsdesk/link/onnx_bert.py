@@ -11,7 +11,10 @@ torch, nothing fetched): word-piece ids (1, T) in, every token's last-layer stat
 - "hybrid": plain attention, contrib residual + LayerNorm and GELU.
 
 All three give the numpy vectors within ~3e-7; ``bench/encoder_speed.py`` times them.
-A session runs one text at a time (no padding, as the numpy path), on ``threads`` intra-op
+Building takes ~1-2 s (importing onnx is most of it), so the serialised graph is kept in a
+cache directory (``NEWSDESK_CACHE``, else ``$XDG_CACHE_HOME/newsdesk`` or ``~/.cache/newsdesk``;
+``NEWSDESK_CACHE=off``: none), named by the weights file's SHA-256 and the graph's spelling:
+a new process then only reads it. A session runs one text at a time (no padding, as the numpy path), on ``threads`` intra-op
 threads: 1 by default, since executors run one process per core.
 """
 from __future__ import annotations
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 OPSET = 17  # LayerNormalization is standard from 17 on
 OPS = "plain"
 OPS_ALL = ("plain", "contrib", "hybrid")
+GRAPH_VERSION = 1  # bump when build() changes: cached graphs of other versions are not read
 
 
 def build(enc, ops: str = OPS):
@@ -163,14 +167,51 @@ def quantised(model) -> bytes:
         return out.read_bytes()
 
 
+def cache_dir() -> Path | None:
+    """Where built graphs are kept (None: nowhere)."""
+    v = os.environ.get("NEWSDESK_CACHE")
+    if v:
+        return None if v.lower() in ("off", "0", "none") else Path(v)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk"
+
+
+def _weights_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()[:20]
+
+
+def model_bytes(enc, ops: str = OPS, int8: bool = False) -> bytes:
+    """The serialised graph of ``enc``: from the cache when built before, else built (and
+    kept, when the cache directory can be written)."""
+    d = cache_dir()
+    f = None
+    if d is not None and getattr(enc, "path", None) is not None:
+        key = f"{_weights_hash(enc.path / 'model.safetensors')}-{ops}{'-int8' if int8 else ''}"
+        f = d / f"minilm-v{GRAPH_VERSION}-{key}.onnx"
+        if f.is_file():
+            return f.read_bytes()
+    model = build(enc, ops)
+    data = quantised(model) if int8 else model.SerializeToString()
+    if f is not None:
+        try:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, f)  # whole or absent: another process may be reading
+        except OSError as exc:
+            log.info("encoder graph not cached (%s): built again by each process", exc)
+    return data
+
+
 class OrtForward:
     """``Encoder._forward`` for one unpadded text, on onnxruntime."""
 
     def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None):
-        model = build(enc, ops)
-        data = quantised(model) if int8 else model.SerializeToString()
-        self.digest = hashlib.sha1(data).hexdigest()[:12]
-        self.sess = session(data, n_threads)
+        import onnxruntime  # noqa: F401  (missing: ImportError before any building)
+        self.sess = session(model_bytes(enc, ops, int8), n_threads)
 
     def __call__(self, ids: np.ndarray) -> np.ndarray:
         return self.sess.run(["states"], {"input_ids": ids})[0]
