@@ -71,6 +71,13 @@ def test_the_built_graph_is_cached_and_read_back(encs, monkeypatch, tmp_path):
     fwd = onnx_bert.OrtForward(num)          # from the cache: no build
     ids = np.asarray(num.tok.encode(TEXTS[1]).ids, dtype=np.int64)[None]
     assert np.abs(fwd(ids) - ort._ort(ids)).max() < 1e-6
+    kept[0].write_bytes(first[:1000])        # damaged (a full disk): built again
+    monkeypatch.undo()
+    monkeypatch.setenv("NEWSDESK_CACHE", str(tmp_path))
+    fwd = onnx_bert.OrtForward(num)
+    assert np.abs(fwd(ids) - ort._ort(ids)).max() < 1e-6
+    assert kept[0].read_bytes() == first
+    monkeypatch.setattr(onnx_bert, "build", no_build)
     monkeypatch.setenv("NEWSDESK_CACHE", "off")
     assert onnx_bert.cache_dir() is None
     with pytest.raises(AssertionError):

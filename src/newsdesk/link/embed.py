@@ -102,6 +102,10 @@ class Encoder:
             log.warning("sentence encoder on numpy (2-3x slower, same vectors): %s; "
                         "pip install onnxruntime==1.30.0 onnx==1.23.2", exc)
             return "numpy"
+        except Exception as exc:  # an onnxruntime that cannot run the graph
+            log.warning("sentence encoder on numpy (2-3x slower, same vectors): onnxruntime "
+                        "failed: %s", exc)
+            return "numpy"
         return backend
 
     def _layer_weights(self) -> list[tuple]:

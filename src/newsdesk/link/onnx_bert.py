@@ -183,15 +183,15 @@ def _weights_hash(path: Path) -> str:
     return h.hexdigest()[:20]
 
 
-def model_bytes(enc, ops: str = OPS, int8: bool = False) -> bytes:
-    """The serialised graph of ``enc``: from the cache when built before, else built (and
-    kept, when the cache directory can be written)."""
+def model_bytes(enc, ops: str = OPS, int8: bool = False, fresh: bool = False) -> bytes:
+    """The serialised graph of ``enc``: from the cache when built before (unless ``fresh``),
+    else built (and kept, when the cache directory can be written)."""
     d = cache_dir()
     f = None
     if d is not None and getattr(enc, "path", None) is not None:
         key = f"{_weights_hash(enc.path / 'model.safetensors')}-{ops}{'-int8' if int8 else ''}"
         f = d / f"minilm-v{GRAPH_VERSION}-{key}.onnx"
-        if f.is_file():
+        if f.is_file() and not fresh:
             return f.read_bytes()
     model = build(enc, ops)
     data = quantised(model) if int8 else model.SerializeToString()
@@ -211,7 +211,11 @@ class OrtForward:
 
     def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None):
         import onnxruntime  # noqa: F401  (missing: ImportError before any building)
-        self.sess = session(model_bytes(enc, ops, int8), n_threads)
+        try:
+            self.sess = session(model_bytes(enc, ops, int8), n_threads)
+        except Exception as exc:  # a damaged cached file (a full disk): build it again
+            log.warning("cached encoder graph unreadable (%s): building it again", exc)
+            self.sess = session(model_bytes(enc, ops, int8, fresh=True), n_threads)
 
     def __call__(self, ids: np.ndarray) -> np.ndarray:
         return self.sess.run(["states"], {"input_ids": ids})[0]
