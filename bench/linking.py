@@ -32,14 +32,18 @@ import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 
 
-def story_index(docs, vecs, keys, **params):
-    """Online story clustering in a fixed shuffled arrival order (ECB+ has no dates)."""
+def story_index(docs, vecs, keys, merges: bool = True, **params):
+    """Online story clustering in a fixed shuffled arrival order (ECB+ has no dates); with
+    ``merges``, the learned merge step after each article (link.story_merge)."""
     from newsdesk.link.stories import StoryIndex
+    from newsdesk.link.story_merge import merge_step
     index = StoryIndex(**params)
     order = list(range(len(docs)))
     random.Random(14).shuffle(order)
     for i in order:
-        index.add(docs[i].name, vecs[i], keys[i])
+        sid = index.add(docs[i].name, vecs[i], keys[i])
+        if merges:
+            merge_step(index, sid, keys[i])
     return index
 
 
@@ -79,7 +83,7 @@ def lemma_baseline(mentions, group_of: dict[str, str]) -> dict:
 
 
 def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
-             log=print, gold_stories: bool = True) -> dict[str, float]:
+             log=print, gold_stories: bool = True, merges: bool = True) -> dict[str, float]:
     """Scores with the system's own stories and, with ``gold_stories``, also clustering
     the mentions inside the gold subtopics (the incident scorer alone, as the published
     lemma baseline is measured)."""
@@ -89,7 +93,7 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
     if not docs:
         raise SystemExit(f"{data}: no documents for topics {topics}")
     vecs, keys = feats.story_inputs(docs)
-    index = story_index(docs, vecs, keys)
+    index = story_index(docs, vecs, keys, merges=merges)
     story_of = index.assignments()
     gold_story = {d.name: d.subtopic for d in docs}
     mentions = feats.mentions(docs)
@@ -165,6 +169,8 @@ def main() -> int:
     ap.add_argument("--gold-stories", action=argparse.BooleanOptionalAction, default=True,
                     help="also cluster the mentions inside the gold subtopics and report that "
                          "figure (default on; --no-gold-stories skips it)")
+    ap.add_argument("--story-merges", action=argparse.BooleanOptionalAction, default=True,
+                    help="merge stories with the learned story-to-story scorer (default on)")
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",
@@ -188,7 +194,8 @@ def main() -> int:
             if args.tune_stories:
                 tune_stories(args.data, topics)
             else:
-                evaluate(args.data, topics, args.predictions, gold_stories=args.gold_stories)
+                evaluate(args.data, topics, args.predictions, gold_stories=args.gold_stories,
+                         merges=args.story_merges)
     if args.families:
         import linking_families
         t0 = time.perf_counter()

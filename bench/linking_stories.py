@@ -15,7 +15,9 @@ ever given the training topics.
 """
 from __future__ import annotations
 
+import math
 import random
+from collections import Counter
 
 import numpy as np
 
@@ -47,9 +49,12 @@ def rows(names, subtopics, vecs, keys, shuffles: int = SHUFFLES, hard: int = HAR
     return np.array(X), np.array(y)
 
 
-def fit(X, y, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5, threshold: float = 0.5):
-    """Logistic regression by full-batch gradient descent on standardised features."""
+def fit(X, y, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5, threshold: float = 0.5,
+        kind=None):
+    """Logistic regression by full-batch gradient descent on standardised features
+    (``kind``: the scorer class made, StoryScorer unless given)."""
     from newsdesk.link.stories import StoryScorer
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     mean, std = np.nanmean(X, 0), np.nanstd(X, 0) + 1e-6
     Z = np.nan_to_num((X - mean) / std)       # unmeasured features at the mean
     w, b = np.zeros(X.shape[1]), 0.0
@@ -57,16 +62,22 @@ def fit(X, y, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5, threshold: f
         g = 1.0 / (1.0 + np.exp(-(Z @ w + b))) - y
         w -= lr * (Z.T @ g / len(y) + l2 * w)
         b -= lr * float(g.mean())
-    return StoryScorer(w, b, mean, std, threshold)
+    return (kind or StoryScorer)(w, b, mean, std, threshold)
 
 
-def cluster(names, vecs, keys, model, threshold, seed: int) -> dict[str, str]:
+def cluster(names, vecs, keys, model, threshold, seed: int, merge_model=None,
+            merge_cut: float = math.inf, merge_rows: list | None = None) -> dict[str, str]:
+    """Online clustering in one arrival order; with ``merge_cut`` at most 1, the merge step
+    (link.story_merge) after each article; ``merge_rows`` collects its scored pairs."""
     from newsdesk.link.stories import StoryIndex
+    from newsdesk.link.story_merge import merge_step
     index = StoryIndex(threshold=threshold, model=model)
     order = list(range(len(names)))
     random.Random(seed).shuffle(order)
     for i in order:
-        index.add(names[i], vecs[i], keys[i])
+        sid = index.add(names[i], vecs[i], keys[i])
+        if merge_cut <= 1.0 or merge_rows is not None:
+            merge_step(index, sid, keys[i], merge_model, merge_cut, merge_rows)
     return index.assignments()
 
 
@@ -85,5 +96,66 @@ def cross_validate(docs, vecs, keys, cuts=CUTS, orders=ORDERS) -> dict[float, np
         for c in cuts:
             for seed in orders:
                 pred = cluster(names, [vecs[i] for i in b], [keys[i] for i in b], model, c, seed)
+                scores[c].append(cm.b_cubed(gold, pred))
+    return {c: np.mean(s, axis=0) for c, s in scores.items()}
+
+
+# ---- story merges (link.story_merge) ---------------------------------------------------
+
+MERGE_SEEDS = (200, 201, 202)      # arrival orders replayed for merge rows
+MERGE_CUTS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def merge_rows(names, subtopics, vecs, keys, model, threshold, seeds=MERGE_SEEDS):
+    """(story, story) rows from the article scorer's own online runs (merges off): each
+    scored pair labelled 1 when the two stories' majority gold subtopics agree."""
+    from newsdesk.link.stories import StoryIndex
+    from newsdesk.link.story_merge import merge_step
+    gold = dict(zip(names, subtopics))
+    X, y = [], []
+    for seed in seeds:
+        got: list = []
+        index = StoryIndex(threshold=threshold, model=model)
+        order = list(range(len(names)))
+        random.Random(seed).shuffle(order)
+        for i in order:
+            sid = index.add(names[i], vecs[i], keys[i])
+            start = len(got)
+            merge_step(index, sid, keys[i], cut=math.inf, rows=got)
+            for f, a, b in got[start:]:
+                maj = [Counter(gold[m] for m in index.stories[s].members).most_common(1)[0][0]
+                       for s in (a, b)]
+                X.append(f)
+                y.append(float(maj[0] == maj[1]))
+    return np.array(X), np.array(y)
+
+
+def fit_merges(X, y, threshold: float = 0.5):
+    from newsdesk.link.story_merge import MergeScorer
+    return fit(X, y, threshold=threshold, kind=MergeScorer)
+
+
+def cross_validate_merges(docs, vecs, keys, cuts=MERGE_CUTS, orders=ORDERS) -> dict[float, np.ndarray]:
+    """Merge cut -> mean (P, R, F1) of B3 over two topic folds and several arrival orders,
+    the article scorer and its cut as ``cross_validate`` fits them on each fold (its best
+    cut given); ``math.inf`` (no merges) is in the curve as the anchor."""
+    from newsdesk.link.stories import scorer
+    cut0 = scorer().threshold
+    topics = sorted({d.topic for d in docs})
+    cuts = (math.inf,) + tuple(cuts)
+    scores: dict[float, list] = {c: [] for c in cuts}
+    for fold in (topics[0::2], topics[1::2]):
+        a = [i for i, d in enumerate(docs) if d.topic in fold]
+        b = [i for i, d in enumerate(docs) if d.topic not in fold]
+        pick = lambda idx: ([docs[i].name for i in idx], [docs[i].subtopic for i in idx],  # noqa: E731
+                            [vecs[i] for i in idx], [keys[i] for i in idx])
+        na, sa, va, ka = pick(a)
+        model = fit(*rows(na, sa, va, ka))
+        merger = fit_merges(*merge_rows(na, sa, va, ka, model, cut0))
+        nb, sb, vb, kb = pick(b)
+        gold = dict(zip(nb, sb))
+        for c in cuts:
+            for seed in orders:
+                pred = cluster(nb, vb, kb, model, cut0, seed, merger, c)
                 scores[c].append(cm.b_cubed(gold, pred))
     return {c: np.mean(s, axis=0) for c, s in scores.items()}

@@ -13,9 +13,10 @@ same decisions at a fraction of the cost when candidates are many.
 The features weigh specific evidence beside topical likeness, because two happenings of
 the same kind (two earthquakes, two arrests) read alike: keys count by their rarity among
 the articles seen so far (IDF), figures (years, counts) count on their own, and the
-article is compared with the story's nearest members as well as its centroid. There is no
-story-merge step: merging stories by centroid was where two such happenings were joined
-(on the ECB+ training topics a learned story-to-story merge lowered B3 at every cut).
+article is compared with the story's nearest members as well as its centroid. Stories
+that started apart can merge later through link.story_merge (a learned story-to-story
+scorer run after an article joins; bench/linking.py uses it, the Linker does not yet);
+merging by centroid alone was where two such happenings were joined.
 
 Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics, each
 document's rows its 3 candidates nearest by centroid cosine (the choice that goes wrong is
@@ -148,6 +149,7 @@ class StoryIndex:
         self.df: dict[str, int] = defaultdict(int)   # key -> articles seen with it
         self.seen = 0                                  # articles seen (scored ones)
         self.of: dict[str, str] = {}          # article id -> story id
+        self.merged: dict[str, str] = {}      # merged-away story id -> survivor (link.story_merge)
         self._order: list[str] = []
         self._rank: dict[str, int] = {}       # story id -> when it started
         self.passed: list[str] = []           # the stories the last ``add`` found above the cut
