@@ -2,10 +2,12 @@
 
 A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
 from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
-that two mentions corefer; mentions are then clustered by average linkage inside each
-story neighbourhood (the story and the stories its articles nearly joined, see
-``neighbourhoods``), cut at the threshold chosen by cross-validation over the training
-topics. Two of the features say whether the two articles are in the same story and how
+that two mentions corefer. The linker groups a new article's own events first
+(``units``: average linkage at the within-document cut), then each group joins the incident
+of its story or of a story the article nearly joined with the best mean chance over its
+pairs (``best_incident``), or starts one; both cuts are chosen by cross-validation over the
+training topics. ``cluster`` (average linkage over a whole story neighbourhood, see
+``neighbourhoods``) is the offline comparison the bench prints. Two of the features say whether the two articles are in the same story and how
 alike their leads are, so mentions of two neighbouring stories merge only on strong
 evidence.
 """
