@@ -5,8 +5,10 @@ dev topics, which stay the figure nothing was chosen on). The documents are clus
 stories as the system does (bench/linking.py), mentions grouped by story neighbourhood
 (link.incidents.neighbourhoods), and the logistic regression is trained on the mention
 pairs inside each group, so it sees pairs from two neighbouring stories as the linker
-does. The cut of the average-linkage clustering is the one with the best mean CoNLL F1
-over a 5-fold cross-validation by topic (train on four folds' topics, cluster the fifth).
+does. Its two cuts, the within-document one (incidents.units; "none" keeps each event
+apart) and the one an article's unit must pass to join an incident, are the pair with the
+best mean CoNLL F1 over a 5-fold cross-validation by topic (train on four folds' topics,
+replay the linker's decisions on the fifth: bench/linking.py ``link_mentions``).
 ECB+ annotation is CC BY 3.0.
 
     python scripts/train_incident_scorer.py --data ../shared/bench/ecbplus
@@ -26,11 +28,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 import linking_features as feats  # noqa: E402
-from linking import cluster_mentions, incident_groups, place_mentions, story_index  # noqa: E402
+from linking import incident_groups, link_mentions, place_mentions, story_index  # noqa: E402
 from newsdesk.link.incidents import FEATURES, feature_matrix, train  # noqa: E402
 
 OUT = ROOT / "src" / "newsdesk" / "data" / "incident_scorer.npz"
-CUTS = np.round(np.arange(0.2, 0.8, 0.025), 3)
+CUTS = np.round(np.arange(0.25, 0.451, 0.025), 3)
+DOC_CUTS = (None, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)   # None: no within-document step
 FOLDS = 5
 
 
@@ -54,22 +57,28 @@ def pairs(groups, gold):
     return np.concatenate(X), np.concatenate(y)
 
 
-def cross_validate(groups: dict, topic_of: dict, gold: dict) -> np.ndarray:
-    """Mean CoNLL F1 per cut over folds of topics (each group belongs to one topic's docs
-    or, when a neighbourhood spans topics, to its first mention's)."""
+def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
+                   story_of: dict) -> dict:
+    """Mean CoNLL F1 per (within-document cut, cut) over folds of topics: train on the
+    pairs of the groups whose first mention is outside the fold, replay the fold's
+    articles (each group belongs to one topic's docs or, when a neighbourhood spans
+    topics, to its first mention's)."""
     topics = sorted(set(topic_of.values()))
-    scores = np.zeros(len(CUTS))
+    scores: dict = defaultdict(float)
     for k in range(FOLDS):
         held = set(topics[k::FOLDS])
         fit = [ms for ms in groups.values() if topic_of[ms[0].doc] not in held]
         test = [m for ms in groups.values() if topic_of[ms[0].doc] in held for m in ms]
-        group_of = {m.doc: g for g, ms in groups.items() for m in ms}
+        docs = {m.doc for m in test}
+        arrivals = {d: s for d, s in near.items() if d in docs}
         model = train(*pairs(fit, gold))
         g = {m.key: gold[m.key] for m in test}
-        for i, cut in enumerate(CUTS):
-            scores[i] += cm.conll_f1(g, cluster_mentions(test, group_of, threshold=cut,
-                                                         model=model))["conll"] / FOLDS
-    return scores
+        for doc_cut in DOC_CUTS:
+            for cut in CUTS:
+                model.doc_threshold, model.threshold = doc_cut, float(cut)
+                pred = link_mentions(test, arrivals, story_of, model=model)
+                scores[doc_cut, float(cut)] += cm.conll_f1(g, pred)["conll"] / FOLDS
+    return dict(scores)
 
 
 def main() -> int:
@@ -84,16 +93,19 @@ def main() -> int:
     ms = feats.mentions(docs)
     place_mentions(ms, docs, vecs, index.assignments())
     groups = grouped(ms, incident_groups(docs, vecs, keys, index))
-    scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold)
-    best = int(np.argmax(scores))
+    story_of = index.assignments()
+    scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of)
+    best = max(scores, key=lambda k: (scores[k], k[0] is None))
     X, y = pairs(groups.values(), gold)
     print(f"training pairs: {len(y)} ({int(y.sum())} coreferent)")
     model = train(X, y)
-    model.threshold = float(CUTS[best])
+    model.doc_threshold, model.threshold = best
     model.save(args.out)
-    print("cross-validated CoNLL F1 by cut: "
-          + ", ".join(f"{c:.3f} {s:.4f}" for c, s in zip(CUTS, scores)))
-    print(f"threshold {model.threshold:.3f} (CV CoNLL F1 {scores[best]:.4f}); weights "
+    for doc_cut in DOC_CUTS:
+        print(f"cross-validated CoNLL F1, within-document cut {doc_cut or 'none'}: "
+              + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
+    print(f"cuts: within-document {model.doc_threshold}, join {model.threshold:.3f} "
+          f"(CV CoNLL F1 {scores[best]:.4f}); weights "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))
     print(f"wrote {args.out}")
     return 0

@@ -2,10 +2,12 @@
 
 A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
 from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
-that two mentions corefer; mentions are then clustered by average linkage inside each
-story neighbourhood (the story and the stories its articles nearly joined, see
-``neighbourhoods``), cut at the threshold chosen by cross-validation over the training
-topics. Two of the features say whether the two articles are in the same story and how
+that two mentions corefer. The linker groups a new article's own events first
+(``units``: average linkage at the within-document cut), then each group joins the incident
+of its story or of a story the article nearly joined with the best mean chance over its
+pairs (``best_incident``), or starts one; both cuts are chosen by cross-validation over the
+training topics. ``cluster`` (average linkage over a whole story neighbourhood, see
+``neighbourhoods``) is the offline comparison the bench prints. Two of the features say whether the two articles are in the same story and how
 alike their leads are, so mentions of two neighbouring stories merge only on strong
 evidence.
 """
@@ -122,10 +124,12 @@ class Scorer:
     """Logistic regression over standardised pair features."""
 
     def __init__(self, weights: np.ndarray, bias: float, mean: np.ndarray, std: np.ndarray,
-                 threshold: float = 0.5):
+                 threshold: float = 0.5, doc_threshold: float | None = None):
         self.weights, self.bias = np.asarray(weights, dtype=np.float32), float(bias)
         self.mean, self.std = np.asarray(mean, dtype=np.float32), np.asarray(std, dtype=np.float32)
         self.threshold = float(threshold)
+        # the cut of the within-document step (``units``); None: each event on its own
+        self.doc_threshold = None if doc_threshold is None else float(doc_threshold)
 
     def prob(self, feats: np.ndarray) -> np.ndarray:
         z = ((feats - self.mean) / self.std) @ self.weights + self.bias
@@ -133,14 +137,17 @@ class Scorer:
 
     def save(self, path) -> None:
         np.savez(path, weights=self.weights, bias=np.float32(self.bias), mean=self.mean,
-                 std=self.std, threshold=np.float32(self.threshold), features=np.array(FEATURES))
+                 std=self.std, threshold=np.float32(self.threshold), features=np.array(FEATURES),
+                 doc_threshold=np.float32(np.nan if self.doc_threshold is None else self.doc_threshold))
 
     @classmethod
     def load(cls, path) -> "Scorer":
         with np.load(path) as z:
             if tuple(str(f) for f in z["features"]) != FEATURES:
                 raise ValueError(f"{path}: trained on other features; rerun the training script")
-            return cls(z["weights"], float(z["bias"]), z["mean"], z["std"], float(z["threshold"]))
+            doc = float(z["doc_threshold"]) if "doc_threshold" in z.files else float("nan")
+            return cls(z["weights"], float(z["bias"]), z["mean"], z["std"], float(z["threshold"]),
+                       None if np.isnan(doc) else doc)
 
 
 def train(X: np.ndarray, y: np.ndarray, l2: float = 1e-3, epochs: int = 300,
@@ -215,3 +222,37 @@ def cluster(ms: list[Mention], model: Scorer | None = None,
     np.fill_diagonal(D, 0.0)
     Z = linkage(squareform(D, checks=False), "average")
     return [int(x) - 1 for x in fcluster(Z, 1.0 - cut, "distance")]
+
+
+def units(ms: list[Mention], model: Scorer | None = None, cut: float | None = None) -> list[list[int]]:
+    """Within-document first: one article's event mentions clustered by average linkage at
+    the within-document cut (``model.doc_threshold``; None keeps each event apart), so the
+    article's own account of one happening joins or starts an incident as one unit. Index
+    lists, each sorted, in the order of their first member."""
+    model = model or scorer()
+    cut = model.doc_threshold if cut is None else cut
+    if cut is None or len(ms) < 2:
+        return [[i] for i in range(len(ms))]
+    groups: dict[int, list[int]] = {}
+    for i, lab in enumerate(cluster(ms, model, cut)):
+        groups.setdefault(lab, []).append(i)
+    return sorted(groups.values())
+
+
+def join_chance(unit: list[Mention], others: list[Mention], model: Scorer) -> float:
+    """A unit's chance of joining an incident: the mean pair chance over every (member of
+    the unit, mention of the incident) pair, a cluster-level decision, not one link."""
+    return float(np.mean(np.concatenate([model.prob(features_to_many(m, others)) for m in unit])))
+
+
+def best_incident(unit: list[Mention], candidates, model: Scorer | None = None):
+    """The candidate (``(key, its mentions)`` pairs, in order) the unit joins: the likeliest
+    at or above the cut, the later of equals; None when none passes (a new incident)."""
+    model = model or scorer()
+    best, best_p = None, model.threshold
+    for key, others in candidates:
+        if others:
+            p = join_chance(unit, others, model)
+            if p >= best_p:
+                best, best_p = key, p
+    return best

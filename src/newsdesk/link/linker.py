@@ -17,7 +17,7 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
-from .incidents import Mention, features_to_many, neighbour_stories, scorer
+from .incidents import Mention, best_incident, neighbour_stories, scorer, units
 from .inputs import Inputs, embed_events, embed_lead, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
 from .stories import StoryIndex
 
@@ -120,41 +120,46 @@ class Linker:
 
     def _link_events(self, x: Inputs, sid: str, family: str, near: set[str],
                      lead: np.ndarray | None) -> list[str]:
-        """Each event joins the likeliest incident of its story or of a story the article
-        nearly joined (``near``, as incidents.neighbourhoods groups them), or starts one."""
+        """The article's events, in units (incidents.units: within the article first), each
+        join the incident of its story or of a story the article nearly joined (``near``, as
+        incidents.neighbourhoods groups them) with the best mean chance over its mentions,
+        or start one."""
         model = scorer()
-        ids = []
         ms = self.mentions_of.setdefault(x.id, [])
-        candidates = [iid for s in sorted(near) for iid in self.story_incidents.get(s, [])]
+        mine = []
         for j, e in enumerate(x.events):
-            m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
-                        vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
-                        sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
-                        args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
-                        doc_vec=lead, story=sid)
-            ms.append(m)
-            best, best_p = None, model.threshold
-            for iid in candidates:
-                others = self._others(self.incidents[iid], x.id)
-                if not others:
-                    continue
-                # vectors only now that there is something to compare with
-                for doc in [x.id] + [o.doc for o in others]:
-                    self._embed(doc)
-                p = float(np.mean(model.prob(features_to_many(m, others))))
-                if p >= best_p:
-                    best, best_p = iid, p
+            mine.append(Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
+                                vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
+                                sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
+                                args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
+                                doc_vec=lead, story=sid))
+        ms.extend(mine)
+        candidates = [(iid, self._others(self.incidents[iid], x.id))
+                      for s in sorted(near) for iid in self.story_incidents.get(s, [])]
+        candidates = [(iid, others) for iid, others in candidates if others]
+        # vectors only when there is something to compare: another article's mention, or
+        # the article's own events to group (the within-document step)
+        if candidates or (len(mine) > 1 and model.doc_threshold is not None):
+            for doc in [x.id] + sorted({o.doc for _, others in candidates for o in others}):
+                self._embed(doc)
+        ids: list[str | None] = [None] * len(mine)
+        for u in units(mine, model):
+            unit = [mine[j] for j in u]
+            best = best_incident(unit, candidates, model)
             if best is None:
+                e = x.events[u[0]]
                 best = f"{x.id}:{e.index}"
                 self.incidents[best] = Incident(best, sid, e.type)
                 self.story_incidents[sid].append(best)
             inc = self.incidents[best]
-            inc.mentions.append(m)
-            inc.reports.append(Report(article_id=x.id, outlet=x.outlet, family=family,
-                                      published=x.published, start=e.start, end=e.end,
-                                      sentence_start=e.sentence_start, sentence_end=e.sentence_end,
-                                      factuality=e.factuality, source=e.source,
-                                      numbers=list(e.numbers)))
+            for j in u:
+                e = x.events[j]
+                inc.mentions.append(mine[j])
+                inc.reports.append(Report(article_id=x.id, outlet=x.outlet, family=family,
+                                          published=x.published, start=e.start, end=e.end,
+                                          sentence_start=e.sentence_start,
+                                          sentence_end=e.sentence_end, factuality=e.factuality,
+                                          source=e.source, numbers=list(e.numbers)))
+                ids[j] = best
             self.dirty_incidents.add(best)
-            ids.append(best)
         return ids

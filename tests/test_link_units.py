@@ -1,0 +1,73 @@
+"""Within-document first (link.incidents.units) and cluster-level joining
+(link.incidents.best_incident) as the Linker uses them."""
+import numpy as np
+import pytest
+
+from newsdesk.link.families import shingles, signature, text_hash
+from newsdesk.link.incidents import Mention, best_incident, features_to_many, join_chance, scorer, units
+from newsdesk.link.inputs import EventInput, Inputs
+from newsdesk.link.linker import Linker
+
+
+def unit(v) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+BASE = unit(np.arange(1, 385) % 7 + 1.0)
+OTHER = unit(np.where(np.arange(384) % 2, 1.0, -1.0) * (np.arange(384) % 5 + 1.0))
+LEAD = unit(np.ones(384))
+
+
+def mention(doc, lemma, vec, i=0, story="s"):
+    return Mention(key=(doc, i), doc=doc, lemma=lemma, vec=vec, sent_vec=vec, doc_vec=LEAD,
+                   story=story)
+
+
+def test_units_group_an_articles_own_account_and_keep_apart_what_differs():
+    ms = [mention("a", "strike", BASE, 0), mention("a", "vote", OTHER, 1),
+          mention("a", "strike", BASE, 2)]
+    model = scorer()
+    assert model.doc_threshold is not None   # the shipped scorer has a within-document cut
+    assert units(ms, model) == [[0, 2], [1]]
+    assert units(ms, model, cut=1.01) == [[0], [1], [2]]   # nothing passes: each on its own
+    assert units(ms[:1], model) == [[0]]
+
+
+def test_join_chance_is_the_mean_over_every_pair():
+    model = scorer()
+    unit_ = [mention("b", "strike", BASE, 0), mention("b", "vote", OTHER, 1)]
+    others = [mention("a", "strike", BASE, 0), mention("c", "strike", BASE, 0)]
+    by_hand = np.mean([model.prob(features_to_many(m, others)) for m in unit_])
+    assert join_chance(unit_, others, model) == pytest.approx(by_hand)
+    # the unit that is the same happening joins; the one that is not starts an incident
+    cands = [("i1", others), ("i2", [mention("c", "vote", OTHER, 1)])]
+    assert best_incident(unit_[:1], cands, model) == "i1"
+    assert best_incident([mention("b", "elect", unit(BASE + 3 * OTHER))], cands[:1], model) is None
+
+
+def inputs(aid, events, vecs):
+    text = f"text of {aid} " * 20
+    evs = [EventInput(index=i, lemma=lem, args=[], time=None, place=None, type=None, start=0,
+                      end=1, sentence_start=None, sentence_end=None, factuality="asserted",
+                      source=None, numbers=[], sentence=i) for i, lem in enumerate(events)]
+    return Inputs(id=aid, hash=text_hash(text), sig=signature(text), nshingles=len(shingles(text)),
+                  keys=["arden"], title=aid, outlet=f"outlet {aid}", published=None, names=[],
+                  places=[], first_words=text[:80], events=evs,
+                  sentences=[[lem] for lem in events], spans=[[(0, 1)] for _ in events],
+                  lead=text, lead_vec=LEAD, trigger_vecs=np.stack(vecs),
+                  sent_vecs=np.stack(vecs))
+
+
+def test_the_linker_links_an_articles_events_as_units(monkeypatch):
+    link = Linker(encoder=object())   # every vector is given: nothing may be encoded
+    first = link.apply(inputs("a", ["strike", "vote", "strike"], [BASE, OTHER, BASE]))
+    assert first.incidents[0] == first.incidents[2] != first.incidents[1]
+    second = link.apply(inputs("b", ["strike"], [BASE]))
+    assert second.incidents == [first.incidents[0]]
+    assert [m.doc for m in link.incidents[first.incidents[0]].mentions] == ["a", "a", "b"]
+    # without the within-document step an article's events never share an incident
+    monkeypatch.setattr(scorer(), "doc_threshold", None)
+    alone = Linker(encoder=object()).apply(inputs("a", ["strike", "vote", "strike"],
+                                                  [BASE, OTHER, BASE]))
+    assert len(set(alone.incidents)) == 3
