@@ -8,7 +8,10 @@ those stories' incidents. The tables below answer those look-ups through indexes
   its text hash, family head, shingle count and sketch; ``link_bands``: its LSH band
   buckets (one 64-bit hash per band), so ``datasketch``'s candidates come from one query;
 - ``link_stories``: each story's rank (creation order) and time span (for the window);
-- ``link_keys``: key -> the stories whose scored articles carry it; ``link_key_df``: key ->
+- ``link_keys``: key -> the stories whose scored articles carry it, each with the story's
+  time span (kept in step with ``link_stories``), so that the stories sharing a key within
+  the time window come from one range of an index, without reading the key's older
+  stories (a common name's run over a year of stories); ``link_key_df``: key ->
   how many scored articles carry it (the scorer's IDF); ``link_index_state``: the articles
   seen, the next rank and which kept inputs the index reflects;
 - ``incident_reports.event_index``: which event of the article each report is.
@@ -60,6 +63,20 @@ def schema(blob: str = "BLOB", add_column: bool = True) -> list[str]:
             id INTEGER PRIMARY KEY, articles BIGINT NOT NULL, seq BIGINT NOT NULL,
             article_id TEXT, seen BIGINT NOT NULL, next_rank BIGINT NOT NULL)""",
     ] + (["ALTER TABLE incident_reports ADD COLUMN event_index INTEGER"] if add_column else [])
+
+
+def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]:
+    """``link_keys`` gains its story's span (``lo_day``, ``hi_day``, copied from
+    ``link_stories``) and an index by key then span: the window's stories sharing a key are
+    one index range. ``add_columns``: False when the columns are there already."""
+    add = [f"ALTER TABLE link_keys ADD COLUMN {if_not_exists}{c} DOUBLE PRECISION"
+           for c in ("lo_day", "hi_day")] if add_columns else []
+    return add + [
+        "UPDATE link_keys SET lo_day = (SELECT s.lo_day FROM link_stories s WHERE "
+        "s.story_id = link_keys.story_id), hi_day = (SELECT s.hi_day FROM link_stories s "
+        "WHERE s.story_id = link_keys.story_id)",
+        "CREATE INDEX IF NOT EXISTS link_keys_span ON link_keys (key, hi_day, lo_day, story_id)",
+    ]
 
 
 def _day(t: str | None) -> float | None:
@@ -163,8 +180,8 @@ def write_all(conn, linker, links: list, p: str) -> None:
     st = linker.stories
     _many(conn, f"INSERT INTO link_stories VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
                      [_story_row(linker, sid) for sid in st.stories])
-    _many(conn, f"INSERT INTO link_keys VALUES ({p}, {p})",
-                     [(k, sid) for sid, s in st.stories.items() for k in s.keys])
+    _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p})",
+          [(k, sid) + _span(s) for sid, s in st.stories.items() for k in s.keys])
     _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p})", list(st.df.items()))
     kept = (len(links), len(links) - 1, links[-1].article_id if links else None)
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1)
@@ -179,17 +196,19 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
     _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
     _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
     st = linker.stories
-    df, pairs = Counter(), set()
+    df = Counter()
     for lk in links:
         if lk.duplicate_of is None:   # a scored article (a copy adds no key)
-            keys = set(linker.articles[lk.article_id].keys)
-            df.update(keys)
-            pairs |= {(k, lk.story_id) for k in keys}
-    _many(conn, f"INSERT INTO link_keys VALUES ({p}, {p}) ON CONFLICT DO NOTHING",
-                     sorted(pairs))
+            df.update(set(linker.articles[lk.article_id].keys))
+    dirty = sorted(linker.dirty_stories)
+    # every key of a changed story, with its span now (a story a new article joined is
+    # changed, so its new keys are among these; a loaded story holds all its keys)
+    _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p}) "
+                f"ON CONFLICT (key, story_id) DO UPDATE SET lo_day = excluded.lo_day, "
+                f"hi_day = excluded.hi_day",
+          [(k, sid) + _span(st.stories[sid]) for sid in dirty for k in sorted(st.stories[sid].keys)])
     _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p}) ON CONFLICT (key) DO UPDATE "
                      f"SET n = link_key_df.n + excluded.n", sorted(df.items()))
-    dirty = sorted(linker.dirty_stories)
     for chunk in _chunks(dirty):
         conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
                      tuple(chunk))
@@ -322,12 +341,14 @@ class StoredLinker(Linker):
         day = _day(self._time)
         stored: set[str] = set()
         for chunk in _chunks(sorted(keys)):
-            sql = (f"SELECT DISTINCT k.story_id FROM link_keys k JOIN link_stories s ON "
-                   f"s.story_id = k.story_id WHERE k.key IN ({self._in(len(chunk))})")
-            args = list(chunk)
-            if day is not None:
-                sql += " AND (s.lo_day IS NULL OR (s.hi_day >= ? AND s.lo_day <= ?))"
-                args += [day - st.window - _MARGIN, day + st.window + _MARGIN]
+            ins = self._in(len(chunk))
+            if day is None:
+                sql, args = f"SELECT story_id FROM link_keys WHERE key IN ({ins})", list(chunk)
+            else:   # spans are both set or both NULL (``_span``); NULL: always a candidate
+                sql = (f"SELECT story_id FROM link_keys WHERE key IN ({ins}) AND hi_day >= ? "
+                       f"AND lo_day <= ? UNION ALL SELECT story_id FROM link_keys WHERE key IN "
+                       f"({ins}) AND hi_day IS NULL")
+                args = list(chunk) + [day - st.window - _MARGIN, day + st.window + _MARGIN] + list(chunk)
             stored |= {r[0] for r in self.q(sql, args)}
         out |= stored
         self._load_stories(sorted(s for s in out if s not in st.stories))
