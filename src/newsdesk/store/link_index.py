@@ -25,7 +25,7 @@ holding everything. ``write_all`` / ``write_changes`` keep the tables in step.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from datetime import datetime
 
 import numpy as np
@@ -240,6 +240,7 @@ class StoredStoryIndex(StoryIndex):
         self.seen = seen
         self.next_rank = next_rank
         self.df_known: set[str] = set()
+        self.made: deque[str] = deque(maxlen=RECENT)   # the last stories made here
 
     def put(self, article_id, story_id, vec, keys, time=None) -> None:
         new = story_id not in self.stories
@@ -247,6 +248,7 @@ class StoredStoryIndex(StoryIndex):
         if new:   # ranks continue the stored ones (put numbers them from what it holds)
             self._rank[story_id] = self.next_rank
             self.next_rank += 1
+            self.made.append(story_id)
 
     def candidates(self, keys: set[str]) -> list[str]:
         ids = self.owner.story_candidates(keys)
@@ -288,6 +290,7 @@ class StoredLinker(Linker):
         self._made: dict[str, tuple] = {}    # loaded article -> its mentions, reports
         self._time: str | None = None
         self.loaded_stories: set[str] = set()
+        self._key_spans: dict[str, tuple] = {}   # key -> stored stories read (``_keyed``)
         self.query_s = 0.0
 
     def bind(self, store) -> None:
@@ -295,7 +298,16 @@ class StoredLinker(Linker):
         self.conn, self.p = store.conn, _param(store)
 
     def q(self, sql: str, args=()) -> list[tuple]:
-        return _rows_as_tuples(_fetch(self.conn, self.p, sql, args))
+        """The rows as plain tuples, made so by the driver (the store's own row type, a
+        dict or sqlite3.Row, costs a conversion per row on these many-row look-ups)."""
+        sql = sql.replace("?", self.p)
+        if self.p == "?":   # sqlite3
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            return cur.execute(sql, tuple(args)).fetchall()
+        from psycopg.rows import tuple_row
+        with self.conn.cursor(row_factory=tuple_row) as cur:
+            return cur.execute(sql, tuple(args)).fetchall()
 
     def _in(self, n: int) -> str:
         return ", ".join([self.p] * n)
@@ -330,7 +342,9 @@ class StoredLinker(Linker):
         lie surely outside the time window; the stored ones are loaded."""
         st = self.stories
         out = {s for k in keys for s in st.by_key.get(k, ())}
-        ranked = {sid: st._rank[sid] for sid in st.stories}
+        # the RECENT most recent: among the stored ones and those made since (ranks grow, so
+        # no other story held in memory can be among them)
+        ranked = {sid: st._rank[sid] for sid in st.made}
         for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories ORDER BY rank DESC "
                                 f"LIMIT {RECENT}"):
             ranked.setdefault(sid, rank)
@@ -339,20 +353,47 @@ class StoredLinker(Linker):
         import time
         t0 = time.perf_counter()
         day = _day(self._time)
-        stored: set[str] = set()
-        for chunk in _chunks(sorted(keys)):
-            ins = self._in(len(chunk))
-            if day is None:
-                sql, args = f"SELECT story_id FROM link_keys WHERE key IN ({ins})", list(chunk)
-            else:   # spans are both set or both NULL (``_span``); NULL: always a candidate
-                sql = (f"SELECT story_id FROM link_keys WHERE key IN ({ins}) AND hi_day >= ? "
-                       f"AND lo_day <= ? UNION ALL SELECT story_id FROM link_keys WHERE key IN "
-                       f"({ins}) AND hi_day IS NULL")
-                args = list(chunk) + [day - st.window - _MARGIN, day + st.window + _MARGIN] + list(chunk)
-            stored |= {r[0] for r in self.q(sql, args)}
+        if day is None:
+            stored: set[str] = set()
+            for chunk in _chunks(sorted(keys)):
+                stored |= {r[0] for r in self.q(f"SELECT story_id FROM link_keys WHERE key IN "
+                                                f"({self._in(len(chunk))})", chunk)}
+        else:
+            stored = self._keyed(keys, day - st.window - _MARGIN, day + st.window + _MARGIN)
         out |= stored
         self._load_stories(sorted(s for s in out if s not in st.stories))
         self.query_s += time.perf_counter() - t0
+        return out
+
+    def _keyed(self, keys, lo: float, hi: float) -> set[str]:
+        """The stored stories sharing one of ``keys`` whose span meets [lo, hi] (or has
+        none). Each key's stories ending at or after ``lo`` are read once and kept: the
+        stored rows do not change while this linker lives (another writer's run makes
+        ``link_new`` start a new one), the stories it changes itself are in memory, and
+        news comes in time order, so a later article's window is read from them."""
+        cache = self._key_spans
+        todo = sorted(k for k in keys if k not in cache or cache[k][0] > lo)
+        got: dict[str, list] = {k: [] for k in todo}
+        for chunk in _chunks(todo):
+            ins = self._in(len(chunk))
+            # spans are both set or both NULL (``_span``); NULL: always a candidate
+            for k, sid, a, b in self.q(
+                    f"SELECT key, story_id, lo_day, hi_day FROM link_keys WHERE key IN ({ins}) "
+                    f"AND hi_day >= ? UNION ALL SELECT key, story_id, lo_day, hi_day FROM "
+                    f"link_keys WHERE key IN ({ins}) AND hi_day IS NULL",
+                    list(chunk) + [lo] + list(chunk)):
+                got[k].append((sid, a, b))
+        for k, rows in got.items():
+            ids = np.array([r[0] for r in rows], dtype=object)
+            spans = np.array([(np.nan, np.nan) if r[1] is None else r[1:] for r in rows],
+                             dtype=np.float64).reshape(-1, 2)
+            cache[k] = (lo, ids, spans[:, 0], spans[:, 1])
+        out: set[str] = set()
+        for k in keys:
+            _, ids, a, b = cache[k]
+            if len(ids):
+                with np.errstate(invalid="ignore"):
+                    out.update(ids[np.isnan(b) | ((b >= lo) & (a <= hi))])
         return out
 
     def _load_stories(self, sids: list[str]) -> None:
