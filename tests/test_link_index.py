@@ -239,3 +239,54 @@ def test_postgres_upgrade_gives_the_keys_their_spans(pg_url):
     assert main(["link", "--rebuild", "--db", url]) == 0
     with open_store(url) as store:
         assert snapshot(store) == incremental and index_snapshot(store) == index
+
+
+def test_stories_out_of_the_window_and_out_of_order_alike(url, monkeypatch):
+    """Articles 20 days apart (the stored stories sharing a key are mostly outside the
+    window), some without a time (a story without a span is always a candidate), one
+    older than those linked before it (its window lies before the key spans read so far):
+    linked in chunks by new processes and by one, the links are those of a rebuild."""
+    from datetime import datetime, timedelta
+
+    from newsdesk.link import stories as stories_mod
+    from newsdesk.store import link_index
+    for mod in (stories_mod, link_index):   # few recent ones: candidates come by key
+        monkeypatch.setattr(mod, "RECENT", 2)
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(400)]
+    t0 = datetime(2024, 1, 1)
+    arts = []
+    for i in range(36):   # texts of their own (no copies): every article is scored
+        trig, text = [("flooding", FLOOD), ("swept", FLOOD2), ("passed", BUDGET)][i % 3]
+        text = text + " " + " ".join(rng.choice(words) for _ in range(80)) + "."
+        when = None if i % 9 == 4 else (t0 + timedelta(days=20 * i)).isoformat()
+        a = art(f"t{i:03d}", f"Outlet {i % 5}", text, f"Title {i}", when, trig)
+        names = rng.sample(["Marlow", "Parliament", "Ann Reed", "Red Cross", "Arden"], 2)
+        if i in (4, 22, 31):   # a subject of their own, the first without a time
+            a.text = "The zebra herd passed the gate. " + " ".join(rng.choice(words) for _ in range(80))
+            a.events[0].start, a.events[0].end = 15, 21
+            a.events[0].sentence_start, a.events[0].sentence_end = 0, 31
+            names = ["Zoo Board"]
+        a.entities = [Entity(text=n, label="ORG", start=0, end=4, canonical=n) for n in names]
+        arts.append(a)
+    arts[30].published = (t0 + timedelta(days=23)).isoformat()   # late news, 3 days after the second
+    with open_store(url) as store:
+        start = 0
+        for size, fresh in ((8, True), (10, True), (6, False), (12, False)):
+            for a in arts[start:start + size]:
+                store.add(a)
+            start += size
+            if fresh:
+                store_links._LINKERS.clear()
+            link_new(store)
+        incremental, index = snapshot(store), index_snapshot(store)
+        spans = _fetch(store, "SELECT story_id, lo_day, hi_day FROM link_stories")
+    assert any(r["lo_day"] is None for r in spans)
+    links = [json.loads(r) for r in incremental["links"]]
+    assert not any(x["duplicate_of"] for x in links)
+    # several stories, most within a window: the stored ones sharing a key mostly lie outside
+    assert sum(1 for r in spans if r["lo_day"] is not None and r["hi_day"] - r["lo_day"] < 14) > 5
+    assert main(["link", "--rebuild", "--db", url]) == 0
+    with open_store(url) as store:
+        assert snapshot(store) == incremental
+        assert index_snapshot(store) == index
