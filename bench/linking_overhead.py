@@ -162,7 +162,7 @@ def _load(store, models, arts, stored: int, log) -> None:
             df.update(set(x.keys))
         lo, hi = li._span(st)
         lrows.append((sid, rank, st.first, st.last, lo, hi))
-        srows_keys.extend((k, sid) for k in sorted(keys))
+        srows_keys.extend((k, sid, lo, hi) for k in sorted(keys))
     for iid, (sid, typ, ms) in incidents.items():
         inc = Incident(iid, sid, typ)
         for aid, ev in ms:
@@ -191,7 +191,7 @@ def _load(store, models, arts, stored: int, log) -> None:
          [(b, x.id) for x in xs for b in li.buckets(x.sig)])
     _put(store, "link_stories", ("story_id", "rank", "first_seen", "last_seen", "lo_day", "hi_day"),
          lrows)
-    _put(store, "link_keys", ("key", "story_id"), srows_keys)
+    _put(store, "link_keys", ("key", "story_id", "lo_day", "hi_day"), srows_keys)
     _put(store, "link_key_df", ("key", "n"), sorted(df.items()))
     _put(store, "link_index_state", ("id", "articles", "seq", "article_id", "seen", "next_rank"),
          [(1, len(xs), len(xs) - 1, xs[-1].id, len(xs), len(members))])

@@ -35,7 +35,7 @@ def index_snapshot(store) -> dict:
     return {"families": rows("SELECT article_id, hash, head, nshingles FROM link_families"),
             "bands": rows("SELECT bucket, article_id FROM link_bands"),
             "stories": rows("SELECT story_id, first_seen, last_seen FROM link_stories"),
-            "keys": rows("SELECT key, story_id FROM link_keys"),
+            "keys": rows("SELECT key, story_id, lo_day, hi_day FROM link_keys"),
             "df": rows("SELECT key, n FROM link_key_df"),
             "events": rows("SELECT incident_id, article_id, n, event_index FROM incident_reports"),
             "seen": rows("SELECT seen FROM link_index_state")}
@@ -162,3 +162,131 @@ def test_the_encoder_runs_in_float32_and_a_text_alone_or_batched_is_the_same():
     assert set(seen) == {np.dtype(np.float32)}
     assert np.array_equal(both, alone)
     assert np.allclose(np.linalg.norm(both, axis=1), 1.0, atol=1e-6)
+
+
+def test_sqlite_upgrade_gives_the_keys_their_spans(tmp_path):
+    """A store linked under version 15 (link_keys without spans) keeps its rows; the
+    upgrade copies each story's span to its keys, and linking goes on from the index."""
+    import sqlite3
+
+    from newsdesk.store.sqlite import SCHEMA_VERSION, migrate
+    db = str(tmp_path / "v15.db")
+    arts = many_articles(16, seed=7)
+    with open_store(db) as store:
+        for a in arts[:12]:
+            store.add(a)
+        link_new(store)
+        want = index_snapshot(store)
+        before = snapshot(store)
+    # the version 15 shape: link_keys without the span columns and their index
+    conn = sqlite3.connect(db)
+    conn.execute("DROP INDEX link_keys_span")
+    conn.execute("ALTER TABLE link_keys DROP COLUMN lo_day")
+    conn.execute("ALTER TABLE link_keys DROP COLUMN hi_day")
+    conn.execute("PRAGMA user_version = 15")
+    conn.commit()
+    assert migrate(conn, upto=15) == 15
+    conn.close()
+    store_links._LINKERS.clear()
+    with open_store(db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert snapshot(store) == before and index_snapshot(store) == want
+        assert _fetch(store, "SELECT count(*) AS n FROM link_keys WHERE hi_day IS NULL")[0]["n"] == 0
+        for a in arts[12:]:
+            store.add(a)
+        t: dict = {}
+        link_new(store, timings=t)
+        assert not t["full"]
+        incremental, index = snapshot(store), index_snapshot(store)
+    assert main(["link", "--rebuild", "--db", db]) == 0
+    with open_store(db) as store:
+        assert snapshot(store) == incremental and index_snapshot(store) == index
+
+
+@pytest.fixture(params=["postgresql"])
+def pg_url(request, tmp_path):
+    return engine_url(request, tmp_path, "x.db", "pg_db3", PG_CTL, PG_SKIP)
+
+
+def test_postgres_upgrade_gives_the_keys_their_spans(pg_url):
+    """As in SQLite: a version 13 store's link_keys rows get their stories' spans."""
+    url = pg_url
+    arts = many_articles(16, seed=7)
+    with open_store(url) as store:
+        for t in store_links.LINK_TABLES + ("link_families", "link_bands", "link_stories",
+                                            "link_keys", "link_key_df", "link_index_state",
+                                            "articles"):
+            store.conn.execute(f"DELETE FROM {t}")
+        store_links._LINKERS.clear()
+        for a in arts[:12]:
+            store.add(a)
+        link_new(store)
+        want = index_snapshot(store)
+        store.conn.execute("DROP INDEX link_keys_span")
+        store.conn.execute("ALTER TABLE link_keys DROP COLUMN lo_day, DROP COLUMN hi_day")
+        store.conn.execute("UPDATE schema_version SET version = 13")
+        store.conn.commit()
+    store_links._LINKERS.clear()
+    with open_store(url) as store:
+        assert store.schema_version() == 14
+        assert index_snapshot(store) == want
+        for a in arts[12:]:
+            store.add(a)
+        t: dict = {}
+        link_new(store, timings=t)
+        assert not t["full"]
+        incremental, index = snapshot(store), index_snapshot(store)
+    assert main(["link", "--rebuild", "--db", url]) == 0
+    with open_store(url) as store:
+        assert snapshot(store) == incremental and index_snapshot(store) == index
+
+
+def test_stories_out_of_the_window_and_out_of_order_alike(url, monkeypatch):
+    """Articles 20 days apart (the stored stories sharing a key are mostly outside the
+    window), some without a time (a story without a span is always a candidate), one
+    older than those linked before it (its window lies before the key spans read so far):
+    linked in chunks by new processes and by one, the links are those of a rebuild."""
+    from datetime import datetime, timedelta
+
+    from newsdesk.link import stories as stories_mod
+    from newsdesk.store import link_index
+    for mod in (stories_mod, link_index):   # few recent ones: candidates come by key
+        monkeypatch.setattr(mod, "RECENT", 2)
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(400)]
+    t0 = datetime(2024, 1, 1)
+    arts = []
+    for i in range(36):   # texts of their own (no copies): every article is scored
+        trig, text = [("flooding", FLOOD), ("swept", FLOOD2), ("passed", BUDGET)][i % 3]
+        text = text + " " + " ".join(rng.choice(words) for _ in range(80)) + "."
+        when = None if i % 9 == 4 else (t0 + timedelta(days=20 * i)).isoformat()
+        a = art(f"t{i:03d}", f"Outlet {i % 5}", text, f"Title {i}", when, trig)
+        names = rng.sample(["Marlow", "Parliament", "Ann Reed", "Red Cross", "Arden"], 2)
+        if i in (4, 22, 31):   # a subject of their own, the first without a time
+            a.text = "The zebra herd passed the gate. " + " ".join(rng.choice(words) for _ in range(80))
+            a.events[0].start, a.events[0].end = 15, 21
+            a.events[0].sentence_start, a.events[0].sentence_end = 0, 31
+            names = ["Zoo Board"]
+        a.entities = [Entity(text=n, label="ORG", start=0, end=4, canonical=n) for n in names]
+        arts.append(a)
+    arts[30].published = (t0 + timedelta(days=23)).isoformat()   # late news, 3 days after the second
+    with open_store(url) as store:
+        start = 0
+        for size, fresh in ((8, True), (10, True), (6, False), (12, False)):
+            for a in arts[start:start + size]:
+                store.add(a)
+            start += size
+            if fresh:
+                store_links._LINKERS.clear()
+            link_new(store)
+        incremental, index = snapshot(store), index_snapshot(store)
+        spans = _fetch(store, "SELECT story_id, lo_day, hi_day FROM link_stories")
+    assert any(r["lo_day"] is None for r in spans)
+    links = [json.loads(r) for r in incremental["links"]]
+    assert not any(x["duplicate_of"] for x in links)
+    # several stories, most within a window: the stored ones sharing a key mostly lie outside
+    assert sum(1 for r in spans if r["lo_day"] is not None and r["hi_day"] - r["lo_day"] < 14) > 5
+    assert main(["link", "--rebuild", "--db", url]) == 0
+    with open_store(url) as store:
+        assert snapshot(store) == incremental
+        assert index_snapshot(store) == index

@@ -8,7 +8,10 @@ those stories' incidents. The tables below answer those look-ups through indexes
   its text hash, family head, shingle count and sketch; ``link_bands``: its LSH band
   buckets (one 64-bit hash per band), so ``datasketch``'s candidates come from one query;
 - ``link_stories``: each story's rank (creation order) and time span (for the window);
-- ``link_keys``: key -> the stories whose scored articles carry it; ``link_key_df``: key ->
+- ``link_keys``: key -> the stories whose scored articles carry it, each with the story's
+  time span (kept in step with ``link_stories``), so that the stories sharing a key within
+  the time window come from one range of an index, without reading the key's older
+  stories (a common name's run over a year of stories); ``link_key_df``: key ->
   how many scored articles carry it (the scorer's IDF); ``link_index_state``: the articles
   seen, the next rank and which kept inputs the index reflects;
 - ``incident_reports.event_index``: which event of the article each report is.
@@ -22,7 +25,7 @@ holding everything. ``write_all`` / ``write_changes`` keep the tables in step.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from datetime import datetime
 
 import numpy as np
@@ -60,6 +63,20 @@ def schema(blob: str = "BLOB", add_column: bool = True) -> list[str]:
             id INTEGER PRIMARY KEY, articles BIGINT NOT NULL, seq BIGINT NOT NULL,
             article_id TEXT, seen BIGINT NOT NULL, next_rank BIGINT NOT NULL)""",
     ] + (["ALTER TABLE incident_reports ADD COLUMN event_index INTEGER"] if add_column else [])
+
+
+def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]:
+    """``link_keys`` gains its story's span (``lo_day``, ``hi_day``, copied from
+    ``link_stories``) and an index by key then span: the window's stories sharing a key are
+    one index range. ``add_columns``: False when the columns are there already."""
+    add = [f"ALTER TABLE link_keys ADD COLUMN {if_not_exists}{c} DOUBLE PRECISION"
+           for c in ("lo_day", "hi_day")] if add_columns else []
+    return add + [
+        "UPDATE link_keys SET lo_day = (SELECT s.lo_day FROM link_stories s WHERE "
+        "s.story_id = link_keys.story_id), hi_day = (SELECT s.hi_day FROM link_stories s "
+        "WHERE s.story_id = link_keys.story_id)",
+        "CREATE INDEX IF NOT EXISTS link_keys_span ON link_keys (key, hi_day, lo_day, story_id)",
+    ]
 
 
 def _day(t: str | None) -> float | None:
@@ -163,8 +180,8 @@ def write_all(conn, linker, links: list, p: str) -> None:
     st = linker.stories
     _many(conn, f"INSERT INTO link_stories VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
                      [_story_row(linker, sid) for sid in st.stories])
-    _many(conn, f"INSERT INTO link_keys VALUES ({p}, {p})",
-                     [(k, sid) for sid, s in st.stories.items() for k in s.keys])
+    _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p})",
+          [(k, sid) + _span(s) for sid, s in st.stories.items() for k in s.keys])
     _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p})", list(st.df.items()))
     kept = (len(links), len(links) - 1, links[-1].article_id if links else None)
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1)
@@ -179,17 +196,19 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
     _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
     _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
     st = linker.stories
-    df, pairs = Counter(), set()
+    df = Counter()
     for lk in links:
         if lk.duplicate_of is None:   # a scored article (a copy adds no key)
-            keys = set(linker.articles[lk.article_id].keys)
-            df.update(keys)
-            pairs |= {(k, lk.story_id) for k in keys}
-    _many(conn, f"INSERT INTO link_keys VALUES ({p}, {p}) ON CONFLICT DO NOTHING",
-                     sorted(pairs))
+            df.update(set(linker.articles[lk.article_id].keys))
+    dirty = sorted(linker.dirty_stories)
+    # every key of a changed story, with its span now (a story a new article joined is
+    # changed, so its new keys are among these; a loaded story holds all its keys)
+    _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p}) "
+                f"ON CONFLICT (key, story_id) DO UPDATE SET lo_day = excluded.lo_day, "
+                f"hi_day = excluded.hi_day",
+          [(k, sid) + _span(st.stories[sid]) for sid in dirty for k in sorted(st.stories[sid].keys)])
     _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p}) ON CONFLICT (key) DO UPDATE "
                      f"SET n = link_key_df.n + excluded.n", sorted(df.items()))
-    dirty = sorted(linker.dirty_stories)
     for chunk in _chunks(dirty):
         conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
                      tuple(chunk))
@@ -221,6 +240,7 @@ class StoredStoryIndex(StoryIndex):
         self.seen = seen
         self.next_rank = next_rank
         self.df_known: set[str] = set()
+        self.made: deque[str] = deque(maxlen=RECENT)   # the last stories made here
 
     def put(self, article_id, story_id, vec, keys, time=None) -> None:
         new = story_id not in self.stories
@@ -228,6 +248,7 @@ class StoredStoryIndex(StoryIndex):
         if new:   # ranks continue the stored ones (put numbers them from what it holds)
             self._rank[story_id] = self.next_rank
             self.next_rank += 1
+            self.made.append(story_id)
 
     def candidates(self, keys: set[str]) -> list[str]:
         ids = self.owner.story_candidates(keys)
@@ -269,6 +290,7 @@ class StoredLinker(Linker):
         self._made: dict[str, tuple] = {}    # loaded article -> its mentions, reports
         self._time: str | None = None
         self.loaded_stories: set[str] = set()
+        self._key_spans: dict[str, tuple] = {}   # key -> stored stories read (``_keyed``)
         self.query_s = 0.0
 
     def bind(self, store) -> None:
@@ -276,7 +298,16 @@ class StoredLinker(Linker):
         self.conn, self.p = store.conn, _param(store)
 
     def q(self, sql: str, args=()) -> list[tuple]:
-        return _rows_as_tuples(_fetch(self.conn, self.p, sql, args))
+        """The rows as plain tuples, made so by the driver (the store's own row type, a
+        dict or sqlite3.Row, costs a conversion per row on these many-row look-ups)."""
+        sql = sql.replace("?", self.p)
+        if self.p == "?":   # sqlite3
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            return cur.execute(sql, tuple(args)).fetchall()
+        from psycopg.rows import tuple_row
+        with self.conn.cursor(row_factory=tuple_row) as cur:
+            return cur.execute(sql, tuple(args)).fetchall()
 
     def _in(self, n: int) -> str:
         return ", ".join([self.p] * n)
@@ -311,7 +342,9 @@ class StoredLinker(Linker):
         lie surely outside the time window; the stored ones are loaded."""
         st = self.stories
         out = {s for k in keys for s in st.by_key.get(k, ())}
-        ranked = {sid: st._rank[sid] for sid in st.stories}
+        # the RECENT most recent: among the stored ones and those made since (ranks grow, so
+        # no other story held in memory can be among them)
+        ranked = {sid: st._rank[sid] for sid in st.made}
         for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories ORDER BY rank DESC "
                                 f"LIMIT {RECENT}"):
             ranked.setdefault(sid, rank)
@@ -320,18 +353,47 @@ class StoredLinker(Linker):
         import time
         t0 = time.perf_counter()
         day = _day(self._time)
-        stored: set[str] = set()
-        for chunk in _chunks(sorted(keys)):
-            sql = (f"SELECT DISTINCT k.story_id FROM link_keys k JOIN link_stories s ON "
-                   f"s.story_id = k.story_id WHERE k.key IN ({self._in(len(chunk))})")
-            args = list(chunk)
-            if day is not None:
-                sql += " AND (s.lo_day IS NULL OR (s.hi_day >= ? AND s.lo_day <= ?))"
-                args += [day - st.window - _MARGIN, day + st.window + _MARGIN]
-            stored |= {r[0] for r in self.q(sql, args)}
+        if day is None:
+            stored: set[str] = set()
+            for chunk in _chunks(sorted(keys)):
+                stored |= {r[0] for r in self.q(f"SELECT story_id FROM link_keys WHERE key IN "
+                                                f"({self._in(len(chunk))})", chunk)}
+        else:
+            stored = self._keyed(keys, day - st.window - _MARGIN, day + st.window + _MARGIN)
         out |= stored
         self._load_stories(sorted(s for s in out if s not in st.stories))
         self.query_s += time.perf_counter() - t0
+        return out
+
+    def _keyed(self, keys, lo: float, hi: float) -> set[str]:
+        """The stored stories sharing one of ``keys`` whose span meets [lo, hi] (or has
+        none). Each key's stories ending at or after ``lo`` are read once and kept: the
+        stored rows do not change while this linker lives (another writer's run makes
+        ``link_new`` start a new one), the stories it changes itself are in memory, and
+        news comes in time order, so a later article's window is read from them."""
+        cache = self._key_spans
+        todo = sorted(k for k in keys if k not in cache or cache[k][0] > lo)
+        got: dict[str, list] = {k: [] for k in todo}
+        for chunk in _chunks(todo):
+            ins = self._in(len(chunk))
+            # spans are both set or both NULL (``_span``); NULL: always a candidate
+            for k, sid, a, b in self.q(
+                    f"SELECT key, story_id, lo_day, hi_day FROM link_keys WHERE key IN ({ins}) "
+                    f"AND hi_day >= ? UNION ALL SELECT key, story_id, lo_day, hi_day FROM "
+                    f"link_keys WHERE key IN ({ins}) AND hi_day IS NULL",
+                    list(chunk) + [lo] + list(chunk)):
+                got[k].append((sid, a, b))
+        for k, rows in got.items():
+            ids = np.array([r[0] for r in rows], dtype=object)
+            spans = np.array([(np.nan, np.nan) if r[1] is None else r[1:] for r in rows],
+                             dtype=np.float64).reshape(-1, 2)
+            cache[k] = (lo, ids, spans[:, 0], spans[:, 1])
+        out: set[str] = set()
+        for k in keys:
+            _, ids, a, b = cache[k]
+            if len(ids):
+                with np.errstate(invalid="ignore"):
+                    out.update(ids[np.isnan(b) | ((b >= lo) & (a <= hi))])
         return out
 
     def _load_stories(self, sids: list[str]) -> None:

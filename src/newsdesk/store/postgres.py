@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -251,7 +251,14 @@ def _schema_v13() -> list[str]:
     return [x.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for x in schema("BYTEA")]
 
 
-MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12, _schema_v13]
+def _schema_v14() -> list[str]:
+    """``link_keys`` rows carry their story's span, indexed by key then span (as in
+    SQLite's version 16)."""
+    from .link_index import schema_spans
+    return schema_spans(if_not_exists="IF NOT EXISTS ")
+
+
+MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12, _schema_v13, _schema_v14]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

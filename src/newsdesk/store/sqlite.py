@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -355,9 +355,18 @@ def _schema_v15(conn: sqlite3.Connection) -> list[str]:
     return schema("BLOB", add_column="event_index" not in have)
 
 
+def _schema_v16(conn: sqlite3.Connection) -> list[str]:
+    """Each ``link_keys`` row carries its story's time span, indexed by key then span: a new
+    article's candidate stories are an index range per key (store.link_index). The spans
+    are copied from ``link_stories``; no other row changes."""
+    from .link_index import schema_spans
+    have = {r[1] for r in conn.execute("PRAGMA table_info(link_keys)")}
+    return schema_spans(add_columns="hi_day" not in have)
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
-              _schema_v13, _schema_v14, _schema_v15]
+              _schema_v13, _schema_v14, _schema_v15, _schema_v16]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
