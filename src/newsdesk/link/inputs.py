@@ -183,6 +183,19 @@ def sentence_keys(x: Inputs) -> list[tuple]:
     return [(tuple(w), tuple(sp)) for w, sp in zip(x.sentences, x.spans)]
 
 
+def event_keys(x: Inputs) -> list[tuple]:
+    """A key per event: its sentence's key, which of the sentence's triggers it is, and
+    what the incident scorer reads of it besides vectors. Two events with one key have
+    the same vectors and the same features (a copy's unchanged event and its head's)."""
+    keys, used = sentence_keys(x), {}
+    out = []
+    for e in x.events:
+        k = used.get(e.sentence, 0)
+        used[e.sentence] = k + 1
+        out.append((keys[e.sentence], k, e.lemma, tuple(e.args), e.time, e.place, e.type))
+    return out
+
+
 def remember(x: Inputs, cache: dict) -> None:
     """Put an embedded article's sentence vectors in ``cache`` (the first seen stays)."""
     if x.trigger_vecs is None:

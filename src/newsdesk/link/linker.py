@@ -18,7 +18,8 @@ from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
 from .incidents import Mention, features_to_many, neighbour_stories, scorer
-from .inputs import Inputs, embed_events, embed_lead, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
+from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
+                     prepare, remember)
 from .stories import StoryIndex
 
 
@@ -48,8 +49,12 @@ class Linker:
     alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
     stories and incidents a writer must rewrite."""
 
-    def __init__(self, encoder=None):
+    def __init__(self, encoder=None, copies_join: bool = True):
         self._enc = encoder
+        # a copy's event that is its head's, word for word, joins the head's incident
+        # unscored (False: every event is scored, the plain path tests compare with)
+        self.copies_join = copies_join
+        self.incident_of: dict[tuple[str, int], str] = {}   # (article, event index) -> incident
         self.sentences: dict = {}   # event sentence -> its vectors (link.inputs.remember)
         self.mentions_of: dict[str, list[Mention]] = {}
         self.families = FamilyIndex()
@@ -99,12 +104,36 @@ class Linker:
         self.dirty_stories.add(sid)
         # a copy has no lead vector of its own: its head's stands for it
         lead = x.lead_vec if x.lead_vec is not None else self.articles[fam.head].lead_vec
+        copied = self._copied(x, dup) if dup and self.copies_join else {}
         near = {sid}
-        if x.events and lead is not None:
+        if len(copied) < len(x.events) and lead is not None:
             near |= (passed if passed is not None
                      else neighbour_stories(self.stories, lead, set(x.keys), x.published))
-        inc_ids = self._link_events(x, sid, fam.head, near, lead)
+        inc_ids = self._link_events(x, sid, fam.head, near, lead, copied)
         return Links(x.id, dup, sid, inc_ids)
+
+    def _copied(self, x: Inputs, head: str) -> dict[int, str]:
+        """The copy's events that are its head's word for word (same sentence, trigger
+        words, lemma, arguments, time, place and type: the same vectors and features, so
+        the same mention but for its article), each with the incident the head's joined:
+        event position -> incident. The copy's event joins it unscored and unembedded."""
+        h = self.articles.get(head)
+        if h is None or not x.events:
+            return {}
+        mine = {}
+        for i, k in enumerate(event_keys(h)):
+            mine.setdefault(k, []).append(h.events[i].index)
+        out = {}
+        for j, k in enumerate(event_keys(x)):
+            if mine.get(k):
+                iid = self._incident_of_event(head, mine[k].pop(0))
+                if iid is not None:
+                    out[j] = iid
+        return out
+
+    def _incident_of_event(self, article_id: str, index: int) -> str | None:
+        """The incident an event of a linked article joined."""
+        return self.incident_of.get((article_id, index))
 
     @staticmethod
     def _others(inc: Incident, doc: str) -> list[Mention]:
@@ -119,13 +148,16 @@ class Linker:
         return out
 
     def _link_events(self, x: Inputs, sid: str, family: str, near: set[str],
-                     lead: np.ndarray | None) -> list[str]:
+                     lead: np.ndarray | None, copied: dict[int, str] | None = None) -> list[str]:
         """Each event joins the likeliest incident of its story or of a story the article
-        nearly joined (``near``, as incidents.neighbourhoods groups them), or starts one."""
+        nearly joined (``near``, as incidents.neighbourhoods groups them), or starts one;
+        an event of ``copied`` joins its head's incident (``_copied``)."""
         model = scorer()
         ids = []
+        copied = copied or {}
         ms = self.mentions_of.setdefault(x.id, [])
-        candidates = [iid for s in sorted(near) for iid in self.story_incidents.get(s, [])]
+        candidates = ([iid for s in sorted(near) for iid in self.story_incidents.get(s, [])]
+                      if len(copied) < len(x.events) else [])
         for j, e in enumerate(x.events):
             m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
                         vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
@@ -133,8 +165,8 @@ class Linker:
                         args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
                         doc_vec=lead, story=sid)
             ms.append(m)
-            best, best_p = None, model.threshold
-            for iid in candidates:
+            best, best_p = copied.get(j), model.threshold
+            for iid in candidates if best is None else ():
                 others = self._others(self.incidents[iid], x.id)
                 if not others:
                     continue
@@ -156,5 +188,6 @@ class Linker:
                                       factuality=e.factuality, source=e.source,
                                       numbers=list(e.numbers)))
             self.dirty_incidents.add(best)
+            self.incident_of[(x.id, e.index)] = best
             ids.append(best)
         return ids
