@@ -6,9 +6,11 @@ import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdesk.link import linker as linker_mod
+from newsdesk.link.incidents import Mention, features_to_many, likeliest, scorer
 from newsdesk.link.linker import Linker
 from newsdesk.model import Article, RawPage
 from newsdesk.pipeline import Pipeline
@@ -54,9 +56,9 @@ def test_copies_join_their_heads_incidents_as_the_scorer_would(news, monkeypatch
     arts = republished(news)
     plain, _ = _incidents(arts, False)
     scored = []
-    real = linker_mod.features_to_many
-    monkeypatch.setattr(linker_mod, "features_to_many",
-                        lambda m, others: scored.append(m.doc) or real(m, others))
+    real = linker_mod.likeliest
+    monkeypatch.setattr(linker_mod, "likeliest",
+                        lambda model, m, *a: scored.append(m.doc) or real(model, m, *a))
     fast, ln = _incidents(arts, True)
     assert fast == plain
     copies = [a for a in arts if "-copy" in a.id]
@@ -68,3 +70,50 @@ def test_copies_join_their_heads_incidents_as_the_scorer_would(news, monkeypatch
     assert {d for d in scored if "-copy" in d} <= {c.id for c in copies[::3]}
     for c in copies[1::3] + copies[2::3]:
         assert ln.articles[c.id].trigger_vecs is None
+
+
+def _unit(rng, d=8):
+    v = rng.normal(size=d).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_likeliest_decides_as_one_group_at_a_time(seed):
+    """All candidates' mentions scored in one matrix give each group's mean as scoring
+    the group alone does, and the same choice (groups of 1 to 12, ties included)."""
+    rng = np.random.default_rng(seed)
+    model = scorer()
+    lemmas, places = ["strike", "attack", "vote"], ["arden", "marlow", None]
+
+    def near(v, scale):
+        w = v + scale * _unit(rng)
+        return w / np.linalg.norm(w)
+
+    def mention(doc, like=None):
+        """Random, or near ``like`` (a random share of the way): some groups pass."""
+        s = rng.uniform(0.1, 3.0)
+        base = like or Mention(key=0, doc="", lemma=str(rng.choice(lemmas)), vec=_unit(rng),
+                               sent_vec=_unit(rng), doc_vec=_unit(rng))
+        return Mention(key=doc, doc=doc, lemma=base.lemma if rng.random() < 0.7 else "vote",
+                       vec=near(base.vec, s), sent_vec=near(base.sent_vec, s),
+                       args=frozenset(rng.choice(["a", "b", "c", "d"], 2)),
+                       time=str(rng.choice(["2024-03", "2024-03-05", "2024-04"])),
+                       place=places[rng.integers(3)], type="ASSAULT",
+                       doc_vec=near(base.doc_vec, s), story=str(rng.integers(2)))
+    chose = 0
+    for t in range(60):
+        m = mention("new")
+        groups = [[mention(f"d{t}-{g}-{i}", m) for i in range(int(rng.integers(1, 13)))]
+                  for g in range(int(rng.integers(1, 8)))]
+        if t % 5 == 0:
+            groups.append(list(groups[0]))   # a tie: the later group wins
+        flat = [o for g in groups for o in g]
+        starts = list(np.cumsum([0] + [len(g) for g in groups[:-1]]))
+        best, best_p = None, model.threshold
+        for g, others in enumerate(groups):
+            p = float(np.mean(model.prob(features_to_many(m, others))))
+            if p >= best_p:
+                best, best_p = g, p
+        assert likeliest(model, m, flat, [int(s) for s in starts]) == best
+        chose += best is not None
+    assert 5 < chose < 55

@@ -87,6 +87,25 @@ def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
                             dcos, ss, ss * tcos, ss * same, same * dcos]).astype(np.float32)
 
 
+def likeliest(model: "Scorer", m: Mention, others: list[Mention], starts: list[int]
+              ) -> int | None:
+    """Which group of ``others`` (group g: ``others[starts[g]:starts[g + 1]]``, none empty)
+    has the highest mean chance with ``m``, at or above the model's threshold; the last of
+    equals, as a loop keeping each group whose mean is at least the best so far would.
+    One feature matrix for all groups; each mean is ``np.mean`` of its group's chances (the
+    same float32 sums: sequential below 8, numpy's pairwise sum from 8 on)."""
+    P = model.prob(features_to_many(m, others))
+    ends = starts[1:] + [len(others)]
+    sizes = np.diff(starts + [len(others)])
+    means = np.add.reduceat(P, starts) / sizes.astype(P.dtype)
+    for g in np.flatnonzero(sizes >= 8):
+        means[g] = np.mean(P[starts[g]:ends[g]])
+    top = means.max()
+    if not top >= model.threshold:
+        return None
+    return int(np.flatnonzero(means == top)[-1])
+
+
 def feature_matrix(ms: list[Mention]) -> np.ndarray:
     """All pairwise features of a group as an (n, n, k) array, vectorised."""
     n = len(ms)

@@ -17,7 +17,7 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
-from .incidents import Mention, features_to_many, neighbour_stories, scorer
+from .incidents import Mention, likeliest, neighbour_stories, scorer
 from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
                      prepare, remember)
 from .stories import StoryIndex
@@ -156,8 +156,19 @@ class Linker:
         ids = []
         copied = copied or {}
         ms = self.mentions_of.setdefault(x.id, [])
-        candidates = ([iid for s in sorted(near) for iid in self.story_incidents.get(s, [])]
-                      if len(copied) < len(x.events) else [])
+        # the candidates' mentions a new one is compared with, all in one list (what
+        # they are does not change while this article's events join: its own are not)
+        cands, flat, starts = [], [], []
+        if len(copied) < len(x.events):
+            for iid in (i for s in sorted(near) for i in self.story_incidents.get(s, [])):
+                others = self._others(self.incidents[iid], x.id)
+                if others:
+                    # vectors only now that there is something to compare with
+                    for doc in [x.id] + [o.doc for o in others]:
+                        self._embed(doc)
+                    cands.append(iid)
+                    starts.append(len(flat))
+                    flat += others
         for j, e in enumerate(x.events):
             m = Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
                         vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
@@ -165,17 +176,10 @@ class Linker:
                         args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
                         doc_vec=lead, story=sid)
             ms.append(m)
-            best, best_p = copied.get(j), model.threshold
-            for iid in candidates if best is None else ():
-                others = self._others(self.incidents[iid], x.id)
-                if not others:
-                    continue
-                # vectors only now that there is something to compare with
-                for doc in [x.id] + [o.doc for o in others]:
-                    self._embed(doc)
-                p = float(np.mean(model.prob(features_to_many(m, others))))
-                if p >= best_p:
-                    best, best_p = iid, p
+            best = copied.get(j)
+            if best is None and cands:
+                g = likeliest(model, m, flat, starts)
+                best = None if g is None else cands[g]
             if best is None:
                 best = f"{x.id}:{e.index}"
                 self.incidents[best] = Incident(best, sid, e.type)
