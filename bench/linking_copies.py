@@ -7,13 +7,25 @@ a paragraph dropped or added; every page extracted and enriched by the pipeline,
 same shuffled arrival order) are linked twice: by the plain path, every event scored
 (``Linker(copies_join=False)``), and as shipped, where a copy's event that is its head's
 word for word (link.linker ``Linker._copied``) joins the head's incident unscored. Prints
-how many copies' events took that way and how many events (all pages) end in another
-incident than the plain path's (the claim: none), with each path's linking time.
+how many copies' events took that way, how many of those the plain path put elsewhere
+than their head's same event (where the two may differ: the plain path compares a copy's
+event with its head's other events as if another outlet's), how many events (all pages)
+end in another incident than the plain path's, and each path's linking time.
 """
 from __future__ import annotations
 
 import time
 from pathlib import Path
+
+
+def _same_events(x, head) -> list[tuple[int, int]]:
+    """(copy's event position, head's event position) of the events that are the head's
+    word for word (link.inputs.event_keys, as Linker._copied pairs them)."""
+    from newsdesk.link.inputs import event_keys
+    mine: dict = {}
+    for i, k in enumerate(event_keys(head)):
+        mine.setdefault(k, []).append(i)
+    return [(j, mine[k].pop(0)) for j, k in enumerate(event_keys(x)) if mine.get(k)]
 
 
 def measure(aeb: Path, families: int | None = None, log=print) -> dict[str, float]:
@@ -43,16 +55,24 @@ def measure(aeb: Path, families: int | None = None, log=print) -> dict[str, floa
         out[f"{name}_s"] = time.perf_counter() - t0
         got[join] = {(lk.article_id, j): iid for lk in links for j, iid in enumerate(lk.incidents)}
         if join:
-            dup = {lk.article_id for lk in links if lk.duplicate_of}
-            heads = {lk.article_id: lk.duplicate_of for lk in links}
-            joined = sum(len(ln._copied(ln.articles[a], heads[a])) for a in dup)
-            out.update(articles=len(arts), copies=len(dup),
-                       copy_events=sum(len(ln.articles[a].events) for a in dup),
-                       joined=joined, events=len(got[join]))
-    out["differ"] = sum(1 for k, v in got[True].items() if got[False].get(k) != v)
+            heads = {lk.article_id: lk.duplicate_of for lk in links if lk.duplicate_of}
+            pairs = [(a, j, h, hj) for a, h in heads.items()
+                     for j, hj in _same_events(ln.articles[a], ln.articles[h])]
+            out.update(articles=len(arts), copies=len(heads), events=len(got[join]),
+                       copy_events=sum(len(ln.articles[a].events) for a in heads),
+                       joined=len(pairs))
+    plain = got[False]
+    differ = [k for k, v in got[True].items() if plain.get(k) != v]
+    # a joined event the plain path put elsewhere than its head's same event
+    elsewhere = {(a, j) for a, j, h, hj in pairs if plain[(a, j)] != plain[(h, hj)]}
+    out.update(differ=len(differ), elsewhere=len(elsewhere),
+               differ_other=len(set(differ) - elsewhere))
     log(f"  {out['articles']} articles ({out['copies']} copies), {out['events']} events linked; "
         f"copies' events {out['copy_events']}, joined their head's unscored {out['joined']}")
-    log(f"  events in another incident than the plain path's: {out['differ']}")
+    log(f"  joined events the plain path put elsewhere than their head's same event: "
+        f"{out['elsewhere']}")
+    log(f"  events in another incident than the plain path's: {out['differ']} "
+        f"({out['differ_other']} of them not such a joined event)")
     log(f"  linking: plain {out['plain_s']:.1f} s, copies join {out['copies join_s']:.1f} s "
         f"({out['copies join_s'] / out['plain_s']:.2f}x)")
     return out
