@@ -290,6 +290,9 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
                       f"for {tm['embedded']} articles)")
     finally:
         embed.encoder = real
+        if tmp is not None:   # a 100,000-article store is ~2.7 GB: not left behind
+            import shutil
+            shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 

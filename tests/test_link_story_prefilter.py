@@ -1,8 +1,10 @@
 """StoryIndex.choose (a bound skips candidates that cannot reach the cut) must decide as
-the plain path: the same chosen story and the same stories above the cut."""
+the plain path: the same chosen story and the same stories above the cut (which
+incidents.neighbour_stories gives too)."""
 import numpy as np
 import pytest
 
+from newsdesk.link.incidents import neighbour_stories
 from newsdesk.link.stories import StoryIndex
 
 
@@ -42,6 +44,8 @@ def test_choose_matches_plain_scoring(seed):
         idx.features = plain_features
         total += len(idx.scored(vec, keys, time)[0])
         assert got == want
+        # the neighbourhood of a copy (no story chosen) is found by the same bound
+        assert neighbour_stories(idx, vec, keys, time) == set(want[1])
         checked += len(want[1])
         sid = idx.add(f"a{i}", vec, keys, time)
         assert idx.passed == want[1]

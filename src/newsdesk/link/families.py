@@ -27,13 +27,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall((text or "").lower())
 
 
-def text_hash(text: str) -> str:
-    """Hash of the words alone: spacing, case and punctuation do not make a new text."""
-    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+_words = words   # the parameters named ``words`` below shadow it
 
 
-def shingles(text: str, k: int = SHINGLE) -> set[str]:
-    w = words(text)
+def text_hash(text: str = "", words: list[str] | None = None) -> str:
+    """Hash of the words alone: spacing, case and punctuation do not make a new text.
+    ``words``: the text's ``words`` when the caller has them."""
+    w = _words(text) if words is None else words
+    return hashlib.sha1(" ".join(w).encode("utf-8")).hexdigest()
+
+
+def shingles(text: str = "", k: int = SHINGLE, words: list[str] | None = None) -> set[str]:
+    w = _words(text) if words is None else words
     if len(w) < k:
         return {" ".join(w)} if w else set()
     return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}
@@ -46,16 +51,26 @@ def _permutations():
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
-def minhash(text: str):
+def minhash(text: str = "", shingled: set[str] | None = None):
     from datasketch import MinHash
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
-    m.update_batch([s.encode("utf-8") for s in shingles(text)])
+    m.update_batch([s.encode("utf-8") for s in (shingles(text) if shingled is None else shingled)])
     return m
 
 
-def signature(text: str) -> bytes:
-    """The MinHash values as bytes (kept beside the article to rebuild the index)."""
-    return np.asarray(minhash(text).hashvalues, dtype=np.uint32).tobytes()
+def signature(text: str = "", shingled: set[str] | None = None) -> bytes:
+    """The MinHash values as bytes (kept beside the article to rebuild the index);
+    ``shingled``: the text's ``shingles`` when the caller has them."""
+    return np.asarray(minhash(text, shingled).hashvalues, dtype=np.uint32).tobytes()
+
+
+@functools.lru_cache(maxsize=8)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's (bands, rows) for a threshold, found once per process (its search
+    integrates for every candidate: tens of milliseconds per index made)."""
+    from datasketch import MinHashLSH
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 def from_signature(blob: bytes):
@@ -77,7 +92,8 @@ class FamilyIndex:
 
     def __init__(self, threshold: float = THRESHOLD, containment: float = CONTAINMENT):
         from datasketch import MinHashLSH
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM,
+                              params=_lsh_params(threshold, NUM_PERM))
         self.containment = containment
         self.by_hash: dict[str, str] = {}
         self.head: dict[str, str] = {}

@@ -201,11 +201,12 @@ def neighbourhoods(stories, docs) -> dict[str, str]:
 
 def neighbour_stories(stories, vec, keys, time) -> set[str]:
     """The stories an article with this lead, keys and time would pass the story scorer's
-    cut with (link.stories.StoryIndex.best keeps only the likeliest of them)."""
+    cut with (link.stories.StoryIndex.best keeps only the likeliest of them). Found by
+    ``StoryIndex.choose``: a candidate whose bound cannot reach the cut is not scored in
+    full (the same stories as scoring every candidate)."""
     model = stories.model_or_default()
     cut = model.threshold if stories.threshold is None else stories.threshold
-    ids, p = stories.scored(vec, set(keys), time)
-    return {sid for sid, q in zip(ids, p) if q >= cut}
+    return set(stories.choose(vec, set(keys), cut, time)[1])
 
 
 def cluster(ms: list[Mention], model: Scorer | None = None,

@@ -18,7 +18,8 @@ from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
 from .incidents import Mention, best_incident, neighbour_stories, scorer, units
-from .inputs import Inputs, embed_events, embed_lead, lead_text, prepare, remember  # noqa: F401  (lead_text: the linker's text)
+from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
+                     prepare, remember)
 from .stories import StoryIndex
 
 
@@ -48,8 +49,12 @@ class Linker:
     alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
     stories and incidents a writer must rewrite."""
 
-    def __init__(self, encoder=None):
+    def __init__(self, encoder=None, copies_join: bool = True):
         self._enc = encoder
+        # a copy's event that is its head's, word for word, joins the head's incident
+        # unscored (False: every event is scored, the plain path tests compare with)
+        self.copies_join = copies_join
+        self.incident_of: dict[tuple[str, int], str] = {}   # (article, event index) -> incident
         self.sentences: dict = {}   # event sentence -> its vectors (link.inputs.remember)
         self.mentions_of: dict[str, list[Mention]] = {}
         self.families = FamilyIndex()
@@ -99,12 +104,36 @@ class Linker:
         self.dirty_stories.add(sid)
         # a copy has no lead vector of its own: its head's stands for it
         lead = x.lead_vec if x.lead_vec is not None else self.articles[fam.head].lead_vec
+        copied = self._copied(x, dup) if dup and self.copies_join else {}
         near = {sid}
-        if x.events and lead is not None:
+        if len(copied) < len(x.events) and lead is not None:
             near |= (passed if passed is not None
                      else neighbour_stories(self.stories, lead, set(x.keys), x.published))
-        inc_ids = self._link_events(x, sid, fam.head, near, lead)
+        inc_ids = self._link_events(x, sid, fam.head, near, lead, copied)
         return Links(x.id, dup, sid, inc_ids)
+
+    def _copied(self, x: Inputs, head: str) -> dict[int, str]:
+        """The copy's events that are its head's word for word (same sentence, trigger
+        words, lemma, arguments, time, place and type: the same vectors and features, so
+        the same mention but for its article), each with the incident the head's joined:
+        event position -> incident. The copy's event joins it unscored and unembedded."""
+        h = self.articles.get(head)
+        if h is None or not x.events:
+            return {}
+        mine = {}
+        for i, k in enumerate(event_keys(h)):
+            mine.setdefault(k, []).append(h.events[i].index)
+        out = {}
+        for j, k in enumerate(event_keys(x)):
+            if mine.get(k):
+                iid = self._incident_of_event(head, mine[k].pop(0))
+                if iid is not None:
+                    out[j] = iid
+        return out
+
+    def _incident_of_event(self, article_id: str, index: int) -> str | None:
+        """The incident an event of a linked article joined."""
+        return self.incident_of.get((article_id, index))
 
     @staticmethod
     def _others(inc: Incident, doc: str) -> list[Mention]:
@@ -119,12 +148,14 @@ class Linker:
         return out
 
     def _link_events(self, x: Inputs, sid: str, family: str, near: set[str],
-                     lead: np.ndarray | None) -> list[str]:
+                     lead: np.ndarray | None, copied: dict[int, str] | None = None) -> list[str]:
         """The article's events, in units (incidents.units: within the article first), each
         join the incident of its story or of a story the article nearly joined (``near``, as
         incidents.neighbourhoods groups them) with the best mean chance over its mentions,
-        or start one."""
+        or start one; an event of ``copied`` joins its head's incident unscored
+        (``_copied``)."""
         model = scorer()
+        copied = copied or {}
         ms = self.mentions_of.setdefault(x.id, [])
         mine = []
         for j, e in enumerate(x.events):
@@ -134,18 +165,23 @@ class Linker:
                                 args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
                                 doc_vec=lead, story=sid))
         ms.extend(mine)
-        candidates = [(iid, self._others(self.incidents[iid], x.id))
-                      for s in sorted(near) for iid in self.story_incidents.get(s, [])]
-        candidates = [(iid, others) for iid, others in candidates if others]
+        rest = [j for j in range(len(mine)) if j not in copied]
+        candidates = []
+        if rest:
+            candidates = [(iid, self._others(self.incidents[iid], x.id))
+                          for s in sorted(near) for iid in self.story_incidents.get(s, [])]
+            candidates = [(iid, others) for iid, others in candidates if others]
         # vectors only when there is something to compare: another article's mention, or
         # the article's own events to group (the within-document step)
-        if candidates or (len(mine) > 1 and model.doc_threshold is not None):
+        if candidates or (len(rest) > 1 and model.doc_threshold is not None):
             for doc in [x.id] + sorted({o.doc for _, others in candidates for o in others}):
                 self._embed(doc)
+        joins = [([j], iid) for j, iid in sorted(copied.items())]
+        for u in units([mine[j] for j in rest], model):
+            unit = [rest[k] for k in u]
+            joins.append((unit, best_incident([mine[j] for j in unit], candidates, model)))
         ids: list[str | None] = [None] * len(mine)
-        for u in units(mine, model):
-            unit = [mine[j] for j in u]
-            best = best_incident(unit, candidates, model)
+        for u, best in sorted(joins):
             if best is None:
                 e = x.events[u[0]]
                 best = f"{x.id}:{e.index}"
@@ -161,5 +197,6 @@ class Linker:
                                           sentence_end=e.sentence_end, factuality=e.factuality,
                                           source=e.source, numbers=list(e.numbers)))
                 ids[j] = best
+                self.incident_of[(x.id, e.index)] = best
             self.dirty_incidents.add(best)
         return ids

@@ -522,8 +522,23 @@ class StoredLinker(Linker):
                 ms, rs = self._reports_of(aid)
                 inc.mentions.append(ms[ev])
                 inc.reports.append(rs[ev])
+                self.incident_of[(aid, ev)] = iid
             self.incidents[iid] = inc
             self.story_incidents[sid].append(iid)
+
+    def _incident_of_event(self, article_id: str, index: int) -> str | None:
+        """As Linker's, the stored incident loaded first (with its story's others)."""
+        if (article_id, index) not in self.incident_of:
+            import time
+            t0 = time.perf_counter()
+            for (sid,) in self.q("SELECT DISTINCT i.story_id FROM incident_reports r JOIN "
+                                 "incidents i ON i.id = r.incident_id WHERE r.article_id = ?",
+                                 (article_id,)):
+                if sid not in self.stories.stories:
+                    self._load_stories([sid])
+                self.incidents_of(sid)
+            self.query_s += time.perf_counter() - t0
+        return super()._incident_of_event(article_id, index)
 
     def apply(self, x):
         """Load what ``x`` can touch, then link it as a whole Linker would."""
