@@ -7,9 +7,9 @@ that two mentions corefer. The linker groups a new article's own events first
 of its story or of a story the article nearly joined with the best mean chance over its
 pairs (``best_incident``), or starts one; both cuts are chosen by cross-validation over the
 training topics. ``cluster`` (average linkage over a whole story neighbourhood, see
-``neighbourhoods``) is the offline comparison the bench prints. Two of the features say whether the two articles are in the same story and how
-alike their leads are, so mentions of two neighbouring stories merge only on strong
-evidence.
+``neighbourhoods``) is the offline comparison the bench prints. Two of the features say
+whether the two articles are in the same story and how alike their leads are, so mentions
+of two neighbouring stories merge only on strong evidence.
 """
 from __future__ import annotations
 

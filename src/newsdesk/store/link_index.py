@@ -25,6 +25,7 @@ holding everything. ``write_all`` / ``write_changes`` keep the tables in step.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter, defaultdict, deque
 from datetime import datetime
 
@@ -350,7 +351,6 @@ class StoredLinker(Linker):
             ranked.setdefault(sid, rank)
         recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
         out.update(recent)
-        import time
         t0 = time.perf_counter()
         day = _day(self._time)
         if day is None:
@@ -529,7 +529,6 @@ class StoredLinker(Linker):
     def _incident_of_event(self, article_id: str, index: int) -> str | None:
         """As Linker's, the stored incident loaded first (with its story's others)."""
         if (article_id, index) not in self.incident_of:
-            import time
             t0 = time.perf_counter()
             for (sid,) in self.q("SELECT DISTINCT i.story_id FROM incident_reports r JOIN "
                                  "incidents i ON i.id = r.incident_id WHERE r.article_id = ?",
@@ -542,7 +541,6 @@ class StoredLinker(Linker):
 
     def apply(self, x):
         """Load what ``x`` can touch, then link it as a whole Linker would."""
-        import time
         t0 = time.perf_counter()
         self._load_family(x)
         fam = self.families.add_sketch(x.id, x.hash, x.sig, x.nshingles)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from typing import Any
 
@@ -330,8 +331,6 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     indexes' look-ups and loads, within ``link``) and ``full`` (restored in full).
     ``prepared``: {article id: (meta, vectors)} of new articles whose inputs were computed
     elsewhere (the Dask workers); those are linked from them without the sentence model."""
-    import time
-
     from ..link.linker import Linker
     from .link_index import StoredLinker
     from .link_index import state as index_state
