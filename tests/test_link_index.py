@@ -192,15 +192,22 @@ def test_sqlite_upgrade_gives_the_keys_their_spans(tmp_path):
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert snapshot(store) == before and index_snapshot(store) == want
         assert _fetch(store, "SELECT count(*) AS n FROM link_keys WHERE hi_day IS NULL")[0]["n"] == 0
-        for a in arts[12:]:
-            store.add(a)
-        t: dict = {}
-        link_new(store, timings=t)
-        assert not t["full"]
-        incremental, index = snapshot(store), index_snapshot(store)
-    assert main(["link", "--rebuild", "--db", db]) == 0
-    with open_store(db) as store:
-        assert snapshot(store) == incremental and index_snapshot(store) == index
+        _link_rest_equals_rebuild(store, db, arts[12:])
+
+
+def _link_rest_equals_rebuild(store, url, arts) -> None:
+    """Link the later articles from the (upgraded) indexes, not in full, and check that
+    ``link --rebuild`` gives the same links and indexes."""
+    for a in arts:
+        store.add(a)
+    t: dict = {}
+    link_new(store, timings=t)
+    assert not t["full"]
+    incremental, index = snapshot(store), index_snapshot(store)
+    store.close()
+    assert main(["link", "--rebuild", "--db", url]) == 0
+    with open_store(url) as again:
+        assert snapshot(again) == incremental and index_snapshot(again) == index
 
 
 @pytest.fixture(params=["postgresql"])
@@ -230,15 +237,7 @@ def test_postgres_upgrade_gives_the_keys_their_spans(pg_url):
     with open_store(url) as store:
         assert store.schema_version() == 14
         assert index_snapshot(store) == want
-        for a in arts[12:]:
-            store.add(a)
-        t: dict = {}
-        link_new(store, timings=t)
-        assert not t["full"]
-        incremental, index = snapshot(store), index_snapshot(store)
-    assert main(["link", "--rebuild", "--db", url]) == 0
-    with open_store(url) as store:
-        assert snapshot(store) == incremental and index_snapshot(store) == index
+        _link_rest_equals_rebuild(store, url, arts[12:])
 
 
 def test_stories_out_of_the_window_and_out_of_order_alike(url, monkeypatch):

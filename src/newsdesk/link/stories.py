@@ -77,6 +77,9 @@ class StoryScorer:
     std: np.ndarray
     threshold: float = 0.5
 
+    FEATURES = FEATURES                      # what the weights read, in order
+    FILE, SCRIPT = "story_scorer.json", "scripts/train_story_scorer.py"
+
     def prob(self, feats) -> np.ndarray:
         """NaN features (unmeasured) take the training mean: they add no evidence."""
         x = np.asarray(feats, dtype=np.float64)
@@ -85,25 +88,29 @@ class StoryScorer:
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_json(self) -> str:
-        return json.dumps({"features": list(FEATURES), "weights": [round(float(w), 6) for w in self.weights],
-                           "bias": round(self.bias, 6), "mean": [round(float(x), 6) for x in self.mean],
-                           "std": [round(float(x), 6) for x in self.std],
+        r = lambda v: [round(float(x), 6) for x in v]  # noqa: E731
+        return json.dumps({"features": list(self.FEATURES), "weights": r(self.weights),
+                           "bias": round(self.bias, 6), "mean": r(self.mean), "std": r(self.std),
                            "threshold": round(self.threshold, 4)}, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> "StoryScorer":
+    def from_json(cls, text: str):
         d = json.loads(text)
-        if tuple(d["features"]) != FEATURES:
-            raise ValueError("story scorer trained on other features; rerun scripts/train_story_scorer.py")
+        if tuple(d["features"]) != cls.FEATURES:
+            raise ValueError(f"{cls.FILE}: trained on other features; rerun {cls.SCRIPT}")
         return cls(np.array(d["weights"]), float(d["bias"]), np.array(d["mean"]),
                    np.array(d["std"]), float(d["threshold"]))
+
+    @classmethod
+    def shipped(cls):
+        return cls.from_json((resources.files("newsdesk") / "data" / cls.FILE)
+                             .read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def scorer() -> StoryScorer:
     """The shipped scorer, loaded once per process."""
-    return StoryScorer.from_json(
-        (resources.files("newsdesk") / "data" / "story_scorer.json").read_text(encoding="utf-8"))
+    return StoryScorer.shipped()
 
 
 @dataclass

@@ -19,14 +19,11 @@ Used by ``bench/linking.py``; see bench/README.md for where the stored linker st
 from __future__ import annotations
 
 import functools
-import json
 import math
-from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
-from .stories import _FIGURE, StoryIndex
+from .stories import _FIGURE, StoryIndex, StoryScorer
 
 HARD = 3   # stories scored per merge step: the nearest by centroid cosine
 MERGE_FEATURES = ("cos_centroids", "key_share_ab", "key_share_ba", "rarest_shared",
@@ -34,42 +31,17 @@ MERGE_FEATURES = ("cos_centroids", "key_share_ab", "key_share_ba", "rarest_share
                   "key_overlap_pair")
 
 
-@dataclass
-class MergeScorer:
+class MergeScorer(StoryScorer):
     """Logistic regression over standardised MERGE_FEATURES of two stories."""
 
-    weights: np.ndarray
-    bias: float
-    mean: np.ndarray
-    std: np.ndarray
-    threshold: float = 0.5
-
-    def prob(self, feats) -> np.ndarray:
-        """NaN features (unmeasured) take the training mean: they add no evidence."""
-        x = np.asarray(feats, dtype=np.float64)
-        x = np.where(np.isnan(x), self.mean, x)
-        return 1.0 / (1.0 + np.exp(-(((x - self.mean) / self.std) @ self.weights + self.bias)))
-
-    def to_json(self) -> str:
-        r = lambda v: [round(float(x), 6) for x in v]  # noqa: E731
-        return json.dumps({"features": list(MERGE_FEATURES), "weights": r(self.weights),
-                           "bias": round(self.bias, 6), "mean": r(self.mean), "std": r(self.std),
-                           "threshold": round(self.threshold, 4)}, indent=1)
-
-    @classmethod
-    def from_json(cls, text: str) -> "MergeScorer":
-        d = json.loads(text)
-        if tuple(d["features"]) != MERGE_FEATURES:
-            raise ValueError("merge scorer trained on other features; rerun scripts/train_story_merge.py")
-        return cls(np.array(d["weights"]), float(d["bias"]), np.array(d["mean"]),
-                   np.array(d["std"]), float(d["threshold"]))
+    FEATURES = MERGE_FEATURES
+    FILE, SCRIPT = "story_merge_scorer.json", "scripts/train_story_merge.py"
 
 
 @functools.lru_cache(maxsize=1)
 def merge_scorer() -> MergeScorer:
     """The shipped scorer, loaded once per process."""
-    return MergeScorer.from_json(
-        (resources.files("newsdesk") / "data" / "story_merge_scorer.json").read_text(encoding="utf-8"))
+    return MergeScorer.shipped()
 
 
 def merge_features(index: StoryIndex, a: str, b: str) -> list[float]:
