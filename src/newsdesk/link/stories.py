@@ -124,11 +124,20 @@ class Story:
     vecs: list[np.ndarray] = field(default_factory=list)  # the scored members' vectors ...
     key_sets: list[frozenset] = field(default_factory=list)  # ... and keys (copies excluded)
     _matrix: np.ndarray | None = None
+    _count: tuple[int, int] = (-1, 0)   # (len(vecs) when counted, sum of the key counts)
 
     def matrix(self) -> np.ndarray:
         if self._matrix is None or len(self._matrix) != len(self.vecs):
             self._matrix = np.stack(self.vecs)
         return self._matrix
+
+    def key_count(self) -> int:
+        """The sum of the key counts (keys over its scored members, with repeats), counted
+        again only when members came in (``add`` or link.story_merge, which both grow
+        ``vecs``, as ``matrix`` assumes too)."""
+        if self._count[0] != len(self.vecs):
+            self._count = (len(self.vecs), sum(self.keys.values()))
+        return self._count[1]
 
     def add(self, article_id: str, vec: np.ndarray, keys: set[str], time: str | None) -> None:
         n = len(self.vecs)
@@ -248,7 +257,8 @@ class StoryIndex:
         pass nor be the chosen one (the chosen one must pass)."""
         model = self.model_or_default()
         w = model.weights
-        if w[FEATURES.index("nearest_key_overlap")] < 0:   # the bound needs a positive weight
+        # the bounds need positive weights on the two features they bound from above
+        if min(w[FEATURES.index("nearest_key_overlap")], w[FEATURES.index("story_key_share")]) < 0:
             ids, ps = self.scored(vec, keys, time)
             passed = [sid for sid, q in zip(ids, ps) if q >= cut]
             return (ids[int(np.argmax(ps))] if passed else None), passed
@@ -259,7 +269,8 @@ class StoryIndex:
         figures = [k for k in keys if _FIGURE.search(k)]
         fig_total = sum(memo[k] for k in figures)
         norm_rarest = math.log(2.0 + self.seen)
-        idf = self.idf
+        # every key's IDF is at least log 2 (no key is on more articles than were seen)
+        floor = math.log(2.0)
         ids, exact, bound_ids, bounds = [], [], [], []
         for sid in self.candidates(keys):
             story = self.stories[sid]
@@ -272,13 +283,11 @@ class StoryIndex:
             skeys = story.keys
             shared = [k for k in keys if k in skeys]
             if shared:
-                num = sum(c * memo[k] for k, c in ((k, skeys[k]) for k in shared))
-                den = 0.0
-                for k, c in skeys.items():
-                    v = memo.get(k)
-                    if v is None:
-                        v = memo[k] = idf(k)
-                    den += c * v
+                counts = [skeys[k] for k in shared]
+                num = sum(c * memo[k] for k, c in zip(shared, counts))
+                # the story's weighted key sum (over all its keys) at its least: the
+                # shared keys' part exactly, every other key at the IDF floor
+                den = num + (story.key_count() - sum(counts)) * floor
                 key_share = sum(memo[k] for k in shared) / total
                 story_share = num / den if den else 0.0
                 rarest = max(memo[k] for k in shared) / norm_rarest
@@ -295,9 +304,16 @@ class StoryIndex:
                            math.log(1.0 + n)])
         p = np.array([math.nan if e is None else e for e in exact], dtype=np.float64)
         if bounds:
+            B = np.array(bounds)
             # a hair of slack: the bound's sums run in another order than ``features``'
-            ub = model.prob(np.array(bounds)) + 1e-9
-            todo = [bound_ids[j] for j in np.flatnonzero(ub >= cut)]
+            keep = np.flatnonzero(model.prob(B) + 1e-9 >= cut)
+            # the survivors' story share exactly (its key sum over all the story's keys,
+            # the costly part): a tighter bound, and the full features only where it holds
+            for j in keep:
+                if B[j, 3] > 0.0:
+                    B[j, 3] = self._story_share(self.stories[ids[bound_ids[j]]], keys, memo)
+            keep = keep[model.prob(B[keep]) + 1e-9 >= cut] if len(keep) else keep
+            todo = [bound_ids[j] for j in keep]
             if todo:
                 rows = [self.features(self.stories[ids[i]], vec, keys, memo) for i in todo]
                 p[todo] = model.prob(np.array(rows))
@@ -306,6 +322,17 @@ class StoryIndex:
             return None, []
         best = max(passed_at, key=lambda i: (p[i], -i))   # the first of equals, as argmax
         return ids[best], [ids[i] for i in passed_at]
+
+    def _story_share(self, story: Story, keys: set[str], memo: dict) -> float:
+        """The story key share of ``features`` (IDFs filled into ``memo``)."""
+        skeys, den = story.keys, 0.0
+        for k, c in skeys.items():
+            v = memo.get(k)
+            if v is None:
+                v = memo[k] = self.idf(k)
+            den += c * v
+        num = sum(skeys[k] * memo[k] for k in keys if k in skeys)
+        return num / den if den else 0.0
 
     def best(self, vec: np.ndarray, keys: set[str], time: str | None = None) -> tuple[str | None, float]:
         """The most likely candidate story and its chance (None, 0 without candidates)."""
