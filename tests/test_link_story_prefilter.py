@@ -55,3 +55,18 @@ def test_choose_matches_plain_scoring(seed):
     assert 50 < joined < 350 and checked > joined
     # and the bound must actually spare candidates their full scoring
     assert full < total / 2
+
+
+def test_story_key_count_follows_adds_and_merges():
+    """The running key count the first bound reads is the key counts' sum, also after a
+    merge (link.story_merge grows a story's keys behind ``Story.add``)."""
+    from newsdesk.link.story_merge import merge_stories
+    rng = np.random.default_rng(7)
+    idx = StoryIndex()
+    for i, keys in enumerate([{"a", "b"}, {"b", "c", "d"}, {"e"}, {"a", "e", "f"}]):
+        idx.put(f"x{i}", f"s{i % 2}", _unit(rng.normal(size=8)), keys)
+        for s in idx.stories.values():
+            assert s.key_count() == sum(s.keys.values())
+    assert idx.stories["s0"].key_count() == 3 and idx.stories["s1"].key_count() == 6
+    kept = merge_stories(idx, "s0", "s1")
+    assert idx.stories[kept].key_count() == 9 == sum(idx.stories[kept].keys.values())
