@@ -328,9 +328,10 @@ class StoryIndex:
             keep = np.flatnonzero(model.prob(B) + 1e-9 >= cut)
             # the survivors' story share exactly (its key sum over all the story's keys,
             # the costly part): a tighter bound, and the full features only where it holds
+            share = FEATURES.index("story_key_share")
             for j in keep:
-                if B[j, 3] > 0.0:
-                    B[j, 3] = self._story_share(self.stories[ids[bound_ids[j]]], keys, memo)
+                if B[j, share] > 0.0:
+                    B[j, share] = self._story_share(self.stories[ids[bound_ids[j]]], keys, memo)
             keep = keep[model.prob(B[keep]) + 1e-9 >= cut] if len(keep) else keep
             todo = [bound_ids[j] for j in keep]
             if todo:
