@@ -123,3 +123,9 @@ def read(data: Path, topics: list[int]) -> list[Doc]:
         for path in sorted((Path(data) / "ECB+" / str(t)).glob("*.xml")):
             docs.append(read_doc(path, validated.get(path.stem, set())))
     return docs
+
+
+def train_docs(data: Path) -> list:
+    """The training topics' documents (``parse_topics("train")``), the only ones the
+    training scripts read."""
+    return read(data, parse_topics("train", available_topics(data)))

@@ -86,7 +86,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    docs = ecb.read(args.data, ecb.parse_topics("train", ecb.available_topics(args.data)))
+    docs = ecb.train_docs(args.data)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
     vecs, keys = feats.story_inputs(docs)
     index = story_index(docs, vecs, keys)

@@ -29,7 +29,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    docs = ecb.read(args.data, ecb.parse_topics("train", ecb.available_topics(args.data)))
+    docs = ecb.train_docs(args.data)
     vecs, keys = feats.story_inputs(docs)
     curve = ls.cross_validate(docs, vecs, keys)
     for c, (p, r, f) in curve.items():

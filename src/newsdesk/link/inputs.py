@@ -171,9 +171,9 @@ def prepare(articles: list[Article], enc=None, leads: bool = True) -> list[Input
     for a in articles:
         events, _, sents, spans = _events(a)
         w = words(a.text)
-        sh = shingles(words=w)
+        sh = shingles(tokens=w)
         out.append(Inputs(
-            id=a.id, hash=text_hash(words=w), sig=signature(shingled=sh), nshingles=len(sh),
+            id=a.id, hash=text_hash(tokens=w), sig=signature(shingled=sh), nshingles=len(sh),
             keys=sorted(article_keys(a)), title=a.title, outlet=a.outlet, published=a.published,
             names=[e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS],
             places=[p.name for p in a.places], first_words=(a.text or "")[:80], events=events,

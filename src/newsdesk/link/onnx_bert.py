@@ -172,7 +172,8 @@ def cache_dir() -> Path | None:
     v = os.environ.get("NEWSDESK_CACHE")
     if v:
         return None if v.lower() in ("off", "0", "none") else Path(v)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk"
+    from ..cache import cache_root
+    return cache_root()
 
 
 def _weights_hash(path: Path) -> str:

@@ -118,11 +118,16 @@ def buckets(sig: bytes) -> list[int]:
 
 
 def _fetch(conn, p: str, sql: str, args=()) -> list[tuple]:
-    return list(conn.execute(sql.replace("?", p), tuple(args)).fetchall())
-
-
-def _rows_as_tuples(rows) -> list[tuple]:
-    return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+    """The rows as plain tuples, made so by the driver (the store's own row type, a dict
+    or sqlite3.Row, costs a conversion per row on the linker's many-row look-ups)."""
+    sql = sql.replace("?", p)
+    if p == "?":   # sqlite3
+        cur = conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, tuple(args)).fetchall()
+    from psycopg.rows import tuple_row
+    with conn.cursor(row_factory=tuple_row) as cur:
+        return cur.execute(sql, tuple(args)).fetchall()
 
 
 def _chunks(seq, n: int = 500):
@@ -225,7 +230,7 @@ def state(conn, p: str) -> tuple | None:
                            "FROM link_index_state WHERE id = 1")
     if not rows:
         return None
-    r = _rows_as_tuples(rows)[0]
+    r = rows[0]
     return (r[0], r[1], r[2]), r[3], r[4]
 
 
@@ -299,16 +304,7 @@ class StoredLinker(Linker):
         self.conn, self.p = store.conn, _param(store)
 
     def q(self, sql: str, args=()) -> list[tuple]:
-        """The rows as plain tuples, made so by the driver (the store's own row type, a
-        dict or sqlite3.Row, costs a conversion per row on these many-row look-ups)."""
-        sql = sql.replace("?", self.p)
-        if self.p == "?":   # sqlite3
-            cur = self.conn.cursor()
-            cur.row_factory = None
-            return cur.execute(sql, tuple(args)).fetchall()
-        from psycopg.rows import tuple_row
-        with self.conn.cursor(row_factory=tuple_row) as cur:
-            return cur.execute(sql, tuple(args)).fetchall()
+        return _fetch(self.conn, self.p, sql, args)
 
     def _in(self, n: int) -> str:
         return ", ".join([self.p] * n)
