@@ -11,8 +11,9 @@ subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the
 sentences) as the linker does (``link_mentions``: articles in arrival order, each
 article's events grouped within the article first, each group joining the incident of its
 story or of a story it nearly joined with the best mean chance) with the learned incident
-scorer; offline average linkage inside each story neighbourhood is printed beside. Prints CoNLL F1 (mean of MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the stories against
-the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
+scorer; offline average linkage inside each story neighbourhood is printed beside. Prints
+CoNLL F1 (mean of MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the
+stories against the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
 in the same run. ``--gold-stories`` (on by default) also clusters the mentions inside the
 gold subtopics, which measures the incident scorer apart from the story clustering. Runs
 on any directory of the ECB+ layout (whatever topics it holds).
@@ -86,9 +87,9 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
     """The linker's incident decisions replayed (link.linker.Linker._link_events): the
     articles in arrival order (``near``'s order: each article's story and the stories it
     passed, as the story index saw them on arrival); each article's events, in units
-    (incidents.units), join the likeliest incident of those stories holding another
-    article's mention (incidents.best_incident) or start one. Mention key -> incident."""
-    from newsdesk.link.incidents import best_incident, scorer, units
+    (incidents.assign: units, then best_incident), join the likeliest incident of those
+    stories holding another article's mention or start one. Mention key -> incident."""
+    from newsdesk.link.incidents import assign, scorer
     model = model or scorer()
     by_doc = defaultdict(list)
     for m in mentions:
@@ -102,9 +103,8 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
             continue
         cands = [(iid, [o for o in members[iid] if o.doc != doc])
                  for s in sorted(stories) for iid in of_story[s]]
-        for u in units(ms, model):
+        for u, best in assign(ms, cands, model):
             unit = [ms[i] for i in u]
-            best = best_incident(unit, cands, model)
             if best is None:
                 best = f"{doc}:{unit[0].key[1]}"
                 members[best] = []

@@ -54,9 +54,9 @@ def test_copies_join_their_heads_incidents_as_the_scorer_would(news, monkeypatch
     arts = republished(news)
     plain, _ = _incidents(arts, False)
     scored = []
-    real = linker_mod.best_incident
-    monkeypatch.setattr(linker_mod, "best_incident",
-                        lambda unit, *a: scored.extend(m.doc for m in unit) or real(unit, *a))
+    real = linker_mod.assign
+    monkeypatch.setattr(linker_mod, "assign",
+                        lambda ms, *a: scored.extend(m.doc for m in ms) or real(ms, *a))
     fast, ln = _incidents(arts, True)
     assert fast == plain
     copies = [a for a in arts if "-copy" in a.id]

@@ -257,3 +257,10 @@ def best_incident(unit: list[Mention], candidates, model: Scorer | None = None):
             if p >= best_p:
                 best, best_p = key, p
     return best
+
+
+def assign(ms: list[Mention], candidates, model: Scorer | None = None) -> list[tuple[list[int], str | None]]:
+    """The linker's decision for one article's new mentions: each unit (``units``) with the
+    candidate incident it joins (``best_incident``), None where it starts one."""
+    model = model or scorer()
+    return [(u, best_incident([ms[j] for j in u], candidates, model)) for u in units(ms, model)]

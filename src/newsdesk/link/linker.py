@@ -17,7 +17,7 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
-from .incidents import Mention, best_incident, neighbour_stories, scorer, units
+from .incidents import Mention, assign, neighbour_stories, scorer
 from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
                      prepare, remember)
 from .stories import StoryIndex
@@ -177,9 +177,8 @@ class Linker:
             for doc in [x.id] + sorted({o.doc for _, others in candidates for o in others}):
                 self._embed(doc)
         joins = [([j], iid) for j, iid in sorted(copied.items())]
-        for u in units([mine[j] for j in rest], model):
-            unit = [rest[k] for k in u]
-            joins.append((unit, best_incident([mine[j] for j in unit], candidates, model)))
+        joins += [([rest[k] for k in u], best)
+                  for u, best in assign([mine[j] for j in rest], candidates, model)]
         ids: list[str | None] = [None] * len(mine)
         for u, best in sorted(joins):
             if best is None:
