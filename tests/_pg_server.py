@@ -6,7 +6,7 @@ How it is found and started
 - ``pg_ctl`` is taken from ``$NEWSDESK_PG_CTL``, else the newest
   ``/usr/lib/postgresql/<version>/bin/pg_ctl`` (Debian/Ubuntu ``apt-get install
   postgresql``), else ``pg_config --bindir``, else ``pg_ctl`` on PATH. None found, or
-  pytest-postgresql / psycopg not installed: the PostgreSQL tests SKIP with the reason.
+  pytest-postgresql / psycopg not installed: the PostgreSQL tests FAIL with the reason.
   (CI installs the server in ``.ci/run``.)
 - PostgreSQL refuses to run as root. When the tests run as root, pytest-postgresql is
   given a small wrapper script instead of pg_ctl (written to a fresh temporary
@@ -154,6 +154,6 @@ def engine_url(request, tmp_path, name: str, pg_fixture: str, pg_ctl, pg_skip: s
     if request.param == "sqlite":
         return str(tmp_path / name)
     if not pg_ctl:
-        pytest.skip(pg_skip)
+        pytest.fail(f"PostgreSQL is needed here: {pg_skip}", pytrace=False)
     i = request.getfixturevalue(pg_fixture).info
     return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"

@@ -454,7 +454,7 @@ if PG_CTL:
 @pytest.fixture
 def pg_url(request):
     if not PG_CTL:
-        pytest.skip(PG_SKIP)
+        pytest.fail(f"PostgreSQL is needed here: {PG_SKIP}", pytrace=False)
     i = request.getfixturevalue("api_pg_db").info
     return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
 

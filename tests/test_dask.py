@@ -24,10 +24,21 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("distributed")
+from newsdesk import ingest
+from newsdesk.executor.dask_executor import ingest_dask
 
-from newsdesk import ingest  # noqa: E402
-from newsdesk.executor.dask_executor import ingest_dask  # noqa: E402
+try:
+    import distributed  # noqa: F401
+    MISSING = ""
+except ImportError:
+    MISSING = "dask.distributed is not installed (pip install -e '.[test]' or '.[dask]')"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cluster_present():
+    """These tests run a real Dask scheduler and workers: without it they fail, saying so."""
+    if MISSING:
+        pytest.fail(MISSING, pytrace=False)
 from newsdesk.executor.partitions import count_lines, plan_partitions, read_partition  # noqa: E402
 from newsdesk.sources import read_pages  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402

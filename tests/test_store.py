@@ -138,7 +138,10 @@ def test_newer_schema_is_refused(tmp_path):
 
 
 def test_store_urls(tmp_path):
-    pytest.importorskip("psycopg")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.fail("psycopg is needed here: pip install -e '.[test]'", pytrace=False)
     with pytest.raises(StoreError, match="cannot open PostgreSQL store") as err:  # tried, refused
         open_store("postgresql://user:secret@127.0.0.1:1/newsdesk?connect_timeout=2")
     assert "secret" not in str(err.value) and "user:***@127.0.0.1:1" in str(err.value)

@@ -35,7 +35,7 @@ def target(request, tmp_path):
     if request.param == "sqlite":
         return "sqlite", str(tmp_path / "nd.db")
     if not PG_CTL:
-        pytest.skip(PG_SKIP)
+        pytest.fail(f"PostgreSQL is needed here: {PG_SKIP}", pytrace=False)
     return "postgresql", pg_url(request.getfixturevalue("pg_db"))
 
 
@@ -490,7 +490,7 @@ def test_newer_schema_is_refused(target):
 
 def test_postgres_url_opens_postgres_store(request):
     if not PG_CTL:
-        pytest.skip(PG_SKIP)
+        pytest.fail(f"PostgreSQL is needed here: {PG_SKIP}", pytrace=False)
     url = pg_url(request.getfixturevalue("pg_db"))
     from newsdesk.store.postgres import PostgresStore
     with open_store(url.replace("postgresql://", "postgres://", 1)) as s:

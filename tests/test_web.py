@@ -23,10 +23,20 @@ SHOTS = ROOT / "build" / "screenshots"
 TOKEN = "web-test-token"
 LOW = 0.5  # the page hides events and statements below this confidence by default
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; CI installs it)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+try:
+    from playwright import sync_api
+except ImportError:
+    sync_api = None
+MISSING = ([f"{CHROMIUM} is missing (apt-get install chromium; CI installs it)"]
+           * (not os.path.exists(CHROMIUM))
+           + ["playwright is not installed (pip install -e '.[test]')"] * (sync_api is None))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browser_present():
+    """These tests drive a real browser: without one they fail, saying what is missing."""
+    if MISSING:
+        pytest.fail("; ".join(MISSING), pytrace=False)
 
 
 # Invented stories, written for these tests (the first ones shared with test_api).
