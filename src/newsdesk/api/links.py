@@ -4,7 +4,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
+from urllib.parse import quote
+
 from fastapi import HTTPException, Path, Query
+from fastapi.responses import RedirectResponse
 
 from ..model import Article
 
@@ -47,13 +50,17 @@ def add_link_routes(app, backend, read) -> None:
 
     @app.get("/api/stories/{story_id}", dependencies=read, tags=["links"])
     def story(story_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
-        """One story: its articles (copies marked by duplicate_of, and folded into families)
+        """One story (a story merged into another redirects there, 308): its articles (copies marked by duplicate_of, and folded into families)
         and incidents with their status, outlets, sources and provenance spans; each
         incident's claims give the quoted sentence, article title, link and time, and the
         event's actors and place."""
         from ..store.story_claims import story_with_claims
         with backend.session() as store:
             found = story_with_claims(store, story_id)
+            survivor = links.merged_into(store, story_id) if found is None else None
+        if survivor is not None:
+            # merged into another story (link.story_merge): a saved link leads on to it
+            return RedirectResponse(f"/api/stories/{quote(survivor, safe='')}", status_code=308)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
         from ..brief import sentence
