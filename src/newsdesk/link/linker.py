@@ -4,8 +4,10 @@
 ``Linker.apply`` does the same from kept ``Inputs`` (link.inputs), without the model. Each
 index holds only what candidates need (hashes and MinHash sketches, story centroids and
 an inverted key index, the mentions of each story), so a new article is compared with
-its candidates, never with everything stored. ``Linker`` can be rebuilt from stored
-articles by adding them again in their first-seen order.
+its candidates, never with everything stored. After a scored article joins a story, that
+story may merge with a near one (link.story_merge): the gone story's incidents and
+articles move to the survivor, and both are ``dirty`` for the writers. ``Linker`` can be
+rebuilt from stored articles by adding them again in their first-seen order.
 """
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ those stories' incidents. The tables below answer those look-ups through indexes
 - ``link_families``: each article that entered the MinHash index (not an exact copy):
   its text hash, family head, shingle count and sketch; ``link_bands``: its LSH band
   buckets (one 64-bit hash per band), so ``datasketch``'s candidates come from one query;
-- ``link_stories``: each story's rank (creation order) and time span (for the window);
+- ``link_stories``: each story's rank (creation order) and time span (for the window),
+  and a story merge survivor's centroid (the merge's blend, which replaying its members
+  would not give back; NULL for the others);
 - ``link_keys``: key -> the stories whose scored articles carry it, each with the story's
   time span (kept in step with ``link_stories``), so that the stories sharing a key within
   the time window come from one range of an index, without reading the key's older
@@ -20,7 +22,8 @@ those stories' incidents. The tables below answer those look-ups through indexes
 in-memory indexes exactly what the article can touch (its family candidates, its candidate
 stories with all their members and incidents, the key counts those stories' features
 read), then links it with the unchanged in-memory code: the links are those of a Linker
-holding everything. ``write_all`` / ``write_changes`` keep the tables in step.
+holding everything. A story merged away in memory is never loaded again (its stored rows
+are stale until the run writes). ``write_all`` / ``write_changes`` keep the tables in step.
 """
 from __future__ import annotations
 
