@@ -366,7 +366,8 @@ def _schema_v16(conn: sqlite3.Connection) -> list[str]:
 
 def _schema_v17(conn: sqlite3.Connection) -> list[str]:
     """Story merges: a merge survivor's centroid in ``link_stories`` and the merged-away
-    stories' survivors (``story_merges``; store.link_index.schema_merges). No row changes."""
+    stories' survivors (``story_merges``; store.link_index.schema_merges). No row changes:
+    stories linked before merges stay as they were until ``newsdesk link --rebuild``."""
     from .link_index import schema_merges
     have = {r[1] for r in conn.execute("PRAGMA table_info(link_stories)")}
     return schema_merges("BLOB", add_column="centroid" not in have)
