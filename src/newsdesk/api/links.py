@@ -50,10 +50,11 @@ def add_link_routes(app, backend, read) -> None:
 
     @app.get("/api/stories/{story_id}", dependencies=read, tags=["links"])
     def story(story_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
-        """One story (a story merged into another redirects there, 308): its articles (copies marked by duplicate_of, and folded into families)
+        """One story: its articles (copies marked by duplicate_of, and folded into families)
         and incidents with their status, outlets, sources and provenance spans; each
         incident's claims give the quoted sentence, article title, link and time, and the
-        event's actors and place."""
+        event's actors and place. A story merged into another (link.story_merge) answers
+        308 with the survivor's address."""
         from ..store.story_claims import story_with_claims
         with backend.session() as store:
             found = story_with_claims(store, story_id)

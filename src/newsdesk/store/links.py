@@ -5,10 +5,10 @@ Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article
 places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
 ``link_inputs`` (what linking needs of each article, kept: ``link.inputs``),
 ``story_merges`` (a merged-away story -> the story it is part of now; SQLite ``_v17``,
-PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite ``_v15``/PostgreSQL ``_v13``). ``link_new``
-links the articles stored since the last run against the rest, in input order
-(``input_order``); ``relink`` rebuilds everything in the order it was linked. The link stage itself
-(newsdesk.link) never touches a store.
+PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite
+``_v15``/PostgreSQL ``_v13``). ``link_new`` links the articles stored since the last run
+against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
+order it was linked. The link stage itself (newsdesk.link) never touches a store.
 """
 from __future__ import annotations
 
