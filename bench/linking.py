@@ -35,20 +35,34 @@ import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 
 
-def story_index(docs, vecs, keys, merges: bool = False, **params):
+def story_index(docs, vecs, keys, merges: bool = True, **params):
     """Online story clustering in a fixed shuffled arrival order (ECB+ has no dates); with
-    ``merges``, the learned merge step after each article (link.story_merge)."""
+    ``merges`` (as link.Linker), the learned merge step after each article
+    (link.story_merge). Kept per document for ``link_mentions``: its story once its step
+    is done (``story_at``), that and the stories it passed (``near``, merged-away ones by
+    their survivor) and the merges its step made (``steps``: (gone, survivor))."""
     from newsdesk.link.stories import StoryIndex
     from newsdesk.link.story_merge import merge_step
     index = StoryIndex(**params)
     order = list(range(len(docs)))
     random.Random(14).shuffle(order)
-    index.near = {}   # document -> its story and the stories it passed, as Linker.apply sees them
+    index.near, index.story_at, index.steps = {}, {}, {}
+
+    def survivor(s):
+        while s in index.merged:
+            s = index.merged[s]
+        return s
+
     for i in order:
-        sid = index.add(docs[i].name, vecs[i], keys[i])
-        index.near[docs[i].name] = {sid} | set(index.passed)
+        name = docs[i].name
+        sid = index.add(name, vecs[i], keys[i])
+        passed = set(index.passed)
+        before = len(index.merged)
         if merges:
-            merge_step(index, sid, keys[i])
+            sid = merge_step(index, sid, keys[i])
+        index.steps[name] = list(index.merged.items())[before:]
+        index.story_at[name] = sid
+        index.near[name] = {sid} | {survivor(s) for s in passed}
     return index
 
 
@@ -83,12 +97,15 @@ def cluster_mentions(mentions, group_of: dict[str, str], threshold=None, model=N
 
 
 def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
-                  model=None) -> dict:
+                  model=None, steps: dict | None = None) -> dict:
     """The linker's incident decisions replayed (link.linker.Linker._link_events): the
     articles in arrival order (``near``'s order: each article's story and the stories it
     passed, as the story index saw them on arrival); each article's events, in units
     (incidents.assign: units, then best_incident), join the likeliest incident of those
-    stories holding another article's mention or start one. Mention key -> incident."""
+    stories holding another article's mention or start one. ``steps`` (story merges, see
+    ``story_index``): before an article's events, the merges its story step made move the
+    gone story's incidents and its articles' mentions to the survivor (as
+    Linker._merged), and ``story_of`` is each article's story then. Mention key -> incident."""
     from newsdesk.link.incidents import assign, scorer
     model = model or scorer()
     by_doc = defaultdict(list)
@@ -96,17 +113,31 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
         by_doc[m.doc].append(m)
     members: dict[str, list] = {}
     of_story = defaultdict(list)
+    made: dict[str, int] = {}   # incident -> when it started
+    now: dict[str, str] = {}    # article -> its story now
     out = {}
     for doc, stories in near.items():
+        for gone, keep in (steps or {}).get(doc, ()):
+            of_story[keep] = sorted(of_story[keep] + of_story.pop(gone, []), key=made.__getitem__)
+            for d, s in now.items():
+                if s == gone:
+                    now[d] = keep
+                    for m in by_doc.get(d, ()):
+                        m.story = keep
+        now[doc] = story_of[doc]
         ms = by_doc.get(doc)
         if not ms:
             continue
+        if steps is not None:
+            for m in ms:
+                m.story = story_of[doc]
         cands = [(iid, [o for o in members[iid] if o.doc != doc])
                  for s in sorted(stories) for iid in of_story[s]]
         for u, best in assign(ms, cands, model):
             unit = [ms[i] for i in u]
             if best is None:
                 best = f"{doc}:{unit[0].key[1]}"
+                made[best] = len(made)
                 members[best] = []
                 of_story[story_of[doc]].append(best)
             members[best] += unit
@@ -120,7 +151,7 @@ def lemma_baseline(mentions, group_of: dict[str, str]) -> dict:
 
 
 def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
-             log=print, gold_stories: bool = True, merges: bool = False) -> dict[str, float]:
+             log=print, gold_stories: bool = True, merges: bool = True) -> dict[str, float]:
     """Scores with the system's own stories and, with ``gold_stories``, also clustering
     the mentions inside the gold subtopics (the incident scorer alone, as the published
     lemma baseline is measured)."""
@@ -136,7 +167,8 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
     mentions = feats.mentions(docs)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
     place_mentions(mentions, docs, vecs, story_of)
-    pred = link_mentions(mentions, index.near, story_of)
+    # the stories as the linker saw them: each article's on arrival, merges as they came
+    pred = link_mentions(mentions, index.near, index.story_at, steps=index.steps)
     # for comparison: offline average linkage in each story neighbourhood (not shipped)
     pred_avg = cluster_mentions(mentions, incident_groups(docs, vecs, keys, index))
     pred_gold = None
@@ -210,8 +242,9 @@ def main() -> int:
     ap.add_argument("--gold-stories", action=argparse.BooleanOptionalAction, default=True,
                     help="also cluster the mentions inside the gold subtopics and report that "
                          "figure (default on; --no-gold-stories skips it)")
-    ap.add_argument("--story-merges", action=argparse.BooleanOptionalAction, default=False,
-                    help="also merge stories with the learned story-to-story scorer (link.story_merge; not in the product yet, so off by default)")
+    ap.add_argument("--story-merges", action=argparse.BooleanOptionalAction, default=True,
+                    help="merge stories with the learned story-to-story scorer as the linker "
+                         "does (link.story_merge; default on; --no-story-merges: never)")
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",

@@ -235,7 +235,8 @@ def test_postgres_upgrade_gives_the_keys_their_spans(pg_url):
         store.conn.commit()
     store_links._LINKERS.clear()
     with open_store(url) as store:
-        assert store.schema_version() == 14
+        from newsdesk.store.postgres import SCHEMA_VERSION
+        assert store.schema_version() == SCHEMA_VERSION
         assert index_snapshot(store) == want
         _link_rest_equals_rebuild(store, url, arts[12:])
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
+from urllib.parse import quote
+
 from fastapi import HTTPException, Path, Query
+from fastapi.responses import RedirectResponse
 
 from ..model import Article
 
@@ -50,10 +53,15 @@ def add_link_routes(app, backend, read) -> None:
         """One story: its articles (copies marked by duplicate_of, and folded into families)
         and incidents with their status, outlets, sources and provenance spans; each
         incident's claims give the quoted sentence, article title, link and time, and the
-        event's actors and place."""
+        event's actors and place. A story merged into another (link.story_merge) answers
+        308 with the survivor's address."""
         from ..store.story_claims import story_with_claims
         with backend.session() as store:
             found = story_with_claims(store, story_id)
+            survivor = links.merged_into(store, story_id) if found is None else None
+        if survivor is not None:
+            # merged into another story (link.story_merge): a saved link leads on to it
+            return RedirectResponse(f"/api/stories/{quote(survivor, safe='')}", status_code=308)
         if found is None:
             raise HTTPException(404, f"no story {story_id!r}")
         from ..brief import sentence

@@ -4,8 +4,10 @@
 ``Linker.apply`` does the same from kept ``Inputs`` (link.inputs), without the model. Each
 index holds only what candidates need (hashes and MinHash sketches, story centroids and
 an inverted key index, the mentions of each story), so a new article is compared with
-its candidates, never with everything stored. ``Linker`` can be rebuilt from stored
-articles by adding them again in their first-seen order.
+its candidates, never with everything stored. After a scored article joins a story, that
+story may merge with a near one (link.story_merge): the gone story's incidents and
+articles move to the survivor, and both are ``dirty`` for the writers. ``Linker`` can be
+rebuilt from stored articles by adding them again in their first-seen order.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from .incidents import Mention, assign, neighbour_stories, scorer
 from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
                      prepare, remember)
 from .stories import StoryIndex
+from .story_merge import merge_step
 
 
 @dataclass
@@ -49,8 +52,11 @@ class Linker:
     alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
     stories and incidents a writer must rewrite."""
 
-    def __init__(self, encoder=None, copies_join: bool = True):
+    def __init__(self, encoder=None, copies_join: bool = True, merges: bool = True):
         self._enc = encoder
+        # after an article joins a story, the story may merge with a near one
+        # (link.story_merge); False: stories never merge
+        self.merges = merges
         # a copy's event that is its head's, word for word, joins the head's incident
         # unscored (False: every event is scored, the plain path tests compare with)
         self.copies_join = copies_join
@@ -62,6 +68,10 @@ class Linker:
         self.incidents: dict[str, Incident] = {}
         self.story_incidents: dict[str, list[str]] = defaultdict(list)
         self.articles: dict[str, Inputs] = {}
+        self.seq_of: dict[str, int] = {}   # article -> its linking position
+        self.next_seq = 0
+        self.unscored: set[str] = set()    # copies: story members without a vector of their own
+        self.blended: set[str] = set()     # merge survivors: a centroid no replay gives back
         self.clean()
 
     def clean(self) -> None:
@@ -91,6 +101,8 @@ class Linker:
         fam = self.families.add_sketch(x.id, x.hash, x.sig, x.nshingles)
         dup = fam.head if fam.head != x.id else None
         self.articles[x.id] = x
+        self.seq_of[x.id] = self.next_seq
+        self.next_seq += 1
         remember(x, self.sentences)
         passed = None
         if dup and self.stories.of.get(dup):
@@ -98,9 +110,14 @@ class Linker:
             sid = self.stories.of[dup]
             self.stories.of[x.id] = sid
             self.stories.stories[sid].members.append(x.id)
+            self.unscored.add(x.id)
         else:
             sid = self.stories.add(x.id, embed_lead(x, self.encoder()), set(x.keys), x.published)
             passed = set(self.stories.passed)   # scored as it chose: not scored again
+            if self.merges:
+                sid = self._merge_step(sid, set(x.keys), x.published)
+                # a story it passed may be merged away now: its survivor stands for it
+                passed = {self.survivor(s) for s in passed}
         self.dirty_stories.add(sid)
         # a copy has no lead vector of its own: its head's stands for it
         lead = x.lead_vec if x.lead_vec is not None else self.articles[fam.head].lead_vec
@@ -111,6 +128,64 @@ class Linker:
                      else neighbour_stories(self.stories, lead, set(x.keys), x.published))
         inc_ids = self._link_events(x, sid, fam.head, near, lead, copied)
         return Links(x.id, dup, sid, inc_ids)
+
+    def survivor(self, sid: str) -> str:
+        """The story ``sid`` is now: itself, or the one it merged into (in turn)."""
+        merged = self.stories.merged
+        while sid in merged:
+            sid = merged[sid]
+        return sid
+
+    def _merge_step(self, sid: str, keys: set[str], time: str | None) -> str:
+        """link.story_merge's step after an article joined ``sid``; on a merge, the gone
+        story's incidents and members move to the survivor (``_merged``). Returns the
+        story the article is now in."""
+        before = len(self.stories.merged)
+        keep = merge_step(self.stories, sid, keys, time=time)
+        if len(self.stories.merged) > before:
+            gone, keep = next(reversed(self.stories.merged.items()))
+            self._merged(gone, keep)
+        return keep
+
+    def _merged(self, gone: str, keep: str) -> None:
+        """What a merge moves beside the story index: the gone story's incidents (their
+        story, in the survivor's list in the order they were made, as a store loads
+        them), its articles' mentions (their story is a pair feature), and the
+        survivor's members in linking order (as replaying them gives: the merge appended
+        the gone story's); the centroid stays the merge's (``blended``: kept by writers)."""
+        mine = list(self.story_incidents.get(keep, ()))
+        theirs = list(self.story_incidents.get(gone, ()))
+        self.story_incidents.pop(gone, None)
+        for iid in theirs:
+            self.incidents[iid].story = keep
+        first = lambda iid: (self.seq_of[self.incidents[iid].mentions[0].doc],  # noqa: E731
+                             self.incidents[iid].mentions[0].key[1])
+        self.story_incidents[keep] = sorted(mine + theirs, key=first)
+        story = self.stories.stories[keep]
+        for aid in story.members:
+            for m in self.mentions_of.get(aid, ()):
+                m.story = keep
+            self._moved(aid, keep)
+        # the scored members (not copies) are those with a vector, in the same order
+        scored = [a for a in story.members if a not in self.unscored]
+        if len(scored) == len(story.vecs):
+            order = sorted(range(len(scored)), key=lambda i: self.seq_of[scored[i]])
+            story.vecs = [story.vecs[i] for i in order]
+            story.key_sets = [story.key_sets[i] for i in order]
+            story._matrix = None
+            keys: dict[str, int] = {}
+            for i in order:
+                for k in set(self.articles[scored[i]].keys):
+                    keys[k] = keys.get(k, 0) + 1
+            story.keys = keys
+        story.members.sort(key=self.seq_of.__getitem__)
+        self.blended.add(keep)
+        self.blended.discard(gone)
+        self.dirty_stories.update((keep, gone))
+        self.dirty_incidents.update(theirs)
+
+    def _moved(self, article_id: str, story: str) -> None:
+        """An article's story changed by a merge (StoredLinker keeps where it loaded it)."""
 
     def _copied(self, x: Inputs, head: str) -> dict[int, str]:
         """The copy's events that are its head's word for word (same sentence, trigger

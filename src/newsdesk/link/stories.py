@@ -15,8 +15,8 @@ the same kind (two earthquakes, two arrests) read alike: keys count by their rar
 the articles seen so far (IDF), figures (years, counts) count on their own, and the
 article is compared with the story's nearest members as well as its centroid. Stories
 that started apart can merge later through link.story_merge (a learned story-to-story
-scorer run after an article joins; bench/linking.py uses it, the Linker does not yet);
-merging by centroid alone was where two such happenings were joined.
+scorer that link.Linker runs after an article joins); merging by centroid alone was where
+two such happenings were joined.
 
 Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics, each
 document's rows its 3 candidates nearest by centroid cosine (the choice that goes wrong is

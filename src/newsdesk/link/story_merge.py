@@ -14,7 +14,8 @@ Weights and cut: ``scripts/train_story_merge.py`` on the ECB+ training topics (r
 the shipped article scorer's own online runs, labelled by whether the two stories' gold
 majority subtopics agree; the cut by cross-validation over those topics and several
 arrival orders), shipped in data/story_merge_scorer.json and loaded once per process.
-Used by ``bench/linking.py``; see bench/README.md for where the stored linker stands.
+Run by ``link.Linker`` after each scored article (the stored linker too: store.links and
+store.link_index write a merge with the article) and by ``bench/linking.py``.
 """
 from __future__ import annotations
 
@@ -72,12 +73,15 @@ def merge_features(index: StoryIndex, a: str, b: str) -> list[float]:
             math.log(1.0 + min(na, nb)), math.log(1.0 + max(na, nb)), pair_cos, overlap]
 
 
-def merge_candidates(index: StoryIndex, sid: str, keys: set[str], hard: int = HARD) -> list[str]:
+def merge_candidates(index: StoryIndex, sid: str, keys: set[str], hard: int = HARD,
+                     time: str | None = None) -> list[str]:
     """The ``hard`` stories nearest to ``sid`` by centroid among the index's candidates
-    for the joining article's keys (an inverted-index look-up, never every story)."""
+    for the joining article's keys (an inverted-index look-up, never every story) that lie
+    in the time window of the article (``time``), as the stories it could have joined."""
     story = index.stories[sid]
+    inside = index.window_test(time)
     out = [t for t in index.candidates(keys) if t != sid and t in index.stories
-           and index.stories[t].vecs]
+           and index.stories[t].vecs and inside(index.stories[t])]
     out.sort(key=lambda t: -float(index.stories[t].centroid @ story.centroid))
     return out[:hard]
 
@@ -108,12 +112,13 @@ def merge_stories(index: StoryIndex, a: str, b: str) -> str:
 
 
 def merge_step(index: StoryIndex, sid: str, keys: set[str], model: MergeScorer | None = None,
-               cut: float | None = None, rows: list | None = None) -> str:
-    """After an article with ``keys`` joined ``sid``: merge it with its likeliest
-    candidate if that passes the cut. Returns the story the article is now in.
+               cut: float | None = None, rows: list | None = None, time: str | None = None) -> str:
+    """After an article with ``keys`` (published at ``time``) joined ``sid``: merge it
+    with its likeliest candidate if that passes the cut. Returns the story the article is
+    now in.
     ``rows``: a list the scored (features, story, other story) rows are appended to
     (training); a ``cut`` above 1 scores nothing and merges nothing."""
-    cands = merge_candidates(index, sid, set(keys))
+    cands = merge_candidates(index, sid, set(keys), time=time)
     if not cands or (rows is None and cut is not None and cut > 1.0):
         return sid
     F = [merge_features(index, sid, t) for t in cands]

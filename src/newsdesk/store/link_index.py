@@ -7,7 +7,9 @@ those stories' incidents. The tables below answer those look-ups through indexes
 - ``link_families``: each article that entered the MinHash index (not an exact copy):
   its text hash, family head, shingle count and sketch; ``link_bands``: its LSH band
   buckets (one 64-bit hash per band), so ``datasketch``'s candidates come from one query;
-- ``link_stories``: each story's rank (creation order) and time span (for the window);
+- ``link_stories``: each story's rank (creation order) and time span (for the window),
+  and a story merge survivor's centroid (the merge's blend, which replaying its members
+  would not give back; NULL for the others);
 - ``link_keys``: key -> the stories whose scored articles carry it, each with the story's
   time span (kept in step with ``link_stories``), so that the stories sharing a key within
   the time window come from one range of an index, without reading the key's older
@@ -20,7 +22,8 @@ those stories' incidents. The tables below answer those look-ups through indexes
 in-memory indexes exactly what the article can touch (its family candidates, its candidate
 stories with all their members and incidents, the key counts those stories' features
 read), then links it with the unchanged in-memory code: the links are those of a Linker
-holding everything. ``write_all`` / ``write_changes`` keep the tables in step.
+holding everything. A story merged away in memory is never loaded again (its stored rows
+are stale until the run writes). ``write_all`` / ``write_changes`` keep the tables in step.
 """
 from __future__ import annotations
 
@@ -64,6 +67,20 @@ def schema(blob: str = "BLOB", add_column: bool = True) -> list[str]:
             id INTEGER PRIMARY KEY, articles BIGINT NOT NULL, seq BIGINT NOT NULL,
             article_id TEXT, seen BIGINT NOT NULL, next_rank BIGINT NOT NULL)""",
     ] + (["ALTER TABLE incident_reports ADD COLUMN event_index INTEGER"] if add_column else [])
+
+
+def schema_merges(blob: str = "BLOB", add_column: bool = True, if_not_exists: str = "") -> list[str]:
+    """Story merges (link.story_merge): ``link_stories`` keeps a merge survivor's centroid
+    (NULL for the others, whose centroid their members give back), and ``story_merges``
+    maps each merged-away story to the story it is now part of (the API redirects).
+    ``add_column``: False when the column is there already."""
+    add = ([f"ALTER TABLE link_stories ADD COLUMN {if_not_exists}centroid {blob}"]
+           if add_column else [])
+    return add + [
+        """CREATE TABLE IF NOT EXISTS story_merges (
+            story_id TEXT PRIMARY KEY, survivor TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS story_merges_survivor ON story_merges (survivor)",
+    ]
 
 
 def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]:
@@ -159,9 +176,16 @@ def _family_rows(linker, ids_seq: list[tuple[str, int]]):
 
 
 def _story_row(linker, sid: str) -> tuple:
+    """A ``link_stories`` row; the centroid only for a merge survivor (``Linker.blended``:
+    the others' is their members' replay, as ``StoredLinker`` loads them)."""
     st = linker.stories.stories[sid]
     lo, hi = _span(st)
-    return (sid, linker.stories._rank[sid], st.first, st.last, lo, hi)
+    c = st.centroid.tobytes() if sid in linker.blended else None
+    return (sid, linker.stories._rank[sid], st.first, st.last, lo, hi, c)
+
+
+_STORY_INSERT = ("INSERT INTO link_stories (story_id, rank, first_seen, last_seen, lo_day, hi_day, "
+                 "centroid) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})")
 
 
 def _put_state(conn, p: str, kept: tuple, seen: int, next_rank: int) -> None:
@@ -184,8 +208,7 @@ def write_all(conn, linker, links: list, p: str) -> None:
     _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
     _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
     st = linker.stories
-    _many(conn, f"INSERT INTO link_stories VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
-                     [_story_row(linker, sid) for sid in st.stories])
+    _many(conn, _STORY_INSERT.format(p=p), [_story_row(linker, sid) for sid in st.stories])
     _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p})",
           [(k, sid) + _span(s) for sid, s in st.stories.items() for k in s.keys])
     _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p})", list(st.df.items()))
@@ -206,7 +229,14 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
     for lk in links:
         if lk.duplicate_of is None:   # a scored article (a copy adds no key)
             df.update(set(linker.articles[lk.article_id].keys))
-    dirty = sorted(linker.dirty_stories)
+    dirty = sorted(s for s in linker.dirty_stories if s in st.stories)
+    # stories merged away: their rows go (the survivor, dirty too, holds their keys now)
+    gone = sorted(s for s in linker.dirty_stories if s not in st.stories)
+    for chunk in _chunks(gone):
+        conn.execute(f"DELETE FROM link_keys WHERE story_id IN ({', '.join([p] * len(chunk))})",
+                     tuple(chunk))
+        conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
+                     tuple(chunk))
     # every key of a changed story, with its span now (a story a new article joined is
     # changed, so its new keys are among these; a loaded story holds all its keys)
     _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p}) "
@@ -218,8 +248,7 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
     for chunk in _chunks(dirty):
         conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
                      tuple(chunk))
-    _many(conn, f"INSERT INTO link_stories VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
-                     [_story_row(linker, sid) for sid in dirty])
+    _many(conn, _STORY_INSERT.format(p=p), [_story_row(linker, sid) for sid in dirty])
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1
                if not isinstance(st, StoredStoryIndex) else st.next_rank)
 
@@ -290,6 +319,7 @@ class StoredLinker(Linker):
         if st is None:
             raise RuntimeError("no stored link index")
         self.stories = StoredStoryIndex(self, st[1], st[2])
+        self.next_seq = st[0][1] + 1   # linking positions continue the kept inputs' ones
         self.story_incidents = _StoryIncidents(self)
         self._pending: set[str] = set()   # loaded stories whose incidents are not yet
         self._where: dict[str, tuple] = {}   # loaded article -> (seq, story, duplicate_of)
@@ -340,11 +370,14 @@ class StoredLinker(Linker):
         st = self.stories
         out = {s for k in keys for s in st.by_key.get(k, ())}
         # the RECENT most recent: among the stored ones and those made since (ranks grow, so
-        # no other story held in memory can be among them)
-        ranked = {sid: st._rank[sid] for sid in st.made}
+        # no other story held in memory can be among them); stories merged away here are
+        # none (their stored rows go when this run writes)
+        gone = st.merged
+        ranked = {sid: st._rank[sid] for sid in st.made if sid not in gone}
         for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories ORDER BY rank DESC "
-                                f"LIMIT {RECENT}"):
-            ranked.setdefault(sid, rank)
+                                f"LIMIT {RECENT + len(gone)}"):
+            if sid not in gone:
+                ranked.setdefault(sid, rank)
         recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
         out.update(recent)
         t0 = time.perf_counter()
@@ -357,6 +390,7 @@ class StoredLinker(Linker):
         else:
             stored = self._keyed(keys, day - st.window - _MARGIN, day + st.window + _MARGIN)
         out |= stored
+        out.difference_update(gone)
         self._load_stories(sorted(s for s in out if s not in st.stories))
         self.query_s += time.perf_counter() - t0
         return out
@@ -396,14 +430,18 @@ class StoredLinker(Linker):
         """Put whole stored stories in memory: their articles (replayed in linking order
         into the story) and the key counts they read; their incidents once one is asked
         for (``incidents_of``)."""
+        st = self.stories
+        sids = [s for s in sids if s not in st.merged]   # their stored rows are stale
         if not sids:
             return
-        st = self.stories
         rows = self._article_rows("al.story_id", sids)
+        centroids = {}
         for chunk in _chunks(sids):
-            for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories WHERE story_id IN "
-                                    f"({self._in(len(chunk))})", chunk):
+            for sid, rank, c in self.q(f"SELECT story_id, rank, centroid FROM link_stories "
+                                       f"WHERE story_id IN ({self._in(len(chunk))})", chunk):
                 st._rank[sid] = rank
+                if c is not None:
+                    centroids[sid] = bytes(c)
         rows.sort(key=lambda r: r[1])
         keys: set[str] = set()
         for row in rows:
@@ -415,12 +453,18 @@ class StoredLinker(Linker):
             st.of[aid] = sid
             if dup:
                 st.stories[sid].members.append(aid)
+                self.unscored.add(aid)
             else:
                 ks = set(x.keys)
                 st.stories[sid].add(aid, x.lead_vec, ks, x.published)
                 for k in ks:
                     st.by_key[k].add(sid)
                 keys |= ks
+        # a merge survivor's centroid is the merge's, not its members' replay: kept
+        for sid, c in centroids.items():
+            story = st.stories[sid]
+            story.centroid = np.frombuffer(c, dtype=story.centroid.dtype).copy()
+            self.blended.add(sid)
         self._load_df(keys)
         self._pending.update(sids)
         self.loaded_stories.update(sids)
@@ -441,6 +485,7 @@ class StoredLinker(Linker):
         from ..link.inputs import Inputs, remember
         aid, seq, meta, vecs, dup, sid = row
         self._where[aid] = (seq, sid, dup)
+        self.seq_of[aid] = seq
         x = self.articles.get(aid)
         if x is None:
             x = self.articles[aid] = Inputs.from_row(meta, vecs)
@@ -529,11 +574,17 @@ class StoredLinker(Linker):
             for (sid,) in self.q("SELECT DISTINCT i.story_id FROM incident_reports r JOIN "
                                  "incidents i ON i.id = r.incident_id WHERE r.article_id = ?",
                                  (article_id,)):
+                sid = self.survivor(sid)   # merged away in this run, not yet written
                 if sid not in self.stories.stories:
                     self._load_stories([sid])
                 self.incidents_of(sid)
             self.query_s += time.perf_counter() - t0
         return super()._incident_of_event(article_id, index)
+
+    def _moved(self, article_id: str, story: str) -> None:
+        if article_id in self._where:   # its mentions, made later, read their story here
+            seq, _sid, dup = self._where[article_id]
+            self._where[article_id] = (seq, story, dup)
 
     def apply(self, x):
         """Load what ``x`` can touch, then link it as a whole Linker would."""

@@ -3,11 +3,12 @@
 Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article_links``
 (an article's duplicate_of and story_id), ``stories`` and ``story_keys`` (their names and
 places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
-``link_inputs`` (what linking needs of each article, kept: ``link.inputs``), and the link
-indexes (``store.link_index``, SQLite ``_v15``/PostgreSQL ``_v13``). ``link_new``
-links the articles stored since the last run against the rest, in input order
-(``input_order``); ``relink`` rebuilds everything in the order it was linked. The link stage itself
-(newsdesk.link) never touches a store.
+``link_inputs`` (what linking needs of each article, kept: ``link.inputs``),
+``story_merges`` (a merged-away story -> the story it is part of now; SQLite ``_v17``,
+PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite
+``_v15``/PostgreSQL ``_v13``). ``link_new`` links the articles stored since the last run
+against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
+order it was linked. The link stage itself (newsdesk.link) never touches a store.
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from ..link.corroboration import independent_outlets
 from ..link.keys import entity_key
 
 
-LINK_TABLES = ("incident_reports", "incidents", "story_keys", "stories", "article_links", "link_inputs")
+LINK_TABLES = ("incident_reports", "incidents", "story_keys", "stories", "article_links", "link_inputs",
+               "story_merges")
 
 
 KEY_KIND = {"entities": "entity", "places": "place"}
@@ -123,8 +125,25 @@ def write(conn, linker, links: list, param: str = "?") -> None:
         _put_story(conn, s, p)
     for i in incidents:
         _put_incident(conn, i, p, _events(linker, i["id"]))
+    _many(conn, f"INSERT INTO story_merges (story_id, survivor) VALUES ({p}, {p})",
+          [(g, linker.survivor(g)) for g in sorted(linker.stories.merged)])
     from .link_index import write_all
     write_all(conn, linker, links, p)
+
+
+def _merged_away(conn, gone: str, keep: str, p: str) -> None:
+    """A story merged into ``keep`` (link.story_merge): its stored articles move there (its
+    incidents are rewritten as dirty ones), and its id, and those that had merged into it,
+    lead to ``keep`` (``merged_into``)."""
+    conn.execute(f"UPDATE article_links SET story_id = {p} WHERE story_id = {p}", (keep, gone))
+    conn.execute(f"UPDATE story_merges SET survivor = {p} WHERE survivor = {p}", (keep, gone))
+    conn.execute(f"INSERT INTO story_merges (story_id, survivor) VALUES ({p}, {p}) "
+                 f"ON CONFLICT (story_id) DO UPDATE SET survivor = excluded.survivor", (gone, keep))
+
+
+def _many(conn, sql: str, rows) -> None:
+    from .link_index import _many as many
+    many(conn, sql, rows)
 
 
 def _events(linker, iid: str) -> list[int]:
@@ -151,7 +170,10 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?",
     for sid in sorted(linker.dirty_stories):
         for t, col in (("story_keys", "story_id"), ("stories", "id")):
             conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (sid,))
-        _put_story(conn, story_row(linker, sid, members[sid]), p)
+        if sid in members:
+            _put_story(conn, story_row(linker, sid, members[sid]), p)
+        else:
+            _merged_away(conn, sid, linker.survivor(sid), p)
     for iid in sorted(linker.dirty_incidents):
         for t, col in (("incident_reports", "incident_id"), ("incidents", "id")):
             conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (iid,))
@@ -232,7 +254,7 @@ def _link_batches(linker, rows, batch_size: int) -> list:
 def _report(linker, links) -> dict[str, int]:
     return {"articles": len(links), "copies": sum(1 for x in links if x.duplicate_of),
             "families": len({x.duplicate_of for x in links if x.duplicate_of}),
-            "stories": len({x.story_id for x in links}),
+            "stories": len({linker.survivor(x.story_id) for x in links}),
             "incidents": len({i for x in links for i in x.incidents})}
 
 
@@ -427,6 +449,12 @@ def story(store, story_id: str) -> dict[str, Any] | None:
     out["articles"] = arts
     out["incidents"] = incidents(store, story_id=story_id, limit=1000)
     return out
+
+
+def merged_into(store, story_id: str) -> str | None:
+    """The story a merged-away story is now part of (None: it was not merged away)."""
+    rows = _fetch(store, "SELECT survivor FROM story_merges WHERE story_id = ?", (story_id,))
+    return rows[0]["survivor"] if rows else None
 
 
 def incidents(store, status: str | None = None, limit: int = 50, offset: int = 0,

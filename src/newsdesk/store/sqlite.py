@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -364,9 +364,18 @@ def _schema_v16(conn: sqlite3.Connection) -> list[str]:
     return schema_spans(add_columns="hi_day" not in have)
 
 
+def _schema_v17(conn: sqlite3.Connection) -> list[str]:
+    """Story merges: a merge survivor's centroid in ``link_stories`` and the merged-away
+    stories' survivors (``story_merges``; store.link_index.schema_merges). No row changes:
+    stories linked before merges stay as they were until ``newsdesk link --rebuild``."""
+    from .link_index import schema_merges
+    have = {r[1] for r in conn.execute("PRAGMA table_info(link_stories)")}
+    return schema_merges("BLOB", add_column="centroid" not in have)
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
-              _schema_v13, _schema_v14, _schema_v15, _schema_v16]
+              _schema_v13, _schema_v14, _schema_v15, _schema_v16, _schema_v17]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
