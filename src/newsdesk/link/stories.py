@@ -170,6 +170,11 @@ def _secs(t: str | None) -> float:
     return math.nan if d is None else (d - _EPOCH).total_seconds()
 
 
+@functools.lru_cache(maxsize=None)
+def _eps(dtype) -> float:
+    return float(np.finfo(dtype).eps)
+
+
 def _dot(A: np.ndarray, used: int, rows: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``A[rows] @ v``: the product of every used row then taken when the rows are most
     of them (no copy of the rows), else of the rows taken."""
@@ -208,10 +213,10 @@ class _Table:
         out[:len(a)] = a
         return out
 
-    def _dtype(self, *vs) -> np.dtype:
-        for v in vs:
-            self.eps = max(self.eps, float(np.finfo(v.dtype).eps))
-        return np.result_type(self.C.dtype if self.C is not None else np.float16, *vs)
+    def _dtype(self, vs) -> np.dtype:
+        types = {v.dtype for v in vs}
+        self.eps = max([self.eps] + [_eps(t) for t in types])
+        return np.result_type(self.C.dtype if self.C is not None else np.float16, *types)
 
     def sync(self, sid: str, story: Story) -> int:
         """The story's slot, its row written from the story as it is now."""
@@ -228,18 +233,18 @@ class _Table:
             for name in ("cn", "size", "kc", "nkeys", "t0", "t1"):
                 setattr(self, name, self._grow(getattr(self, name), self.n, np.float64))
         new = story.vecs[self.ver[j]:]
-        dt = self._dtype(story.centroid, *new)
+        dt = self._dtype([story.centroid, *new])
         self.C = self._grow(self.C, self.n, dt)
         self.C[j] = story.centroid
-        self.cn[j] = np.linalg.norm(story.centroid)
+        self.cn[j] = math.sqrt(np.dot(self.C[j], self.C[j]))
         if new:
             self.M = self._grow(self.M, self.m + len(new), dt)
             self.mn = self._grow(self.mn, self.m + len(new), np.float64)
             self.rslot = self._grow(self.rslot, self.m + len(new))
             self.rslot[self.m:self.m + len(new)] = j
-            V = np.stack(new)
-            self.M[self.m:self.m + len(new)] = V
-            self.mn[self.m:self.m + len(new)] = np.linalg.norm(V.astype(np.float64), axis=1)
+            V = self.M[self.m:self.m + len(new)]
+            V[:] = new
+            self.mn[self.m:self.m + len(new)] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
             self.m += len(new)
         self.size[j] = len(story.vecs)
         self.kc[j] = story.key_count()
@@ -439,7 +444,7 @@ class StoryIndex:
         # the cosines as ``features`` computes them, one story at a time, differ from these
         # by at most their two rounding errors' bound (gamma_d |a| |b| each, gamma_d =
         # d u / (1 - d u), u half the least precise vectors' machine epsilon)
-        du = len(vec) * max(tab.eps, float(np.finfo(vec.dtype).eps)) / 2
+        du = len(vec) * max(tab.eps, _eps(vec.dtype)) / 2
         slack = (2 * du / (1 - du) if du < 0.5 else math.inf) * float(np.linalg.norm(vec)) * 1.001
         vt = vec.astype(np.result_type(vec, tab.C), copy=False)
         with _blas().limit(limits=1, user_api="blas"):
