@@ -77,7 +77,8 @@ def test_choose_matches_plain_with_merges_window_edges_and_float32(seed):
     """The vectorised bound reads a table of the stories kept up to date as they change:
     also when link.story_merge grows one behind the index's back. Float32 vectors (as the
     linker's), gaps of exactly the window, unparsed and missing times, keyless articles,
-    merges at a low cut so that they happen: the same decisions as the plain path."""
+    merges at a low cut so that they happen, centroids replaced: the same decisions as the
+    plain path."""
     from newsdesk.link.story_merge import merge_step
     rng = np.random.default_rng(100 + seed)
     models = [_unit(rng.normal(size=24)) for _ in range(10)]
@@ -103,4 +104,7 @@ def test_choose_matches_plain_with_merges_window_edges_and_float32(seed):
         assert sid == (want[0] or f"a{i}")
         if merge_step(idx, sid, keys, cut=0.05) != sid:
             merges += 1
+        if i % 7 == 0:   # a centroid set from outside (as a loader of a merge's blend does)
+            s = idx.stories[sorted(idx.stories)[int(rng.integers(len(idx.stories)))]]
+            s.centroid = _unit(s.centroid + rng.normal(size=24) * 0.3).astype(np.float32)
     assert merges > 5 and edges > 20

@@ -189,14 +189,16 @@ class _Table:
     members' vectors (rows of one matrix) and norms, sizes, key counts, time spans, and a
     key -> {slot: count} index (a sparse key-by-story matrix by rows).
 
-    A story's row is brought up to date when it is read and its scored members changed
-    (``Story.add`` and link.story_merge both grow ``vecs``, which, like ``matrix`` and
-    ``key_count``, this takes as append-only), so the stories need not report changes."""
+    A story's row is brought up to date when it is read and its scored members or its
+    centroid changed (``Story.add`` and link.story_merge both grow ``vecs``, which, like
+    ``matrix`` and ``key_count``, this takes as append-only, and both set a new centroid
+    array, as does a loader that sets one), so the stories need not report changes."""
 
     def __init__(self):
         self.slot: dict[str, int] = {}
         self.obj: list[Story] = []
-        self.ver: list[int] = []              # len(vecs) when the row was written
+        self.ver: list[int] = []              # len(vecs) when the row was written ...
+        self.cen: list[np.ndarray] = []       # ... and the centroid array it was written from
         self.n = self.m = 0
         self.C = self.M = None
         self.cn = self.mn = self.size = self.kc = self.nkeys = self.t0 = self.t1 = np.zeros(0)
@@ -226,6 +228,7 @@ class _Table:
             self.n += 1
             self.obj.append(story)
             self.ver.append(0)
+            self.cen.append(None)
             d = len(story.centroid)
             if self.C is None:
                 self.C = np.zeros((0, d), dtype=story.centroid.dtype)
@@ -256,6 +259,7 @@ class _Table:
                 p[j] = c
                 self._arr.pop(k, None)
         self.ver[j] = len(story.vecs)
+        self.cen[j] = story.centroid
         return j
 
     def postings(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -406,14 +410,14 @@ class StoryIndex:
             return (ids[int(np.argmax(ps))] if passed else None), passed
         tab, stories = self._table, self.stories
         sids, slots = [], []
-        slot_of, ver, obj = tab.slot, tab.ver, tab.obj
+        slot_of, ver, obj, cen = tab.slot, tab.ver, tab.obj, tab.cen
         for sid in self.candidates(keys):
             story = stories[sid]
             nv = len(story.vecs)
             if not nv:
                 continue
             j = slot_of.get(sid)
-            if j is None or ver[j] != nv or obj[j] is not story:
+            if j is None or ver[j] != nv or obj[j] is not story or cen[j] is not story.centroid:
                 j = tab.sync(sid, story)
             sids.append(sid)
             slots.append(j)
