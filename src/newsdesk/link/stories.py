@@ -183,6 +183,9 @@ def _dot(A: np.ndarray, used: int, rows: np.ndarray, v: np.ndarray) -> np.ndarra
     return A[rows] @ v
 
 
+_CN, _SIZE, _KC, _NKEYS, _T0, _T1 = range(6)   # the columns of ``_Table.F``
+
+
 class _Table:
     """What ``StoryIndex.choose``'s bound reads of each story, as arrays, so that the bound
     of every candidate is a few array operations: centroids and their norms, the scored
@@ -201,9 +204,13 @@ class _Table:
         self.cen: list[np.ndarray] = []       # ... and the centroid array it was written from
         self.n = self.m = 0
         self.C = self.M = None
-        self.cn = self.mn = self.size = self.kc = self.nkeys = self.t0 = self.t1 = np.zeros(0)
+        # per slot: centroid norm, size (scored members), key count, number of keys, and
+        # the first and last times in seconds (NaN: none)
+        self.F = np.zeros((0, 6))
+        self.mn = np.zeros(0)                 # M's row norms
         self.rslot = np.zeros(0, dtype=np.intp)   # M's row -> its story's slot
         self.eps = 0.0                        # the least precise vectors' machine epsilon
+        self._types: set = set()
         self.post: dict[str, dict[int, int]] = {}
         self._arr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -217,6 +224,9 @@ class _Table:
 
     def _dtype(self, vs) -> np.dtype:
         types = {v.dtype for v in vs}
+        if self.C is not None and types <= self._types:
+            return self.C.dtype
+        self._types |= types
         self.eps = max([self.eps] + [_eps(t) for t in types])
         return np.result_type(self.C.dtype if self.C is not None else np.float16, *types)
 
@@ -229,35 +239,39 @@ class _Table:
             self.obj.append(story)
             self.ver.append(0)
             self.cen.append(None)
-            d = len(story.centroid)
             if self.C is None:
+                d = len(story.centroid)
                 self.C = np.zeros((0, d), dtype=story.centroid.dtype)
                 self.M = np.zeros((0, d), dtype=story.centroid.dtype)
-            for name in ("cn", "size", "kc", "nkeys", "t0", "t1"):
-                setattr(self, name, self._grow(getattr(self, name), self.n, np.float64))
+            if self.n > len(self.F):
+                self.F = self._grow(self.F, self.n)
         new = story.vecs[self.ver[j]:]
         dt = self._dtype([story.centroid, *new])
-        self.C = self._grow(self.C, self.n, dt)
-        self.C[j] = story.centroid
-        self.cn[j] = math.sqrt(np.dot(self.C[j], self.C[j]))
+        if self.n > len(self.C) or dt != self.C.dtype:
+            self.C = self._grow(self.C, self.n, dt)
+        c = self.C[j]
+        c[:] = story.centroid
         if new:
-            self.M = self._grow(self.M, self.m + len(new), dt)
-            self.mn = self._grow(self.mn, self.m + len(new), np.float64)
-            self.rslot = self._grow(self.rslot, self.m + len(new))
-            self.rslot[self.m:self.m + len(new)] = j
-            V = self.M[self.m:self.m + len(new)]
+            a, b = self.m, self.m + len(new)
+            if b > len(self.M) or dt != self.M.dtype:
+                self.M = self._grow(self.M, b, dt)
+                self.mn = self._grow(self.mn, b)
+                self.rslot = self._grow(self.rslot, b)
+            self.rslot[a:b] = j
+            V = self.M[a:b]
             V[:] = new
-            self.mn[self.m:self.m + len(new)] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
-            self.m += len(new)
-        self.size[j] = len(story.vecs)
-        self.kc[j] = story.key_count()
-        self.nkeys[j] = len(story.keys)
-        self.t0[j], self.t1[j] = _secs(story.first), _secs(story.last)
-        for k, c in story.keys.items():
-            p = self.post.setdefault(k, {})
-            if p.get(j) != c:
-                p[j] = c
-                self._arr.pop(k, None)
+            self.mn[a:b] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
+            self.m = b
+        self.F[j] = (math.sqrt(np.dot(c, c)), len(story.vecs), story.key_count(),
+                     len(story.keys), _secs(story.first), _secs(story.last))
+        post, arr = self.post, self._arr
+        for k, n in story.keys.items():
+            p = post.get(k)
+            if p is None:
+                p = post[k] = {}
+            if p.get(j) != n:
+                p[j] = n
+                arr.pop(k, None)
         self.ver[j] = len(story.vecs)
         self.cen[j] = story.centroid
         return j
@@ -430,8 +444,8 @@ class StoryIndex:
             # (float rounding) is tested exactly
             a = (at - _EPOCH).total_seconds()
             with np.errstate(invalid="ignore"):
-                g0 = np.abs(tab.t0[S] - a) / 86400.0
-                g1 = np.abs(tab.t1[S] - a) / 86400.0
+                g0 = np.abs(tab.F[S, _T0] - a) / 86400.0
+                g1 = np.abs(tab.F[S, _T1] - a) / 86400.0
             seen = ~(np.isnan(g0) & np.isnan(g1))
             inside = (g0 <= self.window) | (g1 <= self.window) | ~seen
             edge = np.flatnonzero((np.abs(g0 - self.window) < 1e-6) | (np.abs(g1 - self.window) < 1e-6))
@@ -453,13 +467,13 @@ class StoryIndex:
         vt = vec.astype(np.result_type(vec, tab.C), copy=False)
         with _blas().limit(limits=1, user_api="blas"):
             cos_c = _dot(tab.C, tab.n, S, vt)
-        marg_c = slack * tab.cn[S] + 1e-12
+        marg_c = slack * tab.F[S, _CN] + 1e-12
         n = len(sids)
         p = np.full(n, math.nan)
         if not keys:
             keyless = np.ones(n, dtype=bool)
         else:
-            keyless = tab.nkeys[S] == 0
+            keyless = tab.F[S, _NKEYS] == 0
         if keyless.any():   # likeness alone decides (as in ``scored``)
             for i in np.flatnonzero(keyless):
                 c = cos_c[i]
@@ -526,13 +540,13 @@ class StoryIndex:
         # the story's weighted key sum (over all its keys) at its least: the shared keys'
         # part exactly, every other key at the IDF floor (log 2: no key is on more
         # articles than were seen)
-        den = num + (tab.kc[S] - counts) * math.log(2.0)
+        den = num + (tab.F[S, _KC] - counts) * math.log(2.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             B[:, 3] = np.where(den > 0, num / den, 0.0)
         B[:, 2] = shared[S]
         B[:, 5] = rare[S]
         B[:, 6] = fig[S]
-        B[:, 7] = np.log(1.0 + tab.size[S])
+        B[:, 7] = np.log(1.0 + tab.F[S, _SIZE])
         # the nearest member: every candidate member's cosine (raised by its slack), the
         # largest per story
         want = np.zeros(n, dtype=bool)
