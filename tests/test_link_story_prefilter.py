@@ -70,3 +70,41 @@ def test_story_key_count_follows_adds_and_merges():
     assert idx.stories["s0"].key_count() == 3 and idx.stories["s1"].key_count() == 6
     kept = merge_stories(idx, "s0", "s1")
     assert idx.stories[kept].key_count() == 9 == sum(idx.stories[kept].keys.values())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_choose_matches_plain_with_merges_window_edges_and_float32(seed):
+    """The vectorised bound reads a table of the stories kept up to date as they change:
+    also when link.story_merge grows one behind the index's back. Float32 vectors (as the
+    linker's), gaps of exactly the window, unparsed and missing times, keyless articles,
+    merges at a low cut so that they happen, centroids replaced: the same decisions as the
+    plain path."""
+    from newsdesk.link.story_merge import merge_step
+    rng = np.random.default_rng(100 + seed)
+    models = [_unit(rng.normal(size=24)) for _ in range(10)]
+    names = [f"name {i}" for i in range(40)] + [str(2000 + i) for i in range(6)]
+    idx = StoryIndex()
+    cut = idx.model_or_default().threshold
+    merges = edges = 0
+    for i in range(300):
+        vec = _unit(models[rng.integers(len(models))] + rng.normal(size=24) * rng.uniform(0.05, 0.5))
+        vec = vec.astype(np.float32)
+        keys = set(rng.choice(names, size=rng.integers(0, 5), replace=False).tolist())
+        r = rng.random()
+        # whole days apart, out of order: many gaps are exactly the window (14 days)
+        time = (None if r < 0.05 else "not a date" if r < 0.08
+                else f"2026-01-{1 + int(rng.integers(0, 31)):02d}T06:00:00")
+        want = _plain(idx, vec, keys, cut, time)
+        assert idx.choose(vec, keys, cut, time) == want
+        if time and time[0] == "2":
+            at = int(time[8:10])
+            edges += any(abs(at - int(s.first[8:10])) == 14 for s in idx.stories.values()
+                         if s.first and s.first[0] == "2")
+        sid = idx.add(f"a{i}", vec, keys, time)
+        assert sid == (want[0] or f"a{i}")
+        if merge_step(idx, sid, keys, cut=0.05) != sid:
+            merges += 1
+        if i % 7 == 0:   # a centroid set from outside (as a loader of a merge's blend does)
+            s = idx.stories[sorted(idx.stories)[int(rng.integers(len(idx.stories)))]]
+            s.centroid = _unit(s.centroid + rng.normal(size=24) * 0.3).astype(np.float32)
+    assert merges > 5 and edges > 20

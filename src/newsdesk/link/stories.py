@@ -108,6 +108,14 @@ class StoryScorer:
 
 
 @functools.lru_cache(maxsize=1)
+def _blas():
+    """The process's thread pools, found once: the bound's products run on one BLAS
+    thread (a few thousand rows: threads only contend, badly so on a busy machine)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
+
+
+@functools.lru_cache(maxsize=1)
 def scorer() -> StoryScorer:
     """The shipped scorer, loaded once per process."""
     return StoryScorer.shipped()
@@ -153,6 +161,134 @@ class Story:
             self.last = max(self.last or time, time)
 
 
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _secs(t: str | None) -> float:
+    """Seconds since 1970 of a story time as ``_when`` parses it (NaN: none or unparsed)."""
+    d = _when(t) if t else None
+    return math.nan if d is None else (d - _EPOCH).total_seconds()
+
+
+@functools.lru_cache(maxsize=None)
+def _eps(dtype) -> float:
+    return float(np.finfo(dtype).eps)
+
+
+def _dot(A: np.ndarray, used: int, rows: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``A[rows] @ v``: the product of every used row then taken when the rows are most
+    of them (no copy of the rows), else of the rows taken."""
+    if 2 * len(rows) > used:
+        return (A[:used] @ v)[rows]
+    return A[rows] @ v
+
+
+_CN, _SIZE, _KC, _NKEYS, _T0, _T1 = range(6)   # the columns of ``_Table.F``
+
+
+class _Table:
+    """What ``StoryIndex.choose``'s bound reads of each story, as arrays, so that the bound
+    of every candidate is a few array operations: centroids and their norms, the scored
+    members' vectors (rows of one matrix) and norms, sizes, key counts, time spans, and a
+    key -> {slot: count} index (a sparse key-by-story matrix by rows).
+
+    A story's row is brought up to date when it is read and its scored members or its
+    centroid changed (``Story.add`` and link.story_merge both grow ``vecs``, which, like
+    ``matrix`` and ``key_count``, this takes as append-only, and both set a new centroid
+    array, as does a loader that sets one), so the stories need not report changes."""
+
+    def __init__(self):
+        self.slot: dict[str, int] = {}
+        self.obj: list[Story] = []
+        self.ver: list[int] = []              # len(vecs) when the row was written ...
+        self.cen: list[np.ndarray] = []       # ... and the centroid array it was written from
+        self.n = self.m = 0
+        self.C = self.M = None
+        # per slot: centroid norm, size (scored members), key count, number of keys, and
+        # the first and last times in seconds (NaN: none)
+        self.F = np.zeros((0, 6))
+        self.mn = np.zeros(0)                 # M's row norms
+        self.rslot = np.zeros(0, dtype=np.intp)   # M's row -> its story's slot
+        self.eps = 0.0                        # the least precise vectors' machine epsilon
+        self._types: set = set()
+        self.post: dict[str, dict[int, int]] = {}
+        self._arr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @staticmethod
+    def _grow(a: np.ndarray, n: int, dtype=None) -> np.ndarray:
+        if n <= len(a) and (dtype is None or a.dtype == dtype):
+            return a
+        out = np.zeros((max(n, 2 * len(a), 64),) + a.shape[1:], dtype=dtype or a.dtype)
+        out[:len(a)] = a
+        return out
+
+    def _dtype(self, vs) -> np.dtype:
+        types = {v.dtype for v in vs}
+        if self.C is not None and types <= self._types:
+            return self.C.dtype
+        self._types |= types
+        self.eps = max([self.eps] + [_eps(t) for t in types])
+        return np.result_type(self.C.dtype if self.C is not None else np.float16, *types)
+
+    def sync(self, sid: str, story: Story) -> int:
+        """The story's slot, its row written from the story as it is now."""
+        j = self.slot.get(sid)
+        if j is None or self.obj[j] is not story:
+            j = self.slot[sid] = self.n
+            self.n += 1
+            self.obj.append(story)
+            self.ver.append(0)
+            self.cen.append(None)
+            if self.C is None:
+                d = len(story.centroid)
+                self.C = np.zeros((0, d), dtype=story.centroid.dtype)
+                self.M = np.zeros((0, d), dtype=story.centroid.dtype)
+            if self.n > len(self.F):
+                self.F = self._grow(self.F, self.n)
+        new = story.vecs[self.ver[j]:]
+        dt = self._dtype([story.centroid, *new])
+        if self.n > len(self.C) or dt != self.C.dtype:
+            self.C = self._grow(self.C, self.n, dt)
+        c = self.C[j]
+        c[:] = story.centroid
+        if new:
+            a, b = self.m, self.m + len(new)
+            if b > len(self.M) or dt != self.M.dtype:
+                self.M = self._grow(self.M, b, dt)
+                self.mn = self._grow(self.mn, b)
+                self.rslot = self._grow(self.rslot, b)
+            self.rslot[a:b] = j
+            V = self.M[a:b]
+            V[:] = new
+            self.mn[a:b] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
+            self.m = b
+        self.F[j] = (math.sqrt(np.dot(c, c)), len(story.vecs), story.key_count(),
+                     len(story.keys), _secs(story.first), _secs(story.last))
+        post, arr = self.post, self._arr
+        for k, n in story.keys.items():
+            p = post.get(k)
+            if p is None:
+                p = post[k] = {}
+            if p.get(j) != n:
+                p[j] = n
+                arr.pop(k, None)
+        self.ver[j] = len(story.vecs)
+        self.cen[j] = story.centroid
+        return j
+
+    def postings(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The slots whose story carries ``key`` and its count in each (orphaned slots of
+        merged or replaced stories too: only candidates' slots are read)."""
+        a = self._arr.get(key)
+        if a is None:
+            p = self.post.get(key)
+            if not p:
+                return None
+            a = self._arr[key] = (np.fromiter(p.keys(), np.intp, len(p)),
+                                  np.fromiter(p.values(), np.float64, len(p)))
+        return a
+
+
 class StoryIndex:
     """Online story clustering; ``add`` articles in arrival order."""
 
@@ -169,6 +305,7 @@ class StoryIndex:
         self._order: list[str] = []
         self._rank: dict[str, int] = {}       # story id -> when it started
         self.passed: list[str] = []           # the stories the last ``add`` found above the cut
+        self._table = _Table()                # the bound's arrays (``choose``)
 
     def model_or_default(self) -> StoryScorer:
         return self.model or scorer()
@@ -268,11 +405,16 @@ class StoryIndex:
         at or above it, in candidate order: what ``scored`` would give, but a candidate
         whose score cannot reach the cut is never scored in full.
 
-        Its bound: every feature but the nearest members' key overlap is measured (they
-        are cheap); the overlap is at most the key share (the keys an article shares with
-        a member are among those it shares with the story, over at least its own keys), and
-        the scorer weighs it positively. A candidate that cannot reach the cut can neither
-        pass nor be the chosen one (the chosen one must pass)."""
+        Its bound: every feature but the nearest members' key overlap is measured, for all
+        candidates at once from the story table's arrays (``_Table``: centroid and member
+        dot products as matrix products, the shared keys' sums over the key index's rows);
+        the overlap is at most the key share (the keys an article shares with a member are
+        among those it shares with the story, over at least its own keys), and the story
+        key share at most its value with every unshared key of the story at the IDF floor;
+        the scorer weighs both positively. The dot products are raised by their rounding
+        error's bound, so the bound holds whatever order the sums run in. A candidate that
+        cannot reach the cut can neither pass nor be the chosen one (the chosen one must
+        pass)."""
         model = self.model_or_default()
         w = model.weights
         # the bounds need positive weights on the two features they bound from above
@@ -280,50 +422,80 @@ class StoryIndex:
             ids, ps = self.scored(vec, keys, time)
             passed = [sid for sid, q in zip(ids, ps) if q >= cut]
             return (ids[int(np.argmax(ps))] if passed else None), passed
-        memo: dict[str, float] = {}
-        for k in keys:
-            memo[k] = self.idf(k)
-        total = sum(memo[k] for k in keys)
-        figures = [k for k in keys if _FIGURE.search(k)]
-        fig_total = sum(memo[k] for k in figures)
-        norm_rarest = math.log(2.0 + self.seen)
-        # every key's IDF is at least log 2 (no key is on more articles than were seen)
-        floor = math.log(2.0)
-        ids, exact, bound_ids, bounds = [], [], [], []
-        inside = self.window_test(time)
+        tab, stories = self._table, self.stories
+        sids, slots = [], []
+        slot_of, ver, obj, cen = tab.slot, tab.ver, tab.obj, tab.cen
         for sid in self.candidates(keys):
-            story = self.stories[sid]
-            if not story.vecs or not inside(story):
+            story = stories[sid]
+            nv = len(story.vecs)
+            if not nv:
                 continue
-            if not keys or not story.keys:   # likeness alone decides (as in ``scored``)
-                ids.append(sid)
-                exact.append(1.0 if float(story.centroid @ vec) >= KEYLESS_COS else 0.0)
-                continue
-            skeys = story.keys
-            shared = [k for k in keys if k in skeys]
-            if shared:
-                counts = [skeys[k] for k in shared]
-                num = sum(c * memo[k] for k, c in zip(shared, counts))
-                # the story's weighted key sum (over all its keys) at its least: the
-                # shared keys' part exactly, every other key at the IDF floor
-                den = num + (story.key_count() - sum(counts)) * floor
-                key_share = sum(memo[k] for k in shared) / total
-                story_share = num / den if den else 0.0
-                rarest = max(memo[k] for k in shared) / norm_rarest
-                fig_share = (sum(memo[k] for k in figures if k in skeys) / fig_total
-                             if fig_total else 0.0)
-            else:
-                key_share = story_share = rarest = fig_share = 0.0
-            n = len(story.vecs)
-            ids.append(sid)
-            exact.append(None)
-            bound_ids.append(len(ids) - 1)
-            bounds.append([float(story.centroid @ vec), float((story.matrix() @ vec).max()),
-                           key_share, story_share, key_share, rarest, fig_share,
-                           math.log(1.0 + n)])
-        p = np.array([math.nan if e is None else e for e in exact], dtype=np.float64)
-        if bounds:
-            B = np.array(bounds)
+            j = slot_of.get(sid)
+            if j is None or ver[j] != nv or obj[j] is not story or cen[j] is not story.centroid:
+                j = tab.sync(sid, story)
+            sids.append(sid)
+            slots.append(j)
+        if not sids:
+            return None, []
+        S = np.array(slots, dtype=np.intp)
+        at = _when(time) if time else None
+        if at is not None:
+            # the window as ``window_test``, in seconds; a gap within a hair of the edge
+            # (float rounding) is tested exactly
+            a = (at - _EPOCH).total_seconds()
+            with np.errstate(invalid="ignore"):
+                g0 = np.abs(tab.F[S, _T0] - a) / 86400.0
+                g1 = np.abs(tab.F[S, _T1] - a) / 86400.0
+            seen = ~(np.isnan(g0) & np.isnan(g1))
+            inside = (g0 <= self.window) | (g1 <= self.window) | ~seen
+            edge = np.flatnonzero((np.abs(g0 - self.window) < 1e-6) | (np.abs(g1 - self.window) < 1e-6))
+            if len(edge):
+                test = self.window_test(time)
+                for i in edge:
+                    inside[i] = test(stories[sids[i]])
+            if not inside.all():
+                keep = np.flatnonzero(inside)
+                sids = [sids[i] for i in keep]
+                S = S[keep]
+                if not sids:
+                    return None, []
+        # the cosines as ``features`` computes them, one story at a time, differ from these
+        # by at most their two rounding errors' bound (gamma_d |a| |b| each, gamma_d =
+        # d u / (1 - d u), u half the least precise vectors' machine epsilon)
+        du = len(vec) * max(tab.eps, _eps(vec.dtype)) / 2
+        slack = (2 * du / (1 - du) if du < 0.5 else math.inf) * float(np.linalg.norm(vec)) * 1.001
+        vt = vec.astype(np.result_type(vec, tab.C), copy=False)
+        with _blas().limit(limits=1, user_api="blas"):
+            cos_c = _dot(tab.C, tab.n, S, vt)
+        marg_c = slack * tab.F[S, _CN] + 1e-12
+        n = len(sids)
+        p = np.full(n, math.nan)
+        if not keys:
+            keyless = np.ones(n, dtype=bool)
+        else:
+            keyless = tab.F[S, _NKEYS] == 0
+        if keyless.any():   # likeness alone decides (as in ``scored``)
+            for i in np.flatnonzero(keyless):
+                c = cos_c[i]
+                if c - marg_c[i] >= KEYLESS_COS:
+                    p[i] = 1.0
+                elif c + marg_c[i] < KEYLESS_COS:
+                    p[i] = 0.0
+                else:
+                    p[i] = 1.0 if float(stories[sids[i]].centroid @ vec) >= KEYLESS_COS else 0.0
+        bi = np.flatnonzero(~keyless)
+        if len(bi):
+            memo: dict[str, float] = {k: self.idf(k) for k in keys}
+            total = sum(memo[k] for k in keys)
+            figures = {k for k in keys if _FIGURE.search(k)}
+            fig_total = sum(memo[k] for k in figures)
+            with _blas().limit(limits=1, user_api="blas"):
+                B = self._bounds(vec, vt, keys, memo, figures, S[bi], slack)
+            B[:, 0] = cos_c[bi] + marg_c[bi]
+            B[:, 2] /= total
+            B[:, 4] = B[:, 2]
+            B[:, 5] /= math.log(2.0 + self.seen)
+            B[:, 6] = B[:, 6] / fig_total if fig_total else 0.0
             # a hair of slack: the bound's sums run in another order than ``features``'
             keep = np.flatnonzero(model.prob(B) + 1e-9 >= cut)
             # the survivors' story share exactly (its key sum over all the story's keys,
@@ -331,17 +503,60 @@ class StoryIndex:
             share = FEATURES.index("story_key_share")
             for j in keep:
                 if B[j, share] > 0.0:
-                    B[j, share] = self._story_share(self.stories[ids[bound_ids[j]]], keys, memo)
+                    B[j, share] = self._story_share(stories[sids[bi[j]]], keys, memo)
             keep = keep[model.prob(B[keep]) + 1e-9 >= cut] if len(keep) else keep
-            todo = [bound_ids[j] for j in keep]
+            todo = [int(bi[j]) for j in keep]
             if todo:
-                rows = [self.features(self.stories[ids[i]], vec, keys, memo) for i in todo]
+                rows = [self.features(stories[sids[i]], vec, keys, memo) for i in todo]
                 p[todo] = model.prob(np.array(rows))
-        passed_at = [i for i in range(len(ids)) if p[i] >= cut]   # NaN (skipped) never passes
+        passed_at = [i for i in range(n) if p[i] >= cut]   # NaN (skipped) never passes
         if not passed_at:
             return None, []
         best = max(passed_at, key=lambda i: (p[i], -i))   # the first of equals, as argmax
-        return ids[best], [ids[i] for i in passed_at]
+        return sids[best], [sids[i] for i in passed_at]
+
+    def _bounds(self, vec, vt, keys, memo, figures, S, slack) -> np.ndarray:
+        """The bound's rows for the keyed candidates' slots ``S``: FEATURES with the key
+        share, rarest key and figure share not yet divided by their totals (``choose``
+        does), the overlap column unset, the cosines raised by their rounding slack."""
+        tab = self._table
+        n = tab.n
+        num, shared, counts, rare, fig = (np.zeros(n) for _ in range(5))
+        # keys in rising IDF: the rarest shared key's IDF is the last one written
+        for k in sorted(keys, key=lambda k: (memo[k], k)):
+            post = tab.postings(k)
+            if post is None:
+                continue
+            s, c = post
+            v = memo[k]
+            num[s] += c * v
+            shared[s] += v
+            counts[s] += c
+            rare[s] = v
+            if k in figures:
+                fig[s] += v
+        B = np.empty((len(S), len(FEATURES)))
+        num, counts = num[S], counts[S]
+        # the story's weighted key sum (over all its keys) at its least: the shared keys'
+        # part exactly, every other key at the IDF floor (log 2: no key is on more
+        # articles than were seen)
+        den = num + (tab.F[S, _KC] - counts) * math.log(2.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            B[:, 3] = np.where(den > 0, num / den, 0.0)
+        B[:, 2] = shared[S]
+        B[:, 5] = rare[S]
+        B[:, 6] = fig[S]
+        B[:, 7] = np.log(1.0 + tab.F[S, _SIZE])
+        # the nearest member: every candidate member's cosine (raised by its slack), the
+        # largest per story
+        want = np.zeros(n, dtype=bool)
+        want[S] = True
+        rows = np.flatnonzero(want[tab.rslot[:tab.m]])
+        sims = _dot(tab.M, tab.m, rows, vt) + (slack * tab.mn[rows] + 1e-12)
+        best = np.full(n, -np.inf)
+        np.maximum.at(best, tab.rslot[rows], sims)
+        B[:, 1] = best[S]
+        return B
 
     def _story_share(self, story: Story, keys: set[str], memo: dict) -> float:
         """The story key share of ``features`` (IDFs filled into ``memo``)."""
