@@ -133,12 +133,12 @@ def int8(tmp_path_factory):
         os.environ.pop("NEWSDESK_CACHE") if old is None else os.environ.update(NEWSDESK_CACHE=old)
 
 
-def test_int8_is_the_default_and_near_the_float_vectors(encs, int8, monkeypatch):
+def test_int8_is_an_option_near_the_float_vectors(encs, int8, monkeypatch):
     from newsdesk.link import embed
     monkeypatch.delenv("NEWSDESK_ENCODER", raising=False)
-    assert embed.DEFAULT == "ort-int8" and embed.family() == "int8"
-    monkeypatch.setenv("NEWSDESK_ENCODER", "ort")
-    assert embed.family() == "float" and embed.family("numpy") == "float"
+    assert embed.DEFAULT == "ort" and embed.family() == "float"
+    monkeypatch.setenv("NEWSDESK_ENCODER", "ort-int8")
+    assert embed.family() == "int8" and embed.family("numpy") == "float"
     _, flt = encs
     assert (int8.backend, int8.family, flt.family) == ("ort-int8", "int8", "float")
     a, b = flt.encode(TEXTS), int8.encode(TEXTS)

