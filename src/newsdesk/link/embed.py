@@ -5,7 +5,7 @@ dependencies); the BERT forward pass runs on onnxruntime (``onnx_bert``: the gra
 here from those weights and cached) or, when onnxruntime is missing or
 ``NEWSDESK_ENCODER=numpy``, written out in numpy (the same vectors within 1e-5, 2-3x
 slower). ``NEWSDESK_ENCODER=ort-int8`` quantises the graph's matmuls to int8 (dynamic,
-per-channel 7-bit weights; cosine ~0.99 to the float vectors; ~1.3x float's speed on an
+per-channel 7-bit weights; cosine ~0.99 to the float vectors; 1.05-1.2x float's speed on an
 AVX2 core, 2.8x measured on an AVX-512 one): an option, not the default, since the shipped
 scorers are trained on the float vectors and, retrained on int8's, cross-validate about
 the same but put ECB+ dev under its gate floors (docs/scale.md Run J). The vectors'
@@ -35,9 +35,14 @@ def family(backend: str | None = None) -> str:
     """The vectors' family of ``backend`` (else the configured one) without loading the
     model: "int8" for ort-int8 with onnxruntime importable, else "float" (ort and numpy
     agree within 1e-5: one family)."""
+    return _family(backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT)
+
+
+@functools.lru_cache(maxsize=8)
+def _family(backend: str) -> str:  # once per name: read back for every kept row
     import importlib.util
-    b = backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT
-    return "int8" if b == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+    return "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+
 
 log = logging.getLogger(__name__)
 
