@@ -207,7 +207,7 @@ class _TimedEncoder:
     """The sentence encoder with the seconds spent in it counted (the encode phase)."""
 
     def __init__(self, enc):
-        self.enc, self.dim, self.seconds = enc, enc.dim, 0.0
+        self.enc, self.dim, self.family, self.seconds = enc, enc.dim, enc.family, 0.0
 
     def _timed(self, f, *a, **k):
         t0 = time.perf_counter()

@@ -118,3 +118,99 @@ def test_backend_from_environment_and_unknown_ones(monkeypatch):
     assert embed.Encoder().backend == "numpy"
     with pytest.raises(ValueError):
         embed.Encoder(backend="gpu")
+
+
+@pytest.fixture(scope="module")
+def int8(tmp_path_factory):
+    import os
+
+    from newsdesk.link.embed import Encoder
+    old = os.environ.get("NEWSDESK_CACHE")
+    os.environ["NEWSDESK_CACHE"] = str(tmp_path_factory.mktemp("cache8"))
+    try:
+        yield Encoder(backend="ort-int8")
+    finally:
+        os.environ.pop("NEWSDESK_CACHE") if old is None else os.environ.update(NEWSDESK_CACHE=old)
+
+
+def test_int8_is_an_option_near_the_float_vectors(encs, int8, monkeypatch):
+    from newsdesk.link import embed
+    monkeypatch.delenv("NEWSDESK_ENCODER", raising=False)
+    assert embed.DEFAULT == "ort" and embed.family() == "float"
+    monkeypatch.setenv("NEWSDESK_ENCODER", "ort-int8")
+    assert embed.family() == "int8" and embed.family("numpy") == "float"
+    _, flt = encs
+    assert (int8.backend, int8.family, flt.family) == ("ort-int8", "int8", "float")
+    a, b = flt.encode(TEXTS), int8.encode(TEXTS)
+    cos = (a * b).sum(1)
+    assert cos.min() > 0.97                       # per-channel weights: near float
+    assert np.abs(a - b).max() > 1e-3             # but quantised: not the float vectors
+    assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+
+
+def test_int8_vectors_do_not_depend_on_batch_or_process(int8):
+    """The activations' int8 scale is per tensor: a text run with others would share theirs.
+    Each text runs alone, so its vector is the same bit for bit in any batch or process."""
+    import os
+    import subprocess
+    import sys
+    alone = np.vstack([int8.encode([t]) for t in TEXTS])
+    assert np.array_equal(int8.encode(TEXTS[::-1])[::-1], alone)
+    code = ("import sys, numpy as np\n"
+            "from newsdesk.link.embed import Encoder\n"
+            f"v = Encoder(backend='ort-int8').encode({TEXTS[:2]!r})\n"
+            "sys.stdout.write(v.tobytes().hex())\n")
+    env = {**os.environ, "NEWSDESK_CACHE": os.environ.get("NEWSDESK_CACHE", "")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    assert bytes.fromhex(out) == alone[:2].tobytes()
+
+
+def test_the_int8_graph_is_built_from_the_weights_and_cached_apart(int8, monkeypatch, tmp_path):
+    from newsdesk.link import onnx_bert
+    monkeypatch.setenv("NEWSDESK_CACHE", str(tmp_path))
+    q = onnx_bert.model_bytes(int8, int8=True)
+    f = onnx_bert.model_bytes(int8)
+    kept = sorted(p.name for p in tmp_path.glob("minilm-*.onnx"))
+    digest = onnx_bert._weights_hash(int8.path / "model.safetensors")
+    assert kept == sorted([f"minilm-v{onnx_bert.GRAPH_VERSION}-{digest}-plain.onnx",
+                           f"minilm-v{onnx_bert.GRAPH_VERSION}-{digest}-plain-{onnx_bert.INT8}.onnx"])
+    assert len(q) < len(f) / 2                    # int8 weights: a quarter of the bytes, about
+    monkeypatch.setattr(onnx_bert, "build", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    ids = np.asarray(int8.tok.encode(TEXTS[0]).ids, dtype=np.int64)[None]
+    assert np.array_equal(onnx_bert.OrtForward(int8, int8=True)(ids), int8._ort(ids))
+
+
+def test_kept_vectors_of_the_other_family_are_computed_again(encs, int8):
+    """Stored inputs carry their vectors' family: read back under the other encoder, they
+    are recomputed from the kept lead and sentences (rows kept before families: float)."""
+    import json
+
+    from newsdesk.link.inputs import Inputs, embed_events, embed_lead
+    _, flt = encs
+    x = Inputs(id="a", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
+               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
+               sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
+    from newsdesk.link.inputs import EventInput
+    x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
+                           start=7, end=13, sentence_start=0, sentence_end=22,
+                           factuality="asserted", source=None, numbers=[])]
+    embed_lead(x, flt)
+    embed_events(x, flt)
+    assert x.vectors_of == "float"
+    meta, vecs = x.to_row()
+    same = Inputs.from_row(meta, vecs, enc=flt)
+    assert same.vectors_of == "float" and np.array_equal(same.lead_vec, x.lead_vec)
+    other = Inputs.from_row(meta, vecs, enc=int8)
+    assert other.vectors_of == "int8"
+    fresh = Inputs(**{**x.__dict__, "lead_vec": None, "trigger_vecs": None, "sent_vecs": None,
+                      "vectors_of": ""})
+    embed_lead(fresh, int8)
+    embed_events(fresh, int8)
+    for v in ("lead_vec", "trigger_vecs", "sent_vecs"):
+        assert np.array_equal(getattr(other, v), getattr(fresh, v))
+        assert not np.array_equal(getattr(other, v), getattr(x, v))
+    old = json.loads(meta)
+    del old["vectors_of"]                         # a row kept before families
+    assert Inputs.from_row(json.dumps(old), vecs, enc=int8).vectors_of == "int8"
+    assert Inputs.from_row(json.dumps(old), vecs, enc=flt).lead_vec.tobytes() == x.lead_vec.tobytes()

