@@ -220,7 +220,7 @@ def fine_tune(sents: list[Sent], gold: dict, lemma: dict, args, seed: int = 0):
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss)
+            total += float(loss.detach())
         log(f"    epoch {epoch + 1}: loss {total / max(len(steps), 1):.4f}")
     return model
 
