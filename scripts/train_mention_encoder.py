@@ -284,6 +284,33 @@ def prepare(data: Path, n_top: int, cache: Path | None):
     return out
 
 
+def dev(args, sents, groups, gold, lemma, cuts) -> None:
+    """The dev topics once, as bench/linking.py scores them (own stories and gold
+    subtopics), with the shipped scorer and frozen vectors beside."""
+    from newsdesk.link.incidents import scorer
+    model = fine_tune(sents, gold, lemma, args, seed=99)
+    fit = with_vectors(groups, encode_all(model, sents))
+    pair_model = train(*pairs(fit.values(), gold))
+    pair_model.doc_threshold, pair_model.threshold = cuts
+    data = args.data
+    docs = ecb.read(data, ecb.parse_topics("dev", ecb.available_topics(data)))
+    dgold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
+    vecs, keys = feats.story_inputs(docs)
+    index = story_index(docs, vecs, keys)
+    story_of = index.assignments()
+    ms = feats.mentions(docs)
+    vec = encode_all(model, lower_states(docs, args.layers))
+    tms = [dataclasses.replace(m, vec=vec[m.key]) for m in ms]
+    gold_story = {d.name: d.subtopic for d in docs}
+    for name, stories in (("own stories", story_of), ("gold subtopics", gold_story)):
+        near = index.near if stories is story_of else {d: {gold_story[d]} for d in index.near}
+        place_mentions(ms, docs, vecs, stories)
+        place_mentions(tms, docs, vecs, stories)
+        f = cm.conll_f1(dgold, link_mentions(ms, near, stories, model=scorer()))["conll"]
+        t = cm.conll_f1(dgold, link_mentions(tms, near, stories, model=pair_model))["conll"]
+        log(f"dev, {name}: CoNLL F1 shipped {f:.4f}, tuned top layers {t:.4f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True)
@@ -299,9 +326,15 @@ def main() -> int:
                     help="within-document cuts searched: all (train_incident_scorer's grid) "
                          "or a list like 0.45,0.5,0.55 (cheaper; the same for both sides)")
     ap.add_argument("--folds", type=int, default=FOLDS, help="how many of the folds to run")
+    ap.add_argument("--cuts", default="0.45,0.25",
+                    help="with --folds 0 --dev: the within-document and join cuts (a CV run's)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cache", type=Path, help="keep the prepared topics in this pickle "
                                               "(per --layers; the mentions' groups key it)")
+    ap.add_argument("--dev", action="store_true",
+                    help="after the CV: tune on every training topic, retrain the scorer with "
+                         "the tuned vectors at the CV's cuts and score the dev topics once, "
+                         "beside the shipped linker in the same run")
     ap.add_argument("--out", type=Path, help="also tune on every training topic and write "
                                             "the layers here (float16 safetensors)")
     args = ap.parse_args()
@@ -351,10 +384,16 @@ def main() -> int:
     log(f"settings: layers {args.layers}, epochs {args.epochs}, lr {args.lr}, batch {args.batch}, "
         f"hard {args.hard}, fit vectors {args.fit_vectors}, "
         f"within-document cuts {doc_cuts}")
-    b, _ = report("frozen MiniLM (shipped)", base)
-    t, _ = report("tuned top layers", tuned)
-    log(f"gain {t - b:+.4f} ({time.perf_counter() - t0:.0f} s)")
+    if base:
+        b, _ = report("frozen MiniLM (shipped)", base)
+        t, best_cuts = report("tuned top layers", tuned)
+        log(f"gain {t - b:+.4f} ({time.perf_counter() - t0:.0f} s)")
+    else:   # --folds 0: the cuts a previous run's CV chose
+        a, c = args.cuts.split(",")
+        best_cuts = (None if a == "none" else float(a), float(c))
 
+    if args.dev:
+        dev(args, sents, groups, gold, lemma, best_cuts)
     if args.out:
         from safetensors.numpy import save_file
         model = fine_tune(sents, gold, lemma, args, seed=99)
