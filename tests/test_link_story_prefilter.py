@@ -108,29 +108,3 @@ def test_choose_matches_plain_with_merges_window_edges_and_float32(seed):
             s = idx.stories[sorted(idx.stories)[int(rng.integers(len(idx.stories)))]]
             s.centroid = _unit(s.centroid + rng.normal(size=24) * 0.3).astype(np.float32)
     assert merges > 5 and edges > 20
-
-
-def test_year_conflict_reads_latest_years_and_follows_merges_and_reorders():
-    """The year conflict: the article's latest year against each member's, capped and
-    scaled; unmeasured (NaN) without a year on either side; the members' years counted
-    again after a merge and after a list set anew (link.Linker's reordering)."""
-    import math
-
-    from newsdesk.link.stories import YEAR_CAP, year_conflict
-    from newsdesk.link.story_merge import merge_stories
-    rng = np.random.default_rng(3)
-    idx = StoryIndex()
-    for i, keys in enumerate([{"quake", "2009", "1990"}, {"quake", "2009"}, {"quake"},
-                              {"quake", "2013"}]):
-        idx.put(f"x{i}", f"s{i // 2}", _unit(rng.normal(size=8)), keys)
-    s0, s1 = idx.stories["s0"], idx.stories["s1"]
-    assert year_conflict(s0, {"2009", "2001"}) == 0.0
-    assert year_conflict(s0, {"2011"}) == 2 / YEAR_CAP
-    assert year_conflict(s0, {"2030"}) == 1.0
-    assert math.isnan(year_conflict(s0, {"quake", "6.1"}))
-    assert year_conflict(s1, {"2009"}) == 4 / YEAR_CAP   # one member of two names a year
-    kept = merge_stories(idx, "s0", "s1")
-    assert idx.stories[kept].years() == {2009: 2, 2013: 1}
-    story = idx.stories[kept]
-    story.key_sets = [story.key_sets[i] for i in (3, 0, 2)]
-    assert story.years() == {2009: 1, 2013: 1}

@@ -45,18 +45,8 @@ RECENT = 200          # the most recent stories are always candidates (no shared
 KEYLESS_COS = 0.6 / 0.7
 NEAREST = 8           # members whose keys are compared one by one (the nearest by vector)
 FEATURES = ("cos_centroid", "cos_nearest", "key_share", "story_key_share",
-            "nearest_key_overlap", "rarest_shared", "figure_share", "log_size", "year_conflict")
+            "nearest_key_overlap", "rarest_shared", "figure_share", "log_size")
 _FIGURE = re.compile(r"\d")
-_YEAR_KEY = re.compile(r"^(?:1[89]|20)\d\d$")   # a year key (link.keys: a date's year)
-# years apart at which the conflict is full: cross-validated on the ECB+ training topics
-# (B3 with merges 0.917 at 2, 0.926 at 3, 0.927 at 5; a same-year mismatch share 0.919)
-YEAR_CAP = 5
-
-
-def latest_year(keys) -> int | None:
-    """The latest year among an article's keys: the year of the happening it reports, or
-    near it (an article looking back names earlier years beside its own)."""
-    return max((int(k) for k in keys if _YEAR_KEY.match(k)), default=None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -131,21 +121,6 @@ def scorer() -> StoryScorer:
     return StoryScorer.shipped()
 
 
-def year_conflict(story: "Story", keys) -> float:
-    """How far apart in years the article and the story's members are: the mean over the
-    members that name a year of the gap between their latest years and the article's,
-    capped at YEAR_CAP and scaled to [0, 1]. Two happenings of one kind (two earthquakes,
-    two arrests) read alike but most often fall in different years; a year or two apart
-    counts less (an anniversary, a trial a year on). NaN (unmeasured) when either side
-    names none."""
-    y = latest_year(keys)
-    counts = story.years()
-    total = sum(counts.values())
-    if y is None or not total:
-        return math.nan
-    return sum(c * min(abs(y - z), YEAR_CAP) for z, c in counts.items()) / (YEAR_CAP * total)
-
-
 @dataclass
 class Story:
     id: str
@@ -158,7 +133,6 @@ class Story:
     key_sets: list[frozenset] = field(default_factory=list)  # ... and keys (copies excluded)
     _matrix: np.ndarray | None = None
     _count: tuple[int, int] = (-1, 0)   # (len(vecs) when counted, sum of the key counts)
-    _years: tuple = (None, 0, None)     # (key_sets read, how many, member latest years)
 
     def matrix(self) -> np.ndarray:
         if self._matrix is None or len(self._matrix) != len(self.vecs):
@@ -172,20 +146,6 @@ class Story:
         if self._count[0] != len(self.vecs):
             self._count = (len(self.vecs), sum(self.keys.values()))
         return self._count[1]
-
-    def years(self) -> dict[int, int]:
-        """Latest year (``latest_year``) -> scored members with it, counted on the new
-        members only while ``key_sets`` grows (a list set anew, as a merge's reordering
-        does, is counted again)."""
-        ks, n, counts = self._years
-        if ks is not self.key_sets or n > len(self.key_sets):
-            n, counts = 0, {}
-        for k in self.key_sets[n:]:
-            y = latest_year(k)
-            if y is not None:
-                counts[y] = counts.get(y, 0) + 1
-        self._years = (self.key_sets, len(self.key_sets), counts)
-        return counts
 
     def add(self, article_id: str, vec: np.ndarray, keys: set[str], time: str | None) -> None:
         n = len(self.vecs)
@@ -223,7 +183,6 @@ def _dot(A: np.ndarray, used: int, rows: np.ndarray, v: np.ndarray) -> np.ndarra
     return A[rows] @ v
 
 
-_YC = FEATURES.index("year_conflict")
 _CN, _SIZE, _KC, _NKEYS, _T0, _T1 = range(6)   # the columns of ``_Table.F``
 
 
@@ -412,7 +371,7 @@ class StoryIndex:
             # against (StoryIndex.best then decides on KEYLESS_COS)
             key_share = story_share = overlap = rarest = fig_share = math.nan
         return [float(story.centroid @ vec), float(sims[near[0]]), key_share, story_share,
-                overlap, rarest, fig_share, math.log(1.0 + n), year_conflict(story, keys)]
+                overlap, rarest, fig_share, math.log(1.0 + n)]
 
     def candidates(self, keys: set[str]) -> list[str]:
         """The stories sharing a key, and the most recent ones, oldest first: a fixed order
@@ -537,9 +496,6 @@ class StoryIndex:
             B[:, 4] = B[:, 2]
             B[:, 5] /= math.log(2.0 + self.seen)
             B[:, 6] = B[:, 6] / fig_total if fig_total else 0.0
-            # the year conflict (a share, or NaN read as the training mean in [0, 1]) at
-            # the end of its range the scorer's weight favours
-            B[:, _YC] = 0.0 if w[_YC] < 0 else 1.0
             # a hair of slack: the bound's sums run in another order than ``features``'
             keep = np.flatnonzero(model.prob(B) + 1e-9 >= cut)
             # the survivors' story share exactly (its key sum over all the story's keys,
