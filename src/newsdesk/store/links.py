@@ -301,21 +301,33 @@ _NEW_SQL = ("SELECT a.id, a.source, a.record FROM articles a LEFT JOIN link_inpu
             "ORDER BY a.ingested_at, a.id")
 
 
-def _unlinked(store) -> list[dict[str, Any]]:
-    """The stored articles without links, in stored order. Those stored since the last
-    linked article are read through the ``articles_ingested`` index; the whole table only
-    when the counts say some older one is missing too (an ingest that did not link, or two
-    ingests whose rows crossed)."""
+def _unlinked(store) -> tuple[list[dict[str, Any]], tuple[int, int]]:
+    """The stored articles without links, in stored order, and the counts of articles and
+    kept inputs (store.link_counts, read after them: an article committed in between
+    is then counted but not read, which sends us to the whole table, never the other
+    way). Those stored since the last linked article are read through the
+    ``articles_ingested`` index; the whole table only when the counts say some older one
+    is missing too (an ingest that did not link, or two ingests whose rows crossed)."""
     last = _fetch(store, "SELECT a.ingested_at FROM link_inputs li JOIN articles a "
                          "ON a.id = li.article_id ORDER BY li.seq DESC LIMIT 1")
     if not last:
-        return _fetch(store, _NEW_SQL.format(since=""))
+        new = _fetch(store, _NEW_SQL.format(since=""))
+        return new, _counts(store)
     new = _fetch(store, _NEW_SQL.format(since=" AND a.ingested_at >= ?"), (last[0]["ingested_at"],))
-    n = _fetch(store, "SELECT (SELECT count(*) FROM articles) AS a, "
-                      "(SELECT count(*) FROM link_inputs) AS l")[0]
-    if n["a"] - n["l"] == len(new):
-        return new
-    return _fetch(store, _NEW_SQL.format(since=""))
+    n = _counts(store)
+    if n[0] - n[1] == len(new):
+        return new, n
+    return _fetch(store, _NEW_SQL.format(since="")), n
+
+
+def _counts(store) -> tuple[int, int]:
+    """(articles, kept inputs) from ``link_counts``; PostgreSQL's rows of changes are
+    folded into one once they pile up (in the caller's transaction)."""
+    from . import link_counts
+    a, li, rows = link_counts.read(store.conn)
+    if rows > link_counts.COMPACT_AT:
+        link_counts.compact(store.conn)
+    return a, li
 
 
 # One restored Linker per store and process (a watch loop, a bench): the next run reuses
@@ -331,11 +343,11 @@ def _store_key(store) -> str | None:
     return os.path.abspath(path) if path else getattr(store, "url", None)
 
 
-def _kept_state(store) -> tuple:
-    """What identifies the kept inputs: their count and the last one (seq and article)."""
-    rows = _fetch(store, "SELECT seq, article_id, (SELECT count(*) FROM link_inputs) AS n "
-                         "FROM link_inputs ORDER BY seq DESC LIMIT 1")
-    return (rows[0]["n"], rows[0]["seq"], rows[0]["article_id"]) if rows else (0, -1, None)
+def _kept_state(store, n: int) -> tuple:
+    """What identifies the kept inputs: their count ``n`` (``_counts``) and the last one
+    (seq and article)."""
+    rows = _fetch(store, "SELECT seq, article_id FROM link_inputs ORDER BY seq DESC LIMIT 1")
+    return (n, rows[0]["seq"], rows[0]["article_id"]) if rows else (0, -1, None)
 
 
 def link_new(store, batch_size: int = 64, timings: dict | None = None,
@@ -358,12 +370,13 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     from .link_index import state as index_state
     t0 = time.perf_counter()
     _write_lock(store)   # two ingests at once link one after the other
-    new = _in_input_order(_unlinked(store))
+    new, counts = _unlinked(store)
+    new = _in_input_order(new)
     if not new:
-        store.conn.rollback()
+        store.conn.commit()   # nothing to link (a fold of link_counts' rows, if any, kept)
         return {"articles": 0, "copies": 0, "families": 0, "stories": 0, "incidents": 0}
     key = _store_key(store)
-    state = _kept_state(store)
+    state = _kept_state(store, counts[1])
     cached = _LINKERS.pop(key, None) if key else None   # back only once this run commits
     restored: list | None = None   # the kept articles' links when restored in full
     if cached and cached[0] == state:
