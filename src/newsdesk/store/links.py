@@ -6,8 +6,9 @@ places, for filters), ``incidents`` and ``incident_reports`` (the provenance spa
 ``link_inputs`` (what linking needs of each article, kept: ``link.inputs``),
 ``story_merges`` (a merged-away story -> the story it is part of now; SQLite ``_v17``,
 PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite
-``_v15``/PostgreSQL ``_v13``). ``link_new`` links the articles stored since the last run
-against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
+``_v15``/PostgreSQL ``_v13``); ``link_counts`` (SQLite ``_v18``, PostgreSQL ``_v16``:
+the rows of ``articles`` and ``link_inputs``, kept by triggers, store.link_counts).
+``link_new`` links the articles stored since the last run against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
 order it was linked. The link stage itself (newsdesk.link) never touches a store.
 """
 from __future__ import annotations
