@@ -297,9 +297,18 @@ def _write_lock(store) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(14014014)")
 
 
+# PostgreSQL: ``articles.id`` is in the "C" collation, ``link_inputs.article_id`` in the
+# database's: compared in the latter (equality is byte equality in both), the anti-join
+# probes link_inputs' primary key per new article instead of scanning link_inputs for
+# each (1.2 s at 100,000 stored and 38 new; 0.2 ms so).
 _NEW_SQL = ("SELECT a.id, a.source, a.record FROM articles a LEFT JOIN link_inputs li "
-            "ON li.article_id = a.id WHERE li.article_id IS NULL{since} "
+            "ON li.article_id = a.id{coll} WHERE li.article_id IS NULL{since} "
             "ORDER BY a.ingested_at, a.id")
+
+
+def _new_sql(store, since: str = "") -> str:
+    coll = "" if _param(store) == "?" else ' COLLATE "default"'
+    return _NEW_SQL.format(coll=coll, since=since)
 
 
 def _unlinked(store) -> tuple[list[dict[str, Any]], tuple[int, int]]:
@@ -312,13 +321,13 @@ def _unlinked(store) -> tuple[list[dict[str, Any]], tuple[int, int]]:
     last = _fetch(store, "SELECT a.ingested_at FROM link_inputs li JOIN articles a "
                          "ON a.id = li.article_id ORDER BY li.seq DESC LIMIT 1")
     if not last:
-        new = _fetch(store, _NEW_SQL.format(since=""))
+        new = _fetch(store, _new_sql(store))
         return new, _counts(store)
-    new = _fetch(store, _NEW_SQL.format(since=" AND a.ingested_at >= ?"), (last[0]["ingested_at"],))
+    new = _fetch(store, _new_sql(store, " AND a.ingested_at >= ?"), (last[0]["ingested_at"],))
     n = _counts(store)
     if n[0] - n[1] == len(new):
         return new, n
-    return _fetch(store, _NEW_SQL.format(since="")), n
+    return _fetch(store, _new_sql(store)), n
 
 
 def _counts(store) -> tuple[int, int]:
