@@ -6,8 +6,9 @@ places, for filters), ``incidents`` and ``incident_reports`` (the provenance spa
 ``link_inputs`` (what linking needs of each article, kept: ``link.inputs``),
 ``story_merges`` (a merged-away story -> the story it is part of now; SQLite ``_v17``,
 PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite
-``_v15``/PostgreSQL ``_v13``). ``link_new`` links the articles stored since the last run
-against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
+``_v15``/PostgreSQL ``_v13``); ``link_counts`` (SQLite ``_v18``, PostgreSQL ``_v16``:
+the rows of ``articles`` and ``link_inputs``, kept by triggers, store.link_counts).
+``link_new`` links the articles stored since the last run against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
 order it was linked. The link stage itself (newsdesk.link) never touches a store.
 """
 from __future__ import annotations
@@ -296,26 +297,47 @@ def _write_lock(store) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(14014014)")
 
 
+# PostgreSQL: ``articles.id`` is in the "C" collation, ``link_inputs.article_id`` in the
+# database's: compared in the latter (equality is byte equality in both), the anti-join
+# probes link_inputs' primary key per new article instead of scanning link_inputs for
+# each (1.2 s at 100,000 stored and 38 new; 0.2 ms so).
 _NEW_SQL = ("SELECT a.id, a.source, a.record FROM articles a LEFT JOIN link_inputs li "
-            "ON li.article_id = a.id WHERE li.article_id IS NULL{since} "
+            "ON li.article_id = a.id{coll} WHERE li.article_id IS NULL{since} "
             "ORDER BY a.ingested_at, a.id")
 
 
-def _unlinked(store) -> list[dict[str, Any]]:
-    """The stored articles without links, in stored order. Those stored since the last
-    linked article are read through the ``articles_ingested`` index; the whole table only
-    when the counts say some older one is missing too (an ingest that did not link, or two
-    ingests whose rows crossed)."""
+def _new_sql(store, since: str = "") -> str:
+    coll = "" if _param(store) == "?" else ' COLLATE "default"'
+    return _NEW_SQL.format(coll=coll, since=since)
+
+
+def _unlinked(store) -> tuple[list[dict[str, Any]], tuple[int, int]]:
+    """The stored articles without links, in stored order, and the counts of articles and
+    kept inputs (store.link_counts, read after them: an article committed in between
+    is then counted but not read, which sends us to the whole table, never the other
+    way). Those stored since the last linked article are read through the
+    ``articles_ingested`` index; the whole table only when the counts say some older one
+    is missing too (an ingest that did not link, or two ingests whose rows crossed)."""
     last = _fetch(store, "SELECT a.ingested_at FROM link_inputs li JOIN articles a "
                          "ON a.id = li.article_id ORDER BY li.seq DESC LIMIT 1")
     if not last:
-        return _fetch(store, _NEW_SQL.format(since=""))
-    new = _fetch(store, _NEW_SQL.format(since=" AND a.ingested_at >= ?"), (last[0]["ingested_at"],))
-    n = _fetch(store, "SELECT (SELECT count(*) FROM articles) AS a, "
-                      "(SELECT count(*) FROM link_inputs) AS l")[0]
-    if n["a"] - n["l"] == len(new):
-        return new
-    return _fetch(store, _NEW_SQL.format(since=""))
+        new = _fetch(store, _new_sql(store))
+        return new, _counts(store)
+    new = _fetch(store, _new_sql(store, " AND a.ingested_at >= ?"), (last[0]["ingested_at"],))
+    n = _counts(store)
+    if n[0] - n[1] == len(new):
+        return new, n
+    return _fetch(store, _new_sql(store)), n
+
+
+def _counts(store) -> tuple[int, int]:
+    """(articles, kept inputs) from ``link_counts``; PostgreSQL's rows of changes are
+    folded into one once they pile up (in the caller's transaction)."""
+    from . import link_counts
+    a, li, rows = link_counts.read(store.conn)
+    if rows > link_counts.COMPACT_AT:
+        link_counts.compact(store.conn)
+    return a, li
 
 
 # One restored Linker per store and process (a watch loop, a bench): the next run reuses
@@ -331,11 +353,11 @@ def _store_key(store) -> str | None:
     return os.path.abspath(path) if path else getattr(store, "url", None)
 
 
-def _kept_state(store) -> tuple:
-    """What identifies the kept inputs: their count and the last one (seq and article)."""
-    rows = _fetch(store, "SELECT seq, article_id, (SELECT count(*) FROM link_inputs) AS n "
-                         "FROM link_inputs ORDER BY seq DESC LIMIT 1")
-    return (rows[0]["n"], rows[0]["seq"], rows[0]["article_id"]) if rows else (0, -1, None)
+def _kept_state(store, n: int) -> tuple:
+    """What identifies the kept inputs: their count ``n`` (``_counts``) and the last one
+    (seq and article)."""
+    rows = _fetch(store, "SELECT seq, article_id FROM link_inputs ORDER BY seq DESC LIMIT 1")
+    return (n, rows[0]["seq"], rows[0]["article_id"]) if rows else (0, -1, None)
 
 
 def link_new(store, batch_size: int = 64, timings: dict | None = None,
@@ -358,12 +380,13 @@ def link_new(store, batch_size: int = 64, timings: dict | None = None,
     from .link_index import state as index_state
     t0 = time.perf_counter()
     _write_lock(store)   # two ingests at once link one after the other
-    new = _in_input_order(_unlinked(store))
+    new, counts = _unlinked(store)
+    new = _in_input_order(new)
     if not new:
-        store.conn.rollback()
+        store.conn.commit()   # nothing to link (a fold of link_counts' rows, if any, kept)
         return {"articles": 0, "copies": 0, "families": 0, "stories": 0, "incidents": 0}
     key = _store_key(store)
-    state = _kept_state(store)
+    state = _kept_state(store, counts[1])
     cached = _LINKERS.pop(key, None) if key else None   # back only once this run commits
     restored: list | None = None   # the kept articles' links when restored in full
     if cached and cached[0] == state:

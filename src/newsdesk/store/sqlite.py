@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -373,9 +373,17 @@ def _schema_v17(conn: sqlite3.Connection) -> list[str]:
     return schema_merges("BLOB", add_column="centroid" not in have)
 
 
+def _schema_v18() -> list[str]:
+    """``link_counts``: the rows of ``articles`` and ``link_inputs``, kept by triggers, so
+    linking reads them instead of counting (store.link_counts). Initialised from the real
+    counts under the migration's write lock; no other row changes."""
+    from .link_counts import sqlite_schema
+    return sqlite_schema()
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
-              _schema_v13, _schema_v14, _schema_v15, _schema_v16, _schema_v17]
+              _schema_v13, _schema_v14, _schema_v15, _schema_v16, _schema_v17, _schema_v18]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
