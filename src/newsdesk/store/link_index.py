@@ -275,7 +275,7 @@ class StoredStoryIndex(StoryIndex):
         self.seen = seen
         self.next_rank = next_rank
         self.df_known: set[str] = set()
-        self.made: deque[str] = deque(maxlen=RECENT)   # the last stories made here
+        self.made: deque[str] = deque()   # the last stories made here (``put`` trims)
 
     def put(self, article_id, story_id, vec, keys, time=None) -> None:
         new = story_id not in self.stories
@@ -284,6 +284,10 @@ class StoredStoryIndex(StoryIndex):
             self._rank[story_id] = self.next_rank
             self.next_rank += 1
             self.made.append(story_id)
+            # the RECENT last not merged away are among the last RECENT + merges made
+            # (a bound of RECENT alone would let merges leave older made ones out)
+            while len(self.made) > RECENT + len(self.merged):
+                self.made.popleft()
 
     def candidates(self, keys: set[str]) -> list[str]:
         ids = self.owner.story_candidates(keys)
@@ -380,6 +384,7 @@ class StoredLinker(Linker):
                 ranked.setdefault(sid, rank)
         recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
         out.update(recent)
+        st._head = recent[0] if len(recent) >= RECENT else None   # as StoryIndex.candidates
         t0 = time.perf_counter()
         day = _day(self._time)
         if day is None:
