@@ -625,7 +625,9 @@ class StoryIndex:
         pushed out of RECENT), in candidate order, narrowed to those that can be among
         the ``hard`` nearest to ``sid`` by centroid cosine (link.story_merge sorts these
         by the exact cosines and takes ``hard``: the same as sorting them all). None
-        when the last ``add`` was not that, or ``choose`` scored the plain way.
+        when the last ``add`` was not that (another article put, a merge or a load since:
+        ``_state``; a centroid set from outside in between is not seen), or ``choose``
+        scored the plain way.
 
         The cosines are one product with the table's centroid rows, each within its
         rounding error's bound (as ``choose``'s) of the one-by-one value; a candidate
@@ -637,14 +639,17 @@ class StoryIndex:
             return None
         (sids, S), drop = m[4], m[5]
         stories, tab = self.stories, self._table
-        keep = [i for i, t in enumerate(sids) if t != sid and t != drop]
+        keep = np.ones(len(sids), dtype=bool)
+        for t in (sid, drop):   # ``candidates`` holds each story once
+            if t is not None and t in stories:
+                try:
+                    keep[sids.index(t)] = False
+                except ValueError:
+                    pass
+        keep = np.flatnonzero(keep)
         if len(keep) <= hard:
             return [sids[i] for i in keep]
-        for i in keep:   # a centroid set from outside since ``choose``: its row again
-            t, j = sids[i], int(S[i])
-            story = stories[t]
-            if tab.cen[j] is not story.centroid or tab.ver[j] != len(story.vecs) or tab.obj[j] is not story:
-                S[i] = tab.sync(t, story)
+        # the other candidates' rows are as ``choose`` wrote them: only ``sid`` changed
         c = stories[sid].centroid
         rows = S[keep]
         du = len(c) * max(tab.eps, _eps(c.dtype)) / 2
