@@ -170,3 +170,26 @@ def test_reused_candidates_match_plain_in_the_stored_linker(url, monkeypatch, re
     assert main(["link", "--rebuild", "--db", url]) == 0
     with open_store(url) as store:
         assert full_snapshot(store) == incremental
+
+
+def test_the_stored_recent_list_skips_merged_away_stories_made_here(tmp_path, monkeypatch):
+    """The RECENT most recent stories of a stored linker are those a Linker holding
+    everything has: the last ones not merged away, also when those made in this run
+    were merged (a list of the last RECENT made alone would leave older made ones out
+    and take stored ones instead)."""
+    from newsdesk.link.story_merge import merge_stories
+    for mod in (stories_mod, link_index):
+        monkeypatch.setattr(mod, "RECENT", 2)
+    url = str(tmp_path / "recent.db")
+    with open_store(url) as store:
+        for a in merge_articles(6, 1):
+            store.add(a)
+        link_new(store)
+        linker = link_index.StoredLinker(store)
+        st = linker.stories
+        rng = np.random.default_rng(0)
+        for i in range(4):
+            st.put(f"x{i}", f"s{i}", _unit(rng.normal(size=384)).astype(np.float32), {f"k{i}"})
+        merge_stories(st, "s2", "s3")   # s3 goes: the last two left are s1 and s2
+        assert sorted(linker.story_candidates(set())) == ["s1", "s2"]
+        assert st._head == "s1"
