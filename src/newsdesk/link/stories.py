@@ -162,6 +162,7 @@ class Story:
 
 
 _EPOCH = datetime(1970, 1, 1)
+_UNSET = object()   # ``StoryIndex._head`` before a ``candidates`` that says it
 
 
 def _secs(t: str | None) -> float:
@@ -306,6 +307,12 @@ class StoryIndex:
         self._rank: dict[str, int] = {}       # story id -> when it started
         self.passed: list[str] = []           # the stories the last ``add`` found above the cut
         self._table = _Table()                # the bound's arrays (``choose``)
+        # ``candidates`` sets the oldest of the RECENT list it read (None: not full); the
+        # last ``choose``'s candidates in the window and their table slots; what the last
+        # ``add`` leaves for ``merge_pool`` (link.story_merge's candidates after it)
+        self._head: str | None | object = _UNSET
+        self._pool: tuple[list[str], np.ndarray] | None = None
+        self._after: tuple | None = None
 
     def model_or_default(self) -> StoryScorer:
         return self.model or scorer()
@@ -378,7 +385,9 @@ class StoryIndex:
         (not a set's, which follows the process's string hashing), so ties go the same way
         in every process."""
         out = {s for k in keys for s in self.by_key.get(k, ())}
-        out.update(self._order[-RECENT:])
+        recent = self._order[-RECENT:]
+        out.update(recent)
+        self._head = recent[0] if len(recent) >= RECENT else None
         return sorted(out, key=self._rank.__getitem__)
 
     def scored(self, vec: np.ndarray, keys: set[str], time: str | None = None
@@ -417,6 +426,7 @@ class StoryIndex:
         pass)."""
         model = self.model_or_default()
         w = model.weights
+        self._pool, self._head = None, _UNSET
         # the bounds need positive weights on the two features they bound from above
         if min(w[FEATURES.index("nearest_key_overlap")], w[FEATURES.index("story_key_share")]) < 0:
             ids, ps = self.scored(vec, keys, time)
@@ -436,6 +446,7 @@ class StoryIndex:
             sids.append(sid)
             slots.append(j)
         if not sids:
+            self._pool = ([], np.zeros(0, dtype=np.intp))
             return None, []
         S = np.array(slots, dtype=np.intp)
         at = _when(time) if time else None
@@ -458,7 +469,9 @@ class StoryIndex:
                 sids = [sids[i] for i in keep]
                 S = S[keep]
                 if not sids:
+                    self._pool = ([], S)
                     return None, []
+        self._pool = (sids, S)
         # the cosines as ``features`` computes them, one story at a time, differ from these
         # by at most their two rounding errors' bound (gamma_d |a| |b| each, gamma_d =
         # d u / (1 - d u), u half the least precise vectors' machine epsilon)
@@ -587,10 +600,68 @@ class StoryIndex:
         # the stories passing the cut, for a caller that needs them (link.linker's
         # neighbourhood) without scoring the candidates again
         best, self.passed = self.choose(vec, keys, cut, time)
+        pool, head = self._pool, self._head
         if best is None:
             best = story_id or article_id
+        new = best not in self.stories
         self.put(article_id, best, vec, keys, time)
+        self._after = None
+        if pool is not None and head is not _UNSET:
+            # a story made here pushes the oldest RECENT one out of the list: it is no
+            # candidate any more unless it shares a key (joining one changes no candidate)
+            drop = (head if new and head is not None
+                    and not any(head in self.by_key.get(k, ()) for k in keys) else None)
+            self._after = (best, frozenset(keys), time, self._state(), pool, drop)
         return best
+
+    def _state(self) -> tuple:
+        """What changes when the candidates or their window may (``merge_pool``'s check)."""
+        return self.seen, len(self.merged), len(self.stories), len(self._order)
+
+    def merge_pool(self, sid: str, keys: set[str], time: str | None, hard: int) -> list[str] | None:
+        """Right after ``add`` put an article with ``keys`` (at ``time``) in ``sid``, nothing
+        changed since: the candidates in the window other than ``sid`` (``candidates``
+        again, less what the article changed: ``choose``'s, less the story a new story
+        pushed out of RECENT), in candidate order, narrowed to those that can be among
+        the ``hard`` nearest to ``sid`` by centroid cosine (link.story_merge sorts these
+        by the exact cosines and takes ``hard``: the same as sorting them all). None
+        when the last ``add`` was not that (another article put, a merge or a load since:
+        ``_state``; a centroid set from outside in between is not seen), or ``choose``
+        scored the plain way.
+
+        The cosines are one product with the table's centroid rows, each within its
+        rounding error's bound (as ``choose``'s) of the one-by-one value; a candidate
+        whose upper bound is under the ``hard``-th largest lower bound has ``hard``
+        others surely nearer."""
+        m = self._after
+        if (m is None or m[0] != sid or m[2] != time or m[3] != self._state()
+                or m[1] != frozenset(keys)):
+            return None
+        (sids, S), drop = m[4], m[5]
+        stories, tab = self.stories, self._table
+        keep = np.ones(len(sids), dtype=bool)
+        for t in (sid, drop):   # ``candidates`` holds each story once
+            if t is not None and t in stories:
+                try:
+                    keep[sids.index(t)] = False
+                except ValueError:
+                    pass
+        keep = np.flatnonzero(keep)
+        if len(keep) <= hard:
+            return [sids[i] for i in keep]
+        # the other candidates' rows are as ``choose`` wrote them: only ``sid`` changed
+        c = stories[sid].centroid
+        rows = S[keep]
+        du = len(c) * max(tab.eps, _eps(c.dtype)) / 2
+        slack = (2 * du / (1 - du) if du < 0.5 else math.inf) * float(np.linalg.norm(c)) * 1.001
+        with _blas().limit(limits=1, user_api="blas"):
+            cos = _dot(tab.C, tab.n, rows, c.astype(np.result_type(c, tab.C), copy=False))
+        marg = slack * tab.F[rows, _CN] + 1e-12
+        if not (np.isfinite(cos).all() and np.isfinite(marg).all()):
+            return [sids[i] for i in keep]
+        lo = cos - marg
+        floor = np.partition(lo, len(lo) - hard)[len(lo) - hard]   # the hard-th largest
+        return [sids[keep[i]] for i in np.flatnonzero(cos + marg >= floor)]
 
     def put(self, article_id: str, story_id: str, vec: np.ndarray, keys: set[str],
             time: str | None = None) -> None:

@@ -74,14 +74,20 @@ def merge_features(index: StoryIndex, a: str, b: str) -> list[float]:
 
 
 def merge_candidates(index: StoryIndex, sid: str, keys: set[str], hard: int = HARD,
-                     time: str | None = None) -> list[str]:
+                     time: str | None = None, reuse: bool = True) -> list[str]:
     """The ``hard`` stories nearest to ``sid`` by centroid among the index's candidates
     for the joining article's keys (an inverted-index look-up, never every story) that lie
-    in the time window of the article (``time``), as the stories it could have joined."""
+    in the time window of the article (``time``), as the stories it could have joined.
+    Right after ``index.add`` put the article in ``sid``, the candidates and a superset of
+    the nearest come from what its ``choose`` found (``StoryIndex.merge_pool``: no second
+    look-up, the cosines as one product); ``reuse=False`` asks ``candidates`` again and
+    takes every cosine one by one (the plain path tests compare with). Same answer."""
     story = index.stories[sid]
-    inside = index.window_test(time)
-    out = [t for t in index.candidates(keys) if t != sid and t in index.stories
-           and index.stories[t].vecs and inside(index.stories[t])]
+    out = index.merge_pool(sid, keys, time, hard) if reuse else None
+    if out is None:
+        inside = index.window_test(time)
+        out = [t for t in index.candidates(keys) if t != sid and t in index.stories
+               and index.stories[t].vecs and inside(index.stories[t])]
     out.sort(key=lambda t: -float(index.stories[t].centroid @ story.centroid))
     return out[:hard]
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from datetime import datetime
 
 import numpy as np
@@ -275,7 +275,7 @@ class StoredStoryIndex(StoryIndex):
         self.seen = seen
         self.next_rank = next_rank
         self.df_known: set[str] = set()
-        self.made: deque[str] = deque(maxlen=RECENT)   # the last stories made here
+        self.made: list[str] = []   # the stories made here, in order
 
     def put(self, article_id, story_id, vec, keys, time=None) -> None:
         new = story_id not in self.stories
@@ -373,13 +373,21 @@ class StoredLinker(Linker):
         # no other story held in memory can be among them); stories merged away here are
         # none (their stored rows go when this run writes)
         gone = st.merged
-        ranked = {sid: st._rank[sid] for sid in st.made if sid not in gone}
+        # the last RECENT made here not merged away (merges can take any of them, so all
+        # made are kept: a list of the last RECENT made would leave older ones out)
+        ranked: dict[str, int] = {}
+        for sid in reversed(st.made):
+            if len(ranked) >= RECENT:
+                break
+            if sid not in gone:
+                ranked[sid] = st._rank[sid]
         for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories ORDER BY rank DESC "
                                 f"LIMIT {RECENT + len(gone)}"):
             if sid not in gone:
                 ranked.setdefault(sid, rank)
         recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
         out.update(recent)
+        st._head = recent[0] if len(recent) >= RECENT else None   # as StoryIndex.candidates
         t0 = time.perf_counter()
         day = _day(self._time)
         if day is None:
