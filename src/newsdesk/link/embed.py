@@ -15,6 +15,14 @@ text is encoded on its own (``Encoder._states``), so its vector does not depend 
 was batched with (int8's activation scale is per text for the same reason); int8's
 integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
 them may differ across CPUs in the last bits, as the float graph's do.
+
+Trigger vectors (``encode_words``' spans) can come from top layers tuned for event
+mentions (``newsdesk/data/event_top.safetensors``, float16, written by
+scripts/train_mention_encoder.py ``--out``; read once with the Encoder): the same pass up
+to their first layer's input (the ort graph returns it beside the last layer's states),
+then those layers in numpy. Sentence, lead and title vectors stay the model's. When the
+file ships, the family gains "+ev" and its digest, so kept trigger vectors of the frozen
+model are computed again; ``NEWSDESK_EVENT_TOP=off`` keeps the frozen ones.
 """
 from __future__ import annotations
 
@@ -27,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 MAX_TOKENS = 256  # the model's own max_seq_length
+EVENT_TOP = "event_top.safetensors"  # in newsdesk/data: scripts/train_mention_encoder.py --out
 BACKENDS = ("ort", "numpy", "ort-int8")
 DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
 
@@ -34,14 +43,28 @@ DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
 def family(backend: str | None = None) -> str:
     """The vectors' family of ``backend`` (else the configured one) without loading the
     model: "int8" for ort-int8 with onnxruntime importable, else "float" (ort and numpy
-    agree within 1e-5: one family)."""
-    return _family(backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT)
+    agree within 1e-5: one family), followed by "+ev" and the tuned event layers' digest
+    when they are on (``event_top_path``)."""
+    return _family(backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT, event_top_path())
 
 
 @functools.lru_cache(maxsize=8)
-def _family(backend: str) -> str:  # once per name: read back for every kept row
+def _family(backend: str, top: Path | None) -> str:  # once per name: read for every kept row
+    import hashlib
     import importlib.util
-    return "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+    base = "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+    return base if top is None else f"{base}+ev{hashlib.sha256(top.read_bytes()).hexdigest()[:8]}"
+
+
+def event_top_path() -> Path | None:
+    """The packaged top layers tuned for event mentions (``encode_words``' trigger
+    vectors), unless missing or ``NEWSDESK_EVENT_TOP=off`` (the frozen model's vectors:
+    what the tuning script starts from)."""
+    if os.environ.get("NEWSDESK_EVENT_TOP", "").lower() in ("off", "0", "none"):
+        return None
+    from importlib import resources
+    p = Path(str(resources.files("newsdesk") / "data" / EVENT_TOP))
+    return p if p.is_file() else None
 
 
 log = logging.getLogger(__name__)
@@ -112,6 +135,7 @@ class Encoder:
         self.tok.enable_truncation(max_length=MAX_TOKENS)
         self.dim = cfg["hidden_size"]
         self._layers = self._layer_weights()
+        self.event_top = self._event_top(event_top_path())
         self._ort = None
         self.backend = self._start(backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT)
         self.family = family(self.backend)
@@ -123,7 +147,8 @@ class Encoder:
             return backend
         try:
             from .onnx_bert import OrtForward
-            self._ort = OrtForward(self, int8=backend == "ort-int8")
+            self._ort = OrtForward(self, int8=backend == "ort-int8",
+                                   tap=self.event_top[0] if self.event_top else None)
         except ImportError as exc:
             log.warning("sentence encoder on numpy (2-3x slower, float vectors%s): %s; "
                         "pip install onnxruntime==1.30.0 onnx==1.23.2", _other(backend), exc)
@@ -135,21 +160,20 @@ class Encoder:
         return backend
 
     def _layer_weights(self) -> list[tuple]:
-        """Each layer's weights in the order the forward pass uses them, looked up once;
-        query, key and value side by side, so one matmul computes all three."""
-        w, out = self.w, []
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-            qkv = np.ascontiguousarray(np.concatenate(
-                [w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")], axis=1))
-            qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
-            out.append((qkv, qkv_b,
-                        w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"],
-                        w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"],
-                        w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"],
-                        w[p + "output.dense.weight"], w[p + "output.dense.bias"],
-                        w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]))
-        return out
+        """Each layer's weights in the order the forward pass uses them, looked up once."""
+        return [_layer_tuple(self.w, f"encoder.layer.{i}.") for i in range(self.layers)]
+
+    def _event_top(self, path: Path | None) -> tuple[int, list[tuple]] | None:
+        """The tuned top layers (first layer's index, their weights), read once with the
+        Encoder: float16 on disk, dense weights already (in, out)."""
+        if path is None:
+            return None
+        from safetensors.numpy import load_file
+        w = {k: v.astype(np.float32) for k, v in load_file(str(path)).items()}
+        idx = sorted({int(k.split(".")[2]) for k in w})
+        if idx != list(range(idx[0], self.layers)):
+            raise ValueError(f"{path}: layers {idx}, not a top of {self.layers}")
+        return idx[0], [_layer_tuple(w, f"encoder.layer.{i}.") for i in idx]
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, states: list | None = None) -> np.ndarray:
         """The last layer's token states; ``states``, when given, also receives the
@@ -165,39 +189,44 @@ class Encoder:
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         if states is not None:
             states.append(x)
-        h, d, dim = self.heads, self.dim // self.heads, self.dim
         # a text alone has no padding: its mask adds nothing (adding zeros changes no bit)
         bias = None if mask.all() else ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
-        scale = np.float32(np.sqrt(d))
-        for (qkv, qkv_b, ow, ob, ln1w, ln1b, iw, ib, fw, fb, ln2w, ln2b) in self._layers:
-            flat = x.reshape(-1, dim)
-            z = flat @ qkv
-            z += qkv_b
-            z = z.reshape(n, t, 3, h, d)
-            q = z[:, :, 0].transpose(0, 2, 1, 3)
-            k = z[:, :, 1].transpose(0, 2, 3, 1)
-            v = z[:, :, 2].transpose(0, 2, 1, 3)
-            s = q @ k
-            s /= scale
-            if bias is not None:
-                s += bias
-            s -= s.max(-1, keepdims=True)
-            np.exp(s, out=s)
-            s /= s.sum(-1, keepdims=True)
-            a = (s @ v).transpose(0, 2, 1, 3).reshape(-1, dim)
-            o = a @ ow
-            o += ob
-            o += flat
-            x = _layer_norm(o, ln1w, ln1b, self.eps)
-            f = x @ iw
-            f += ib
-            f = _gelu(f) @ fw
-            f += fb
-            f += x
-            x = _layer_norm(f, ln2w, ln2b, self.eps)
+        for lw in self._layers:
+            x = self._layer(x, lw, n, t, bias)
             if states is not None:
-                states.append(x.reshape(n, t, dim))
-        return x.reshape(n, t, dim)
+                states.append(x.reshape(n, t, self.dim))
+        return x.reshape(n, t, self.dim)
+
+    def _layer(self, x, lw, n: int, t: int, bias):
+        """One transformer layer over (n, t, dim) or (n * t, dim) states."""
+        (qkv, qkv_b, ow, ob, ln1w, ln1b, iw, ib, fw, fb, ln2w, ln2b) = lw
+        h, d, dim = self.heads, self.dim // self.heads, self.dim
+        scale = np.float32(np.sqrt(d))
+        flat = x.reshape(-1, dim)
+        z = flat @ qkv
+        z += qkv_b
+        z = z.reshape(n, t, 3, h, d)
+        q = z[:, :, 0].transpose(0, 2, 1, 3)
+        k = z[:, :, 1].transpose(0, 2, 3, 1)
+        v = z[:, :, 2].transpose(0, 2, 1, 3)
+        s = q @ k
+        s /= scale
+        if bias is not None:
+            s += bias
+        s -= s.max(-1, keepdims=True)
+        np.exp(s, out=s)
+        s /= s.sum(-1, keepdims=True)
+        a = (s @ v).transpose(0, 2, 1, 3).reshape(-1, dim)
+        o = a @ ow
+        o += ob
+        o += flat
+        x = _layer_norm(o, ln1w, ln1b, self.eps)
+        f = x @ iw
+        f += ib
+        f = _gelu(f) @ fw
+        f += fb
+        f += x
+        return _layer_norm(f, ln2w, ln2b, self.eps)
 
     def _states(self, encodings):
         """Each text's token states, from a forward pass of that text alone: no padding and
@@ -209,6 +238,28 @@ class Encoder:
             for i, e in enumerate(encodings):
                 ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
                 yield i, self._forward(ids, np.ones(ids.shape, dtype=np.float32))[0]
+
+    def _event_states(self, encodings):
+        """Each text's last-layer token states and those of the tuned event layers (the
+        same pass up to their first layer's input; the last layer's again without them)."""
+        if self.event_top is None:
+            for i, x in self._states(encodings):
+                yield i, x, x
+            return
+        first, layers = self.event_top
+        with _blas().limit(limits=1, user_api="blas"):
+            for i, e in enumerate(encodings):
+                ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
+                if self._ort is not None:
+                    last, y = self._ort.tapped(ids)
+                else:
+                    st: list = []
+                    last = self._forward(ids, np.ones(ids.shape, dtype=np.float32), states=st)
+                    y = st[first]
+                t = ids.shape[1]
+                for lw in layers:
+                    y = self._layer(y, lw, 1, t, None)
+                yield i, last[0], y.reshape(t, self.dim)
 
     def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """One unit vector per text (mean of the token states, as the model was trained),
@@ -227,18 +278,33 @@ class Encoder:
     def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]]
                      ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Pre-tokenised sentences: the sentence vector and, per (start, end) word span, the
-        mean of that span's token states in context (a mention's contextual vector)."""
+        mean of that span's token states in context (a mention's contextual vector), from
+        the tuned event layers when they are on (``event_top``)."""
         encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
         sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
         spans_out: list[np.ndarray] = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        for i, x in self._states(encodings):
+        for i, x, top in self._event_states(encodings):
             sent[i] = x.mean(0)
             word_ids = encodings[i].word_ids
             for j, (a, b) in enumerate(spans[i]):
                 pos = [p for p, wid in enumerate(word_ids) if wid is not None and a <= wid < b]
                 if pos:
-                    spans_out[i][j] = x[pos].mean(0)
+                    spans_out[i][j] = top[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+def _layer_tuple(w: dict, p: str) -> tuple:
+    """Layer ``p``'s weights (dense ones as (in, out)) in the order ``Encoder._layer`` uses
+    them; query, key and value side by side, so one matmul computes all three."""
+    qkv = np.ascontiguousarray(np.concatenate(
+        [w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")], axis=1))
+    qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
+    return (qkv, qkv_b,
+            w[p + "attention.output.dense.weight"], w[p + "attention.output.dense.bias"],
+            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"],
+            w[p + "intermediate.dense.weight"], w[p + "intermediate.dense.bias"],
+            w[p + "output.dense.weight"], w[p + "output.dense.bias"],
+            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
 
 
 def _other(backend: str) -> str:

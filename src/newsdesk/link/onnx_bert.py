@@ -34,8 +34,9 @@ OPS_ALL = ("plain", "contrib", "hybrid")
 GRAPH_VERSION = 1  # bump when build() changes: cached graphs of other versions are not read
 
 
-def build(enc, ops: str = OPS):
-    """The ONNX model of ``enc``'s forward pass (an ``onnx.ModelProto``)."""
+def build(enc, ops: str = OPS, tap: int | None = None):
+    """The ONNX model of ``enc``'s forward pass (an ``onnx.ModelProto``); with ``tap``, a
+    second output "tap": the input of layer ``tap`` (what embed's tuned event layers read)."""
     from onnx import TensorProto, helper, numpy_helper
 
     w, dim, heads, eps = enc.w, enc.dim, enc.heads, float(enc.eps)
@@ -75,6 +76,8 @@ def build(enc, ops: str = OPS):
     ms = "com.microsoft"
     for i, (qkv, qkv_b, ow, ob, ln1w, ln1b, iw, ib, fw, fb, ln2w, ln2b) in enumerate(enc._layers):
         p = f"l{i}_"
+        if i == tap:
+            nodes.append(helper.make_node("Identity", [x], ["tap"], name="tap"))
         n = {k: const(p + k, v) for k, v in dict(
             qkv=qkv, qkv_b=qkv_b, ow=ow, ob=ob, ln1w=ln1w, ln1b=ln1b, iw=iw, ib=ib,
             fw=fw, fb=fb, ln2w=ln2w, ln2b=ln2b).items()}
@@ -119,11 +122,13 @@ def build(enc, ops: str = OPS):
             x = node("SkipLayerNormalization", [f2, x1, n["ln2w"], n["ln2b"], n["fb"]], [p + "out"],
                      domain=ms, epsilon=eps)
     nodes.append(helper.make_node("Identity", [x], ["states"], name="states"))
+    outs = [helper.make_tensor_value_info("states", TensorProto.FLOAT, [1, "T", dim])]
+    if tap is not None:
+        outs.append(helper.make_tensor_value_info("tap", TensorProto.FLOAT, [1, "T", dim]))
     graph = helper.make_graph(
         nodes, "minilm",
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "T"])],
-        [helper.make_tensor_value_info("states", TensorProto.FLOAT, [1, "T", dim])],
-        initializer=inits)
+        outs, initializer=inits)
     opsets = [helper.make_opsetid("", OPSET)]
     if ops != "plain":
         opsets.append(helper.make_opsetid("com.microsoft", 1))
@@ -195,17 +200,20 @@ def _weights_hash(path: Path) -> str:
     return h.hexdigest()[:20]
 
 
-def model_bytes(enc, ops: str = OPS, int8: bool = False, fresh: bool = False) -> bytes:
-    """The serialised graph of ``enc``: from the cache when built before (unless ``fresh``),
-    else built (and kept, when the cache directory can be written)."""
+def model_bytes(enc, ops: str = OPS, int8: bool = False, fresh: bool = False,
+                tap: int | None = None) -> bytes:
+    """The serialised graph of ``enc`` (``tap``: see build): from the cache when built
+    before (unless ``fresh``), else built (and kept, when the cache directory can be
+    written)."""
     d = cache_dir()
     f = None
     if d is not None and getattr(enc, "path", None) is not None:
-        key = f"{_weights_hash(enc.path / 'model.safetensors')}-{ops}{'-' + INT8 if int8 else ''}"
+        key = (f"{_weights_hash(enc.path / 'model.safetensors')}-{ops}"
+               f"{'-' + INT8 if int8 else ''}{'' if tap is None else f'-tap{tap}'}")
         f = d / f"minilm-v{GRAPH_VERSION}-{key}.onnx"
         if f.is_file() and not fresh:
             return f.read_bytes()
-    model = build(enc, ops)
+    model = build(enc, ops, tap)
     data = quantised(model) if int8 else model.SerializeToString()
     if f is not None:
         try:
@@ -219,15 +227,23 @@ def model_bytes(enc, ops: str = OPS, int8: bool = False, fresh: bool = False) ->
 
 
 class OrtForward:
-    """``Encoder._forward`` for one unpadded text, on onnxruntime."""
+    """``Encoder._forward`` for one unpadded text, on onnxruntime; with ``tap`` (a layer),
+    ``tapped`` also returns that layer's input from the same pass."""
 
-    def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None):
+    def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None,
+                 tap: int | None = None):
         import onnxruntime  # noqa: F401  (missing: ImportError before any building)
+        self.tap = tap
         try:
-            self.sess = session(model_bytes(enc, ops, int8), n_threads)
+            self.sess = session(model_bytes(enc, ops, int8, tap=tap), n_threads)
         except Exception as exc:  # a damaged cached file (a full disk): build it again
             log.warning("cached encoder graph unreadable (%s): building it again", exc)
-            self.sess = session(model_bytes(enc, ops, int8, fresh=True), n_threads)
+            self.sess = session(model_bytes(enc, ops, int8, fresh=True, tap=tap), n_threads)
 
     def __call__(self, ids: np.ndarray) -> np.ndarray:
         return self.sess.run(["states"], {"input_ids": ids})[0]
+
+    def tapped(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The last layer's states and the input of layer ``tap``, (1, T, dim) each."""
+        last, below = self.sess.run(["states", "tap"], {"input_ids": ids})
+        return last, below
