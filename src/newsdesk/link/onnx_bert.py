@@ -14,8 +14,8 @@ All three give the numpy vectors within ~3e-7; ``bench/encoder_speed.py`` times 
 Building takes ~1-2 s (importing onnx is most of it), so the serialised graph is kept in a
 cache directory (``NEWSDESK_CACHE``, else ``$XDG_CACHE_HOME/newsdesk`` or ``~/.cache/newsdesk``;
 ``NEWSDESK_CACHE=off``: none), named by the weights file's SHA-256 and the graph's spelling:
-a new process then only reads it. A session runs one text at a time (no padding, as the numpy path), on ``threads`` intra-op
-threads: 1 by default, since executors run one process per core.
+a new process then only reads it. A session runs one text at a time (no padding, as the
+numpy path), on ``threads`` intra-op threads: 1 by default, since executors run one process per core.
 """
 from __future__ import annotations
 

@@ -36,8 +36,9 @@ def sqlite_schema() -> list[str]:
 
 
 def postgres_schema() -> list[str]:
-    """The table, its triggers (made again if there: a rerun of the migration), then (the triggers' lock on each table held until the
-    migration commits, so no insert falls between) the counts of the rows already stored."""
+    """The table, its triggers (made again if there: a rerun of the migration), then the
+    counts of the rows already stored (the triggers' lock on each table is held until the
+    migration commits, so no insert falls between)."""
     out = [
         """CREATE TABLE IF NOT EXISTS link_counts (
             id BIGSERIAL PRIMARY KEY, articles BIGINT NOT NULL, inputs BIGINT NOT NULL)""",

@@ -8,8 +8,8 @@ places, for filters), ``incidents`` and ``incident_reports`` (the provenance spa
 PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite
 ``_v15``/PostgreSQL ``_v13``); ``link_counts`` (SQLite ``_v18``, PostgreSQL ``_v16``:
 the rows of ``articles`` and ``link_inputs``, kept by triggers, store.link_counts).
-``link_new`` links the articles stored since the last run against the rest, in input order (``input_order``); ``relink`` rebuilds everything in the
-order it was linked. The link stage itself (newsdesk.link) never touches a store.
+``link_new`` links the articles stored since the last run against the rest, in input
+order (``input_order``); ``relink`` rebuilds everything in the order it was linked. The link stage itself (newsdesk.link) never touches a store.
 """
 from __future__ import annotations
 
