@@ -18,7 +18,7 @@ from newsdesk.store import open_store
 from newsdesk.store.links import link_new
 
 from _pg_server import engine_url  # tests/_pg_server.py
-from test_link_story_merges_store import full_snapshot, merge_articles
+from test_link_story_merges_store import full_snapshot, link_in_runs, merge_articles
 from test_link_store import PG_CTL, PG_SKIP
 
 if PG_CTL:
@@ -154,14 +154,7 @@ def test_reused_candidates_match_plain_in_the_stored_linker(url, monkeypatch, re
     monkeypatch.setattr(story_merge, "merge_candidates", check)
     arts = merge_articles(36, 4)
     with open_store(url) as store:
-        start = 0
-        for size, fresh in ((5, True), (3, True), (16, False), (12, True)):
-            for a in arts[start:start + size]:
-                store.add(a)
-            start += size
-            if fresh:
-                store_links._LINKERS.clear()   # as a new process would
-            assert link_new(store)["articles"] == size
+        link_in_runs(store, arts, (5, 3, 16, 12), (True, True, False, True))
         incremental = full_snapshot(store)
     assert check.calls == check.reused > 25 and incremental["merges"]
     if recent < 10:

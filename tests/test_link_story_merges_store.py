@@ -65,6 +65,19 @@ def merges_of(arts) -> list[tuple[int, str, str]]:
     return out
 
 
+def link_in_runs(store, arts, chunks, fresh) -> None:
+    """Store ``arts`` in runs of ``chunks`` sizes and link after each; ``fresh`` is a bool
+    for all runs or one per run: drop the kept Linker first, as a new process would."""
+    start = 0
+    for i, size in enumerate(chunks):
+        for a in arts[start:start + size]:
+            store.add(a)
+        start += size
+        if fresh if isinstance(fresh, bool) else fresh[i]:
+            store_links._LINKERS.clear()
+        assert link_new(store)["articles"] == size
+
+
 def full_snapshot(store) -> dict:
     def rows(sql):
         return sorted(json.dumps(r, sort_keys=True, default=str) for r in _fetch(store, sql))
@@ -85,14 +98,7 @@ def test_runs_with_merges_equal_a_rebuild(url, seed, chunks, fresh):
     merges = merges_of(arts)
     assert len(merges) >= 2
     with open_store(url) as store:
-        start = 0
-        for size in chunks:
-            for a in arts[start:start + size]:
-                store.add(a)
-            start += size
-            if fresh:
-                store_links._LINKERS.clear()   # as a new process would
-            assert link_new(store)["articles"] == size
+        link_in_runs(store, arts, chunks, fresh)
         assert link_new(store)["articles"] == 0
         incremental = full_snapshot(store)
     assert len(incremental["merges"]) == len(merges) and incremental["centroids"]
