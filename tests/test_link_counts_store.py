@@ -80,11 +80,10 @@ def test_counts_follow_every_writer(url):
             assert kept(store) == real(store) == (43, 0)
 
 
+@pytest.mark.parametrize("url", ["postgresql"], indirect=True)   # PostgreSQL only
 def test_postgres_parallel_loaders_are_counted(url):
     """The parallel loaders' sessions skip ordinary triggers (session_replication_role):
     the counting ones fire there too, and concurrent loaders do not wait on one another."""
-    if not url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's parallel loaders")
     from newsdesk.store.bulk import bulk_load
     with open_store(url) as store:
         got = bulk_load(store, more(300), batch_size=20, workers=3)
@@ -186,9 +185,8 @@ def test_sqlite_upgrade_counts_what_is_stored(tmp_path):
         assert kept(store) == real(store) == (6, 6)
 
 
+@pytest.mark.parametrize("url", ["postgresql"], indirect=True)   # PostgreSQL only
 def test_postgres_upgrade_counts_what_is_stored(url):
-    if not url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's migration")
     from newsdesk.store.postgres import SCHEMA_VERSION
     with open_store(url) as store:
         for a in articles()[:5]:
