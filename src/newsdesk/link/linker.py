@@ -6,8 +6,10 @@ index holds only what candidates need (hashes and MinHash sketches, story centro
 an inverted key index, the mentions of each story), so a new article is compared with
 its candidates, never with everything stored. After a scored article joins a story, that
 story may merge with a near one (link.story_merge): the gone story's incidents and
-articles move to the survivor, and both are ``dirty`` for the writers. ``Linker`` can be
-rebuilt from stored articles by adding them again in their first-seen order.
+articles move to the survivor, and both are ``dirty`` for the writers. Then the story may
+split in two (link.story_split: its halves would not merge): the moved members' incidents
+and mentions follow them. ``Linker`` can be rebuilt from stored articles by adding them
+again in their first-seen order.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  #
                      prepare, remember)
 from .stories import StoryIndex
 from .story_merge import merge_step
+from .story_split import split_step
 
 
 @dataclass
@@ -52,11 +55,14 @@ class Linker:
     alone replays kept Inputs. ``dirty`` collects what changed since ``clean()``: the
     stories and incidents a writer must rewrite."""
 
-    def __init__(self, encoder=None, copies_join: bool = True, merges: bool = True):
+    def __init__(self, encoder=None, copies_join: bool = True, merges: bool = True,
+                 splits: bool = True):
         self._enc = encoder
         # after an article joins a story, the story may merge with a near one
         # (link.story_merge); False: stories never merge
         self.merges = merges
+        # then the story may split in two (link.story_split); False: stories never split
+        self.splits = splits
         # a copy's event that is its head's, word for word, joins the head's incident
         # unscored (False: every event is scored, the plain path tests compare with)
         self.copies_join = copies_join
@@ -72,12 +78,17 @@ class Linker:
         self.next_seq = 0
         self.unscored: set[str] = set()    # copies: story members without a vector of their own
         self.blended: set[str] = set()     # merge survivors: a centroid no replay gives back
+        self.head_of: dict[str, str] = {}  # copy -> its family head (a split moves them together)
         self.clean()
 
     def clean(self) -> None:
         self.embedded: set[str] = set()   # articles whose event vectors were computed
         self.dirty_stories: set[str] = set()
         self.dirty_incidents: set[str] = set()
+        # since then, by link.story_split: the stories cut (their keys shrank) and the
+        # articles moved to another story (the writers update their stored story)
+        self.split_stories: set[str] = set()
+        self.split_moved: set[str] = set()
 
     def encoder(self):
         if self._enc is None:
@@ -111,6 +122,7 @@ class Linker:
             self.stories.of[x.id] = sid
             self.stories.stories[sid].members.append(x.id)
             self.unscored.add(x.id)
+            self.head_of[x.id] = dup
         else:
             sid = self.stories.add(x.id, embed_lead(x, self.encoder()), set(x.keys), x.published)
             passed = set(self.stories.passed)   # scored as it chose: not scored again
@@ -118,6 +130,8 @@ class Linker:
                 sid = self._merge_step(sid, set(x.keys), x.published)
                 # a story it passed may be merged away now: its survivor stands for it
                 passed = {self.survivor(s) for s in passed}
+            if self.splits:
+                sid = self._split_step(sid, x.id)
         self.dirty_stories.add(sid)
         # a copy has no lead vector of its own: its head's stands for it
         lead = x.lead_vec if x.lead_vec is not None else self.articles[fam.head].lead_vec
@@ -184,8 +198,40 @@ class Linker:
         self.dirty_stories.update((keep, gone))
         self.dirty_incidents.update(theirs)
 
+    def _split_step(self, sid: str, article_id: str) -> str:
+        """link.story_split's step on the article's story; each split moves the moved
+        members' incidents and mentions (``_split``). Returns the article's story now."""
+        for old, new, moved in split_step(self.stories, sid, self.unscored,
+                                          lambda a: self.articles[a].published,
+                                          self.head_of.get):
+            self._split(old, new, moved)
+        return self.stories.of[article_id]
+
+    def _split(self, old: str, new: str, moved: list[str]) -> None:
+        """What a split moves beside the story index: the incidents an article of
+        ``moved`` started (their story, in ``new``'s list in the order they were made),
+        and the moved articles' mentions (their story is a pair feature). Both halves'
+        centroids are their members' replay (no longer ``blended``)."""
+        gone = set(moved)
+        mine = list(self.story_incidents.get(old, ()))
+        self.story_incidents[old] = [i for i in mine if self.incidents[i].mentions[0].doc not in gone]
+        theirs = [i for i in mine if self.incidents[i].mentions[0].doc in gone]
+        self.story_incidents[new] = theirs
+        for iid in theirs:
+            self.incidents[iid].story = new
+        for aid in moved:
+            for m in self.mentions_of.get(aid, ()):
+                m.story = new
+            self._moved(aid, new)
+        self.blended.discard(old)
+        self.dirty_stories.update((old, new))
+        self.dirty_incidents.update(theirs)
+        self.split_stories.add(old)
+        self.split_moved.update(moved)
+
     def _moved(self, article_id: str, story: str) -> None:
-        """An article's story changed by a merge (StoredLinker keeps where it loaded it)."""
+        """An article's story changed by a merge or a split (StoredLinker keeps where it
+        loaded it)."""
 
     def _copied(self, x: Inputs, head: str) -> dict[int, str]:
         """The copy's events that are its head's word for word (same sentence, trigger

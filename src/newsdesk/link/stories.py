@@ -668,15 +668,39 @@ class StoryIndex:
         """Put the article in that story (made if new), unscored: ``add`` once it has
         chosen, and the scorer's training with the gold stories."""
         if story_id not in self.stories:
-            self.stories[story_id] = Story(story_id, np.zeros_like(vec))
-            self._order.append(story_id)
-            self._rank[story_id] = len(self._rank)
+            self.start(story_id, Story(story_id, np.zeros_like(vec)))
         self.stories[story_id].add(article_id, vec, keys, time)
         for k in keys:
             self.by_key[k].add(story_id)
             self.df[k] += 1
         self.seen += 1
         self.of[article_id] = story_id
+
+    def peek_rank(self) -> int:
+        """The rank the next story started gets (its creation number)."""
+        return len(self._rank)
+
+    def start(self, story_id: str, story: Story) -> None:
+        """A new story (``put``'s, or a half of link.story_split's), its members and keys
+        indexed, at the next rank."""
+        self.stories[story_id] = story
+        self._order.append(story_id)
+        self._rank[story_id] = self.peek_rank()
+        for k in story.keys:
+            self.by_key[k].add(story_id)
+        for aid in story.members:
+            self.of[aid] = story_id
+
+    def replace(self, story_id: str, story: Story) -> None:
+        """Put ``story`` in the place of the story of that id (link.story_split's kept
+        half: a new object, so ``_Table`` writes it a new row): keys it no longer has stop
+        pointing at it."""
+        for k in self.stories[story_id].keys:
+            if k not in story.keys:
+                self.by_key[k].discard(story_id)
+        self.stories[story_id] = story
+        for aid in story.members:
+            self.of[aid] = story_id
 
     def assignments(self) -> dict[str, str]:
         return dict(self.of)

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from .stories import _FIGURE, StoryIndex, StoryScorer
+from .stories import _FIGURE, Story, StoryIndex, StoryScorer
 
 HARD = 3   # stories scored per merge step: the nearest by centroid cosine
 MERGE_FEATURES = ("cos_centroids", "key_share_ab", "key_share_ba", "rarest_shared",
@@ -47,7 +47,12 @@ def merge_scorer() -> MergeScorer:
 
 def merge_features(index: StoryIndex, a: str, b: str) -> list[float]:
     """MERGE_FEATURES of stories ``a`` and ``b`` (symmetric but for the two key shares)."""
-    A, B = index.stories[a], index.stories[b]
+    return pair_features(index, index.stories[a], index.stories[b])
+
+
+def pair_features(index: StoryIndex, A: Story, B: Story) -> list[float]:
+    """MERGE_FEATURES of two Story objects, the key weights read from ``index`` (the
+    stories need not be in it: link.story_split scores a story's two halves)."""
     na, nb = len(A.vecs), len(B.vecs)
     idf = {k: index.idf(k) for k in set(A.keys) | set(B.keys)}
     # each story's keys weigh by the share of its members carrying them

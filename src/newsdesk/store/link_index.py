@@ -277,13 +277,13 @@ class StoredStoryIndex(StoryIndex):
         self.df_known: set[str] = set()
         self.made: list[str] = []   # the stories made here, in order
 
-    def put(self, article_id, story_id, vec, keys, time=None) -> None:
-        new = story_id not in self.stories
-        super().put(article_id, story_id, vec, keys, time)
-        if new:   # ranks continue the stored ones (put numbers them from what it holds)
-            self._rank[story_id] = self.next_rank
-            self.next_rank += 1
-            self.made.append(story_id)
+    def peek_rank(self) -> int:
+        return self.next_rank   # ranks continue the stored ones
+
+    def start(self, story_id, story) -> None:
+        super().start(story_id, story)
+        self.next_rank += 1
+        self.made.append(story_id)
 
     def candidates(self, keys: set[str]) -> list[str]:
         ids = self.owner.story_candidates(keys)
@@ -462,6 +462,7 @@ class StoredLinker(Linker):
             if dup:
                 st.stories[sid].members.append(aid)
                 self.unscored.add(aid)
+                self.head_of[aid] = dup
             else:
                 ks = set(x.keys)
                 st.stories[sid].add(aid, x.lead_vec, ks, x.published)
