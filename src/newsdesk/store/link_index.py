@@ -230,8 +230,12 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
         if lk.duplicate_of is None:   # a scored article (a copy adds no key)
             df.update(set(linker.articles[lk.article_id].keys))
     dirty = sorted(s for s in linker.dirty_stories if s in st.stories)
-    # stories merged away: their rows go (the survivor, dirty too, holds their keys now)
+    # stories merged away: their rows go (the survivor, dirty too, holds their keys now);
+    # a story cut by a split (link.story_split) may have lost keys: its rows are made anew
     gone = sorted(s for s in linker.dirty_stories if s not in st.stories)
+    for chunk in _chunks(sorted(s for s in linker.split_stories if s in st.stories)):
+        conn.execute(f"DELETE FROM link_keys WHERE story_id IN ({', '.join([p] * len(chunk))})",
+                     tuple(chunk))
     for chunk in _chunks(gone):
         conn.execute(f"DELETE FROM link_keys WHERE story_id IN ({', '.join([p] * len(chunk))})",
                      tuple(chunk))
@@ -397,7 +401,9 @@ class StoredLinker(Linker):
                                                 f"({self._in(len(chunk))})", chunk)}
         else:
             stored = self._keyed(keys, day - st.window - _MARGIN, day + st.window + _MARGIN)
-        out |= stored
+        # a story held in memory answers for its keys itself (a split here took some of
+        # them away; the stored rows still list them until the run writes)
+        out |= {s for s in stored if s not in st.stories}
         out.difference_update(gone)
         self._load_stories(sorted(s for s in out if s not in st.stories))
         self.query_s += time.perf_counter() - t0

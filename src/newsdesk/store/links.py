@@ -163,6 +163,10 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?",
                      (link.article_id, link.duplicate_of, story_of[link.article_id]))
         _put_inputs(conn, linker.articles[link.article_id], seq, p)
     new = {link.article_id for link in links}
+    # stored articles a split (link.story_split) moved: their story now (a merge since
+    # is in it: ``story_of`` follows both)
+    _many(conn, f"UPDATE article_links SET story_id = {p} WHERE article_id = {p}",
+          [(story_of[a], a) for a in sorted(linker.split_moved - new)])
     for aid in sorted(linker.embedded - new):   # older articles whose event vectors came now
         meta, vecs = linker.articles[aid].to_row()
         conn.execute(f"UPDATE link_inputs SET meta = {p}, vectors = {p} WHERE article_id = {p}",
