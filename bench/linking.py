@@ -11,7 +11,9 @@ subtopic), then clusters the gold event mentions (ACTION_* / NEG_ACTION_* in the
 sentences) as the linker does (``link_mentions``: articles in arrival order, each
 article's events grouped within the article first, each group joining the incident of its
 story or of a story it nearly joined with the best mean chance) with the learned incident
-scorer; offline average linkage inside each story neighbourhood is printed beside. Prints
+scorer; offline average linkage inside each story neighbourhood is printed beside. Story
+merges (link.story_merge) and splits (link.story_split) run as in the linker; the
+figures without splits are printed beside (``--no-story-splits``: none). Prints
 CoNLL F1 (mean of MUC, B3, CEAF-e, singletons included) for the mentions and B3 F1 of the
 stories against the gold subtopics, beside the same-head-lemma baseline given the gold subtopics, measured
 in the same run. ``--gold-stories`` (on by default) also clusters the mentions inside the
@@ -35,14 +37,17 @@ import coref_metrics as cm  # noqa: E402
 import ecbplus_data as ecb  # noqa: E402
 
 
-def story_index(docs, vecs, keys, merges: bool = True, **params):
+def story_index(docs, vecs, keys, merges: bool = True, splits: bool = True, **params):
     """Online story clustering in a fixed shuffled arrival order (ECB+ has no dates); with
     ``merges`` (as link.Linker), the learned merge step after each article
-    (link.story_merge). Kept per document for ``link_mentions``: its story once its step
-    is done (``story_at``), that and the stories it passed (``near``, merged-away ones by
-    their survivor) and the merges its step made (``steps``: (gone, survivor))."""
+    (link.story_merge), then with ``splits`` the split step (link.story_split). Kept per
+    document for ``link_mentions``: its story once its steps are done (``story_at``),
+    that and the stories it passed (``near``, merged-away ones by their survivor) and
+    what its steps did (``steps``: ("merge", gone, survivor) and ("split", story, new
+    story, moved documents))."""
     from newsdesk.link.stories import StoryIndex
     from newsdesk.link.story_merge import merge_step
+    from newsdesk.link.story_split import split_step
     index = StoryIndex(**params)
     order = list(range(len(docs)))
     random.Random(14).shuffle(order)
@@ -60,7 +65,10 @@ def story_index(docs, vecs, keys, merges: bool = True, **params):
         before = len(index.merged)
         if merges:
             sid = merge_step(index, sid, keys[i])
-        index.steps[name] = list(index.merged.items())[before:]
+        index.steps[name] = [("merge", g, k) for g, k in list(index.merged.items())[before:]]
+        if splits:
+            index.steps[name] += [("split",) + s for s in split_step(index, sid)]
+            sid = index.of[name]
         index.story_at[name] = sid
         index.near[name] = {sid} | {survivor(s) for s in passed}
     return index
@@ -102,10 +110,12 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
     articles in arrival order (``near``'s order: each article's story and the stories it
     passed, as the story index saw them on arrival); each article's events, in units
     (incidents.assign: units, then best_incident), join the likeliest incident of those
-    stories holding another article's mention or start one. ``steps`` (story merges, see
-    ``story_index``): before an article's events, the merges its story step made move the
-    gone story's incidents and its articles' mentions to the survivor (as
-    Linker._merged), and ``story_of`` is each article's story then. Mention key -> incident."""
+    stories holding another article's mention or start one. ``steps`` (story merges and
+    splits, see ``story_index``): before an article's events, a merge its story step made
+    moves the gone story's incidents and its articles' mentions to the survivor (as
+    Linker._merged), a split the incidents the moved articles started and their mentions
+    to the new story (as Linker._split); ``story_of`` is each article's story then.
+    Mention key -> incident."""
     from newsdesk.link.incidents import assign, scorer
     model = model or scorer()
     by_doc = defaultdict(list)
@@ -114,10 +124,22 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
     members: dict[str, list] = {}
     of_story = defaultdict(list)
     made: dict[str, int] = {}   # incident -> when it started
+    founder: dict[str, str] = {}   # incident -> the article that started it
     now: dict[str, str] = {}    # article -> its story now
     out = {}
     for doc, stories in near.items():
-        for gone, keep in (steps or {}).get(doc, ()):
+        for step in (steps or {}).get(doc, ()):
+            if step[0] == "split":
+                _, old, new, moved = step
+                moved = set(moved)
+                of_story[new] = [i for i in of_story[old] if founder[i] in moved]
+                of_story[old] = [i for i in of_story[old] if founder[i] not in moved]
+                for d in moved & set(now):
+                    now[d] = new
+                    for m in by_doc.get(d, ()):
+                        m.story = new
+                continue
+            _, gone, keep = step
             of_story[keep] = sorted(of_story[keep] + of_story.pop(gone, []), key=made.__getitem__)
             for d, s in now.items():
                 if s == gone:
@@ -138,6 +160,7 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
             if best is None:
                 best = f"{doc}:{unit[0].key[1]}"
                 made[best] = len(made)
+                founder[best] = doc
                 members[best] = []
                 of_story[story_of[doc]].append(best)
             members[best] += unit
@@ -151,7 +174,8 @@ def lemma_baseline(mentions, group_of: dict[str, str]) -> dict:
 
 
 def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
-             log=print, gold_stories: bool = True, merges: bool = True) -> dict[str, float]:
+             log=print, gold_stories: bool = True, merges: bool = True,
+             splits: bool = True) -> dict[str, float]:
     """Scores with the system's own stories and, with ``gold_stories``, also clustering
     the mentions inside the gold subtopics (the incident scorer alone, as the published
     lemma baseline is measured)."""
@@ -161,13 +185,20 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
     if not docs:
         raise SystemExit(f"{data}: no documents for topics {topics}")
     vecs, keys = feats.story_inputs(docs)
-    index = story_index(docs, vecs, keys, merges=merges)
-    story_of = index.assignments()
     gold_story = {d.name: d.subtopic for d in docs}
     mentions = feats.mentions(docs)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
+    anchor = None
+    if splits:   # the anchor: the same inputs, stories without splits (cheap: no encoding)
+        index = story_index(docs, vecs, keys, merges=merges, splits=False)
+        place_mentions(mentions, docs, vecs, index.assignments())
+        pred0 = link_mentions(mentions, index.near, index.story_at, steps=index.steps)
+        anchor = (cm.b_cubed(gold_story, index.assignments()), cm.conll_f1(gold, pred0))
+    index = story_index(docs, vecs, keys, merges=merges, splits=splits)
+    story_of = index.assignments()
     place_mentions(mentions, docs, vecs, story_of)
-    # the stories as the linker saw them: each article's on arrival, merges as they came
+    # the stories as the linker saw them: each article's on arrival, merges and splits
+    # as they came
     pred = link_mentions(mentions, index.near, index.story_at, steps=index.steps)
     # for comparison: offline average linkage in each story neighbourhood (not shipped)
     pred_avg = cluster_mentions(mentions, incident_groups(docs, vecs, keys, index))
@@ -197,6 +228,10 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
         f" ({seconds:.0f} s)")
     log(f"  stories vs gold subtopics   B3 P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}"
         f"  ({len(set(story_of.values()))} stories, {len(set(gold_story.values()))} gold)")
+    if anchor is not None:
+        (p0, r0, f0), ev0 = anchor
+        log(f"  without story splits        B3 P {p0:.3f} R {r0:.3f} F1 {f0:.3f}"
+            f"  (events CoNLL {ev0['conll']:.3f})")
     log(f"  {'events':<28}{'MUC':>7}{'B3':>7}{'CEAF-e':>8}{'CoNLL':>8}")
     for name, r in rows:
         log(f"  {name:<28}{r['muc']:>7.3f}{r['b3']:>7.3f}{r['ceafe']:>8.3f}{r['conll']:>8.3f}")
@@ -205,6 +240,8 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
            "lemma_own_stories_conll": lem_pred["conll"], "offline_average_conll": avg["conll"]}
     if pred_gold is not None:
         out["event_gold_stories_conll"] = ours_gold["conll"]
+    if anchor is not None:
+        out["story_b3_no_splits"], out["event_conll_no_splits"] = anchor[0][2], anchor[1]["conll"]
     return out
 
 
@@ -245,6 +282,10 @@ def main() -> int:
     ap.add_argument("--story-merges", action=argparse.BooleanOptionalAction, default=True,
                     help="merge stories with the learned story-to-story scorer as the linker "
                          "does (link.story_merge; default on; --no-story-merges: never)")
+    ap.add_argument("--story-splits", action=argparse.BooleanOptionalAction, default=True,
+                    help="split over-merged stories as the linker does (link.story_split; "
+                         "default on, the figures without splits printed beside; "
+                         "--no-story-splits: never)")
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",
@@ -269,7 +310,7 @@ def main() -> int:
                 tune_stories(args.data, topics)
             else:
                 evaluate(args.data, topics, args.predictions, gold_stories=args.gold_stories,
-                         merges=args.story_merges)
+                         merges=args.story_merges, splits=args.story_splits)
     if args.families:
         import linking_families
         t0 = time.perf_counter()

@@ -66,18 +66,24 @@ def fit(X, y, l2: float = 1e-3, epochs: int = 500, lr: float = 0.5, threshold: f
 
 
 def cluster(names, vecs, keys, model, threshold, seed: int, merge_model=None,
-            merge_cut: float = math.inf, merge_rows: list | None = None) -> dict[str, str]:
+            merge_cut: float = math.inf, merge_rows: list | None = None,
+            split_cut: float = -math.inf) -> dict[str, str]:
     """Online clustering in one arrival order; with ``merge_cut`` at most 1, the merge step
-    (link.story_merge) after each article; ``merge_rows`` collects its scored pairs."""
+    (link.story_merge) after each article; ``merge_rows`` collects its scored pairs; with
+    ``split_cut`` above 0, then the split step (link.story_split, ``merge_model`` scoring
+    the halves)."""
     from newsdesk.link.stories import StoryIndex
     from newsdesk.link.story_merge import merge_step
+    from newsdesk.link.story_split import split_step
     index = StoryIndex(threshold=threshold, model=model)
     order = list(range(len(names)))
     random.Random(seed).shuffle(order)
     for i in order:
         sid = index.add(names[i], vecs[i], keys[i])
         if merge_cut <= 1.0 or merge_rows is not None:
-            merge_step(index, sid, keys[i], merge_model, merge_cut, merge_rows)
+            sid = merge_step(index, sid, keys[i], merge_model, merge_cut, merge_rows)
+        if split_cut > 0.0:
+            split_step(index, sid, model=merge_model, cut=split_cut)
     return index.assignments()
 
 
@@ -157,5 +163,38 @@ def cross_validate_merges(docs, vecs, keys, cuts=MERGE_CUTS, orders=ORDERS) -> d
         for c in cuts:
             for seed in orders:
                 pred = cluster(nb, vb, kb, model, cut0, seed, merger, c)
+                scores[c].append(cm.b_cubed(gold, pred))
+    return {c: np.mean(s, axis=0) for c, s in scores.items()}
+
+
+# ---- story splits (link.story_split) ---------------------------------------------------
+
+SPLIT_CUTS = tuple(round(x, 2) for x in np.arange(0.05, 0.65, 0.05))
+
+
+def cross_validate_splits(docs, vecs, keys, cuts=SPLIT_CUTS, orders=ORDERS) -> dict[float, np.ndarray]:
+    """Split cut -> mean (P, R, F1) of B3 over two topic folds and several arrival orders:
+    on each fold the article scorer and the merge scorer fitted as ``cross_validate_merges``
+    fits them (their shipped cuts), the merge scorer judging the halves too; ``-math.inf``
+    (no splits, merges on) is in the curve as the anchor."""
+    from newsdesk.link.stories import scorer
+    from newsdesk.link.story_merge import merge_scorer
+    cut0, merge_cut = scorer().threshold, merge_scorer().threshold
+    topics = sorted({d.topic for d in docs})
+    cuts = (-math.inf,) + tuple(cuts)
+    scores: dict[float, list] = {c: [] for c in cuts}
+    for fold in (topics[0::2], topics[1::2]):
+        a = [i for i, d in enumerate(docs) if d.topic in fold]
+        b = [i for i, d in enumerate(docs) if d.topic not in fold]
+        pick = lambda idx: ([docs[i].name for i in idx], [docs[i].subtopic for i in idx],  # noqa: E731
+                            [vecs[i] for i in idx], [keys[i] for i in idx])
+        na, sa, va, ka = pick(a)
+        model = fit(*rows(na, sa, va, ka))
+        merger = fit_merges(*merge_rows(na, sa, va, ka, model, cut0), threshold=merge_cut)
+        nb, sb, vb, kb = pick(b)
+        gold = dict(zip(nb, sb))
+        for c in cuts:
+            for seed in orders:
+                pred = cluster(nb, vb, kb, model, cut0, seed, merger, merge_cut, split_cut=c)
                 scores[c].append(cm.b_cubed(gold, pred))
     return {c: np.mean(s, axis=0) for c, s in scores.items()}

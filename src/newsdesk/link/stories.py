@@ -16,7 +16,8 @@ the articles seen so far (IDF), figures (years, counts) count on their own, and 
 article is compared with the story's nearest members as well as its centroid. Stories
 that started apart can merge later through link.story_merge (a learned story-to-story
 scorer that link.Linker runs after an article joins); merging by centroid alone was where
-two such happenings were joined.
+two such happenings were joined. A story that joined two anyway can split again through
+link.story_split (its two halves by 2-means, judged by the merge scorer).
 
 Weights and threshold: ``scripts/train_story_scorer.py`` on the ECB+ training topics, each
 document's rows its 3 candidates nearest by centroid cosine (the choice that goes wrong is

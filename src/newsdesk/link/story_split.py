@@ -32,7 +32,7 @@ from .story_merge import MergeScorer, merge_scorer, pair_features
 MIN_SIZE, MAX_SIZE = 8, 64   # scored members of a story the step tries to split
 MIN_HALF = 2                 # a half of fewer scored members is no story of its own
 MAX_DEPTH = 2                # levels of splitting per step (at most 2 ** MAX_DEPTH parts)
-SPLIT_CUT = 0.30             # split when the merge scorer's chance for the halves is below
+SPLIT_CUT = 0.35             # split when the merge scorer's chance for the halves is below (CV)
 ITERATIONS = 20
 
 
