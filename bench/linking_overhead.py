@@ -20,7 +20,8 @@ timed as ingest runs them (``store.links.link_new``):
 
 Each is printed per article beside the pipeline's time per article, as a share of it,
 with its phases: setup, encode (the sentence model), query (stored index look-ups and
-loads), score (the rest of linking), write.
+loads), score (the rest of linking), write; and gc, the garbage collector's pauses within
+them (counted in the phase they fell in, shown apart to tell them from the work).
 """
 from __future__ import annotations
 
@@ -203,6 +204,29 @@ def _load(store, models, arts, stored: int, log) -> None:
         f"and indexes in {time.perf_counter() - t2:.0f} s")
 
 
+class _GcClock:
+    """Seconds the garbage collector ran while installed (``gc.callbacks``)."""
+
+    def __init__(self):
+        self.seconds, self._t = 0.0, None
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._t = time.perf_counter()
+        elif self._t is not None:
+            self.seconds += time.perf_counter() - self._t
+            self._t = None
+
+    def __enter__(self):
+        import gc
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        import gc
+        gc.callbacks.remove(self)
+
+
 class _TimedEncoder:
     """The sentence encoder with the seconds spent in it counted (the encode phase)."""
 
@@ -262,7 +286,7 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
                 embed_events(x, enc.enc)
             _load(store, models, base, stored, log)
             log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} {'encode':>6} "
-                f"{'query':>6} {'score':>6} {'write':>6}  (ms/article; pipeline {pipe_ms:.0f} ms/article)")
+                f"{'query':>6} {'score':>6} {'write':>6} {'gc':>6}  (ms/article; pipeline {pipe_ms:.0f} ms/article)")
             follow = [_variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
                       for k, a in enumerate(fresh[:-1])]
             for name, batch, cold in (("first one", fresh[:1], True), ("new news", fresh[1:], False),
@@ -272,19 +296,21 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
                     store_links._LINKERS.clear()
                 tm: dict = {}
                 enc.seconds = 0.0
-                t0 = time.perf_counter()
-                link_new(store, timings=tm)
-                ms = (time.perf_counter() - t0) / len(batch) * 1000
+                with _GcClock() as gcc:
+                    t0 = time.perf_counter()
+                    link_new(store, timings=tm)
+                    ms = (time.perf_counter() - t0) / len(batch) * 1000
                 key = name.replace(" ", "_").replace("-", "_")
                 per = {p: v * 1000 / len(batch) for p, v in (
                     ("setup", tm["restore"]), ("encode", enc.seconds), ("query", tm["query"]),
-                    ("score", tm["link"] - enc.seconds - tm["query"]), ("write", tm["write"]))}
+                    ("score", tm["link"] - enc.seconds - tm["query"]), ("write", tm["write"]),
+                    ("gc", gcc.seconds))}
                 out[f"{key}_ms"] = ms
                 out[f"{key}_ratio"] = ms / pipe_ms
                 out.update({f"{key}_{p}_ms": v for p, v in per.items()})
                 log(f"  {name:<11} {len(batch):>3} {ms:>7.1f} {ms / pipe_ms:>6.1%} | "
                     + " ".join(f"{per[p]:>6.1f}" for p in ("setup", "encode", "query", "score",
-                                                             "write"))
+                                                             "write", "gc"))
                     + f"  ({'new process' if cold else 'same process'}, "
                       f"{'full restore' if tm['full'] else 'stored index'}, event vectors "
                       f"for {tm['embedded']} articles)")

@@ -60,7 +60,15 @@ def event_top_path() -> Path | None:
     """The packaged top layers tuned for event mentions (``encode_words``' trigger
     vectors), unless missing or ``NEWSDESK_EVENT_TOP=off`` (the frozen model's vectors:
     what the tuning script starts from)."""
-    if os.environ.get("NEWSDESK_EVENT_TOP", "").lower() in ("off", "0", "none"):
+    return _event_top(os.environ.get("NEWSDESK_EVENT_TOP", "").lower())
+
+
+@functools.lru_cache(maxsize=4)
+def _event_top(setting: str) -> Path | None:
+    """``event_top_path`` per setting of NEWSDESK_EVENT_TOP, looked up once: ``family``
+    asks for every kept row read (the package's data folder and a stat each time were
+    ~30 us a row, milliseconds on an article whose candidate stories load thousands)."""
+    if setting in ("off", "0", "none"):
         return None
     from importlib import resources
     p = Path(str(resources.files("newsdesk") / "data" / EVENT_TOP))

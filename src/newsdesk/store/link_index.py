@@ -155,15 +155,42 @@ def _chunks(seq, n: int = 500):
 
 # ---- writing ---------------------------------------------------------------------------
 
-def _many(conn, sql: str, rows) -> None:
+_PG_PARAMS = 30000   # parameters per multi-row statement (psycopg binds at most 65,535)
+_COPY_AT = 2000      # rows from which PostgreSQL gets them by COPY (no ON CONFLICT clause)
+
+
+def insert(conn, p: str, into: str, rows, tail: str = "") -> None:
+    """``rows`` (tuples, all of one length) into ``into`` ("table (col, ...)") in as few
+    statements as each driver allows: SQLite one prepared statement run over them
+    (executemany); PostgreSQL a multi-row VALUES per _PG_PARAMS parameters, or COPY for
+    a long run without ``tail`` (an ON CONFLICT clause). Row by row, PostgreSQL paid a
+    round trip per row and link_counts' statement trigger ran once per row."""
     rows = list(rows)
     if not rows:
         return
-    if hasattr(conn, "executemany"):   # sqlite3
-        conn.executemany(sql, rows)
-    else:                              # psycopg: a cursor's, pipelined
-        with conn.cursor() as cur:
-            cur.executemany(sql, rows)
+    one = "(" + ", ".join([p] * len(rows[0])) + ")"
+    if p == "?":
+        conn.executemany(f"INSERT INTO {into} VALUES {one}{tail}", rows)
+        return
+    with conn.cursor() as cur:
+        if len(rows) >= _COPY_AT and not tail:
+            with cur.copy(f"COPY {into} FROM STDIN") as cp:
+                for r in rows:
+                    cp.write_row(r)
+            return
+        step = max(1, _PG_PARAMS // len(rows[0]))
+        for i in range(0, len(rows), step):
+            chunk = rows[i:i + step]
+            cur.execute(f"INSERT INTO {into} VALUES {', '.join([one] * len(chunk))}{tail}",
+                        [v for r in chunk for v in r])
+
+
+def delete_in(conn, p: str, table: str, col: str, ids, where: str = "", args=()) -> None:
+    """DELETE the rows whose ``col`` is one of ``ids`` (and ``where``, with ``args``), a
+    statement per 500 ids rather than one per id."""
+    for chunk in _chunks(ids):
+        conn.execute(f"DELETE FROM {table} WHERE {col} IN ({', '.join([p] * len(chunk))}){where}",
+                     tuple(chunk) + tuple(args))
 
 
 def _family_rows(linker, ids_seq: list[tuple[str, int]]):
@@ -184,8 +211,11 @@ def _story_row(linker, sid: str) -> tuple:
     return (sid, linker.stories._rank[sid], st.first, st.last, lo, hi, c)
 
 
-_STORY_INSERT = ("INSERT INTO link_stories (story_id, rank, first_seen, last_seen, lo_day, hi_day, "
-                 "centroid) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})")
+_FAMILIES = "link_families (article_id, hash, head, nshingles, sig, seq)"
+_BANDS = "link_bands (bucket, article_id)"
+_STORIES = "link_stories (story_id, rank, first_seen, last_seen, lo_day, hi_day, centroid)"
+_KEYS = "link_keys (key, story_id, lo_day, hi_day)"
+_DF = "link_key_df (key, n)"
 
 
 def _put_state(conn, p: str, kept: tuple, seen: int, next_rank: int) -> None:
@@ -205,13 +235,12 @@ def write_all(conn, linker, links: list, p: str) -> None:
     fams = [(lk.article_id, seq) for seq, lk in enumerate(links)
             if _in_lsh(linker, linker.articles[lk.article_id])]
     rows, bands = _family_rows(linker, fams)
-    _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
-    _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
+    insert(conn, p, _FAMILIES, rows)
+    insert(conn, p, _BANDS, bands)
     st = linker.stories
-    _many(conn, _STORY_INSERT.format(p=p), [_story_row(linker, sid) for sid in st.stories])
-    _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p})",
-          [(k, sid) + _span(s) for sid, s in st.stories.items() for k in s.keys])
-    _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p})", list(st.df.items()))
+    insert(conn, p, _STORIES, [_story_row(linker, sid) for sid in st.stories])
+    insert(conn, p, _KEYS, [(k, sid) + _span(s) for sid, s in st.stories.items() for k in s.keys])
+    insert(conn, p, _DF, list(st.df.items()))
     kept = (len(links), len(links) - 1, links[-1].article_id if links else None)
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1)
 
@@ -222,37 +251,37 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
     fams = [(lk.article_id, seq) for seq, lk in enumerate(links, first_seq)
             if _in_lsh(linker, linker.articles[lk.article_id])]
     rows, bands = _family_rows(linker, fams)
-    _many(conn, f"INSERT INTO link_families VALUES ({p}, {p}, {p}, {p}, {p}, {p})", rows)
-    _many(conn, f"INSERT INTO link_bands VALUES ({p}, {p})", bands)
+    insert(conn, p, _FAMILIES, rows)
+    insert(conn, p, _BANDS, bands)
     st = linker.stories
     df = Counter()
     for lk in links:
         if lk.duplicate_of is None:   # a scored article (a copy adds no key)
             df.update(set(linker.articles[lk.article_id].keys))
     dirty = sorted(s for s in linker.dirty_stories if s in st.stories)
-    # stories merged away: their rows go (the survivor, dirty too, holds their keys now);
-    # a story cut by a split (link.story_split) may have lost keys: its rows are made anew
+    # stories merged away: their rows go (the survivor, dirty too, holds their keys now).
+    # link_keys is keyed (key, story): its rows of a gone story are found by the keys
+    # that story can have stored, all among its survivor's (a merge unites the keys, and
+    # without a split a story's keys only grow), not by a scan of the whole table for the
+    # story. A split (link.story_split, rare) breaks that: the split and gone stories' rows
+    # are then deleted by story (a scan) and the kept ones written anew below.
     gone = sorted(s for s in linker.dirty_stories if s not in st.stories)
-    for chunk in _chunks(sorted(s for s in linker.split_stories if s in st.stories)):
-        conn.execute(f"DELETE FROM link_keys WHERE story_id IN ({', '.join([p] * len(chunk))})",
-                     tuple(chunk))
-    for chunk in _chunks(gone):
-        conn.execute(f"DELETE FROM link_keys WHERE story_id IN ({', '.join([p] * len(chunk))})",
-                     tuple(chunk))
-        conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
-                     tuple(chunk))
+    if linker.split_stories:
+        delete_in(conn, p, "link_keys", "story_id", sorted(set(gone) | linker.split_stories))
+    else:
+        for sid in gone:
+            keys = sorted(st.stories[linker.survivor(sid)].keys)
+            delete_in(conn, p, "link_keys", "key", keys, f" AND story_id = {p}", (sid,))
+    delete_in(conn, p, "link_stories", "story_id", gone + dirty)
     # every key of a changed story, with its span now (a story a new article joined is
     # changed, so its new keys are among these; a loaded story holds all its keys)
-    _many(conn, f"INSERT INTO link_keys (key, story_id, lo_day, hi_day) VALUES ({p}, {p}, {p}, {p}) "
-                f"ON CONFLICT (key, story_id) DO UPDATE SET lo_day = excluded.lo_day, "
-                f"hi_day = excluded.hi_day",
-          [(k, sid) + _span(st.stories[sid]) for sid in dirty for k in sorted(st.stories[sid].keys)])
-    _many(conn, f"INSERT INTO link_key_df VALUES ({p}, {p}) ON CONFLICT (key) DO UPDATE "
-                     f"SET n = link_key_df.n + excluded.n", sorted(df.items()))
-    for chunk in _chunks(dirty):
-        conn.execute(f"DELETE FROM link_stories WHERE story_id IN ({', '.join([p] * len(chunk))})",
-                     tuple(chunk))
-    _many(conn, _STORY_INSERT.format(p=p), [_story_row(linker, sid) for sid in dirty])
+    insert(conn, p, _KEYS, [(k, sid) + _span(st.stories[sid]) for sid in dirty
+                            for k in sorted(st.stories[sid].keys)],
+           " ON CONFLICT (key, story_id) DO UPDATE SET lo_day = excluded.lo_day, "
+           "hi_day = excluded.hi_day")
+    insert(conn, p, _DF, sorted(df.items()),
+           " ON CONFLICT (key) DO UPDATE SET n = link_key_df.n + excluded.n")
+    insert(conn, p, _STORIES, [_story_row(linker, sid) for sid in dirty])
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1
                if not isinstance(st, StoredStoryIndex) else st.next_rank)
 
@@ -336,6 +365,7 @@ class StoredLinker(Linker):
     def bind(self, store) -> None:
         from .links import _param
         self.conn, self.p = store.conn, _param(store)
+        self._recent_rows: tuple[int, list] | None = None   # ``_recent``'s, per run
 
     def q(self, sql: str, args=()) -> list[tuple]:
         return _fetch(self.conn, self.p, sql, args)
@@ -345,23 +375,26 @@ class StoredLinker(Linker):
 
     # -- families
     def _load_family(self, x) -> None:
+        """The stored family candidates of ``x``, in one query: the article with its text
+        hash (then ``x`` is its copy, nothing else is needed), else those sharing a
+        MinHash band with it, whose sketches go into the in-memory LSH."""
         fam = self.families
         if x.hash in fam.by_hash:
             return
-        rows = self.q("SELECT article_id, head FROM link_families WHERE hash = ?", (x.hash,))
-        if rows:
-            fam.by_hash[x.hash] = rows[0][0]
-            fam.head[rows[0][0]] = rows[0][1]
-            return
         bs = buckets(x.sig)
-        ids = {r[0] for r in self.q(f"SELECT article_id FROM link_bands WHERE bucket IN "
-                                    f"({self._in(len(bs))})", bs)} - set(fam.sketches)
-        if not ids:
+        rows = self.q(f"SELECT article_id, hash, head, nshingles, sig FROM link_families "
+                      f"WHERE hash = ? UNION ALL SELECT f.article_id, f.hash, f.head, f.nshingles, "
+                      f"f.sig FROM link_bands b JOIN link_families f ON f.article_id = "
+                      f"b.article_id WHERE b.bucket IN ({self._in(len(bs))})", [x.hash] + bs)
+        same = sorted(r for r in rows if r[1] == x.hash)
+        if same:
+            fam.by_hash[x.hash] = same[0][0]
+            fam.head[same[0][0]] = same[0][2]
             return
         from ..link.families import from_signature
-        for aid, h, head, n, sig in self.q(
-                f"SELECT article_id, hash, head, nshingles, sig FROM link_families "
-                f"WHERE article_id IN ({self._in(len(ids))})", sorted(ids)):
+        for aid, h, head, n, sig in sorted(rows):
+            if aid in fam.sketches:
+                continue
             m = from_signature(bytes(sig))
             fam.sketches[aid], fam.sizes[aid], fam.head[aid] = m, n, head
             fam.by_hash.setdefault(h, aid)
@@ -385,8 +418,7 @@ class StoredLinker(Linker):
                 break
             if sid not in gone:
                 ranked[sid] = st._rank[sid]
-        for sid, rank in self.q(f"SELECT story_id, rank FROM link_stories ORDER BY rank DESC "
-                                f"LIMIT {RECENT + len(gone)}"):
+        for sid, rank in self._recent(RECENT + len(gone)):
             if sid not in gone:
                 ranked.setdefault(sid, rank)
         recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
@@ -408,6 +440,17 @@ class StoredLinker(Linker):
         self._load_stories(sorted(s for s in out if s not in st.stories))
         self.query_s += time.perf_counter() - t0
         return out
+
+    def _recent(self, n: int) -> list[tuple]:
+        """The ``n`` stored stories of the highest ranks, (id, rank), highest first: read
+        once per run (``bind``) and again only when more are asked for. This run's writes
+        come after its last article; the stories it makes or merges away are in memory
+        (``story_candidates`` puts them in and takes them out), so the rows read at its
+        start answer all its articles."""
+        if self._recent_rows is None or self._recent_rows[0] < n:
+            self._recent_rows = (n, self.q(f"SELECT story_id, rank FROM link_stories "
+                                           f"ORDER BY rank DESC LIMIT {int(n)}"))
+        return self._recent_rows[1][:n]
 
     def _keyed(self, keys, lo: float, hi: float) -> set[str]:
         """The stored stories sharing one of ``keys`` whose span meets [lo, hi] (or has

@@ -81,54 +81,64 @@ def summaries(linker) -> tuple[list[dict], list[dict]]:
     return stories, [incident_row(linker, inc) for inc in linker.incidents.values()]
 
 
-def _put_story(conn, s: dict, p: str) -> None:
-    conn.execute(f"INSERT INTO stories (id, label, first_seen, last_seen, article_count, outlet_count,"
-                 f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                 (s["id"], s["label"], s["first_seen"], s["last_seen"], s["article_count"],
-                  len(s["outlets"]), json.dumps(s, ensure_ascii=False)))
-    for kind in ("entities", "places"):
-        for k in s[kind]:
-            conn.execute(f"INSERT INTO story_keys (story_id, kind, key) VALUES ({p}, {p}, {p})",
-                         (s["id"], KEY_KIND[kind], k))
+def _story_rows(stories: list[dict]) -> tuple[list[tuple], list[tuple]]:
+    """``stories`` and ``story_keys`` rows of story records (``story_row``)."""
+    rows = [(s["id"], s["label"], s["first_seen"], s["last_seen"], s["article_count"],
+             len(s["outlets"]), json.dumps(s, ensure_ascii=False)) for s in stories]
+    keys = [(s["id"], KEY_KIND[kind], k) for s in stories for kind in ("entities", "places")
+            for k in s[kind]]
+    return rows, keys
 
 
-def _put_incident(conn, i: dict, p: str, events: list[int]) -> None:
-    """``events``: each report's event index in its article (store.link_index reads it)."""
-    conn.execute(f"INSERT INTO incidents (id, story_id, type, status, why, first_report, outlet_count,"
-                 f" record) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                 (i["id"], i["story_id"], i["type"], i["status"], i["why"], i["first_report"],
-                  len(i["outlets"]), json.dumps(i, ensure_ascii=False)))
-    for n, r in enumerate(i["reports"]):
-        conn.execute(f"INSERT INTO incident_reports (incident_id, article_id, n, start_char, end_char,"
-                     f" factuality, source, event_index) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})",
-                     (i["id"], r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"],
-                      events[n]))
+def _incident_rows(incidents: list[tuple[dict, list[int]]]) -> tuple[list[tuple], list[tuple]]:
+    """``incidents`` and ``incident_reports`` rows of (incident record, each report's event
+    index in its article: store.link_index reads it)."""
+    rows = [(i["id"], i["story_id"], i["type"], i["status"], i["why"], i["first_report"],
+             len(i["outlets"]), json.dumps(i, ensure_ascii=False)) for i, _ in incidents]
+    reports = [(i["id"], r["article_id"], n, r["start"], r["end"], r["factuality"], r["source"],
+                events[n]) for i, events in incidents for n, r in enumerate(i["reports"])]
+    return rows, reports
 
 
-def _put_inputs(conn, x, seq: int, p: str) -> None:
-    meta, vecs = x.to_row()
-    conn.execute(f"INSERT INTO link_inputs (article_id, seq, meta, vectors) VALUES ({p}, {p}, {p}, {p})",
-                 (x.id, seq, meta, vecs))
+_STORIES = "stories (id, label, first_seen, last_seen, article_count, outlet_count, record)"
+_STORY_KEYS = "story_keys (story_id, kind, key)"
+_INCIDENTS = "incidents (id, story_id, type, status, why, first_report, outlet_count, record)"
+_REPORTS = ("incident_reports (incident_id, article_id, n, start_char, end_char, factuality, "
+            "source, event_index)")
+
+
+def _put_links(conn, linker, links: list, first_seq: int, p: str) -> None:
+    """The new articles' ``article_links`` and ``link_inputs`` rows (seq from ``first_seq``)."""
+    from .link_index import insert
+    story_of = linker.stories.assignments()
+    insert(conn, p, "article_links (article_id, duplicate_of, story_id)",
+           [(lk.article_id, lk.duplicate_of, story_of[lk.article_id]) for lk in links])
+    insert(conn, p, "link_inputs (article_id, seq, meta, vectors)",
+           [(lk.article_id, seq) + linker.articles[lk.article_id].to_row()
+            for seq, lk in enumerate(links, first_seq)])
+
+
+def _put_summaries(conn, linker, stories: list[dict], incidents: list[dict], p: str) -> None:
+    from .link_index import insert
+    rows, keys = _story_rows(stories)
+    insert(conn, p, _STORIES, rows)
+    insert(conn, p, _STORY_KEYS, keys)
+    rows, reports = _incident_rows([(i, _events(linker, i["id"])) for i in incidents])
+    insert(conn, p, _INCIDENTS, rows)
+    insert(conn, p, _REPORTS, reports)
 
 
 def write(conn, linker, links: list, param: str = "?") -> None:
     """Replace the stored link tables with a Linker's state (one transaction: the caller's)."""
+    from .link_index import insert, write_all
     p = param
     for t in LINK_TABLES:
         conn.execute(f"DELETE FROM {t}")
-    story_of = linker.stories.assignments()
-    for seq, link in enumerate(links):
-        conn.execute(f"INSERT INTO article_links (article_id, duplicate_of, story_id) VALUES ({p}, {p}, {p})",
-                     (link.article_id, link.duplicate_of, story_of[link.article_id]))
-        _put_inputs(conn, linker.articles[link.article_id], seq, p)
+    _put_links(conn, linker, links, 0, p)
     stories, incidents = summaries(linker)
-    for s in stories:
-        _put_story(conn, s, p)
-    for i in incidents:
-        _put_incident(conn, i, p, _events(linker, i["id"]))
-    _many(conn, f"INSERT INTO story_merges (story_id, survivor) VALUES ({p}, {p})",
-          [(g, linker.survivor(g)) for g in sorted(linker.stories.merged)])
-    from .link_index import write_all
+    _put_summaries(conn, linker, stories, incidents, p)
+    insert(conn, p, "story_merges (story_id, survivor)",
+           [(g, linker.survivor(g)) for g in sorted(linker.stories.merged)])
     write_all(conn, linker, links, p)
 
 
@@ -142,9 +152,15 @@ def _merged_away(conn, gone: str, keep: str, p: str) -> None:
                  f"ON CONFLICT (story_id) DO UPDATE SET survivor = excluded.survivor", (gone, keep))
 
 
-def _many(conn, sql: str, rows) -> None:
-    from .link_index import _many as many
-    many(conn, sql, rows)
+def _update_many(conn, sql: str, rows: list[tuple]) -> None:
+    """One UPDATE statement run over ``rows`` (executemany; psycopg pipelines it)."""
+    if not rows:
+        return
+    if hasattr(conn, "executemany"):   # sqlite3
+        conn.executemany(sql, rows)
+    else:
+        with conn.cursor() as cur:
+            cur.executemany(sql, rows)
 
 
 def _events(linker, iid: str) -> list[int]:
@@ -156,33 +172,33 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?",
     """Add what linking ``links`` (the new articles) changed since ``linker.clean()``:
     their rows, the stories and incidents they touched, and the stored indexes
     (``kept``: the kept inputs' state once written)."""
+    from .link_index import delete_in
     p = param
-    story_of = linker.stories.assignments()
-    for seq, link in enumerate(links, first_seq):
-        conn.execute(f"INSERT INTO article_links (article_id, duplicate_of, story_id) VALUES ({p}, {p}, {p})",
-                     (link.article_id, link.duplicate_of, story_of[link.article_id]))
-        _put_inputs(conn, linker.articles[link.article_id], seq, p)
+    _put_links(conn, linker, links, first_seq, p)
     new = {link.article_id for link in links}
     # stored articles a split (link.story_split) moved: their story now (a merge since
-    # is in it: ``story_of`` follows both)
-    _many(conn, f"UPDATE article_links SET story_id = {p} WHERE article_id = {p}",
-          [(story_of[a], a) for a in sorted(linker.split_moved - new)])
-    for aid in sorted(linker.embedded - new):   # older articles whose event vectors came now
-        meta, vecs = linker.articles[aid].to_row()
-        conn.execute(f"UPDATE link_inputs SET meta = {p}, vectors = {p} WHERE article_id = {p}",
-                     (meta, vecs, aid))
+    # is in it: ``assignments`` follows both)
+    moved = sorted(linker.split_moved - new)
+    if moved:
+        story_of = linker.stories.assignments()
+        _update_many(conn, f"UPDATE article_links SET story_id = {p} WHERE article_id = {p}",
+                     [(story_of[a], a) for a in moved])
+    # older articles whose event vectors came now
+    _update_many(conn, f"UPDATE link_inputs SET meta = {p}, vectors = {p} WHERE article_id = {p}",
+                 [linker.articles[aid].to_row() + (aid,) for aid in sorted(linker.embedded - new)])
     members = _members(linker)
-    for sid in sorted(linker.dirty_stories):
-        for t, col in (("story_keys", "story_id"), ("stories", "id")):
-            conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (sid,))
-        if sid in members:
-            _put_story(conn, story_row(linker, sid, members[sid]), p)
-        else:
+    dirty = sorted(linker.dirty_stories)
+    for t, col in (("story_keys", "story_id"), ("stories", "id")):
+        delete_in(conn, p, t, col, dirty)
+    for sid in dirty:
+        if sid not in members:
             _merged_away(conn, sid, linker.survivor(sid), p)
-    for iid in sorted(linker.dirty_incidents):
-        for t, col in (("incident_reports", "incident_id"), ("incidents", "id")):
-            conn.execute(f"DELETE FROM {t} WHERE {col} = {p}", (iid,))
-        _put_incident(conn, incident_row(linker, linker.incidents[iid]), p, _events(linker, iid))
+    iids = sorted(linker.dirty_incidents)
+    for t, col in (("incident_reports", "incident_id"), ("incidents", "id")):
+        delete_in(conn, p, t, col, iids)
+    _put_summaries(conn, linker, [story_row(linker, sid, members[sid]) for sid in dirty
+                                  if sid in members],
+                   [incident_row(linker, linker.incidents[iid]) for iid in iids], p)
     from .link_index import write_changes
     write_changes(conn, linker, links, first_seq, p,
                   kept or (first_seq + len(links), first_seq + len(links) - 1, links[-1].article_id))
