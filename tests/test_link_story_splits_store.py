@@ -7,6 +7,7 @@ import json
 import pytest
 
 from newsdesk.cli import main
+from newsdesk.link.inputs import prepare
 from newsdesk.link.keys import entity_key
 from newsdesk.link.linker import Linker
 from newsdesk.store import link_counts
@@ -125,3 +126,23 @@ def test_a_split_moves_stored_articles_incidents_and_index_rows(url):
         assert link_new(store)["articles"] == 0
         assert full_snapshot(store) == before
         assert not one("SELECT * FROM story_merges WHERE story_id = ?", new)
+
+
+def test_a_split_kept_story_is_no_candidate_for_the_keys_it_lost(url, monkeypatch):
+    """Before the run writes, the stored index rows still give the kept story the moved
+    half's keys: the stored linker takes a story it holds from its own key index."""
+    from newsdesk.store import link_index
+    arts = quake_articles(30, 2)
+    i, old, new, _moved = splits_of(arts)[0]
+    with open_store(url) as store:
+        for a in arts[:i]:
+            store.add(a)
+        link_new(store)
+        linker = link_index.StoredLinker(store)
+        linker.apply(prepare([arts[i]], leads=False)[0])
+        assert new in linker.stories.stories and old in linker.stories.stories
+        selby = entity_key("Selby")
+        assert _fetch(store, "SELECT * FROM link_keys WHERE story_id = ? AND key = ?", (old, selby))
+        monkeypatch.setattr(link_index, "RECENT", 1)   # the newest story only, ``new``
+        assert linker.story_candidates({selby}) == {new}
+        store.conn.rollback()

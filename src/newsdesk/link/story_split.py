@@ -26,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from .stories import Story, StoryIndex
+from .stories import Story, StoryIndex, _blas
 from .story_merge import MergeScorer, merge_scorer, pair_features
 
 MIN_SIZE, MAX_SIZE = 8, 64   # scored members of a story the step tries to split
@@ -38,7 +38,13 @@ ITERATIONS = 20
 
 def two_means(M: np.ndarray) -> np.ndarray:
     """0/1 per row of the unit vectors ``M``: 2-means by cosine, started from the farthest
-    pair (the first such pair in row order), ties to half 0. Deterministic."""
+    pair (the first such pair in row order), ties to half 0. Deterministic. The products
+    are small: on one BLAS thread (threads only contend, as in ``StoryIndex.choose``)."""
+    with _blas().limit(limits=1, user_api="blas"):
+        return _two_means(M)
+
+
+def _two_means(M: np.ndarray) -> np.ndarray:
     S = M @ M.T
     n = len(M)
     iu = np.triu_indices(n, 1)
@@ -71,12 +77,11 @@ def split_step(index: StoryIndex, sid: str, unscored: set[str] | frozenset = fro
                time_of: Callable[[str], str | None] = lambda a: None,
                head_of: Callable[[str], str | None] = lambda a: None,
                model: MergeScorer | None = None, cut: float = SPLIT_CUT,
-               depth: int = 0, rows: list | None = None) -> list[tuple[str, str, list[str]]]:
+               depth: int = 0) -> list[tuple[str, str, list[str]]]:
     """Split ``sid`` if its halves would not merge (see the module's docstring). Returns
     the splits made, (story, new story, the members moved to it) each, in order.
     ``unscored``: the members without a vector of their own (copies), each following
-    ``head_of(member)``'s half; ``time_of``: a member's time. ``rows``: a list the scored
-    (features, story, halves) rows are appended to (training; nothing is split then)."""
+    ``head_of(member)``'s half; ``time_of``: a member's time."""
     story = index.stories.get(sid)
     if story is None or not MIN_SIZE <= len(story.vecs) <= MAX_SIZE:
         return []
@@ -93,12 +98,8 @@ def split_step(index: StoryIndex, sid: str, unscored: set[str] | frozenset = fro
     new = f"{scored[move[0]]}~{rank}"
     A = _half(sid, scored, story, keep, time_of)
     B = _half(new, scored, story, move, time_of)
-    f = pair_features(index, A, B)
-    if rows is not None:
-        rows.append((f, sid, [scored[i] for i in keep], [scored[i] for i in move]))
-        return []
     model = model or merge_scorer()
-    if float(model.prob(np.array([f]))[0]) >= cut:
+    if float(model.prob(np.array([pair_features(index, A, B)]))[0]) >= cut:
         return []
     moved_scored = {scored[i] for i in move}
     in_b = lambda a: a in moved_scored or (a in unscored and head_of(a) in moved_scored)  # noqa: E731
