@@ -286,7 +286,8 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
                 embed_events(x, enc.enc)
             _load(store, models, base, stored, log)
             log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} {'encode':>6} "
-                f"{'query':>6} {'score':>6} {'write':>6} {'gc':>6}  (ms/article; pipeline {pipe_ms:.0f} ms/article)")
+                f"{'query':>6} {'score':>6} {'write':>6} {'gc':>6}  "
+                f"(ms/article; pipeline {pipe_ms:.0f} ms/article)")
             follow = [_variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
                       for k, a in enumerate(fresh[:-1])]
             for name, batch, cold in (("first one", fresh[:1], True), ("new news", fresh[1:], False),

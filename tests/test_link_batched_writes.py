@@ -78,12 +78,14 @@ def test_link_counts_count_batched_rows(url):
     from newsdesk.store import link_counts
     with open_store(url) as store:
         conn, p = store.conn, _param(store)
-        for rows in ([("x0", 0, "{}", b"")], [(f"x{i}", i, "{}", b"\x00" * i) for i in range(1, 2600)]):
+        many = [(f"x{i}", i, "{}", b"\x00" * i) for i in range(1, 2600)]   # COPY on PostgreSQL
+        for rows in ([("x0", 0, "{}", b"")], many):
             link_index.insert(conn, p, "link_inputs (article_id, seq, meta, vectors)", rows)
             conn.commit()
             real = _fetch(store, "SELECT count(*) AS n FROM link_inputs")[0]["n"]
             assert link_counts.read(conn)[1] == real
-        link_index.delete_in(conn, p, "link_inputs", "article_id", [f"x{i}" for i in range(0, 2600, 2)])
+        link_index.delete_in(conn, p, "link_inputs", "article_id",
+                             [f"x{i}" for i in range(0, 2600, 2)])
         conn.commit()
         assert link_counts.read(conn)[1] == 1300 == _fetch(
             store, "SELECT count(*) AS n FROM link_inputs")[0]["n"]
@@ -133,8 +135,9 @@ def test_a_merge_removes_exactly_the_merged_storys_link_keys(url):
                          and (k := keyed_before(arts[:i])) and g in k and k - {g, s})
     with open_store(url) as store:
         link_in_runs(store, arts, (i,), True)
+        sql = "SELECT key, story_id, lo_day, hi_day FROM link_keys"
         rows = lambda: {(r["key"], r["story_id"]): (r["lo_day"], r["hi_day"])  # noqa: E731
-                        for r in _fetch(store, "SELECT key, story_id, lo_day, hi_day FROM link_keys")}
+                        for r in _fetch(store, sql)}
         before = rows()
         assert any(s == gone for _, s in before) and any(s == keep for _, s in before)
         link_in_runs(store, arts[i:], (1,), True)   # a new process merges from the index

@@ -86,7 +86,8 @@ def test_postgres_parallel_loaders_are_counted(url, monkeypatch):
     the counting ones fire there too, and concurrent loaders do not wait on one another."""
     from newsdesk.store import link_counts
     from newsdesk.store.bulk import bulk_load
-    count = lambda: store.conn.execute("SELECT count(*) AS n FROM link_counts").fetchone()["n"]  # noqa: E731
+    sql = "SELECT count(*) AS n FROM link_counts"
+    count = lambda: store.conn.execute(sql).fetchone()["n"]  # noqa: E731
     with open_store(url) as store:
         got = bulk_load(store, more(300), batch_size=20, workers=3)
         assert got["added"] == 300
