@@ -10,9 +10,10 @@ AVX2 core, 2.8x measured on an AVX-512 one): an option, not the default, since t
 scorers are trained on the float vectors and, retrained on int8's, cross-validate about
 the same but put ECB+ dev under its gate floors (docs/scale.md Run J). The vectors'
 ``family`` ("int8" or "float") is kept with them (link.inputs), so vectors of the other
-family are computed again, never compared. One Encoder per process (``encoder()``); each
-text is encoded on its own (``Encoder._states``), so its vector does not depend on what it
-was batched with (int8's activation scale is per text for the same reason); int8's
+family are computed again, never compared. One Encoder per process (``encoder()``); a
+text's vector does not depend on what it was batched with (``Encoder._states``: on the float
+graph texts go in padded batches whose rows are the bits of the text alone; int8, whose
+activation scale is per tensor, and numpy run one text at a time); int8's
 integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
 them may differ across CPUs in the last bits, as the float graph's do.
 
@@ -237,15 +238,19 @@ class Encoder:
         return _layer_norm(f, ln2w, ln2b, self.eps)
 
     def _states(self, encodings):
-        """Each text's token states, from a forward pass of that text alone: no padding and
-        no neighbours, so a text's vector is the same bit for bit whatever batch it came in
-        (a padded batch changes the sums' order, and so the last bits), in one process or
-        across Dask workers. BLAS runs on one thread for the same reason (and because
-        threads only contend on matrices this small)."""
+        """Each text's token states (index, (T, dim)), in any order, the same bit for bit
+        whatever batch the text came in, in one process or across Dask workers: onnxruntime
+        runs them in padded batches whose rows are those of the text alone
+        (``OrtForward.many``); numpy runs one text at a time (its padded batch would change
+        the sums' order, and so the last bits). BLAS runs on one thread for the same reason
+        (and because threads only contend on matrices this small)."""
+        seqs = [np.asarray(e.ids or [0], dtype=np.int64) for e in encodings]
         with _blas().limit(limits=1, user_api="blas"):
-            for i, e in enumerate(encodings):
-                ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
-                yield i, self._forward(ids, np.ones(ids.shape, dtype=np.float32))[0]
+            if self._ort is not None:
+                yield from self._ort.many(seqs)
+                return
+            for i, ids in enumerate(seqs):
+                yield i, self._forward(ids[None], np.ones((1, len(ids)), dtype=np.float32))[0]
 
     def _event_states(self, encodings):
         """Each text's last-layer token states and those of the tuned event layers (the
@@ -255,19 +260,24 @@ class Encoder:
                 yield i, x, x
             return
         first, layers = self.event_top
+        seqs = [np.asarray(e.ids or [0], dtype=np.int64) for e in encodings]
         with _blas().limit(limits=1, user_api="blas"):
-            for i, e in enumerate(encodings):
-                ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
-                if self._ort is not None:
-                    last, y = self._ort.tapped(ids)
-                else:
-                    st: list = []
-                    last = self._forward(ids, np.ones(ids.shape, dtype=np.float32), states=st)
-                    y = st[first]
-                t = ids.shape[1]
+            if self._ort is not None:
+                passes = self._ort.many(seqs, tapped=True)
+            else:
+                passes = (self._numpy_tap(i, ids, first) for i, ids in enumerate(seqs))
+            for i, last, y in passes:
+                t = len(seqs[i])
+                y = y.reshape(1, t, self.dim)
                 for lw in layers:
                     y = self._layer(y, lw, 1, t, None)
-                yield i, last[0], y.reshape(t, self.dim)
+                yield i, last, y.reshape(t, self.dim)
+
+    def _numpy_tap(self, i: int, ids: np.ndarray, first: int):
+        """(i, last-layer states, input of layer ``first``) of one text, in numpy."""
+        st: list = []
+        last = self._forward(ids[None], np.ones((1, len(ids)), dtype=np.float32), states=st)
+        return i, last[0], st[first][0]
 
     def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """One unit vector per text (mean of the token states, as the model was trained),
