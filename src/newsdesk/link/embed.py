@@ -39,6 +39,9 @@ MAX_TOKENS = 256  # the model's own max_seq_length
 EVENT_TOP = "event_top.safetensors"  # in newsdesk/data: scripts/train_mention_encoder.py --out
 BACKENDS = ("ort", "numpy", "ort-int8")
 DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
+# an event sentence is read from this many word pieces before its first trigger to as many
+# after its last (encode_words): ~half the pieces, CV by topic no lower (docs/scale.md Run R)
+EVENT_WINDOW = 8
 
 
 def family(backend: str | None = None) -> str:
@@ -54,6 +57,7 @@ def _family(backend: str, top: Path | None) -> str:  # once per name: read for e
     import hashlib
     import importlib.util
     base = "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+    base += f"+w{EVENT_WINDOW}"
     return base if top is None else f"{base}+ev{hashlib.sha256(top.read_bytes()).hexdigest()[:8]}"
 
 
@@ -237,14 +241,14 @@ class Encoder:
         f += x
         return _layer_norm(f, ln2w, ln2b, self.eps)
 
-    def _states(self, encodings):
+    def _states(self, ids: list[list[int]]):
         """Each text's token states (index, (T, dim)), in any order, the same bit for bit
         whatever batch the text came in, in one process or across Dask workers: onnxruntime
         runs them in padded batches whose rows are those of the text alone
         (``OrtForward.many``); numpy runs one text at a time (its padded batch would change
         the sums' order, and so the last bits). BLAS runs on one thread for the same reason
         (and because threads only contend on matrices this small)."""
-        seqs = [np.asarray(e.ids or [0], dtype=np.int64) for e in encodings]
+        seqs = [np.asarray(x or [0], dtype=np.int64) for x in ids]
         with _blas().limit(limits=1, user_api="blas"):
             if self._ort is not None:
                 yield from self._ort.many(seqs)
@@ -252,15 +256,15 @@ class Encoder:
             for i, ids in enumerate(seqs):
                 yield i, self._forward(ids[None], np.ones((1, len(ids)), dtype=np.float32))[0]
 
-    def _event_states(self, encodings):
+    def _event_states(self, ids: list[list[int]]):
         """Each text's last-layer token states and those of the tuned event layers (the
         same pass up to their first layer's input; the last layer's again without them)."""
         if self.event_top is None:
-            for i, x in self._states(encodings):
+            for i, x in self._states(ids):
                 yield i, x, x
             return
         first, layers = self.event_top
-        seqs = [np.asarray(e.ids or [0], dtype=np.int64) for e in encodings]
+        seqs = [np.asarray(x or [0], dtype=np.int64) for x in ids]
         with _blas().limit(limits=1, user_api="blas"):
             if self._ort is not None:
                 passes = self._ort.many(seqs, tapped=True)
@@ -289,26 +293,43 @@ class Encoder:
         if max_tokens < MAX_TOKENS:
             for e in encodings:
                 e.truncate(max_tokens)
-        for i, x in self._states(encodings):
+        for i, x in self._states([e.ids for e in encodings]):
             out[i] = x.mean(0)
         return _normalise(out)
 
-    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]]
-                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]],
+                     window: int | None = EVENT_WINDOW) -> tuple[np.ndarray, list[np.ndarray]]:
         """Pre-tokenised sentences: the sentence vector and, per (start, end) word span, the
         mean of that span's token states in context (a mention's contextual vector), from
-        the tuned event layers when they are on (``event_top``)."""
+        the tuned event layers when they are on (``event_top``). ``window``: each sentence
+        read only from ``window`` word pieces before its first span to as many after its
+        last (both vectors from that pass)."""
         encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
+        ids, words = [], []
+        for e, sp in zip(encodings, spans):
+            x, w = _window(e.ids, e.word_ids, sp, window)
+            ids.append(x)
+            words.append(w)
         sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
         spans_out: list[np.ndarray] = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        for i, x, top in self._event_states(encodings):
+        for i, x, top in self._event_states(ids):
             sent[i] = x.mean(0)
-            word_ids = encodings[i].word_ids
             for j, (a, b) in enumerate(spans[i]):
-                pos = [p for p, wid in enumerate(word_ids) if wid is not None and a <= wid < b]
+                pos = [p for p, wid in enumerate(words[i]) if wid is not None and a <= wid < b]
                 if pos:
                     spans_out[i][j] = top[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+def _window(ids: list[int], word_ids: list, spans, window: int | None) -> tuple[list, list]:
+    """A sentence's word pieces (and their words) from ``window`` before its first span's
+    to ``window`` after its last's, between its [CLS] and [SEP]; all of it when None."""
+    pos = [p for p, wid in enumerate(word_ids) if wid is not None
+           and any(a <= wid < b for a, b in spans)]
+    if window is None or not pos or len(ids) < 3:
+        return ids, word_ids
+    lo, hi = max(1, pos[0] - window), min(len(ids) - 1, pos[-1] + window + 1)
+    return ([ids[0]] + ids[lo:hi] + [ids[-1]]), ([None] + word_ids[lo:hi] + [None])
 
 
 def _layer_tuple(w: dict, p: str) -> tuple:
