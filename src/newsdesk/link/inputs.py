@@ -186,8 +186,9 @@ def embed_lead(x: Inputs, enc) -> np.ndarray:
 
 def prepare(articles: list[Article], enc=None, leads: bool = True) -> list[Inputs]:
     """Inputs for a batch of articles. ``leads``: the lead vectors now (a Dask worker);
-    else when the linker first needs one (a copy never does). Either way each text is
-    encoded alone, so the vectors are the same. The event vectors wait for ``embed_events``."""
+    else when the linker first needs one (a copy never does). Either way a text gets the
+    same bits whatever it was batched with (embed.Encoder._states). The event vectors wait
+    for ``embed_events``."""
     if not articles:
         return []
     if enc is None and leads:

@@ -247,8 +247,8 @@ def model_bytes(enc, ops: str = OPS, int8: bool = False, fresh: bool = False,
 
 
 class OrtForward:
-    """``Encoder._forward`` for one unpadded text, on onnxruntime; with ``tap`` (a layer),
-    ``tapped`` also returns that layer's input from the same pass."""
+    """``Encoder._forward`` on onnxruntime: one unpadded text, or several (``many``); with
+    ``tap`` (a layer), ``tapped`` also returns that layer's input from the same pass."""
 
     def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None,
                  tap: int | None = None):
