@@ -57,3 +57,27 @@ def test_whole_sentence_vectors_kept_before_are_computed_again():
     assert back.vectors_of == enc.family != "float"
     assert np.array_equal(back.sent_vecs, x.sent_vecs)
     assert np.array_equal(back.trigger_vecs, x.trigger_vecs)
+
+
+def test_a_kept_lead_stays_when_only_the_window_differs():
+    from newsdesk.link.inputs import Inputs, embed_lead
+    enc = embed.encoder()
+
+    class Counting:
+        family, dim, calls = enc.family, enc.dim, 0
+
+        def encode(self, *a, **k):
+            Counting.calls += 1
+            return enc.encode(*a, **k)
+    x = Inputs(id="b", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
+               published=None, names=[], places=[], first_words="", lead="Port strike ends")
+    embed_lead(x, enc)
+    meta, vecs = x.to_row()
+    old = json.loads(meta)
+    old["vectors_of"] = "float"                   # no event vectors: only relabelled
+    back = Inputs.from_row(json.dumps(old), vecs, enc=Counting())
+    assert Counting.calls == 0 and back.vectors_of == enc.family
+    assert np.array_equal(back.lead_vec, x.lead_vec)
+    old["vectors_of"] = "int8"                    # another backend: the lead again
+    back = Inputs.from_row(json.dumps(old), vecs, enc=Counting())
+    assert Counting.calls == 1 and np.array_equal(back.lead_vec, x.lead_vec)
