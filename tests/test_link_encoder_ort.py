@@ -136,11 +136,12 @@ def int8(tmp_path_factory):
 def test_int8_is_an_option_near_the_float_vectors(encs, int8, monkeypatch):
     from newsdesk.link import embed
     monkeypatch.delenv("NEWSDESK_ENCODER", raising=False)
-    assert embed.DEFAULT == "ort" and embed.family() == "float"
+    w = f"+w{embed.EVENT_WINDOW}"                 # the event sentences' window
+    assert embed.DEFAULT == "ort" and embed.family() == "float" + w
     monkeypatch.setenv("NEWSDESK_ENCODER", "ort-int8")
-    assert embed.family() == "int8" and embed.family("numpy") == "float"
+    assert embed.family() == "int8" + w and embed.family("numpy") == "float" + w
     _, flt = encs
-    assert (int8.backend, int8.family, flt.family) == ("ort-int8", "int8", "float")
+    assert (int8.backend, int8.family, flt.family) == ("ort-int8", "int8" + w, "float" + w)
     a, b = flt.encode(TEXTS), int8.encode(TEXTS)
     cos = (a * b).sum(1)
     assert cos.min() > 0.97                       # per-channel weights: near float
@@ -197,12 +198,12 @@ def test_kept_vectors_of_the_other_family_are_computed_again(encs, int8):
                            factuality="asserted", source=None, numbers=[])]
     embed_lead(x, flt)
     embed_events(x, flt)
-    assert x.vectors_of == "float"
+    assert x.vectors_of == flt.family and flt.family.startswith("float")
     meta, vecs = x.to_row()
     same = Inputs.from_row(meta, vecs, enc=flt)
-    assert same.vectors_of == "float" and np.array_equal(same.lead_vec, x.lead_vec)
+    assert same.vectors_of == flt.family and np.array_equal(same.lead_vec, x.lead_vec)
     other = Inputs.from_row(meta, vecs, enc=int8)
-    assert other.vectors_of == "int8"
+    assert other.vectors_of == int8.family and int8.family.startswith("int8")
     fresh = Inputs(**{**x.__dict__, "lead_vec": None, "trigger_vecs": None, "sent_vecs": None,
                       "vectors_of": ""})
     embed_lead(fresh, int8)
@@ -212,5 +213,5 @@ def test_kept_vectors_of_the_other_family_are_computed_again(encs, int8):
         assert not np.array_equal(getattr(other, v), getattr(x, v))
     old = json.loads(meta)
     del old["vectors_of"]                         # a row kept before families
-    assert Inputs.from_row(json.dumps(old), vecs, enc=int8).vectors_of == "int8"
+    assert Inputs.from_row(json.dumps(old), vecs, enc=int8).vectors_of == int8.family
     assert Inputs.from_row(json.dumps(old), vecs, enc=flt).lead_vec.tobytes() == x.lead_vec.tobytes()

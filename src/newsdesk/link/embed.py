@@ -10,9 +10,10 @@ AVX2 core, 2.8x measured on an AVX-512 one): an option, not the default, since t
 scorers are trained on the float vectors and, retrained on int8's, cross-validate about
 the same but put ECB+ dev under its gate floors (docs/scale.md Run J). The vectors'
 ``family`` ("int8" or "float") is kept with them (link.inputs), so vectors of the other
-family are computed again, never compared. One Encoder per process (``encoder()``); each
-text is encoded on its own (``Encoder._states``), so its vector does not depend on what it
-was batched with (int8's activation scale is per text for the same reason); int8's
+family are computed again, never compared. One Encoder per process (``encoder()``); a
+text's vector does not depend on what it was batched with (``Encoder._states``: on the float
+graph texts go in padded batches whose rows are the bits of the text alone; int8, whose
+activation scale is per tensor, and numpy run one text at a time); int8's
 integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
 them may differ across CPUs in the last bits, as the float graph's do.
 
@@ -38,6 +39,9 @@ MAX_TOKENS = 256  # the model's own max_seq_length
 EVENT_TOP = "event_top.safetensors"  # in newsdesk/data: scripts/train_mention_encoder.py --out
 BACKENDS = ("ort", "numpy", "ort-int8")
 DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
+# an event sentence is read from this many word pieces before its first trigger to as many
+# after its last (encode_words): ~half the pieces, CV by topic no lower (docs/scale.md Run R)
+EVENT_WINDOW = 8
 
 
 def family(backend: str | None = None) -> str:
@@ -53,6 +57,7 @@ def _family(backend: str, top: Path | None) -> str:  # once per name: read for e
     import hashlib
     import importlib.util
     base = "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
+    base += f"+w{EVENT_WINDOW}"
     return base if top is None else f"{base}+ev{hashlib.sha256(top.read_bytes()).hexdigest()[:8]}"
 
 
@@ -236,38 +241,47 @@ class Encoder:
         f += x
         return _layer_norm(f, ln2w, ln2b, self.eps)
 
-    def _states(self, encodings):
-        """Each text's token states, from a forward pass of that text alone: no padding and
-        no neighbours, so a text's vector is the same bit for bit whatever batch it came in
-        (a padded batch changes the sums' order, and so the last bits), in one process or
-        across Dask workers. BLAS runs on one thread for the same reason (and because
-        threads only contend on matrices this small)."""
+    def _states(self, ids: list[list[int]]):
+        """Each text's token states (index, (T, dim)), in any order, the same bit for bit
+        whatever batch the text came in, in one process or across Dask workers: onnxruntime
+        runs them in padded batches whose rows are those of the text alone
+        (``OrtForward.many``); numpy runs one text at a time (its padded batch would change
+        the sums' order, and so the last bits). BLAS runs on one thread for the same reason
+        (and because threads only contend on matrices this small)."""
+        seqs = [np.asarray(x or [0], dtype=np.int64) for x in ids]
         with _blas().limit(limits=1, user_api="blas"):
-            for i, e in enumerate(encodings):
-                ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
-                yield i, self._forward(ids, np.ones(ids.shape, dtype=np.float32))[0]
+            if self._ort is not None:
+                yield from self._ort.many(seqs)
+                return
+            for i, ids in enumerate(seqs):
+                yield i, self._forward(ids[None], np.ones((1, len(ids)), dtype=np.float32))[0]
 
-    def _event_states(self, encodings):
+    def _event_states(self, ids: list[list[int]]):
         """Each text's last-layer token states and those of the tuned event layers (the
         same pass up to their first layer's input; the last layer's again without them)."""
         if self.event_top is None:
-            for i, x in self._states(encodings):
+            for i, x in self._states(ids):
                 yield i, x, x
             return
         first, layers = self.event_top
+        seqs = [np.asarray(x or [0], dtype=np.int64) for x in ids]
         with _blas().limit(limits=1, user_api="blas"):
-            for i, e in enumerate(encodings):
-                ids = np.asarray(e.ids or [0], dtype=np.int64)[None]
-                if self._ort is not None:
-                    last, y = self._ort.tapped(ids)
-                else:
-                    st: list = []
-                    last = self._forward(ids, np.ones(ids.shape, dtype=np.float32), states=st)
-                    y = st[first]
-                t = ids.shape[1]
+            if self._ort is not None:
+                passes = self._ort.many(seqs, tapped=True)
+            else:
+                passes = (self._numpy_tap(i, ids, first) for i, ids in enumerate(seqs))
+            for i, last, y in passes:
+                t = len(seqs[i])
+                y = y.reshape(1, t, self.dim)
                 for lw in layers:
                     y = self._layer(y, lw, 1, t, None)
-                yield i, last[0], y.reshape(t, self.dim)
+                yield i, last, y.reshape(t, self.dim)
+
+    def _numpy_tap(self, i: int, ids: np.ndarray, first: int):
+        """(i, last-layer states, input of layer ``first``) of one text, in numpy."""
+        st: list = []
+        last = self._forward(ids[None], np.ones((1, len(ids)), dtype=np.float32), states=st)
+        return i, last[0], st[first][0]
 
     def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
         """One unit vector per text (mean of the token states, as the model was trained),
@@ -279,26 +293,43 @@ class Encoder:
         if max_tokens < MAX_TOKENS:
             for e in encodings:
                 e.truncate(max_tokens)
-        for i, x in self._states(encodings):
+        for i, x in self._states([e.ids for e in encodings]):
             out[i] = x.mean(0)
         return _normalise(out)
 
-    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]]
-                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+    def encode_words(self, sentences: list[list[str]], spans: list[list[tuple[int, int]]],
+                     window: int | None = EVENT_WINDOW) -> tuple[np.ndarray, list[np.ndarray]]:
         """Pre-tokenised sentences: the sentence vector and, per (start, end) word span, the
         mean of that span's token states in context (a mention's contextual vector), from
-        the tuned event layers when they are on (``event_top``)."""
+        the tuned event layers when they are on (``event_top``). ``window``: each sentence
+        read only from ``window`` word pieces before its first span to as many after its
+        last (both vectors from that pass)."""
         encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
+        ids, words = [], []
+        for e, sp in zip(encodings, spans):
+            x, w = _window(e.ids, e.word_ids, sp, window)
+            ids.append(x)
+            words.append(w)
         sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
         spans_out: list[np.ndarray] = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        for i, x, top in self._event_states(encodings):
+        for i, x, top in self._event_states(ids):
             sent[i] = x.mean(0)
-            word_ids = encodings[i].word_ids
             for j, (a, b) in enumerate(spans[i]):
-                pos = [p for p, wid in enumerate(word_ids) if wid is not None and a <= wid < b]
+                pos = [p for p, wid in enumerate(words[i]) if wid is not None and a <= wid < b]
                 if pos:
                     spans_out[i][j] = top[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+def _window(ids: list[int], word_ids: list, spans, window: int | None) -> tuple[list, list]:
+    """A sentence's word pieces (and their words) from ``window`` before its first span's
+    to ``window`` after its last's, between its [CLS] and [SEP]; all of it when None."""
+    pos = [p for p, wid in enumerate(word_ids) if wid is not None
+           and any(a <= wid < b for a, b in spans)]
+    if window is None or not pos or len(ids) < 3:
+        return ids, word_ids
+    lo, hi = max(1, pos[0] - window), min(len(ids) - 1, pos[-1] + window + 1)
+    return ([ids[0]] + ids[lo:hi] + [ids[-1]]), ([None] + word_ids[lo:hi] + [None])
 
 
 def _layer_tuple(w: dict, p: str) -> tuple:

@@ -14,8 +14,9 @@ start a story of their own and never need them.
 Vectors are kept as float16 (half the bytes; the scores need no more) and used as the
 float32 of that rounding, whether fresh or read back, so both paths agree to the bit.
 They are kept with their encoder's family (``vectors_of``: embed.family, "int8" or
-"float"; rows kept before it are float): read back under the other family they are
-computed again from the kept lead and sentences (``from_row``), never compared.
+"float" and the event window's mark; rows kept before it are "float"): read back under
+another family they are computed again from the kept lead and sentences (``from_row``;
+the lead only when the backend differs), never compared.
 """
 from __future__ import annotations
 
@@ -123,23 +124,31 @@ class Inputs:
             x.trigger_vecs, x.sent_vecs = v[lead:lead + n_ev], v[lead + n_ev:]
         if x.vectors_of:
             from .embed import family
-            if x.vectors_of != (enc.family if enc is not None else family()):
-                _recompute(x, enc)
+            fam = enc.family if enc is not None else family()
+            if x.vectors_of != fam:
+                _recompute(x, fam, enc)
         return x
 
 
-def _recompute(x: Inputs, enc=None) -> None:
-    """``x``'s vectors (those it has) computed again from its kept lead and sentences."""
-    if enc is None:
+def _recompute(x: Inputs, fam: str, enc=None) -> None:
+    """``x``'s vectors (those it has) computed again from its kept lead and sentences, for
+    family ``fam`` (the process's encoder unless ``enc``). The lead only when the backend
+    differs ("float", "int8": the family's first part): the event window and the tuned
+    event layers change event vectors only, so a kept lead stays and a row without event
+    vectors (most) is only relabelled."""
+    def get():
+        if enc is not None:
+            return enc
         from .embed import encoder
-        enc = encoder()
-    had_lead, had_events = x.lead_vec is not None, x.trigger_vecs is not None
-    x.lead_vec = x.trigger_vecs = x.sent_vecs = None
-    x.vectors_of = ""
-    if had_lead:
-        embed_lead(x, enc)
+        return encoder()
+    had_events = x.trigger_vecs is not None
+    if x.lead_vec is not None and x.vectors_of.split("+")[0] != fam.split("+")[0]:
+        x.lead_vec = None
+        embed_lead(x, get())
     if had_events:
-        embed_events(x, enc)
+        x.trigger_vecs = x.sent_vecs = None
+        embed_events(x, get())
+    x.vectors_of = fam
 
 
 def _half(m: np.ndarray) -> np.ndarray:
@@ -186,8 +195,9 @@ def embed_lead(x: Inputs, enc) -> np.ndarray:
 
 def prepare(articles: list[Article], enc=None, leads: bool = True) -> list[Inputs]:
     """Inputs for a batch of articles. ``leads``: the lead vectors now (a Dask worker);
-    else when the linker first needs one (a copy never does). Either way each text is
-    encoded alone, so the vectors are the same. The event vectors wait for ``embed_events``."""
+    else when the linker first needs one (a copy never does). Either way a text gets the
+    same bits whatever it was batched with (embed.Encoder._states). The event vectors wait
+    for ``embed_events``."""
     if not articles:
         return []
     if enc is None and leads:

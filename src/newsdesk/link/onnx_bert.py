@@ -1,8 +1,9 @@
 """The MiniLM forward pass of ``embed.Encoder`` as an ONNX graph, run by onnxruntime.
 
 The graph is built in-process from the weights the Encoder already holds (no export, no
-torch, nothing fetched): word-piece ids (1, T) in, every token's last-layer state (1, T,
-384) out, the same operations as ``Encoder._forward``. ``ops`` spells a layer:
+torch, nothing fetched): word-piece ids (B, T) and an attention bias (B, 1, 1, T: 0 on a
+text's own pieces, -1e9 on padding) in, every token's last-layer state (B, T, 384) out, the
+same operations as ``Encoder._forward``. ``ops`` spells a layer:
 
 - "plain" (the default, fastest here): standard ONNX operators (opset 17), which the
   session's optimiser fuses where it can (matmul + scale, bias + GELU);
@@ -12,10 +13,20 @@ torch, nothing fetched): word-piece ids (1, T) in, every token's last-layer stat
 
 All three give the numpy vectors within ~3e-7; ``bench/encoder_speed.py`` times them.
 Building takes ~1-2 s (importing onnx is most of it), so the serialised graph is kept in a
-cache directory (``NEWSDESK_CACHE``, else ``$XDG_CACHE_HOME/newsdesk`` or ``~/.cache/newsdesk``;
-``NEWSDESK_CACHE=off``: none), named by the weights file's SHA-256 and the graph's spelling:
-a new process then only reads it. A session runs one text at a time (no padding, as the
-numpy path), on ``threads`` intra-op threads: 1 by default, since executors run one process per core.
+cache directory (``NEWSDESK_CACHE``, else ``$XDG_CACHE_HOME/newsdesk`` or
+``~/.cache/newsdesk``; ``NEWSDESK_CACHE=off``: none), named by the weights file's SHA-256
+and the graph's spelling: a new process then only reads it. A session runs on ``threads``
+intra-op threads: 1 by default, since executors run one process per core.
+
+``OrtForward.many`` runs several texts in padded batches (``groups``: sorted by length, cut
+where one more row would cost more padding than a call of its own): each call has a fixed
+cost (~1.2 ms, and ~0.4 ms a row) and a longer matrix uses the kernels better, so six
+36-piece texts take 23 ms in one call against 33 ms alone; an article's event sentences, of
+mixed lengths, ~10 % less (docs/scale.md Run R). A text's states do not change: its rows
+are the same bits as when it runs alone (tested: masked keys weigh exactly 0 in softmax and
+add exact zeros to the sums), so a vector still does not depend on its batch. Not for int8
+(its activation scale is per tensor: per batch) nor the "contrib" Attention (no bias
+input): one text per call.
 """
 from __future__ import annotations
 
@@ -31,12 +42,18 @@ log = logging.getLogger(__name__)
 OPSET = 17  # LayerNormalization is standard from 17 on
 OPS = "plain"
 OPS_ALL = ("plain", "contrib", "hybrid")
-GRAPH_VERSION = 1  # bump when build() changes: cached graphs of other versions are not read
+GRAPH_VERSION = 2  # bump when build() changes: cached graphs of other versions are not read
+# the cost of one batch in ms (fitted on a 1-thread session): per call, per row, per piece,
+# per piece x length (attention); only their ratios choose ``groups``
+COST = (1.16, 0.39, 0.081, 0.00021)
+MAX_ROWS = 16   # per batch: past ~8 a piece costs no less
 
 
 def build(enc, ops: str = OPS, tap: int | None = None):
     """The ONNX model of ``enc``'s forward pass (an ``onnx.ModelProto``); with ``tap``, a
-    second output "tap": the input of layer ``tap`` (what embed's tuned event layers read)."""
+    second output "tap": the input of layer ``tap`` (what embed's tuned event layers read).
+    Batched (ids (B, T) and "attn_bias") unless ``ops`` is "contrib" (ids (1, T) alone)."""
+    batched = ops != "contrib"
     from onnx import TensorProto, helper, numpy_helper
 
     w, dim, heads, eps = enc.w, enc.dim, enc.heads, float(enc.eps)
@@ -93,6 +110,8 @@ def build(enc, ops: str = OPS, tap: int | None = None):
             kt = node("Transpose", [k], [p + "kt"], perm=[0, 1, 3, 2])
             s = node("MatMul", [q, kt], [p + "scores"])
             s = node("Div", [s, "scale"], [p + "scaled"])
+            if batched:   # + 0 on a text's pieces changes no bit
+                s = node("Add", [s, "attn_bias"], [p + "masked"])
             s = node("Softmax", [s], [p + "probs"], axis=-1)
             a = node("MatMul", [s, v], [p + "ctx"])
             a = node("Transpose", [a], [p + "ctx_t"], perm=[0, 2, 1, 3])
@@ -122,13 +141,14 @@ def build(enc, ops: str = OPS, tap: int | None = None):
             x = node("SkipLayerNormalization", [f2, x1, n["ln2w"], n["ln2b"], n["fb"]], [p + "out"],
                      domain=ms, epsilon=eps)
     nodes.append(helper.make_node("Identity", [x], ["states"], name="states"))
-    outs = [helper.make_tensor_value_info("states", TensorProto.FLOAT, [1, "T", dim])]
+    b = "B" if batched else 1
+    outs = [helper.make_tensor_value_info("states", TensorProto.FLOAT, [b, "T", dim])]
     if tap is not None:
-        outs.append(helper.make_tensor_value_info("tap", TensorProto.FLOAT, [1, "T", dim]))
-    graph = helper.make_graph(
-        nodes, "minilm",
-        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "T"])],
-        outs, initializer=inits)
+        outs.append(helper.make_tensor_value_info("tap", TensorProto.FLOAT, [b, "T", dim]))
+    ins = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [b, "T"])]
+    if batched:
+        ins.append(helper.make_tensor_value_info("attn_bias", TensorProto.FLOAT, [b, 1, 1, "T"]))
+    graph = helper.make_graph(nodes, "minilm", ins, outs, initializer=inits)
     opsets = [helper.make_opsetid("", OPSET)]
     if ops != "plain":
         opsets.append(helper.make_opsetid("com.microsoft", 1))
@@ -227,23 +247,67 @@ def model_bytes(enc, ops: str = OPS, int8: bool = False, fresh: bool = False,
 
 
 class OrtForward:
-    """``Encoder._forward`` for one unpadded text, on onnxruntime; with ``tap`` (a layer),
-    ``tapped`` also returns that layer's input from the same pass."""
+    """``Encoder._forward`` on onnxruntime: one unpadded text, or several (``many``); with
+    ``tap`` (a layer), ``tapped`` also returns that layer's input from the same pass."""
 
     def __init__(self, enc, ops: str = OPS, int8: bool = False, n_threads: int | None = None,
                  tap: int | None = None):
         import onnxruntime  # noqa: F401  (missing: ImportError before any building)
         self.tap = tap
+        self.bias = ops != "contrib"          # the graph takes "attn_bias"
+        self.batches = self.bias and not int8   # int8: a batch would change its scales
         try:
             self.sess = session(model_bytes(enc, ops, int8, tap=tap), n_threads)
         except Exception as exc:  # a damaged cached file (a full disk): build it again
             log.warning("cached encoder graph unreadable (%s): building it again", exc)
             self.sess = session(model_bytes(enc, ops, int8, fresh=True, tap=tap), n_threads)
 
+    def _feed(self, ids: np.ndarray, bias: np.ndarray | None = None) -> dict:
+        if not self.bias:
+            return {"input_ids": ids}
+        if bias is None:
+            bias = np.zeros((ids.shape[0], 1, 1, ids.shape[1]), dtype=np.float32)
+        return {"input_ids": ids, "attn_bias": bias}
+
     def __call__(self, ids: np.ndarray) -> np.ndarray:
-        return self.sess.run(["states"], {"input_ids": ids})[0]
+        return self.sess.run(["states"], self._feed(ids))[0]
 
     def tapped(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The last layer's states and the input of layer ``tap``, (1, T, dim) each."""
-        last, below = self.sess.run(["states", "tap"], {"input_ids": ids})
+        last, below = self.sess.run(["states", "tap"], self._feed(ids))
         return last, below
+
+    def many(self, seqs: list[np.ndarray], tapped: bool = False):
+        """Per id sequence (1-D, not empty), in ``groups``' order: (its index, its states
+        (T, dim)[, its input of layer ``tap``]), each the same as it alone gives."""
+        outs = ["states", "tap"] if tapped else ["states"]
+        for group in (groups([len(x) for x in seqs]) if self.batches
+                      else [[i] for i in range(len(seqs))]):
+            t = max(len(seqs[i]) for i in group)
+            ids = np.zeros((len(group), t), dtype=np.int64)
+            bias = np.zeros((len(group), 1, 1, t), dtype=np.float32)
+            for r, i in enumerate(group):
+                ids[r, :len(seqs[i])] = seqs[i]
+                bias[r, ..., len(seqs[i]):] = -1e9
+            res = self.sess.run(outs, self._feed(ids, bias))
+            for r, i in enumerate(group):
+                yield (i,) + tuple(x[r, :len(seqs[i])] for x in res)
+
+
+def groups(lengths: list[int]) -> list[list[int]]:
+    """Indices of ``lengths`` in batches for ``OrtForward.many``: sorted longest first, cut
+    where the summed ``COST`` is least (each batch padded to its first, at most MAX_ROWS)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    call, row, piece, att = COST
+    best, cut = [0.0] + [np.inf] * len(order), [0] * (len(order) + 1)
+    for j in range(1, len(order) + 1):
+        for i in range(max(0, j - MAX_ROWS), j):
+            t, b = lengths[order[i]], j - i
+            c = best[i] + call + b * (row + piece * t + att * t * t)
+            if c < best[j]:
+                best[j], cut[j] = c, i
+    out, j = [], len(order)
+    while j:
+        out.append(order[cut[j]:j])
+        j = cut[j]
+    return out[::-1]
