@@ -87,21 +87,28 @@ def cluster(names, vecs, keys, model, threshold, seed: int, merge_model=None,
     return index.assignments()
 
 
+def topic_folds(docs, vecs, keys):
+    """The two topic folds, each as (fit part, held-out part), a part being its documents'
+    (names, subtopics, vectors, keys)."""
+    topics = sorted({d.topic for d in docs})
+
+    def part(idx):
+        return ([docs[i].name for i in idx], [docs[i].subtopic for i in idx],
+                [vecs[i] for i in idx], [keys[i] for i in idx])
+    for fold in (topics[0::2], topics[1::2]):
+        yield (part([i for i, d in enumerate(docs) if d.topic in fold]),
+               part([i for i, d in enumerate(docs) if d.topic not in fold]))
+
+
 def cross_validate(docs, vecs, keys, cuts=CUTS, orders=ORDERS) -> dict[float, np.ndarray]:
     """Cut -> mean (P, R, F1) of B3 over two topic folds and several arrival orders."""
-    topics = sorted({d.topic for d in docs})
     scores: dict[float, list] = {c: [] for c in cuts}
-    for fold in (topics[0::2], topics[1::2]):
-        a = [i for i, d in enumerate(docs) if d.topic in fold]
-        b = [i for i, d in enumerate(docs) if d.topic not in fold]
-        X, y = rows([docs[i].name for i in a], [docs[i].subtopic for i in a],
-                    [vecs[i] for i in a], [keys[i] for i in a])
-        model = fit(X, y)
-        names = [docs[i].name for i in b]
-        gold = {docs[i].name: docs[i].subtopic for i in b}
+    for (na, sa, va, ka), (nb, sb, vb, kb) in topic_folds(docs, vecs, keys):
+        model = fit(*rows(na, sa, va, ka))
+        gold = dict(zip(nb, sb))
         for c in cuts:
             for seed in orders:
-                pred = cluster(names, [vecs[i] for i in b], [keys[i] for i in b], model, c, seed)
+                pred = cluster(nb, vb, kb, model, c, seed)
                 scores[c].append(cm.b_cubed(gold, pred))
     return {c: np.mean(s, axis=0) for c, s in scores.items()}
 
@@ -147,18 +154,11 @@ def cross_validate_merges(docs, vecs, keys, cuts=MERGE_CUTS, orders=ORDERS) -> d
     cut given); ``math.inf`` (no merges) is in the curve as the anchor."""
     from newsdesk.link.stories import scorer
     cut0 = scorer().threshold
-    topics = sorted({d.topic for d in docs})
     cuts = (math.inf,) + tuple(cuts)
     scores: dict[float, list] = {c: [] for c in cuts}
-    for fold in (topics[0::2], topics[1::2]):
-        a = [i for i, d in enumerate(docs) if d.topic in fold]
-        b = [i for i, d in enumerate(docs) if d.topic not in fold]
-        pick = lambda idx: ([docs[i].name for i in idx], [docs[i].subtopic for i in idx],  # noqa: E731
-                            [vecs[i] for i in idx], [keys[i] for i in idx])
-        na, sa, va, ka = pick(a)
+    for (na, sa, va, ka), (nb, sb, vb, kb) in topic_folds(docs, vecs, keys):
         model = fit(*rows(na, sa, va, ka))
         merger = fit_merges(*merge_rows(na, sa, va, ka, model, cut0))
-        nb, sb, vb, kb = pick(b)
         gold = dict(zip(nb, sb))
         for c in cuts:
             for seed in orders:
@@ -180,18 +180,11 @@ def cross_validate_splits(docs, vecs, keys, cuts=SPLIT_CUTS, orders=ORDERS) -> d
     from newsdesk.link.stories import scorer
     from newsdesk.link.story_merge import merge_scorer
     cut0, merge_cut = scorer().threshold, merge_scorer().threshold
-    topics = sorted({d.topic for d in docs})
     cuts = (-math.inf,) + tuple(cuts)
     scores: dict[float, list] = {c: [] for c in cuts}
-    for fold in (topics[0::2], topics[1::2]):
-        a = [i for i, d in enumerate(docs) if d.topic in fold]
-        b = [i for i, d in enumerate(docs) if d.topic not in fold]
-        pick = lambda idx: ([docs[i].name for i in idx], [docs[i].subtopic for i in idx],  # noqa: E731
-                            [vecs[i] for i in idx], [keys[i] for i in idx])
-        na, sa, va, ka = pick(a)
+    for (na, sa, va, ka), (nb, sb, vb, kb) in topic_folds(docs, vecs, keys):
         model = fit(*rows(na, sa, va, ka))
         merger = fit_merges(*merge_rows(na, sa, va, ka, model, cut0), threshold=merge_cut)
-        nb, sb, vb, kb = pick(b)
         gold = dict(zip(nb, sb))
         for c in cuts:
             for seed in orders:
