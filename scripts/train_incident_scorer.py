@@ -30,7 +30,6 @@ import ecbplus_data as ecb  # noqa: E402
 import linking_features as feats  # noqa: E402
 from linking import incident_groups, link_mentions, place_mentions, story_index  # noqa: E402
 from newsdesk.link.incidents import FEATURES, feature_matrix, train  # noqa: E402
-from newsdesk.link.incident_net import train_net  # noqa: E402
 
 OUT = ROOT / "src" / "newsdesk" / "data" / "incident_scorer.npz"
 CUTS = np.round(np.arange(0.25, 0.451, 0.025), 3)
@@ -58,18 +57,6 @@ def pairs(groups, gold):
     return np.concatenate(X), np.concatenate(y)
 
 
-NET = False
-
-
-def fit_model(X, y):
-    """The logistic regression, or with --net the one-hidden-layer net over the same
-    features (no trigger projection: it overfit the training topics)."""
-    if not NET:
-        return train(X, y)
-    zero = np.zeros(len(y), dtype=int)
-    return train_net(X, zero, zero, np.zeros((1, 384), np.float32), y, rank=0)
-
-
 def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
                    story_of: dict) -> dict:
     """Mean CoNLL F1 per (within-document cut, cut) over folds of topics: train on the
@@ -84,7 +71,7 @@ def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
         test = [m for ms in groups.values() if topic_of[ms[0].doc] in held for m in ms]
         docs = {m.doc for m in test}
         arrivals = {d: s for d, s in near.items() if d in docs}
-        model = fit_model(*pairs(fit, gold))
+        model = train(*pairs(fit, gold))
         g = {m.key: gold[m.key] for m in test}
         for doc_cut in DOC_CUTS:
             for cut in CUTS:
@@ -98,10 +85,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--net", action="store_true")
     args = ap.parse_args()
-    global NET
-    NET = args.net
     docs = ecb.train_docs(args.data)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
     vecs, keys = feats.story_inputs(docs)
@@ -110,23 +94,21 @@ def main() -> int:
     index = story_index(docs, vecs, keys, merges=True, splits=True)
     ms = feats.mentions(docs)
     place_mentions(ms, docs, vecs, index.assignments())
-    doc_keys = {d.name: frozenset(k) for d, k in zip(docs, keys)}
-    for m in ms:
-        m.keys = doc_keys[m.doc]
     groups = grouped(ms, incident_groups(docs, vecs, keys, index))
     story_of = index.assignments()
     scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of)
     best = max(scores, key=lambda k: (scores[k], k[0] is None))
     X, y = pairs(groups.values(), gold)
     print(f"training pairs: {len(y)} ({int(y.sum())} coreferent)")
-    model = fit_model(X, y)
+    model = train(X, y)
     model.doc_threshold, model.threshold = best
     model.save(args.out)
     for doc_cut in DOC_CUTS:
         print(f"cross-validated CoNLL F1, within-document cut {doc_cut or 'none'}: "
               + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
     print(f"cuts: within-document {model.doc_threshold}, join {model.threshold:.3f} "
-          f"(CV CoNLL F1 {scores[best]:.4f})")
+          f"(CV CoNLL F1 {scores[best]:.4f}); weights "
+          + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))
     print(f"wrote {args.out}")
     return 0
 

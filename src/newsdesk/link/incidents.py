@@ -14,7 +14,6 @@ of two neighbouring stories merge only on strong evidence.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -23,7 +22,7 @@ import numpy as np
 FEATURES = ("same_lemma", "trigger_cos", "sentence_cos", "args_jaccard", "same_doc",
             "time_agree", "place_agree", "type_agree", "trigger_cos_sq", "same_lemma_x_cos",
             "doc_cos", "same_story", "same_story_x_cos", "same_story_x_lemma",
-            "same_lemma_x_doc_cos", "doc_keys_jaccard", "doc_year_agree", "doc_figure_agree")
+            "same_lemma_x_doc_cos")
 
 
 @dataclass
@@ -41,7 +40,6 @@ class Mention:
     type: str | None = None     # PLOVER type
     doc_vec: np.ndarray | None = None   # the article's lead (unit vector)
     story: str | None = None    # the article's story
-    keys: frozenset = field(default_factory=frozenset)  # the article's keys (link.keys)
 
 
 def _doc_vec(m: Mention) -> np.ndarray:
@@ -62,37 +60,6 @@ def _time_agree(a: str | None, b: str | None) -> float:
     return 1.0 if a.startswith(b) or b.startswith(a) else -1.0
 
 
-_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-
-
-@functools.lru_cache(maxsize=4096)
-def _key_parts(keys: frozenset) -> tuple[frozenset, frozenset]:
-    """An article's years and figures (keys with a digit that are not a year or a date)."""
-    years = frozenset(k for k in keys if _YEAR.match(k))
-    figures = frozenset(k for k in keys if k not in years and any(c.isdigit() for c in k)
-                        and not _DATE.match(k))
-    return years, figures
-
-
-_DATE = re.compile(r"^\d{4}-")
-
-
-def _overlap_agree(x: frozenset, y: frozenset) -> float:
-    """+1 sharing one, -1 both given and none shared, 0 when either has none."""
-    if not x or not y:
-        return 0.0
-    return 1.0 if x & y else -1.0
-
-
-def doc_features(a: Mention, b: Mention) -> tuple[float, float, float]:
-    """Whole-article context of the pair: how alike the two articles' keys are, and whether
-    their years and figures agree (two earthquakes: other year, other magnitude)."""
-    ka, kb = a.keys, b.keys
-    union = len(ka | kb)
-    (ya, fa), (yb, fb) = _key_parts(ka), _key_parts(kb)
-    return (len(ka & kb) / union if union else 0.0, _overlap_agree(ya, yb), _overlap_agree(fa, fb))
-
-
 def pair_features(a: Mention, b: Mention) -> np.ndarray:
     same = float(a.lemma == b.lemma)
     tcos = float(a.vec @ b.vec)
@@ -102,8 +69,8 @@ def pair_features(a: Mention, b: Mention) -> np.ndarray:
     ss = float(a.story == b.story)
     return np.array([same, tcos, float(a.sent_vec @ b.sent_vec), jac, float(a.doc == b.doc),
                      _time_agree(a.time, b.time), _agree(a.place, b.place), _agree(a.type, b.type),
-                     tcos * tcos, same * tcos, dcos, ss, ss * tcos, ss * same, same * dcos,
-                     *doc_features(a, b)], dtype=np.float32)
+                     tcos * tcos, same * tcos, dcos, ss, ss * tcos, ss * same, same * dcos],
+                    dtype=np.float32)
 
 
 def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
@@ -118,11 +85,8 @@ def features_to_many(a: Mention, others: list[Mention]) -> np.ndarray:
                       _agree(a.type, b.type)) for b in others], dtype=np.float32).reshape(-1, 4)
     dcos = np.stack([_doc_vec(b) for b in others]) @ _doc_vec(a)
     ss = np.array([a.story == b.story for b in others], dtype=np.float32)
-    by_doc: dict = {}
-    ctx = np.array([by_doc[b.doc] if b.doc in by_doc else by_doc.setdefault(b.doc, doc_features(a, b))
-                    for b in others], dtype=np.float32).reshape(-1, 3)
     return np.column_stack([same, tcos, S @ a.sent_vec, jac, rest, tcos * tcos, same * tcos,
-                            dcos, ss, ss * tcos, ss * same, same * dcos, ctx]).astype(np.float32)
+                            dcos, ss, ss * tcos, ss * same, same * dcos]).astype(np.float32)
 
 
 def feature_matrix(ms: list[Mention]) -> np.ndarray:
@@ -152,22 +116,8 @@ def feature_matrix(ms: list[Mention]) -> np.ndarray:
     dcos = D @ D.T
     sto = np.array([m.story for m in ms], dtype=object)
     ss = (sto[:, None] == sto[None, :]).astype(np.float32)
-    # article context once per pair of articles, spread to their mentions
-    first: dict = {}
-    for i, m in enumerate(ms):
-        first.setdefault(m.doc, i)
-    names = list(first)
-    at = {d: k for k, d in enumerate(names)}
-    pos = np.array([at[m.doc] for m in ms])
-    C = np.zeros((len(names), len(names), 3), dtype=np.float32)
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            C[i, j] = C[j, i] = doc_features(ms[first[names[i]]], ms[first[names[j]]])
-        C[i, i] = doc_features(ms[first[names[i]]], ms[first[names[i]]])
-    ctx = C[pos[:, None], pos[None, :]]
-    return np.concatenate([np.stack([same, tcos, S @ S.T, jac, same_doc, tim, pla, typ, tcos * tcos,
-                                     same * tcos, dcos, ss, ss * tcos, ss * same, same * dcos],
-                                    axis=-1), ctx], axis=-1).astype(np.float32)
+    return np.stack([same, tcos, S @ S.T, jac, same_doc, tim, pla, typ, tcos * tcos, same * tcos,
+                     dcos, ss, ss * tcos, ss * same, same * dcos], axis=-1).astype(np.float32)
 
 
 class Scorer:
@@ -184,14 +134,6 @@ class Scorer:
     def prob(self, feats: np.ndarray) -> np.ndarray:
         z = ((feats - self.mean) / self.std) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-z))
-
-    def prob_matrix(self, ms: list[Mention]) -> np.ndarray:
-        """Pair chances of a group, (n, n)."""
-        return self.prob(feature_matrix(ms))
-
-    def prob_many(self, a: Mention, others: list[Mention]) -> np.ndarray:
-        """Chances of ``a`` with each of ``others``."""
-        return self.prob(features_to_many(a, others))
 
     def save(self, path) -> None:
         np.savez(path, weights=self.weights, bias=np.float32(self.bias), mean=self.mean,
@@ -276,7 +218,7 @@ def cluster(ms: list[Mention], model: Scorer | None = None,
     from scipy.spatial.distance import squareform
     model = model or scorer()
     cut = model.threshold if threshold is None else threshold
-    P = model.prob_matrix(ms)
+    P = model.prob(feature_matrix(ms))
     D = 1.0 - (P + P.T) / 2
     np.fill_diagonal(D, 0.0)
     Z = linkage(squareform(D, checks=False), "average")
@@ -301,7 +243,7 @@ def units(ms: list[Mention], model: Scorer | None = None, cut: float | None = No
 def join_chance(unit: list[Mention], others: list[Mention], model: Scorer) -> float:
     """A unit's chance of joining an incident: the mean pair chance over every (member of
     the unit, mention of the incident) pair, a cluster-level decision, not one link."""
-    return float(np.mean(np.concatenate([model.prob_many(m, others) for m in unit])))
+    return float(np.mean(np.concatenate([model.prob(features_to_many(m, others)) for m in unit])))
 
 
 def best_incident(unit: list[Mention], candidates, model: Scorer | None = None):
