@@ -39,7 +39,17 @@ def main() -> int:
     ap.add_argument("--join-cuts", default=",".join(map(str, JOIN_CUTS)))
     ap.add_argument("--merge-cuts", default=",".join("none" if c is None else str(c)
                                                      for c in MERGE_CUTS))
+    ap.add_argument("--join-rule", choices=("mean", "max"), default="mean",
+                    help="max: a unit joins by its likeliest single pair (the alternative "
+                         "to the shipped mean; CV only)")
     args = ap.parse_args()
+    if args.join_rule == "max":
+        import newsdesk.link.incidents as incidents
+
+        def max_chance(unit, others, model):
+            return float(max(model.prob(incidents.features_to_many(m, others)).max()
+                             for m in unit))
+        incidents.join_chance = max_chance
     joins = [float(c) for c in args.join_cuts.split(",")]
     cuts = [None if c == "none" else float(c) for c in args.merge_cuts.split(",")]
     t0 = time.perf_counter()
@@ -69,7 +79,8 @@ def main() -> int:
                 pred = link_mentions(test, arrivals, story_of, model=model, merge_cut=c)
                 scores[j, c] += cm.conll_f1(g, pred)["conll"] / FOLDS
         print(f"fold {k + 1}/{FOLDS} done ({time.perf_counter() - t0:.0f} s)", flush=True)
-    print(f"{len(docs)} training documents, {len(topics)} topics; within-document cut {doc_cut}")
+    print(f"{len(docs)} training documents, {len(topics)} topics; within-document cut {doc_cut}"
+          f"; join rule {args.join_rule}")
     print("join \\ merge " + "".join(f"{'none' if c is None else c:>8}" for c in cuts))
     for j in joins:
         print(f"{j:<13}" + "".join(f"{scores[j, c]:>8.4f}" for c in cuts))

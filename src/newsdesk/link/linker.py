@@ -8,7 +8,9 @@ its candidates, never with everything stored. After a scored article joins a sto
 story may merge with a near one (link.story_merge): the gone story's incidents and
 articles move to the survivor, and both are ``dirty`` for the writers. Then the story may
 split in two (link.story_split: its halves would not merge): the moved members' incidents
-and mentions follow them. ``Linker`` can be rebuilt from stored articles by adding them
+and mentions follow them. After an article's events joined or started incidents, those it
+touched may merge with other incidents of its story neighbourhood (link.incident_merge):
+the older keeps its id. ``Linker`` can be rebuilt from stored articles by adding them
 again in their first-seen order.
 """
 from __future__ import annotations
@@ -320,7 +322,9 @@ class Linker:
                 ids[j] = best
                 self.incident_of[(x.id, e.index)] = best
             self.dirty_incidents.add(best)
-        if candidates:
+        # a copy brings no evidence of its own (its head stands for it): it merges nothing,
+        # so scoring its events or joining them unscored (``copied``) gives the same
+        if candidates and family == x.id:
             ids = self._merge_incidents(x.id, near, ids, {ids[j] for j in rest}, model)
         return ids
 
