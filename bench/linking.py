@@ -304,6 +304,9 @@ def main() -> int:
                     help="split over-merged stories as the linker does (link.story_split; "
                          "default on, the figures without splits printed beside; "
                          "--no-story-splits: never)")
+    ap.add_argument("--incident-merges", action=argparse.BooleanOptionalAction, default=True,
+                    help="merge incidents as the linker does (link.incident_merge; default "
+                         "on; --no-incident-merges: never, the anchor)")
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",
@@ -313,6 +316,9 @@ def main() -> int:
     ap.add_argument("--db", help="with --overhead: this store (a SQLite path or a PostgreSQL "
                                  "URL; default a fresh SQLite file)")
     args = ap.parse_args()
+    if not args.incident_merges:
+        from newsdesk.link import incident_merge
+        incident_merge.CUT = None
     if not args.data and not args.families and not args.overhead:
         ap.error("give --data, --families and/or --overhead")
     if args.overhead:

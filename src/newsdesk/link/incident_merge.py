@@ -27,9 +27,14 @@ from .incidents import Mention, Scorer, features_to_many, scorer
 CUT: float | None = 0.35
 
 
-def _pair_sum(a: list[Mention], b: list[Mention], model: Scorer) -> float:
-    """The sum of the pair chances over every (mention of a, mention of b) pair."""
-    return float(sum(model.prob(features_to_many(m, b)).sum() for m in a))
+def _row_sums(a: list[Mention], pool: list[Mention], ends: np.ndarray, model: Scorer) -> np.ndarray:
+    """The pair chances of ``a``'s mentions with every mention of ``pool`` (the incidents'
+    mentions one after another, each incident ending at ``ends``), summed per incident:
+    one feature pass per mention of ``a``, however many incidents."""
+    total = np.zeros(len(pool))
+    for m in a:
+        total += model.prob(features_to_many(m, pool))
+    return np.add.reduceat(total, np.r_[0, ends[:-1]])
 
 
 def merges(incidents: dict, touched: set, fresh: set, model: Scorer | None = None,
@@ -48,13 +53,16 @@ def merges(incidents: dict, touched: set, fresh: set, model: Scorer | None = Non
     size = {i: len(incidents[i]) for i in ids}
     hot = {i for i in touched if i in age}
     new = {i for i in fresh if i in age}
-    sums: dict[tuple[str, str], float] = {}
+    pool = [m for i in ids for m in incidents[i]]
+    ends = np.cumsum([len(incidents[i]) for i in ids])
+    rows: dict[str, np.ndarray] = {}   # incident -> its pair sums with each incident
 
     def pair_sum(a: str, b: str) -> float:
-        k = (a, b) if age[a] < age[b] else (b, a)
-        if k not in sums:
-            sums[k] = _pair_sum(incidents[k[0]], incidents[k[1]], model)
-        return sums[k]
+        if a not in rows and b in rows:
+            a, b = b, a
+        if a not in rows:
+            rows[a] = _row_sums(incidents[a], pool, ends, model)
+        return float(rows[a][age[b]])
 
     out = []
     while True:
