@@ -105,7 +105,7 @@ def cluster_mentions(mentions, group_of: dict[str, str], threshold=None, model=N
 
 
 def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
-                  model=None, steps: dict | None = None) -> dict:
+                  model=None, steps: dict | None = None, merge_cut=...) -> dict:
     """The linker's incident decisions replayed (link.linker.Linker._link_events): the
     articles in arrival order (``near``'s order: each article's story and the stories it
     passed, as the story index saw them on arrival); each article's events, in units
@@ -115,7 +115,10 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
     moves the gone story's incidents and its articles' mentions to the survivor (as
     Linker._merged), a split the incidents the moved articles started and their mentions
     to the new story (as Linker._split); ``story_of`` is each article's story then.
-    Mention key -> incident."""
+    After an article's units, the incidents they touched may merge with others of those
+    stories (link.incident_merge at ``merge_cut``, its shipped CUT unless given; as
+    Linker._merge_incidents). Mention key -> incident."""
+    from newsdesk.link.incident_merge import merges
     from newsdesk.link.incidents import assign, scorer
     model = model or scorer()
     by_doc = defaultdict(list)
@@ -127,6 +130,7 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
     founder: dict[str, str] = {}   # incident -> the article that started it
     now: dict[str, str] = {}    # article -> its story now
     out = {}
+    seq = {d: n for n, d in enumerate(near)}
     for doc, stories in near.items():
         for step in (steps or {}).get(doc, ()):
             if step[0] == "split":
@@ -155,6 +159,7 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
                 m.story = story_of[doc]
         cands = [(iid, [o for o in members[iid] if o.doc != doc])
                  for s in sorted(stories) for iid in of_story[s]]
+        touched, fresh = set(), set()
         for u, best in assign(ms, cands, model):
             unit = [ms[i] for i in u]
             if best is None:
@@ -163,8 +168,21 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
                 founder[best] = doc
                 members[best] = []
                 of_story[story_of[doc]].append(best)
+                fresh.add(best)
             members[best] += unit
+            touched.add(best)
             out.update((m.key, best) for m in unit)
+        if not any(others for _, others in cands):
+            continue   # as the linker: nothing compared, nothing to merge
+        pool = sorted({i for s in stories for i in of_story[s]}, key=made.__getitem__)
+        for gone, keep in merges({i: members[i] for i in pool}, touched & set(pool), fresh,
+                                 model, merge_cut):
+            members[keep] = sorted(members[keep] + members.pop(gone), key=lambda m: seq[m.doc])
+            for s in of_story.values():
+                if gone in s:
+                    s.remove(gone)
+            for m in members[keep]:
+                out[m.key] = keep
     return out
 
 
@@ -286,6 +304,9 @@ def main() -> int:
                     help="split over-merged stories as the linker does (link.story_split; "
                          "default on, the figures without splits printed beside; "
                          "--no-story-splits: never)")
+    ap.add_argument("--incident-merges", action=argparse.BooleanOptionalAction, default=True,
+                    help="merge incidents as the linker does (link.incident_merge; default "
+                         "on; --no-incident-merges: never, the anchor)")
     ap.add_argument("--tune-stories", action="store_true", help="grid-search the story parameters")
     ap.add_argument("--families", type=Path, help="AEB directory: score duplicate families")
     ap.add_argument("--overhead", type=Path, metavar="AEB",
@@ -295,6 +316,9 @@ def main() -> int:
     ap.add_argument("--db", help="with --overhead: this store (a SQLite path or a PostgreSQL "
                                  "URL; default a fresh SQLite file)")
     args = ap.parse_args()
+    if not args.incident_merges:
+        from newsdesk.link import incident_merge
+        incident_merge.CUT = None
     if not args.data and not args.families and not args.overhead:
         ap.error("give --data, --families and/or --overhead")
     if args.overhead:

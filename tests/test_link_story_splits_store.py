@@ -79,7 +79,11 @@ def test_runs_with_splits_equal_a_rebuild(url, seed, chunks, fresh):
     rebuild_then_ingest_again(url, arts, incremental, check=consistent)
 
 
-def test_a_split_moves_stored_articles_incidents_and_index_rows(url):
+def test_a_split_moves_stored_articles_incidents_and_index_rows(url, monkeypatch):
+    # the two quakes read alike to the event scorer: incident merges (link.incident_merge)
+    # would fold the moved articles' incidents into the older quake's before the split
+    from newsdesk.link import incident_merge
+    monkeypatch.setattr(incident_merge, "CUT", None)
     arts = quake_articles(30, 2)
     i, old, new, moved = splits_of(arts)[0]
     assert moved and set(moved) < {a.id for a in arts[:i]}   # stored by the first run

@@ -8,7 +8,9 @@ its candidates, never with everything stored. After a scored article joins a sto
 story may merge with a near one (link.story_merge): the gone story's incidents and
 articles move to the survivor, and both are ``dirty`` for the writers. Then the story may
 split in two (link.story_split: its halves would not merge): the moved members' incidents
-and mentions follow them. ``Linker`` can be rebuilt from stored articles by adding them
+and mentions follow them. After an article's events joined or started incidents, those it
+touched may merge with other incidents of its story neighbourhood (link.incident_merge):
+the older keeps its id. ``Linker`` can be rebuilt from stored articles by adding them
 again in their first-seen order.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
+from . import incident_merge
 from .incidents import Mention, assign, neighbour_stories, scorer
 from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
                      prepare, remember)
@@ -319,4 +322,54 @@ class Linker:
                 ids[j] = best
                 self.incident_of[(x.id, e.index)] = best
             self.dirty_incidents.add(best)
+        # a copy brings no evidence of its own (its head stands for it): it merges nothing,
+        # so scoring its events or joining them unscored (``copied``) gives the same
+        if candidates and family == x.id:
+            ids = self._merge_incidents(x.id, near, ids, {ids[j] for j in rest}, model)
         return ids
+
+    def _stand_for(self, inc: Incident) -> list[Mention]:
+        """The mentions that stand for an incident in a merge: those of the first article of
+        each duplicate family in it (as ``_others``, wire copies do not weigh more)."""
+        first: dict[str, str] = {}
+        for m, r in zip(inc.mentions, inc.reports):
+            first.setdefault(r.family, m.doc)
+        docs = set(first.values())
+        return [m for m in inc.mentions if m.doc in docs and m.vec is not None]
+
+    def _merge_incidents(self, doc: str, near: set[str], ids: list, touched: set[str],
+                         model) -> list:
+        """link.incident_merge's step after the article's units linked: the incidents its
+        scored units touched against the others of ``near``; each merge moves the gone
+        incident's mentions and reports to the survivor (``_merge_incident``). Returns the
+        article's incident per event then."""
+        if incident_merge.CUT is None:
+            return ids
+        age = lambda iid: (self.seq_of[self.incidents[iid].mentions[0].doc],  # noqa: E731
+                           self.incidents[iid].mentions[0].key[1])
+        pool = sorted({iid for s in near for iid in self.story_incidents.get(s, ())}, key=age)
+        incs = {iid: self._stand_for(self.incidents[iid]) for iid in pool}
+        fresh = {iid for iid in pool if all(m.doc == doc for m in self.incidents[iid].mentions)}
+        survivor: dict[str, str] = {}
+        for gone, keep in incident_merge.merges(incs, touched & set(pool), fresh, model):
+            self._merge_incident(gone, keep)
+            survivor[gone] = keep
+        for gone in list(survivor):
+            while survivor[gone] in survivor:
+                survivor[gone] = survivor[survivor[gone]]
+        return [survivor.get(i, i) for i in ids]
+
+    def _merge_incident(self, gone: str, keep: str) -> None:
+        """The gone incident's mentions and reports join the survivor's, by linking
+        position (stably: a store loads them in that order), and it is dropped from its
+        story; both are ``dirty`` (the writers delete the gone one's rows)."""
+        K, G = self.incidents[keep], self.incidents.pop(gone)
+        both = list(zip(K.mentions, K.reports)) + list(zip(G.mentions, G.reports))
+        both.sort(key=lambda mr: self.seq_of[mr[0].doc])
+        K.mentions, K.reports = [m for m, _ in both], [r for _, r in both]
+        for m in G.mentions:
+            self.incident_of[(m.doc, m.key[1])] = keep
+        lst = self.story_incidents.get(G.story)
+        if lst is not None and gone in lst:
+            lst.remove(gone)
+        self.dirty_incidents.update((keep, gone))

@@ -198,7 +198,8 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?",
         delete_in(conn, p, t, col, iids)
     _put_summaries(conn, linker, [story_row(linker, sid, members[sid]) for sid in dirty
                                   if sid in members],
-                   [incident_row(linker, linker.incidents[iid]) for iid in iids], p)
+                   [incident_row(linker, linker.incidents[iid]) for iid in iids
+                    if iid in linker.incidents], p)   # the others merged away (link.incident_merge)
     from .link_index import write_changes
     write_changes(conn, linker, links, first_seq, p,
                   kept or (first_seq + len(links), first_seq + len(links) - 1, links[-1].article_id))
