@@ -81,12 +81,11 @@ def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
     return dict(scores)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
-    docs = ecb.train_docs(args.data)
+def training_groups(data: Path):
+    """The training topics' documents, gold clusters by mention key, the stories the linker
+    makes of them, and their mentions grouped by story neighbourhood (the pairs a scorer
+    learns from and the linker replays)."""
+    docs = ecb.train_docs(data)
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
     vecs, keys = feats.story_inputs(docs)
     # the stories the linker makes (merges and splits on): with the event window's vectors
@@ -94,7 +93,15 @@ def main() -> int:
     index = story_index(docs, vecs, keys, merges=True, splits=True)
     ms = feats.mentions(docs)
     place_mentions(ms, docs, vecs, index.assignments())
-    groups = grouped(ms, incident_groups(docs, vecs, keys, index))
+    return docs, gold, index, grouped(ms, incident_groups(docs, vecs, keys, index))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    docs, gold, index, groups = training_groups(args.data)
     story_of = index.assignments()
     scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of)
     best = max(scores, key=lambda k: (scores[k], k[0] is None))

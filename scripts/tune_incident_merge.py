@@ -15,17 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import coref_metrics as cm  # noqa: E402
-import ecbplus_data as ecb  # noqa: E402
-import linking_features as feats  # noqa: E402
-from linking import incident_groups, link_mentions, place_mentions, story_index  # noqa: E402
-from train_incident_scorer import FOLDS, grouped, pairs  # noqa: E402
+from linking import link_mentions  # noqa: E402
+from train_incident_scorer import FOLDS, pairs, training_groups  # noqa: E402
 
 from newsdesk.link.incidents import scorer, train  # noqa: E402
 
@@ -53,14 +49,8 @@ def main() -> int:
     joins = [float(c) for c in args.join_cuts.split(",")]
     cuts = [None if c == "none" else float(c) for c in args.merge_cuts.split(",")]
     t0 = time.perf_counter()
-    docs = ecb.train_docs(args.data)
-    gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
-    vecs, keys = feats.story_inputs(docs)
-    index = story_index(docs, vecs, keys, merges=True, splits=True)
-    ms = feats.mentions(docs)
+    docs, gold, index, groups = training_groups(args.data)
     story_of = index.assignments()
-    place_mentions(ms, docs, vecs, story_of)
-    groups = grouped(ms, incident_groups(docs, vecs, keys, index))
     topic_of = {d.name: d.topic for d in docs}
     topics = sorted(set(topic_of.values()))
     doc_cut = scorer().doc_threshold
