@@ -8,7 +8,8 @@ pairs inside each group, so it sees pairs from two neighbouring stories as the l
 does. Its two cuts, the within-document one (incidents.units; "none" keeps each event
 apart) and the one an article's unit must pass to join an incident, are the pair with the
 best mean CoNLL F1 over a 5-fold cross-validation by topic (train on four folds' topics,
-replay the linker's decisions on the fifth: bench/linking.py ``link_mentions``).
+replay the linker's decisions on the fifth: bench/linking.py ``link_mentions``, incident
+merges included: bench/README.md says what that changes).
 ECB+ annotation is CC BY 3.0.
 
     python scripts/train_incident_scorer.py --data ../shared/bench/ecbplus
