@@ -53,6 +53,7 @@ OPERATIONS = [
     ("GET", "/api/entities"), ("GET", "/api/places"), ("GET", "/api/timeline"),
     ("POST", "/api/pages"), ("GET", "/api/sources"),
     ("GET", "/api/stories"), ("GET", "/api/stories/{story_id}"), ("GET", "/api/incidents"),
+    ("GET", "/api/incidents/{incident_id}"),
     ("GET", "/api/brief"), ("GET", "/api/articles/{article_id}/story"),
 ]
 MAX_EXAMPLES = int(os.environ.get("NEWSDESK_FUZZ_EXAMPLES", "25"))

@@ -49,6 +49,10 @@ def test_sentence_is_filled_from_the_record_only():
     assert brief.sentence(inc) == "Students protested."
     inc = incident("i", "single-source", ["A"], [], type="SANCTION")
     assert brief.sentence(inc) == "A sanction event was reported."
+    # a place already named as the target is not said twice
+    inc = incident("i", "corroborated", ["A", "B"], [], type="ASSAULT", actors=["Drones"],
+                   targets=["Kharkiv"], place="Kharkiv")
+    assert brief.sentence(inc) == "Drones attacked Kharkiv."
 
 
 def test_facts_cite_every_claim_and_contested_ones_show_both_sides():

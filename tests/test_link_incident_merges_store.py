@@ -93,6 +93,10 @@ def test_runs_with_incident_merges_equal_a_rebuild_and_the_linker(url, chunks, f
     # the in-memory Linker's incidents, rows and all (status and outlets recomputed)
     assert stored == {iid: json.loads(json.dumps(incident_row(linker, inc)))
                       for iid, inc in linker.incidents.items()}
+    # every merged-away id leads to the incident it is part of now
+    assert {json.loads(r)["incident_id"]: json.loads(r)["survivor"]
+            for r in incremental["incident_merges"]} == {
+        g: linker.incident_survivor(g) for g in linker.incidents_merged}
     rebuild_then_ingest_again(url, arts, incremental)
 
 
@@ -119,3 +123,36 @@ def test_a_merge_removes_the_gone_incident_rows(url):
         assert after >= before
         rec = json.loads(one("SELECT record FROM incidents WHERE id = ?", keep)[0]["record"])
         assert {r["article_id"] for r in rec["reports"]} == after
+
+
+def test_a_merged_away_incident_leads_to_its_survivor(url, capsys):
+    from fastapi.testclient import TestClient
+
+    from newsdesk.api import create_app
+    from newsdesk.cli import main
+    arts = merge_articles(30, 1)
+    with open_store(url) as store:
+        for a in arts:
+            store.add(a)
+        link_new(store)
+        gone, keep = next((r["incident_id"], r["survivor"]) for r in _fetch(
+            store, "SELECT incident_id, survivor FROM incident_merges ORDER BY incident_id"))
+        reports = {r["article_id"] for r in _fetch(
+            store, "SELECT article_id FROM incident_reports WHERE incident_id = ?", (keep,))}
+    client = TestClient(create_app(url))
+    r = client.get(f"/api/incidents/{gone}", follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == f"/api/incidents/{keep}"
+    body = client.get(f"/api/incidents/{gone}").json()
+    assert body["id"] == keep and {c["article_id"] for c in body["claims"]} == reports
+    # each claim quotes its article's text at the stored span
+    for c in body["claims"]:
+        text = client.get(f"/api/articles/{c['article_id']}").json()["text"]
+        assert c["quote"] and c["quote"] == text[c["quote_start"]:c["quote_end"]].strip()
+    assert body["story"]["id"] == body["story_id"] and body["sentence"]
+    assert client.get("/api/incidents/no-such-incident").status_code == 404
+    capsys.readouterr()
+    assert main(["incident", gone, "--db", url, "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["id"] == keep and f"merged into {keep}" in out.err
+    with pytest.raises(SystemExit, match="no incident"):
+        main(["incident", "no-such-incident", "--db", url])

@@ -83,6 +83,7 @@ def full_snapshot(store) -> dict:
         return sorted(json.dumps(r, sort_keys=True, default=str) for r in _fetch(store, sql))
     out = snapshot(store) | index_snapshot(store)
     out["merges"] = rows("SELECT story_id, survivor FROM story_merges")
+    out["incident_merges"] = rows("SELECT incident_id, survivor FROM incident_merges")
     # a survivor's centroid is stored (bit for bit what the merge made), the others' not
     out["centroids"] = sorted((r["story_id"], bytes(r["centroid"]).hex()) for r in _fetch(
         store, "SELECT story_id, centroid FROM link_stories WHERE centroid IS NOT NULL"))

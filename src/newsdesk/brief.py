@@ -101,7 +101,9 @@ def sentence(incident: dict[str, Any]) -> str:
     else:
         text = f"A {kind.lower()} event was reported" + (f" involving {targets}" if targets else "")
     place = (s.get("place") or {}).get("name")
-    if place:
+    # "attacked Kharkiv in Kharkiv": a place already named as a target or actor is not repeated
+    named = {n.casefold() for n in (*(s.get("actors") or ()), *(s.get("targets") or ())) if n}
+    if place and place.casefold() not in named:
         text += f" in {place}"
     when = timex_words(s.get("time"))
     if when:

@@ -1,7 +1,8 @@
-"""CLI commands of the link stage: ``newsdesk link``, ``stories``, ``incidents``."""
+"""CLI commands of the link stage: ``newsdesk link``, ``stories``, ``incidents``, ``incident``."""
 from __future__ import annotations
 
 import json
+import sys
 
 STATUSES = ("single-source", "corroborated", "contested")
 
@@ -33,6 +34,15 @@ def add_link_commands(sub, db) -> None:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true", help="JSON lines")
     p.set_defaults(func=cmd_incidents)
+
+    p = sub.add_parser("incident", parents=[db], help="one incident with the claims behind it",
+                       description="One incident: its status and why, outlets, sources, and "
+                                   "each claim (outlet, time, quoted sentence, link), as "
+                                   "GET /api/incidents/{id}. An incident merged into another "
+                                   "shows the one it is part of now.")
+    p.add_argument("incident_id", help="an incident id (as `newsdesk incidents` lists them)")
+    p.add_argument("--json", action="store_true", help="the record as one JSON object")
+    p.set_defaults(func=cmd_incident)
 
 
 def _store(args):
@@ -74,6 +84,39 @@ def cmd_incidents(args) -> int:
         f"{i['id']}  {i['type']}  {i['status']} ({i['why']})  first {i['first_report'] or '?'}\n"
         f"  outlets: {', '.join(i['outlets'])}"
         + (f"\n  sources: {', '.join(i['sources'])}" if i["sources"] else "")))
+    return 0
+
+
+def cmd_incident(args) -> int:
+    from .brief import sentence
+    from .store.links import incident_merged_into
+    from .store.story_claims import incident_with_claims
+    iid = args.incident_id
+    with _store(args) as store:
+        found = incident_with_claims(store, iid)
+        if found is None and (survivor := incident_merged_into(store, iid)) is not None:
+            print(f"incident {iid} merged into {survivor}", file=sys.stderr)
+            found = incident_with_claims(store, survivor)
+    if found is None:
+        raise SystemExit(f"newsdesk incident: no incident {iid!r}")
+    found["sentence"] = sentence(found)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    story = found.get("story") or {}
+    print(f"{found['id']}  {found['type']}  {found['status']} ({found['why']})  "
+          f"first {found['first_report'] or '?'}")
+    print(f"  {found['sentence']}")
+    print(f"  story {found['story_id']}: {story.get('label', '?')}")
+    print(f"  outlets: {', '.join(found['outlets'])}")
+    if found["sources"]:
+        print(f"  sources: {', '.join(found['sources'])}")
+    for c in found["claims"]:
+        who = f" ({c['source']})" if c.get("source") else ""
+        print(f"  - {c.get('outlet') or '?'}, {c.get('published') or '?'}{who}, "
+              f"{c.get('factuality') or '?'}: {c.get('quote') or ''}")
+        if c.get("url"):
+            print(f"    {c['url']}")
     return 0
 
 

@@ -91,6 +91,25 @@ def add_link_routes(app, backend, read) -> None:
                                     story_id=story_id, type=type)
         return {"items": items, "limit": limit, "offset": offset}
 
+    @app.get("/api/incidents/{incident_id}", dependencies=read, tags=["links"])
+    def incident(incident_id: Annotated[str, Path(max_length=200)]) -> dict[str, Any]:
+        """One incident: its status (and why), outlets, sources, each claim with the quoted
+        sentence, article and event, the most told actors, place and date, and its story.
+        An incident merged into another (link.incident_merge) answers 308 with the
+        survivor's address."""
+        from ..store.story_claims import incident_with_claims
+        with backend.session() as store:
+            found = incident_with_claims(store, incident_id)
+            survivor = links.incident_merged_into(store, incident_id) if found is None else None
+        if survivor is not None:
+            # ids are "<article>:<event>": a colon is a path character, left as it is
+            return RedirectResponse(f"/api/incidents/{quote(survivor, safe=':')}", status_code=308)
+        if found is None:
+            raise HTTPException(404, f"no incident {incident_id!r}")
+        from ..brief import sentence
+        found["sentence"] = sentence(found)
+        return found
+
     @app.get("/api/brief", dependencies=read, tags=["links"])
     def brief_route(since: Annotated[str, Query(max_length=40, description="24h, 30d, 2w or an ISO date")] = "24h",
                     until: Annotated[str | None, Query(max_length=40, description="ISO date")] = None,

@@ -75,6 +75,9 @@ class Linker:
         self.families = FamilyIndex()
         self.stories = StoryIndex()
         self.incidents: dict[str, Incident] = {}
+        # merged-away incident -> the incident it merged into (link.incident_merge; a
+        # stored linker holds only its own run's, the writers chain them in the store)
+        self.incidents_merged: dict[str, str] = {}
         self.story_incidents: dict[str, list[str]] = defaultdict(list)
         self.articles: dict[str, Inputs] = {}
         self.seq_of: dict[str, int] = {}   # article -> its linking position
@@ -157,6 +160,12 @@ class Linker:
         while sid in merged:
             sid = merged[sid]
         return sid
+
+    def incident_survivor(self, iid: str) -> str:
+        """The incident ``iid`` is now: itself, or the one it merged into (in turn)."""
+        while iid in self.incidents_merged:
+            iid = self.incidents_merged[iid]
+        return iid
 
     def _merge_step(self, sid: str, keys: set[str], time: str | None) -> str:
         """link.story_merge's step after an article joined ``sid``; on a merge, the gone
@@ -369,6 +378,7 @@ class Linker:
         position (stably: a store loads them in that order), and it is dropped from its
         story; both are ``dirty`` (the writers delete the gone one's rows)."""
         K, G = self.incidents[keep], self.incidents.pop(gone)
+        self.incidents_merged[gone] = keep
         both = list(zip(K.mentions, K.reports)) + list(zip(G.mentions, G.reports))
         both.sort(key=lambda mr: self.seq_of[mr[0].doc])
         K.mentions, K.reports = [m for m, _ in both], [r for _, r in both]

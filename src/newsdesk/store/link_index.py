@@ -83,6 +83,16 @@ def schema_merges(blob: str = "BLOB", add_column: bool = True, if_not_exists: st
     ]
 
 
+def schema_incident_merges() -> list[str]:
+    """``incident_merges``: each merged-away incident (link.incident_merge) -> the incident
+    it is now part of, so a saved address leads on (the API redirects)."""
+    return [
+        """CREATE TABLE IF NOT EXISTS incident_merges (
+            incident_id TEXT PRIMARY KEY, survivor TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS incident_merges_survivor ON incident_merges (survivor)",
+    ]
+
+
 def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]:
     """``link_keys`` gains its story's span (``lo_day``, ``hi_day``, copied from
     ``link_stories``) and an index by key then span: the window's stories sharing a key are

@@ -5,7 +5,8 @@ Tables (SQLite ``_schema_v10``/``_v12``, PostgreSQL ``_v9``/``_v11``): ``article
 places, for filters), ``incidents`` and ``incident_reports`` (the provenance spans), and
 ``link_inputs`` (what linking needs of each article, kept: ``link.inputs``),
 ``story_merges`` (a merged-away story -> the story it is part of now; SQLite ``_v17``,
-PostgreSQL ``_v15``), and the link indexes (``store.link_index``, SQLite
+PostgreSQL ``_v15``), ``incident_merges`` (the same for incidents; SQLite ``_v19``,
+PostgreSQL ``_v17``), and the link indexes (``store.link_index``, SQLite
 ``_v15``/PostgreSQL ``_v13``); ``link_counts`` (SQLite ``_v18``, PostgreSQL ``_v16``:
 the rows of ``articles`` and ``link_inputs``, kept by triggers, store.link_counts).
 ``link_new`` links the articles stored since the last run against the rest, in input
@@ -24,7 +25,7 @@ from ..link.keys import entity_key
 
 
 LINK_TABLES = ("incident_reports", "incidents", "story_keys", "stories", "article_links", "link_inputs",
-               "story_merges")
+               "story_merges", "incident_merges")
 
 
 KEY_KIND = {"entities": "entity", "places": "place"}
@@ -139,6 +140,8 @@ def write(conn, linker, links: list, param: str = "?") -> None:
     _put_summaries(conn, linker, stories, incidents, p)
     insert(conn, p, "story_merges (story_id, survivor)",
            [(g, linker.survivor(g)) for g in sorted(linker.stories.merged)])
+    insert(conn, p, "incident_merges (incident_id, survivor)",
+           [(g, linker.incident_survivor(g)) for g in sorted(linker.incidents_merged)])
     write_all(conn, linker, links, p)
 
 
@@ -150,6 +153,15 @@ def _merged_away(conn, gone: str, keep: str, p: str) -> None:
     conn.execute(f"UPDATE story_merges SET survivor = {p} WHERE survivor = {p}", (keep, gone))
     conn.execute(f"INSERT INTO story_merges (story_id, survivor) VALUES ({p}, {p}) "
                  f"ON CONFLICT (story_id) DO UPDATE SET survivor = excluded.survivor", (gone, keep))
+
+
+def _incident_merged_away(conn, gone: str, keep: str, p: str) -> None:
+    """An incident merged into ``keep`` (link.incident_merge): its id, and those that had
+    merged into it, lead to ``keep`` (``incident_merged_into``)."""
+    conn.execute(f"UPDATE incident_merges SET survivor = {p} WHERE survivor = {p}", (keep, gone))
+    conn.execute(f"INSERT INTO incident_merges (incident_id, survivor) VALUES ({p}, {p}) "
+                 f"ON CONFLICT (incident_id) DO UPDATE SET survivor = excluded.survivor",
+                 (gone, keep))
 
 
 def _update_many(conn, sql: str, rows: list[tuple]) -> None:
@@ -196,6 +208,9 @@ def write_new(conn, linker, links: list, first_seq: int, param: str = "?",
     iids = sorted(linker.dirty_incidents)
     for t, col in (("incident_reports", "incident_id"), ("incidents", "id")):
         delete_in(conn, p, t, col, iids)
+    for iid in iids:
+        if iid not in linker.incidents:
+            _incident_merged_away(conn, iid, linker.incident_survivor(iid), p)
     _put_summaries(conn, linker, [story_row(linker, sid, members[sid]) for sid in dirty
                                   if sid in members],
                    [incident_row(linker, linker.incidents[iid]) for iid in iids
@@ -499,6 +514,21 @@ def merged_into(store, story_id: str) -> str | None:
     """The story a merged-away story is now part of (None: it was not merged away)."""
     rows = _fetch(store, "SELECT survivor FROM story_merges WHERE story_id = ?", (story_id,))
     return rows[0]["survivor"] if rows else None
+
+
+def incident_merged_into(store, incident_id: str) -> str | None:
+    """The incident a merged-away incident is now part of (None: not merged away)."""
+    rows = _fetch(store, "SELECT survivor FROM incident_merges WHERE incident_id = ?", (incident_id,))
+    return rows[0]["survivor"] if rows else None
+
+
+def incident(store, incident_id: str) -> dict[str, Any] | None:
+    """One stored incident record (None: no such incident)."""
+    rows = _fetch(store, "SELECT record FROM incidents WHERE id = ?", (incident_id,))
+    if not rows:
+        return None
+    rec = rows[0]["record"]
+    return json.loads(rec) if isinstance(rec, str) else dict(rec)
 
 
 def incidents(store, status: str | None = None, limit: int = 50, offset: int = 0,

@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -270,8 +270,14 @@ def _schema_v16() -> list[str]:
     return postgres_schema()
 
 
+def _schema_v17() -> list[str]:
+    """``incident_merges`` (store.link_index), as in SQLite's version 19."""
+    from .link_index import schema_incident_merges
+    return schema_incident_merges()
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12, _schema_v13, _schema_v14, _schema_v15,
-              _schema_v16]
+              _schema_v16, _schema_v17]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

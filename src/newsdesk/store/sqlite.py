@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -381,9 +381,18 @@ def _schema_v18() -> list[str]:
     return sqlite_schema()
 
 
+def _schema_v19() -> list[str]:
+    """``incident_merges``: where a merged-away incident went (store.link_index). A new
+    table only; incidents merged before it have no row (``newsdesk link --rebuild`` fills
+    it)."""
+    from .link_index import schema_incident_merges
+    return schema_incident_merges()
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
-              _schema_v13, _schema_v14, _schema_v15, _schema_v16, _schema_v17, _schema_v18]
+              _schema_v13, _schema_v14, _schema_v15, _schema_v16, _schema_v17, _schema_v18,
+              _schema_v19]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:

@@ -87,6 +87,13 @@ def families(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _add_claims(inc: dict[str, Any], get) -> dict[str, Any]:
+    inc["claims"] = [claim(r, get(r["article_id"])) for r in inc.get("reports", [])]
+    inc["claims"].sort(key=lambda c: (c.get("published") or "", c["article_id"]))
+    inc["summary"] = summarize_incident(inc)
+    return inc
+
+
 def with_claims(store, story: dict[str, Any]) -> dict[str, Any]:
     """The story (from links.story) with claims under each incident and its families."""
     cache: dict[str, Any] = {}
@@ -97,9 +104,7 @@ def with_claims(store, story: dict[str, Any]) -> dict[str, Any]:
         return cache[aid]
 
     for inc in story.get("incidents", []):
-        inc["claims"] = [claim(r, get(r["article_id"])) for r in inc.get("reports", [])]
-        inc["claims"].sort(key=lambda c: (c.get("published") or "", c["article_id"]))
-        inc["summary"] = summarize_incident(inc)
+        _add_claims(inc, get)
     story["families"] = families(story.get("articles", []))
     story["independent_outlets"] = sorted({f["article"].get("outlet") or f["article"]["id"]
                                            for f in story["families"]})
@@ -109,6 +114,23 @@ def with_claims(store, story: dict[str, Any]) -> dict[str, Any]:
 def story_with_claims(store, story_id: str) -> dict[str, Any] | None:
     found = links.story(store, story_id)
     return with_claims(store, found) if found else None
+
+
+def incident_with_claims(store, incident_id: str) -> dict[str, Any] | None:
+    """One incident with its claims, summary and its story's summary (None: not stored)."""
+    found = links.incident(store, incident_id)
+    if found is None:
+        return None
+    cache: dict[str, Any] = {}
+
+    def get(aid):
+        if aid not in cache:
+            cache[aid] = store.get(aid)
+        return cache[aid]
+
+    _add_claims(found, get)
+    found["story"] = story_summary(store, found["story_id"]) if found.get("story_id") else None
+    return found
 
 
 def story_summary(store, story_id: str) -> dict[str, Any] | None:
