@@ -12,7 +12,7 @@ multiplies by log(1 + rank) (rare pieces say more), ``sif`` by a / (a + p(rank))
 Zipf's law, ``none`` leaves the rows. Special and unused pieces are zeroed. The table is
 stored float16 with the settings it was built with; the same settings give the same file.
 
-    python scripts/distill_static_encoder.py [--dim 256] [--pool mean] [--weight zipf]
+    python scripts/distill_static_encoder.py [--dim 128] [--pool piece] [--weight none]
 """
 from __future__ import annotations
 
@@ -85,9 +85,9 @@ def table(states: np.ndarray, names: list[str], dim: int, weight: str) -> np.nda
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--dim", type=int, default=256)
-    ap.add_argument("--pool", choices=("mean", "piece"), default="mean")
-    ap.add_argument("--weight", choices=("zipf", "sif", "none"), default="zipf")
+    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--pool", choices=("mean", "piece"), default="piece")
+    ap.add_argument("--weight", choices=("zipf", "sif", "none"), default="none")
     ap.add_argument("--cache", type=Path, help="a .npz keeping the model's piece states")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()

@@ -57,11 +57,11 @@ def family(backend: str | None = None) -> str:
 def _family(backend: str, top: Path | None) -> str:  # once per name: read for every kept row
     import hashlib
     import importlib.util
-    if backend == "static":  # no model pass: the table's digest is all its vectors depend on
-        return f"static{hashlib.sha256(static_path().read_bytes()).hexdigest()[:8]}+w{EVENT_WINDOW}"
-    if backend == "static-lead":  # the table's lead, the float model's event vectors
-        return (f"static{hashlib.sha256(static_path().read_bytes()).hexdigest()[:8]}-lead"
-                + _family("ort", top)[len("float"):])
+    if backend in ("static", "static-lead"):  # the table's digest: all its vectors depend on
+        base = f"static{hashlib.sha256(_static_table().read_bytes()).hexdigest()[:8]}"
+        # static-lead: the table's lead, the float model's event vectors
+        return (base + f"+w{EVENT_WINDOW}" if backend == "static"
+                else base + "-lead" + _family("ort", top)[len("float"):])
     base = "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
     base += f"+w{EVENT_WINDOW}"
     return base if top is None else f"{base}+ev{hashlib.sha256(top.read_bytes()).hexdigest()[:8]}"
@@ -93,6 +93,14 @@ def static_path() -> Path:
         return Path(env)
     from importlib import resources
     return Path(str(resources.files("newsdesk") / "data" / STATIC_TABLE))
+
+
+def _static_table() -> Path:
+    p = static_path()
+    if not p.is_file():
+        raise ModelMissing(f"no static encoder table at {p}: "
+                           "python scripts/distill_static_encoder.py (a minute)")
+    return p
 
 
 log = logging.getLogger(__name__)
@@ -358,7 +366,7 @@ class StaticEncoder(Encoder):
         self.tok = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tok.no_padding()
         self.tok.enable_truncation(max_length=MAX_TOKENS)
-        z = np.load(static_path())
+        z = np.load(_static_table())
         self.table = z["table"].astype(np.float32)
         self.dim = self.table.shape[1]
         self.special = {self.tok.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")}
