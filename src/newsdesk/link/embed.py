@@ -17,6 +17,13 @@ activation scale is per tensor, and numpy run one text at a time); int8's
 integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
 them may differ across CPUs in the last bits, as the float graph's do.
 
+``NEWSDESK_ENCODER=static`` (``StaticEncoder``) runs no model: a text's vector is the mean
+of its word pieces' rows in a table distilled from the model
+(scripts/distill_static_encoder.py, ``newsdesk/data/static_encoder.npz`` or
+``NEWSDESK_STATIC_TABLE``); ``static-lead`` takes the table for the lead and the model for
+the event vectors. Options, not the default (docs/scale.md Run V): their family is
+"static" and the table's digest, and the shipped scorers are trained on the model's vectors.
+
 Trigger vectors (``encode_words``' spans) can come from top layers tuned for event
 mentions (``newsdesk/data/event_top.safetensors``, float16, written by
 scripts/train_mention_encoder.py ``--out``; read once with the Encoder): the same pass up
