@@ -1,6 +1,6 @@
 """The sentence encoder's time per article, numpy against onnxruntime, in one run.
 
-    python bench/encoder_speed.py [AEB] [--n 40] [--rounds 3]
+    python bench/encoder_speed.py [AEB] [--n 40] [--rounds 3] [--backends ort static ...]
 
 The AEB originals go through the pipeline (extract + enrich, timed: the anchor); each
 article's link inputs then get, per encoder backend (embed.BACKENDS, plus "ort-contrib" and
@@ -8,7 +8,8 @@ article's link inputs then get, per encoder backend (embed.BACKENDS, plus "ort-c
 word pieces) and the event vectors (``encode_words`` over the event sentences and trigger
 spans). The backends take turns, ``rounds`` times (the machine is shared: the best round
 counts). Printed per backend: ms per article (lead, events), the speed-up over numpy, and
-the largest difference of any vector component from numpy's (lead, sentence, span).
+the largest difference of any vector component from numpy's (lead, sentence, span; "nan"
+for a static table's vectors, of another width).
 """
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from pathlib import Path
 import numpy as np
 
 
-def _encoders():
+def _encoders(only: list[str] | None = None):
     from newsdesk.link import onnx_bert
     from newsdesk.link.embed import BACKENDS, Encoder
     base = Encoder(backend="numpy")
     out = {"numpy": base}
     for b in BACKENDS:
-        if b != "numpy":
+        if b != "numpy" and (not only or b in only):
             out[b] = Encoder(backend=b)
+    if only:
+        return out
     for ops in onnx_bert.OPS_ALL:
         if ops != onnx_bert.OPS:
             other = Encoder(backend="numpy")
@@ -50,7 +53,8 @@ def _vectors(enc, xs):
     return (np.vstack(leads), np.vstack(sents), np.vstack(spans)), t_lead, t_ev
 
 
-def measure(aeb: Path, n: int = 40, rounds: int = 3, log=print) -> dict:
+def measure(aeb: Path, n: int = 40, rounds: int = 3, log=print,
+            only: list[str] | None = None) -> dict:
     import linking_families
     from newsdesk.link.inputs import prepare
     from newsdesk.model import RawPage
@@ -64,7 +68,7 @@ def measure(aeb: Path, n: int = 40, rounds: int = 3, log=print) -> dict:
     arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
     pipe_ms = (time.perf_counter() - t0) / max(len(arts), 1) * 1000
     xs = prepare(arts, leads=False)
-    encs = _encoders()
+    encs = _encoders(only)
     best: dict[str, list[float]] = {b: [np.inf, np.inf] for b in encs}
     vecs = {}
     for _ in range(rounds):
@@ -81,7 +85,9 @@ def measure(aeb: Path, n: int = 40, rounds: int = 3, log=print) -> dict:
     base = sum(best["numpy"]) * 1000 / k
     for b in encs:
         lead, ev = (t * 1000 / k for t in best[b])
-        diffs = [float(np.abs(v - w).max()) for v, w in zip(vecs[b], vecs["numpy"])]
+        # a static table's vectors have their own width: no difference to print
+        diffs = [float(np.abs(v - w).max()) if v.shape == w.shape else float("nan")
+                 for v, w in zip(vecs[b], vecs["numpy"])]
         out[b] = {"lead_ms": lead, "events_ms": ev, "speedup": base / (lead + ev), "max_diff": diffs}
         log(f"  {b:<11} {lead:>6.1f} {ev:>7.1f} {lead + ev:>7.1f} {base / (lead + ev):>7.1f}x "
             f"{(lead + ev) / pipe_ms:>10.1%} | " + ", ".join(f"{d:.1e}" for d in diffs))
@@ -94,8 +100,9 @@ def main() -> int:
     ap.add_argument("aeb", type=Path, nargs="?", default=Path("/work/shared/bench/aeb"))
     ap.add_argument("--n", type=int, default=40, help="AEB originals (as linking_overhead.py)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--backends", nargs="*", help="only these (beside numpy, the base)")
     args = ap.parse_args()
-    measure(args.aeb, args.n, args.rounds)
+    measure(args.aeb, args.n, args.rounds, only=args.backends)
     return 0
 
 

@@ -17,6 +17,13 @@ activation scale is per tensor, and numpy run one text at a time); int8's
 integer sums are exact on every x86 kernel (onnx_bert.quantised), the float steps around
 them may differ across CPUs in the last bits, as the float graph's do.
 
+``NEWSDESK_ENCODER=static`` (``StaticEncoder``) runs no model: a text's vector is the mean
+of its word pieces' rows in a table distilled from the model
+(scripts/distill_static_encoder.py, ``newsdesk/data/static_encoder.npz`` or
+``NEWSDESK_STATIC_TABLE``); ``static-lead`` takes the table for the lead and the model for
+the event vectors. Options, not the default (docs/scale.md Run V): their family is
+"static" and the table's digest, and the shipped scorers are trained on the model's vectors.
+
 Trigger vectors (``encode_words``' spans) can come from top layers tuned for event
 mentions (``newsdesk/data/event_top.safetensors``, float16, written by
 scripts/train_mention_encoder.py ``--out``; read once with the Encoder): the same pass up
@@ -37,8 +44,9 @@ import numpy as np
 
 MAX_TOKENS = 256  # the model's own max_seq_length
 EVENT_TOP = "event_top.safetensors"  # in newsdesk/data: scripts/train_mention_encoder.py --out
-BACKENDS = ("ort", "numpy", "ort-int8")
-DEFAULT = "ort"  # ort-int8: an option (other vectors; docs/scale.md Run J)
+BACKENDS = ("ort", "numpy", "ort-int8", "static", "static-lead")
+DEFAULT = "ort"  # ort-int8, static: options (other vectors; docs/scale.md Runs J, V)
+STATIC_TABLE = "static_encoder.npz"  # in newsdesk/data: scripts/distill_static_encoder.py
 # an event sentence is read from this many word pieces before its first trigger to as many
 # after its last (encode_words): ~half the pieces, CV by topic no lower (docs/scale.md Run R)
 EVENT_WINDOW = 8
@@ -56,6 +64,11 @@ def family(backend: str | None = None) -> str:
 def _family(backend: str, top: Path | None) -> str:  # once per name: read for every kept row
     import hashlib
     import importlib.util
+    if backend in ("static", "static-lead"):  # the table's digest: all its vectors depend on
+        base = f"static{hashlib.sha256(_static_table().read_bytes()).hexdigest()[:8]}"
+        # static-lead: the table's lead, the float model's event vectors
+        return (base + f"+w{EVENT_WINDOW}" if backend == "static"
+                else base + "-lead" + _family("ort", top)[len("float"):])
     base = "int8" if backend == "ort-int8" and importlib.util.find_spec("onnxruntime") else "float"
     base += f"+w{EVENT_WINDOW}"
     return base if top is None else f"{base}+ev{hashlib.sha256(top.read_bytes()).hexdigest()[:8]}"
@@ -78,6 +91,23 @@ def _event_top(setting: str) -> Path | None:
     from importlib import resources
     p = Path(str(resources.files("newsdesk") / "data" / EVENT_TOP))
     return p if p.is_file() else None
+
+
+def static_path() -> Path:
+    """The static backend's word-piece table (env NEWSDESK_STATIC_TABLE, else packaged)."""
+    env = os.environ.get("NEWSDESK_STATIC_TABLE")
+    if env:
+        return Path(env)
+    from importlib import resources
+    return Path(str(resources.files("newsdesk") / "data" / STATIC_TABLE))
+
+
+def _static_table() -> Path:
+    p = static_path()
+    if not p.is_file():
+        raise ModelMissing(f"no static encoder table at {p}: "
+                           "python scripts/distill_static_encoder.py (a minute)")
+    return p
 
 
 log = logging.getLogger(__name__)
@@ -126,7 +156,14 @@ def _gelu(x):
 class Encoder:
     """all-MiniLM-L6-v2: mean-pooled, L2-normalised 384-d vectors. ``backend``: one of
     BACKENDS, else ``NEWSDESK_ENCODER``, else DEFAULT (numpy when onnxruntime is missing).
-    ``family``: "int8" or "float", what its vectors compare with."""
+    ``family``: "int8" or "float", what its vectors compare with. ``static`` gives a
+    ``StaticEncoder`` (the same API, no model pass)."""
+
+    def __new__(cls, path: Path | None = None, backend: str | None = None):
+        if cls is Encoder and (backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT) in (
+                "static", "static-lead"):
+            return super().__new__(StaticEncoder)
+        return super().__new__(cls)
 
     def __init__(self, path: Path | None = None, backend: str | None = None):
         from safetensors.numpy import load_file
@@ -319,6 +356,62 @@ class Encoder:
                 if pos:
                     spans_out[i][j] = top[pos].mean(0)
         return _normalise(sent), [_normalise(s) for s in spans_out]
+
+
+class StaticEncoder(Encoder):
+    """Vectors without a model pass: a text's vector is the normalised mean of its word
+    pieces' rows in a table distilled from the model (scripts/distill_static_encoder.py;
+    the rows carry their frequency weight), special pieces left out. A trigger's vector is
+    its pieces' mean, mixed with the window's mean by ``STATIC_MIX`` (context the table
+    lacks). Each text alone: nothing depends on the batch. ``static-lead``: the table for
+    ``encode`` only, ``encode_words`` by the float model (``Encoder``, ort)."""
+
+    def __init__(self, path: Path | None = None, backend: str | None = None):
+        from tokenizers import Tokenizer
+        path = Path(path) if path else model_dir()
+        self.path = path
+        self.tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tok.no_padding()
+        self.tok.enable_truncation(max_length=MAX_TOKENS)
+        z = np.load(_static_table())
+        self.table = z["table"].astype(np.float32)
+        self.dim = self.table.shape[1]
+        self.special = {self.tok.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")}
+        self.event_top = None
+        self._ort = None
+        self.backend = backend or os.environ.get("NEWSDESK_ENCODER") or DEFAULT
+        self.model = Encoder(path, backend="ort") if self.backend == "static-lead" else None
+        self.event_dim = self.model.dim if self.model is not None else self.dim
+        self.family = family(self.backend)
+
+    def _rows(self, ids) -> np.ndarray:
+        return self.table[[i for i in ids if i not in self.special] or [0]]
+
+    def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, e in enumerate(self.tok.encode_batch([t or "" for t in texts])):
+            out[i] = self._rows(e.ids[:max_tokens]).mean(0)
+        return _normalise(out)
+
+    def encode_words(self, sentences, spans, window: int | None = EVENT_WINDOW):
+        if self.model is not None:
+            return self.model.encode_words(sentences, spans, window)
+        encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
+        mix = float(os.environ.get("NEWSDESK_STATIC_MIX", STATIC_MIX))
+        sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
+        out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        for i, (e, sp) in enumerate(zip(encodings, spans)):
+            ids, words = _window(e.ids, e.word_ids, sp, window)
+            ctx = _normalise(self._rows(ids).mean(0))
+            sent[i] = ctx
+            for j, (a, b) in enumerate(sp):
+                pos = [ids[p] for p, w in enumerate(words) if w is not None and a <= w < b]
+                if pos:
+                    out[i][j] = (1 - mix) * _normalise(self._rows(pos).mean(0)) + mix * ctx
+        return _normalise(sent), [_normalise(s) for s in out]
+
+
+STATIC_MIX = 0.0
 
 
 def _window(ids: list[int], word_ids: list, spans, window: int | None) -> tuple[list, list]:

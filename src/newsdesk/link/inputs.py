@@ -103,7 +103,12 @@ class Inputs:
         rows = [self.lead_vec[None]] if self.lead_vec is not None else []
         if self.trigger_vecs is not None:
             rows += [self.trigger_vecs, self.sent_vecs]
-        vecs = np.vstack(rows).astype(np.float16).tobytes() if rows else b""
+        # widths other than the model's 384 (a static table's, embed.StaticEncoder) are
+        # kept: the lead's, then the event rows' (``static-lead`` mixes two)
+        for key, r in (("lead_dim", rows[:1]), ("dim", rows[1:])):
+            if r and r[-1].shape[-1] != 384:
+                meta[key] = int(r[-1].shape[-1])
+        vecs = b"".join(np.asarray(r, dtype=np.float16).tobytes() for r in rows)
         return json.dumps(meta, ensure_ascii=False), vecs
 
     @classmethod
@@ -116,12 +121,16 @@ class Inputs:
                   for e in m.pop("events")]
         spans = [[tuple(x) for x in s] for s in m.pop("spans")]
         sig = bytes.fromhex(m.pop("sig"))
-        v = np.frombuffer(bytes(vectors), dtype=np.float16).reshape(-1, dim).astype(np.float32)
         n_ev = len(events)
         lead = 1 if m.pop("has_lead", True) else 0   # rows kept before v14 always had one
-        x = cls(**m, sig=sig, events=events, spans=spans, lead_vec=v[0] if lead else None)
-        if len(v) > lead:
-            x.trigger_vecs, x.sent_vecs = v[lead:lead + n_ev], v[lead + n_ev:]
+        lead_dim = lead * m.pop("lead_dim", dim)
+        dim = m.pop("dim", dim)
+        v = np.frombuffer(bytes(vectors), dtype=np.float16).astype(np.float32)
+        x = cls(**m, sig=sig, events=events, spans=spans,
+                lead_vec=v[:lead_dim] if lead else None)
+        if len(v) > lead_dim:
+            v = v[lead_dim:].reshape(-1, dim)
+            x.trigger_vecs, x.sent_vecs = v[:n_ev], v[n_ev:]
         if x.vectors_of:
             from .embed import family
             fam = enc.family if enc is not None else family()
@@ -262,8 +271,9 @@ def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
         sv = _half(sv)
         for r, i in enumerate(todo):
             cache.setdefault(keys[i], (sv[r], _half(tv[r])))
-    sent = np.zeros((len(keys), enc.dim), dtype=np.float32)
-    trig = np.zeros((len(x.events), enc.dim), dtype=np.float32)
+    dim = getattr(enc, "event_dim", enc.dim)   # static-lead: the model's, not the table's
+    sent = np.zeros((len(keys), dim), dtype=np.float32)
+    trig = np.zeros((len(x.events), dim), dtype=np.float32)
     # the k-th span of a sentence is the k-th event placed in it, in event order
     used: dict[int, int] = {}
     for i, k in enumerate(keys):
