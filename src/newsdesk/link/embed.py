@@ -45,7 +45,7 @@ import numpy as np
 MAX_TOKENS = 256  # the model's own max_seq_length
 EVENT_TOP = "event_top.safetensors"  # in newsdesk/data: scripts/train_mention_encoder.py --out
 BACKENDS = ("ort", "numpy", "ort-int8", "static", "static-lead")
-DEFAULT = "ort"  # ort-int8, static: options (other vectors; docs/scale.md Runs J, V)
+DEFAULT = "static-lead"  # ort, ort-int8, static: options (other vectors; docs/scale.md Runs J, V)
 STATIC_TABLE = "static_encoder.npz"  # in newsdesk/data: scripts/distill_static_encoder.py
 # an event sentence is read from this many word pieces before its first trigger to as many
 # after its last (encode_words): ~half the pieces, CV by topic no lower (docs/scale.md Run R)
