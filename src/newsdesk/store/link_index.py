@@ -143,7 +143,9 @@ def _fetch(conn, p: str, sql: str, args=()) -> list[tuple]:
         cur.row_factory = None
         return cur.execute(sql, tuple(args)).fetchall()
     from psycopg.rows import tuple_row
-    with conn.cursor(row_factory=tuple_row) as cur:
+    # binary results: a bytea column (the kept sketches and vectors) comes as its bytes,
+    # not as hex text to decode; text, integers and doubles come as the same values
+    with conn.cursor(row_factory=tuple_row, binary=True) as cur:
         return cur.execute(sql, tuple(args)).fetchall()
 
 
