@@ -13,7 +13,8 @@ same phases (ms per article), plus the process CPU time of the run and it less e
 (less noisy than the wall clock on a shared machine). Alternate the code trees
 (``PYTHONPATH``) run by run: a load of 100,000 takes ~3 min, a run ~10 s. ``--dump``
 writes a digest of every link table after the runs: two trees that link alike write the
-same file.
+same file. ``--parts`` adds the new news' inclusive wall time in named parts of linking
+(``PARTS``: nested parts count in their callers too), per article.
 """
 from __future__ import annotations
 
@@ -33,6 +34,64 @@ import linking_overhead as lo  # noqa: E402
 TABLES = ("article_links", "stories", "story_keys", "incidents", "incident_reports",
           "link_inputs", "story_merges", "link_families", "link_bands", "link_stories",
           "link_keys", "link_key_df", "link_index_state")
+
+
+# (module, attribute, label): the parts ``--parts`` times (a label "a.b" is within "a")
+PARTS = (
+    ("newsdesk.store.links", "_articles", "articles (records read)"),
+    ("newsdesk.link.inputs", "prepare", "prepare (sketch, keys, events)"),
+    ("newsdesk.link.inputs", "signature", "prepare.signature"),
+    ("newsdesk.link.stories:StoryIndex", "choose", "choose (story candidates)"),
+    ("newsdesk.store.link_index:StoredLinker", "story_candidates", "choose.candidates"),
+    ("newsdesk.store.link_index:StoredLinker", "_keyed", "choose.candidates.keyed (query)"),
+    ("newsdesk.store.link_index:StoredLinker", "_load_stories", "choose.candidates.load (query)"),
+    ("newsdesk.store.link_index:StoredLinker", "_load_family", "load_family (query)"),
+    ("newsdesk.store.link_index:StoredLinker", "_load_incidents", "load_incidents (score)"),
+    ("newsdesk.link.linker:Linker", "_merge_step", "merge_step"),
+    ("newsdesk.link.linker:Linker", "_link_events", "link_events"),
+    ("newsdesk.link.linker:Linker", "_embed", "link_events.embed (encode)"),
+    ("newsdesk.link.linker", "assign", "link_events.assign"),
+    ("newsdesk.link.linker:Linker", "_merge_incidents", "link_events.merge_incidents"),
+    ("newsdesk.store.links", "write_new", "write_new (before commit)"),
+)
+
+
+def _timed_parts() -> dict[str, float]:
+    """Wrap the ``PARTS`` in timers; returns label -> seconds (cleared by the caller)."""
+    import importlib
+    import inspect
+    acc: dict[str, float] = {}
+
+    def add(label, t0):
+        acc[label] = acc.get(label, 0.0) + time.perf_counter() - t0
+
+    def timed(f, label):
+        def call(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                add(label, t0)
+
+        def gen(*a, **k):   # a generator's time is spent as it is consumed
+            it = f(*a, **k)
+            while True:
+                t0 = time.perf_counter()
+                try:
+                    x = next(it)
+                except StopIteration:
+                    return
+                finally:
+                    add(label, t0)
+                yield x
+        return gen if inspect.isgeneratorfunction(f) else call
+
+    for where, name, label in PARTS:
+        mod, _, cls = where.partition(":")
+        obj = importlib.import_module(mod)
+        obj = getattr(obj, cls) if cls else obj
+        setattr(obj, name, timed(getattr(obj, name), label))
+    return acc
 
 
 def _articles(d: Path, aeb: Path):
@@ -84,7 +143,8 @@ def _copy(d: Path, stored: int, db: str | None) -> str:
     return url
 
 
-def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path) -> None:
+def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
+        parts: bool = False) -> None:
     from newsdesk.link import embed
     from newsdesk.store import links as store_links
     from newsdesk.store import open_store
@@ -97,6 +157,7 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path) -> No
     follow = [lo._variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
               for k, a in enumerate(fresh[:-1])]
     url = _copy(d, stored, db)
+    acc = _timed_parts() if parts else None
     enc = lo._TimedEncoder(embed.encoder())
     real = embed.encoder
     embed.encoder = lambda: enc
@@ -107,6 +168,8 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path) -> No
                 list(store.add_many(batch))
                 if cold:
                     store_links._LINKERS.clear()
+                if acc is not None:
+                    acc.clear()
                 tm: dict = {}
                 enc.seconds = 0.0
                 with lo._GcClock() as gcc:
@@ -120,6 +183,9 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path) -> No
                     ("gc", gcc.seconds))}
                 print(f"{name:<11} {ms:7.1f} | " + " ".join(f"{p} {v:6.2f}" for p, v in per.items())
                       + f" | cpu {cpu:6.2f} cpu-encode {cpu - per['encode']:6.2f}", flush=True)
+                if acc is not None and name == "new news":
+                    for label in sorted(acc):
+                        print(f"    {label:<36} {acc[label] * 1000 / len(batch):6.2f}")
             if dump:
                 _dump(store, dump)
     finally:
@@ -156,12 +222,13 @@ def main() -> int:
                     help="where the articles and the SQLite store are kept")
     ap.add_argument("--dump", help="run: write the link tables' digests here")
     ap.add_argument("--aeb", type=Path, default=Path("/work/shared/bench/aeb"))
+    ap.add_argument("--parts", action="store_true", help="run: time the parts of new news")
     a = ap.parse_args()
     a.dir.mkdir(parents=True, exist_ok=True)
     if a.cmd == "build":
         build(a.dir, a.stored, a.db, a.aeb)
     else:
-        run(a.dir, a.stored, a.db, a.dump, a.aeb)
+        run(a.dir, a.stored, a.db, a.dump, a.aeb, a.parts)
     return 0
 
 
