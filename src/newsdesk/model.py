@@ -161,13 +161,28 @@ class Article:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Article":
         d = dict(d)
-        kinds = {"entities": Entity, "places": Place, "times": TimeRef,
-                 "quantities": Quantity, "statements": Statement, "events": Event}
-        for key, kind in kinds.items():
-            names = {f.name for f in dataclasses.fields(kind)}
+        for key, kind, names in _parts():
             d[key] = [kind(**{k: v for k, v in r.items() if k in names}) for r in d.get(key) or []]
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+_NAMES: dict[type, frozenset] = {}
+
+
+def _field_names(kind: type) -> frozenset:
+    """A dataclass's field names, found once per class (``from_dict`` runs per stored
+    article a linking run reads)."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = frozenset(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+def _parts() -> list[tuple[str, type, frozenset]]:
+    return [(key, kind, _field_names(kind)) for key, kind in (
+        ("entities", Entity), ("places", Place), ("times", TimeRef), ("quantities", Quantity),
+        ("statements", Statement), ("events", Event))]
 
 
 @dataclass

@@ -523,7 +523,8 @@ class StoryIndex:
             if todo:
                 rows = [self.features(stories[sids[i]], vec, keys, memo) for i in todo]
                 p[todo] = model.prob(np.array(rows))
-        passed_at = [i for i in range(n) if p[i] >= cut]   # NaN (skipped) never passes
+        with np.errstate(invalid="ignore"):
+            passed_at = np.flatnonzero(p >= cut).tolist()   # NaN (skipped) never passes
         if not passed_at:
             return None, []
         best = max(passed_at, key=lambda i: (p[i], -i))   # the first of equals, as argmax

@@ -153,7 +153,9 @@ def _fetch(conn, p: str, sql: str, args=()) -> list[tuple]:
         cur.row_factory = None
         return cur.execute(sql, tuple(args)).fetchall()
     from psycopg.rows import tuple_row
-    with conn.cursor(row_factory=tuple_row) as cur:
+    # binary results: a bytea column (the kept sketches and vectors) comes as its bytes,
+    # not as hex text to decode; text, integers and doubles come as the same values
+    with conn.cursor(row_factory=tuple_row, binary=True) as cur:
         return cur.execute(sql, tuple(args)).fetchall()
 
 
@@ -612,10 +614,13 @@ class StoredLinker(Linker):
                            f"i.type FROM incident_reports r JOIN incidents i ON i.id = r.incident_id "
                            f"WHERE i.story_id IN ({self._in(len(chunk))})", chunk)
         # articles of other stories, then the heads whose lead a copy among them reads
+        # (membership tests, not sets of every article loaded: those grow with the run)
+        where, arts = self._where, self.articles
         for _ in range(2):
-            need = {r[1] for r in rows if r[1] not in self._where}
-            need |= {self._where[a][2] for a in {r[1] for r in rows} & set(self._where)
-                     if self._where[a][2] and self.articles[a].lead_vec is None} - set(self.articles)
+            ids = {r[1] for r in rows}
+            need = {a for a in ids if a not in where}
+            need |= {where[a][2] for a in ids if a in where and where[a][2]
+                     and arts[a].lead_vec is None and where[a][2] not in arts}
             for row in self._article_rows("al.article_id", need):
                 self._take(row)
         members: dict[str, list] = defaultdict(list)
