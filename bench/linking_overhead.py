@@ -232,6 +232,7 @@ class _TimedEncoder:
 
     def __init__(self, enc):
         self.enc, self.dim, self.family, self.seconds = enc, enc.dim, enc.family, 0.0
+        self.event_dim = getattr(enc, "event_dim", enc.dim)   # static-lead: the model's width
 
     def _timed(self, f, *a, **k):
         t0 = time.perf_counter()

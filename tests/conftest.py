@@ -88,3 +88,18 @@ def seed_enriched(seed, enricher):
     meta = seed[1]["article"]
     return enricher(Article(id="seed", text=gold_body(seed), published=meta["published"],
                             outlet=meta["outlet"]))
+
+
+@pytest.fixture
+def minilm_leads(monkeypatch):
+    """Lead vectors from the MiniLM model (backend ``ort``) instead of the default static
+    table: for scenarios whose synthetic articles were laid out on that model's geometry
+    (which articles merge or split); the link mechanics they test do not depend on it."""
+    from newsdesk.link import embed
+    from newsdesk.store import links
+    monkeypatch.setenv("NEWSDESK_ENCODER", "ort")
+    embed.encoder.cache_clear()
+    links._LINKERS.clear()
+    yield
+    embed.encoder.cache_clear()
+    links._LINKERS.clear()

@@ -83,3 +83,24 @@ def test_kept_static_vectors_read_back_and_are_recomputed_under_the_model(table)
     model = mixed.model
     again = Inputs.from_row(meta, vecs, enc=model)
     assert again.vectors_of == model.family and again.lead_vec.shape == (384,)
+
+
+def test_event_vectors_take_their_own_width_through_a_wrapped_encoder(table):
+    """An encoder wrapped by a caller (a timer, as bench/linking_overhead's) that shows only
+    ``encode``, ``encode_words``, ``dim`` and ``family``: static-lead's event rows still
+    come out at the model's width, not the lead's."""
+    from newsdesk.link.embed import Encoder
+    from newsdesk.link.inputs import EventInput, Inputs, embed_events
+    mixed = Encoder(backend="static-lead")
+
+    class Wrapped:
+        dim, family = mixed.dim, mixed.family
+        encode, encode_words = mixed.encode, mixed.encode_words
+    x = Inputs(id="w", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
+               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
+               sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
+    x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
+                           start=7, end=13, sentence_start=0, sentence_end=22,
+                           factuality="asserted", source=None, numbers=[])]
+    embed_events(x, Wrapped())
+    assert mixed.dim == 32 and x.sent_vecs.shape == (1, 384) and x.trigger_vecs.shape == (1, 384)

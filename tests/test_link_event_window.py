@@ -38,7 +38,7 @@ def test_a_long_sentence_is_read_in_its_window_a_short_one_whole():
 
 def test_whole_sentence_vectors_kept_before_are_computed_again():
     from newsdesk.link.inputs import EventInput, Inputs, embed_events, embed_lead
-    enc = embed.encoder()
+    enc = embed.Encoder(backend="ort")   # one model for lead and events: one width
     x = Inputs(id="a", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
                published=None, names=[], places=[], first_words="", lead="Port strike ends",
                sentences=[LONG], spans=[[(12, 13)]])
@@ -61,7 +61,7 @@ def test_whole_sentence_vectors_kept_before_are_computed_again():
 
 def test_a_kept_lead_stays_when_only_the_window_differs():
     from newsdesk.link.inputs import Inputs, embed_lead
-    enc = embed.encoder()
+    enc = embed.Encoder(backend="ort")   # one model for lead and events: one width
 
     class Counting:
         family, dim, calls = enc.family, enc.dim, 0

@@ -40,8 +40,9 @@ def test_different_story_is_its_own_family():
 
 @pytest.fixture(scope="module")
 def enc():
-    from newsdesk.link.embed import encoder
-    return encoder()
+    """MiniLM itself (the default encoder's leads are its static table: test_link_encoder_static)."""
+    from newsdesk.link.embed import Encoder
+    return Encoder(backend="ort")
 
 
 def test_encoder_vectors_are_unit_and_meaningful(enc):

@@ -14,6 +14,9 @@ from newsdesk.store.links import _fetch, link_new
 from _pg_server import engine_url  # tests/_pg_server.py
 from test_link_store import BUDGET, FLOOD, FLOOD2, PG_CTL, PG_SKIP, art
 
+# synthetic articles laid out on MiniLM's lead geometry (conftest.minilm_leads)
+pytestmark = pytest.mark.usefixtures("minilm_leads")
+
 if PG_CTL:
     from pytest_postgresql import factories
 

@@ -145,7 +145,7 @@ def test_the_encoder_runs_in_float32_and_a_text_alone_or_batched_is_the_same():
     import numpy as np
 
     from newsdesk.link import embed
-    enc = embed.encoder()
+    enc = embed.Encoder(backend="ort")
     seen = []
     states = enc._states
 

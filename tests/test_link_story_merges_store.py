@@ -20,6 +20,9 @@ from test_link_incremental import QUAKE, QUAKE2, snapshot
 from test_link_index import index_snapshot
 from test_link_store import BUDGET, FLOOD, FLOOD2, PG_CTL, PG_SKIP, art
 
+# synthetic articles laid out on MiniLM's lead geometry (conftest.minilm_leads)
+pytestmark = pytest.mark.usefixtures("minilm_leads")
+
 if PG_CTL:
     from pytest_postgresql import factories
 

@@ -4,6 +4,7 @@ import random
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from newsdesk.link.linker import Linker
 from newsdesk.link.stories import StoryIndex
@@ -11,6 +12,9 @@ from newsdesk.link.story_split import MIN_SIZE, split_step, two_means
 from newsdesk.model import Entity
 
 from test_link_store import art
+
+# synthetic articles laid out on MiniLM's lead geometry (conftest.minilm_leads)
+pytestmark = pytest.mark.usefixtures("minilm_leads")
 
 LEADS = ["A strong earthquake shook {p} on {d}, officials said, and {n} people were injured.",
          "An earthquake struck {p} on {d}, bringing down a bridge; {n} people were hurt.",

@@ -19,6 +19,9 @@ from test_link_story_merges_store import full_snapshot, link_in_runs, rebuild_th
 from test_link_story_split import quake_articles
 from test_link_store import PG_CTL, PG_SKIP
 
+# synthetic articles laid out on MiniLM's lead geometry (conftest.minilm_leads)
+pytestmark = pytest.mark.usefixtures("minilm_leads")
+
 if PG_CTL:
     from pytest_postgresql import factories
 

@@ -20,9 +20,12 @@ them may differ across CPUs in the last bits, as the float graph's do.
 ``NEWSDESK_ENCODER=static`` (``StaticEncoder``) runs no model: a text's vector is the mean
 of its word pieces' rows in a table distilled from the model
 (scripts/distill_static_encoder.py, ``newsdesk/data/static_encoder.npz`` or
-``NEWSDESK_STATIC_TABLE``); ``static-lead`` takes the table for the lead and the model for
-the event vectors. Options, not the default (docs/scale.md Run V): their family is
-"static" and the table's digest, and the shipped scorers are trained on the model's vectors.
+``NEWSDESK_STATIC_TABLE``); ``static-lead``, the DEFAULT, takes the table for the lead and
+title (stories: ~0.4 ms an article instead of ~22) and the model for the event vectors
+(incidents: context matters there; all-static put ECB+ dev under two floors). The shipped
+story, merge and incident scorers are trained on static-lead's vectors (docs/scale.md
+Run V); the family is "static", the table's digest and "-lead", so vectors kept under
+another backend are computed again.
 
 Trigger vectors (``encode_words``' spans) can come from top layers tuned for event
 mentions (``newsdesk/data/event_top.safetensors``, float16, written by
@@ -45,7 +48,7 @@ import numpy as np
 MAX_TOKENS = 256  # the model's own max_seq_length
 EVENT_TOP = "event_top.safetensors"  # in newsdesk/data: scripts/train_mention_encoder.py --out
 BACKENDS = ("ort", "numpy", "ort-int8", "static", "static-lead")
-DEFAULT = "ort"  # ort-int8, static: options (other vectors; docs/scale.md Runs J, V)
+DEFAULT = "static-lead"  # ort, ort-int8, static: options (other vectors; docs/scale.md Runs J, V)
 STATIC_TABLE = "static_encoder.npz"  # in newsdesk/data: scripts/distill_static_encoder.py
 # an event sentence is read from this many word pieces before its first trigger to as many
 # after its last (encode_words): ~half the pieces, CV by topic no lower (docs/scale.md Run R)

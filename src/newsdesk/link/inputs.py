@@ -271,7 +271,8 @@ def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
         sv = _half(sv)
         for r, i in enumerate(todo):
             cache.setdefault(keys[i], (sv[r], _half(tv[r])))
-    dim = getattr(enc, "event_dim", enc.dim)   # static-lead: the model's, not the table's
+    # the event vectors' own width (static-lead: the model's, not the table's lead width)
+    dim = cache[keys[0]][0].shape[-1] if keys else getattr(enc, "event_dim", enc.dim)
     sent = np.zeros((len(keys), dim), dtype=np.float32)
     trig = np.zeros((len(x.events), dim), dtype=np.float32)
     # the k-th span of a sentence is the k-th event placed in it, in event order
