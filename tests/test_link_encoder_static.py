@@ -10,6 +10,18 @@ TEXTS = ["Rebels seized the town of Kidal on Sunday.", "An earthquake of magnitu
          "", "The central bank raised rates by a quarter point."]
 
 
+def one_event():
+    """Link inputs of one lead and one event sentence."""
+    from newsdesk.link.inputs import EventInput, Inputs
+    x = Inputs(id="a", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
+               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
+               sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
+    x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
+                           start=7, end=13, sentence_start=0, sentence_end=22,
+                           factuality="asserted", source=None, numbers=[])]
+    return x
+
+
 @pytest.fixture()
 def table(tmp_path, monkeypatch):
     from newsdesk.link import embed
@@ -62,13 +74,8 @@ def test_kept_static_vectors_read_back_and_are_recomputed_under_the_model(table)
     the model they are computed again; ``static-lead`` keeps the table's lead beside the
     model's 384-d event rows."""
     from newsdesk.link.embed import Encoder
-    from newsdesk.link.inputs import EventInput, Inputs, embed_events, embed_lead
-    x = Inputs(id="a", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
-               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
-               sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
-    x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
-                           start=7, end=13, sentence_start=0, sentence_end=22,
-                           factuality="asserted", source=None, numbers=[])]
+    from newsdesk.link.inputs import Inputs, embed_events, embed_lead
+    x = one_event()
     st, mixed = Encoder(backend="static"), Encoder(backend="static-lead")
     for enc, ev_dim in ((st, 32), (mixed, 384)):
         y = Inputs(**{**x.__dict__})
@@ -90,17 +97,12 @@ def test_event_vectors_take_their_own_width_through_a_wrapped_encoder(table):
     ``encode``, ``encode_words``, ``dim`` and ``family``: static-lead's event rows still
     come out at the model's width, not the lead's."""
     from newsdesk.link.embed import Encoder
-    from newsdesk.link.inputs import EventInput, Inputs, embed_events
+    from newsdesk.link.inputs import embed_events
     mixed = Encoder(backend="static-lead")
 
     class Wrapped:
         dim, family = mixed.dim, mixed.family
         encode, encode_words = mixed.encode, mixed.encode_words
-    x = Inputs(id="w", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
-               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
-               sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
-    x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
-                           start=7, end=13, sentence_start=0, sentence_end=22,
-                           factuality="asserted", source=None, numbers=[])]
+    x = one_event()
     embed_events(x, Wrapped())
     assert mixed.dim == 32 and x.sent_vecs.shape == (1, 384) and x.trigger_vecs.shape == (1, 384)

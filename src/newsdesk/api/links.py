@@ -28,6 +28,20 @@ def with_links(article: Article, links: dict[str, Any]) -> LinkedArticle:
     return LinkedArticle(**fields, **links)
 
 
+def _found_or_moved(backend, read_one, merged_into, key: str, base: str, what: str):
+    """The stored record of ``key``; for one merged into another (link.story_merge,
+    link.incident_merge) a 308 to the survivor's address, so a saved link leads on to it;
+    else 404. (Incident ids are "<article>:<event>": the colon, a path character, stays.)"""
+    with backend.session() as store:
+        found = read_one(store, key)
+        survivor = merged_into(store, key) if found is None else None
+    if survivor is not None:
+        return RedirectResponse(base + quote(survivor, safe=":"), status_code=308)
+    if found is None:
+        raise HTTPException(404, f"no {what} {key!r}")
+    return found
+
+
 def add_link_routes(app, backend, read) -> None:
     from ..store import links
 
@@ -56,14 +70,10 @@ def add_link_routes(app, backend, read) -> None:
         event's actors and place. A story merged into another (link.story_merge) answers
         308 with the survivor's address."""
         from ..store.story_claims import story_with_claims
-        with backend.session() as store:
-            found = story_with_claims(store, story_id)
-            survivor = links.merged_into(store, story_id) if found is None else None
-        if survivor is not None:
-            # merged into another story (link.story_merge): a saved link leads on to it
-            return RedirectResponse(f"/api/stories/{quote(survivor, safe='')}", status_code=308)
-        if found is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+        found = _found_or_moved(backend, story_with_claims, links.merged_into, story_id,
+                                "/api/stories/", "story")
+        if not isinstance(found, dict):
+            return found
         from ..brief import sentence
         for inc in found["incidents"]:
             inc["sentence"] = sentence(inc)  # the brief's wording of it
@@ -98,14 +108,10 @@ def add_link_routes(app, backend, read) -> None:
         An incident merged into another (link.incident_merge) answers 308 with the
         survivor's address."""
         from ..store.story_claims import incident_with_claims
-        with backend.session() as store:
-            found = incident_with_claims(store, incident_id)
-            survivor = links.incident_merged_into(store, incident_id) if found is None else None
-        if survivor is not None:
-            # ids are "<article>:<event>": a colon is a path character, left as it is
-            return RedirectResponse(f"/api/incidents/{quote(survivor, safe=':')}", status_code=308)
-        if found is None:
-            raise HTTPException(404, f"no incident {incident_id!r}")
+        found = _found_or_moved(backend, incident_with_claims, links.incident_merged_into,
+                                incident_id, "/api/incidents/", "incident")
+        if not isinstance(found, dict):
+            return found
         from ..brief import sentence
         found["sentence"] = sentence(found)
         return found
