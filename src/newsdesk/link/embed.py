@@ -170,7 +170,6 @@ class Encoder:
 
     def __init__(self, path: Path | None = None, backend: str | None = None):
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
         path = Path(path) if path else model_dir()
         self.path = path
         cfg = json.loads((path / "config.json").read_text())
@@ -183,9 +182,7 @@ class Encoder:
         for k in [k for k in self.w if k.startswith("encoder.") and k.endswith("dense.weight")
                   or k.endswith(("query.weight", "key.weight", "value.weight"))]:
             self.w[k] = np.ascontiguousarray(self.w[k].T)
-        self.tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tok.no_padding()  # the file pads to 128; batches pad themselves
-        self.tok.enable_truncation(max_length=MAX_TOKENS)
+        self.tok = _tokenizer(path)
         self.dim = cfg["hidden_size"]
         self._layers = self._layer_weights()
         self.event_top = self._event_top(event_top_path())
@@ -370,12 +367,9 @@ class StaticEncoder(Encoder):
     ``encode`` only, ``encode_words`` by the float model (``Encoder``, ort)."""
 
     def __init__(self, path: Path | None = None, backend: str | None = None):
-        from tokenizers import Tokenizer
         path = Path(path) if path else model_dir()
         self.path = path
-        self.tok = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tok.no_padding()
-        self.tok.enable_truncation(max_length=MAX_TOKENS)
+        self.tok = _tokenizer(path)
         z = np.load(_static_table())
         self.table = z["table"].astype(np.float32)
         self.dim = self.table.shape[1]
@@ -386,6 +380,7 @@ class StaticEncoder(Encoder):
         self.model = Encoder(path, backend="ort") if self.backend == "static-lead" else None
         self.event_dim = self.model.dim if self.model is not None else self.dim
         self.family = family(self.backend)
+        self.mix = float(os.environ.get("NEWSDESK_STATIC_MIX", STATIC_MIX))
 
     def _rows(self, ids) -> np.ndarray:
         return self.table[[i for i in ids if i not in self.special] or [0]]
@@ -400,7 +395,7 @@ class StaticEncoder(Encoder):
         if self.model is not None:
             return self.model.encode_words(sentences, spans, window)
         encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
-        mix = float(os.environ.get("NEWSDESK_STATIC_MIX", STATIC_MIX))
+        mix = self.mix
         sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
         out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
         for i, (e, sp) in enumerate(zip(encodings, spans)):
@@ -415,6 +410,16 @@ class StaticEncoder(Encoder):
 
 
 STATIC_MIX = 0.0
+
+
+def _tokenizer(path: Path):
+    """The model's word-piece tokenizer, unpadded (the file pads to 128; batches pad
+    themselves), cut at the model's length."""
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length=MAX_TOKENS)
+    return tok
 
 
 def _window(ids: list[int], word_ids: list, spans, window: int | None) -> tuple[list, list]:

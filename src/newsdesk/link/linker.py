@@ -364,14 +364,9 @@ class Linker:
         pool = sorted({iid for s in near for iid in self.story_incidents.get(s, ())}, key=age)
         incs = {iid: self._stand_for(self.incidents[iid]) for iid in pool}
         fresh = {iid for iid in pool if all(m.doc == doc for m in self.incidents[iid].mentions)}
-        survivor: dict[str, str] = {}
         for gone, keep in incident_merge.merges(incs, touched & set(pool), fresh, model):
             self._merge_incident(gone, keep)
-            survivor[gone] = keep
-        for gone in list(survivor):
-            while survivor[gone] in survivor:
-                survivor[gone] = survivor[survivor[gone]]
-        return [survivor.get(i, i) for i in ids]
+        return [self.incident_survivor(i) for i in ids]
 
     def _merge_incident(self, gone: str, keep: str) -> None:
         """The gone incident's mentions and reports join the survivor's, by linking

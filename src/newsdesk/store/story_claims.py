@@ -87,6 +87,17 @@ def families(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _reader(store):
+    """``store.get`` remembering each article (an article gives several claims)."""
+    cache: dict[str, Any] = {}
+
+    def get(aid):
+        if aid not in cache:
+            cache[aid] = store.get(aid)
+        return cache[aid]
+    return get
+
+
 def _add_claims(inc: dict[str, Any], get) -> dict[str, Any]:
     inc["claims"] = [claim(r, get(r["article_id"])) for r in inc.get("reports", [])]
     inc["claims"].sort(key=lambda c: (c.get("published") or "", c["article_id"]))
@@ -96,13 +107,7 @@ def _add_claims(inc: dict[str, Any], get) -> dict[str, Any]:
 
 def with_claims(store, story: dict[str, Any]) -> dict[str, Any]:
     """The story (from links.story) with claims under each incident and its families."""
-    cache: dict[str, Any] = {}
-
-    def get(aid):
-        if aid not in cache:
-            cache[aid] = store.get(aid)
-        return cache[aid]
-
+    get = _reader(store)
     for inc in story.get("incidents", []):
         _add_claims(inc, get)
     story["families"] = families(story.get("articles", []))
@@ -121,14 +126,7 @@ def incident_with_claims(store, incident_id: str) -> dict[str, Any] | None:
     found = links.incident(store, incident_id)
     if found is None:
         return None
-    cache: dict[str, Any] = {}
-
-    def get(aid):
-        if aid not in cache:
-            cache[aid] = store.get(aid)
-        return cache[aid]
-
-    _add_claims(found, get)
+    _add_claims(found, _reader(store))
     found["story"] = story_summary(store, found["story_id"]) if found.get("story_id") else None
     return found
 
