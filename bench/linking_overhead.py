@@ -248,6 +248,45 @@ class _TimedEncoder:
         return self._timed(self.enc.encode_words, *a, **k)
 
 
+def news(arts, stored: int) -> tuple[list, list]:
+    """The first half of ``arts`` as the news, arriving after the ``stored`` articles a few
+    minutes apart, and the follow-ups: each republished by another outlet hours later."""
+    end = datetime(2023, 1, 1) + timedelta(minutes=SPACING_MIN * stored)
+    fresh = [dataclasses.replace(a, published=(end + timedelta(minutes=SPACING_MIN * i)).isoformat())
+             for i, a in enumerate(arts[:len(arts) // 2])]
+    follow = [_variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
+              for k, a in enumerate(fresh[:-1])]
+    return fresh, follow
+
+
+def runs(fresh, follow) -> tuple:
+    """(name, articles, cold) of the three timed linkings; cold: in a new process."""
+    return (("first one", fresh[:1], True), ("new news", fresh[1:], False),
+            ("follow-ups", follow, True))
+
+
+def link_timed(store, batch, cold: bool, enc) -> tuple[float, float, dict, dict]:
+    """Store ``batch`` and link it as ingest does, timed: ms per article (wall, process
+    CPU), the phases per article, and ``link_new``'s timings."""
+    from newsdesk.store import links as store_links
+    from newsdesk.store.links import link_new
+    list(store.add_many(batch))
+    if cold:   # as a new process links it (else: the process that linked the last)
+        store_links._LINKERS.clear()
+    tm: dict = {}
+    enc.seconds = 0.0
+    with _GcClock() as gcc:
+        t0, c0 = time.perf_counter(), time.process_time()
+        link_new(store, timings=tm)
+        ms = (time.perf_counter() - t0) / len(batch) * 1000
+        cpu = (time.process_time() - c0) / len(batch) * 1000
+    per = {p: v * 1000 / len(batch) for p, v in (
+        ("setup", tm["restore"]), ("encode", enc.seconds), ("query", tm["query"]),
+        ("score", tm["link"] - enc.seconds - tm["query"]), ("write", tm["write"]),
+        ("gc", gcc.seconds))}
+    return ms, cpu, per, tm
+
+
 def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
             log=print) -> dict[str, float]:
     import linking_families
@@ -255,9 +294,7 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
     from newsdesk.link.inputs import embed_events, prepare
     from newsdesk.model import RawPage
     from newsdesk.pipeline import Pipeline
-    from newsdesk.store import links as store_links
     from newsdesk.store import open_store
-    from newsdesk.store.links import link_new
 
     pages = [RawPage(content=data, format="html", source=pid) for pid, fam, data
              in linking_families.pages(aeb) if pid == fam][:n]
@@ -267,12 +304,8 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
     t0 = time.perf_counter()
     arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
     pipe_ms = (time.perf_counter() - t0) / max(len(arts), 1) * 1000
-    h = len(arts) // 2
-    base = arts[h:]
-    # the news arrives after the stored articles, a few minutes apart
-    end = datetime(2023, 1, 1) + timedelta(minutes=SPACING_MIN * stored)
-    fresh = [dataclasses.replace(a, published=(end + timedelta(minutes=SPACING_MIN * i)).isoformat())
-             for i, a in enumerate(arts[:h])]
+    base = arts[len(arts) // 2:]
+    fresh, follow = news(arts, stored)
     tmp = None
     if db is None:
         tmp = tempfile.mkdtemp(prefix="newsdesk-link-")
@@ -289,24 +322,9 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
             log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} {'encode':>6} "
                 f"{'query':>6} {'score':>6} {'write':>6} {'gc':>6}  "
                 f"(ms/article; pipeline {pipe_ms:.0f} ms/article)")
-            follow = [_variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
-                      for k, a in enumerate(fresh[:-1])]
-            for name, batch, cold in (("first one", fresh[:1], True), ("new news", fresh[1:], False),
-                                      ("follow-ups", follow, True)):
-                list(store.add_many(batch))
-                if cold:   # as a new process links it (else: the process that linked the last)
-                    store_links._LINKERS.clear()
-                tm: dict = {}
-                enc.seconds = 0.0
-                with _GcClock() as gcc:
-                    t0 = time.perf_counter()
-                    link_new(store, timings=tm)
-                    ms = (time.perf_counter() - t0) / len(batch) * 1000
+            for name, batch, cold in runs(fresh, follow):
+                ms, _cpu, per, tm = link_timed(store, batch, cold, enc)
                 key = name.replace(" ", "_").replace("-", "_")
-                per = {p: v * 1000 / len(batch) for p, v in (
-                    ("setup", tm["restore"]), ("encode", enc.seconds), ("query", tm["query"]),
-                    ("score", tm["link"] - enc.seconds - tm["query"]), ("write", tm["write"]),
-                    ("gc", gcc.seconds))}
                 out[f"{key}_ms"] = ms
                 out[f"{key}_ratio"] = ms / pipe_ms
                 out.update({f"{key}_{p}_ms": v for p, v in per.items()})

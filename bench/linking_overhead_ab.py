@@ -18,22 +18,17 @@ same file. ``--parts`` adds the new news' inclusive wall time in named parts of 
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
 import shutil
 import sys
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import linking_overhead as lo  # noqa: E402
 
-TABLES = ("article_links", "stories", "story_keys", "incidents", "incident_reports",
-          "link_inputs", "story_merges", "link_families", "link_bands", "link_stories",
-          "link_keys", "link_key_df", "link_index_state")
 
 
 # (module, attribute, label): the parts ``--parts`` times (a label "a.b" is within "a")
@@ -146,16 +141,8 @@ def _copy(d: Path, stored: int, db: str | None) -> str:
 def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
         parts: bool = False) -> None:
     from newsdesk.link import embed
-    from newsdesk.store import links as store_links
     from newsdesk.store import open_store
-    from newsdesk.store.links import link_new
-    arts = _articles(d, aeb)
-    h = len(arts) // 2
-    end = datetime(2023, 1, 1) + timedelta(minutes=lo.SPACING_MIN * stored)
-    fresh = [dataclasses.replace(a, published=(end + timedelta(minutes=lo.SPACING_MIN * i)).isoformat())
-             for i, a in enumerate(arts[:h])]
-    follow = [lo._variant(a, 10**6 + k, end + timedelta(hours=6, minutes=k))
-              for k, a in enumerate(fresh[:-1])]
+    fresh, follow = lo.news(_articles(d, aeb), stored)
     url = _copy(d, stored, db)
     acc = _timed_parts() if parts else None
     enc = lo._TimedEncoder(embed.encoder())
@@ -163,24 +150,10 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
     embed.encoder = lambda: enc
     try:
         with open_store(url) as store:
-            for name, batch, cold in (("first one", fresh[:1], True), ("new news", fresh[1:], False),
-                                      ("follow-ups", follow, True)):
-                list(store.add_many(batch))
-                if cold:
-                    store_links._LINKERS.clear()
+            for name, batch, cold in lo.runs(fresh, follow):
                 if acc is not None:
                     acc.clear()
-                tm: dict = {}
-                enc.seconds = 0.0
-                with lo._GcClock() as gcc:
-                    t0, c0 = time.perf_counter(), time.process_time()
-                    link_new(store, timings=tm)
-                    ms = (time.perf_counter() - t0) / len(batch) * 1000
-                    cpu = (time.process_time() - c0) / len(batch) * 1000
-                per = {p: v * 1000 / len(batch) for p, v in (
-                    ("setup", tm["restore"]), ("encode", enc.seconds), ("query", tm["query"]),
-                    ("score", tm["link"] - enc.seconds - tm["query"]), ("write", tm["write"]),
-                    ("gc", gcc.seconds))}
+                ms, cpu, per, _tm = lo.link_timed(store, batch, cold, enc)
                 print(f"{name:<11} {ms:7.1f} | " + " ".join(f"{p} {v:6.2f}" for p, v in per.items())
                       + f" | cpu {cpu:6.2f} cpu-encode {cpu - per['encode']:6.2f}", flush=True)
                 if acc is not None and name == "new news":
@@ -200,8 +173,10 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
 
 def _dump(store, path: str) -> None:
     """Each link table's row count and a digest of its rows in a fixed order."""
+    from newsdesk.store.link_index import INDEX_TABLES
+    from newsdesk.store.links import LINK_TABLES
     out = []
-    for t in TABLES:
+    for t in LINK_TABLES + INDEX_TABLES:
         rows = []
         for r in store.conn.execute(f"SELECT * FROM {t}").fetchall():
             vals = r.values() if isinstance(r, dict) else tuple(r)

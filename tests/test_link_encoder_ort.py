@@ -188,14 +188,9 @@ def test_kept_vectors_of_the_other_family_are_computed_again(encs, int8):
     import json
 
     from newsdesk.link.inputs import Inputs, embed_events, embed_lead
+    from test_link_encoder_static import one_event
     _, flt = encs
-    x = Inputs(id="a", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
-               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
-               sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
-    from newsdesk.link.inputs import EventInput
-    x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
-                           start=7, end=13, sentence_start=0, sentence_end=22,
-                           factuality="asserted", source=None, numbers=[])]
+    x = one_event(TEXTS[0])
     embed_lead(x, flt)
     embed_events(x, flt)
     assert x.vectors_of == flt.family and flt.family.startswith("float")

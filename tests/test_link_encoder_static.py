@@ -10,11 +10,11 @@ TEXTS = ["Rebels seized the town of Kidal on Sunday.", "An earthquake of magnitu
          "", "The central bank raised rates by a quarter point."]
 
 
-def one_event():
+def one_event(lead: str = TEXTS[0]):
     """Link inputs of one lead and one event sentence."""
     from newsdesk.link.inputs import EventInput, Inputs
     x = Inputs(id="a", hash="h", sig=b"\0" * 8, nshingles=1, keys=[], title="t", outlet=None,
-               published=None, names=[], places=[], first_words="", lead=TEXTS[0],
+               published=None, names=[], places=[], first_words="", lead=lead,
                sentences=[["Rebels", "seized", "the", "town"]], spans=[[(1, 2)]])
     x.events = [EventInput(index=0, lemma="seize", args=[], time=None, place=None, type=None,
                            start=7, end=13, sentence_start=0, sentence_end=22,
