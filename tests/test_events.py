@@ -654,3 +654,25 @@ def test_possessed_name_acts_not_its_possessor(enricher):
 def test_one_event_per_trigger(enricher, text):
     spans = [(e.start, e.end) for e in enrich(enricher, text).events]
     assert spans and len(spans) == len(set(spans)), spans
+
+
+# -- interceptions: the weapons shot down are the victim, where they fell is only the place ------
+@pytest.mark.parametrize("text, actor, target, place", [
+    # "14 of the 20 drones" is read through to the drones; the regions they fell over are no target
+    ("Poland's Air Force said that it had shot down 12 of the 15 drones launched overnight, "
+     "mostly over the Lublin and Podkarpackie regions.", "Air Force", None, None),
+    # "launched by X": the sender is the target, and no place
+    ("The navy said it had downed 6 out of 9 missiles launched by Iran overnight.", "navy", "Iran", None),
+])
+def test_interception_target(enricher, text, actor, target, place):
+    e = [e for e in enrich(enricher, text).events if e.type == "ASSAULT"][0]
+    assert any(actor.lower() in a.lower() for a in e.actors), e
+    assert e.targets == ([target] if target else []), e
+    if place is None:
+        assert e.place not in e.targets + ["Iran"], e
+
+
+def test_shelling_with_no_named_victim_still_hits_its_place(enricher):
+    e = [e for e in enrich(enricher, "Russian forces shelled positions in Kharkiv overnight.").events
+         if e.type == "ASSAULT"][0]
+    assert e.targets == ["Kharkiv"] and e.place == "Kharkiv"

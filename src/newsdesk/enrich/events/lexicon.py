@@ -186,14 +186,20 @@ def known_lemmas() -> frozenset[str]:
 
 
 def through_partitive(tok):
-    """'10 days of war games' -> 'games'; 'a state of emergency' -> 'emergency'."""
+    """'10 days of war games' -> 'games'; 'a state of emergency' -> 'emergency'; '14 of the
+    20 drones' -> 'drones'."""
     for _ in range(3):
-        if tok.pos_ not in ("NOUN", "NUM", "PRON", "DET", "ADJ") or tok.lemma_.lower() not in PARTITIVES:
+        if tok.pos_ not in ("NOUN", "NUM", "PRON", "DET", "ADJ") or (
+                tok.lemma_.lower() not in PARTITIVES and tok.pos_ != "NUM"):
             return tok
         nxt = None
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 nxt = next((p for p in c.children if p.dep_ == "pobj"), None)
+        if nxt is None and tok.pos_ == "NUM" and tok.i + 2 < len(tok.doc) \
+                and tok.nbor(1).lower_ == "out" and tok.nbor(2).lower_ == "of":
+            # "6 out of 9 missiles": the parser hangs "out of" anywhere but on the number
+            nxt = next((p for p in tok.nbor(2).children if p.dep_ == "pobj"), None)
         if nxt is None:
             return tok
         tok = nxt

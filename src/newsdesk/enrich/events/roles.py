@@ -71,13 +71,17 @@ class Roles:
                         if p.dep_ == "pobj":
                             add(actors, take(p))
         # patients: troops and weapons name their own country; others are targets
+        arms_hit = False   # "shot down 14 drones": a victim, even when it names no one
         if verb is not None:
             for o in objects(verb):
                 if noun is not None and (o.i in (noun.i, carrier.i) or o.i in {c.i for c in noun.conjuncts}):
                     continue
                 o = through_partitive(o)
-                if (in_class(o, "MILITARY") or in_class(o, "WEAPON") or in_class(o, "UNIT")) and not (
-                        actors and not passive and self.destroys(verb)):
+                arms = in_class(o, "MILITARY") or in_class(o, "WEAPON") or in_class(o, "UNIT")
+                hit = arms and actors and not passive and self.destroys(verb)
+                if hit:
+                    arms_hit = True
+                elif arms:
                     if (passive and not agents(verb)) or not actors:
                         names = [n for n in actor_of_np(res, o) if n]
                         add(actors, names)
@@ -89,6 +93,13 @@ class Roles:
                         and not any(in_class(o, k) for k in HUMAN_CLASSES):
                     continue  # the thing made or handed over, not a target (people are targets)
                 names = take(o, False)
+                if not names and hit:   # "shot down drones launched by Russia": who sent them
+                    for acl in (c for c in o.children if c.dep_ == "acl"):
+                        for ag in agents(acl):
+                            add(names, take(ag, False))
+                            # the sender, not where it happened (take keeps an ASSAULT's
+                            # target as a possible place: "a strike on Kyiv")
+                            used.append((np_span(ag).start_char, np_span(ag).end_char))
                 if not names and trig.type in OWNER_TYPES:
                     names = self.owners(o, take)   # "rejected calls by Belarus's rulers"
                 if not names and (trig.type in UNNAMED_TARGETS or any(in_class(o, k) for k in HUMAN_CLASSES)) \
@@ -233,7 +244,8 @@ class Roles:
             s_end -= 1
         factuality = self.factuality(tok, verb)
         place = self.place(tok, verb, used)
-        if place and not targets and place not in actors and (trig.type in ("ASSAULT", "COERCE") or (
+        # the place of an interception is where the weapons fell, not what they were sent at
+        if place and not targets and not arms_hit and place not in actors and (trig.type in ("ASSAULT", "COERCE") or (
                 trig.type == "CONCEDE" and verb is not None and "obj" in trig.cons
                 and trig.cons["obj"][0] == "RESTRICTIONS")):
             # an attack or a curfew with no named victim hits where it happens ("shelled
@@ -374,7 +386,9 @@ class Roles:
         two Ukrainian drones", "intercepted Russian missiles"): the object is the target, not
         the actor's own arms ("fired missiles")."""
         return lemma(verb) in PATIENT_ARMS_VERBS or (
-            lemma(verb) == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in verb.children))
+            # the parser reads "down" as a particle or, as often, an adverb
+            lemma(verb) == "shoot" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "down"
+                                           for c in verb.children))
 
     def salient_person(self, pron) -> list[str]:
         """'he' / 'she' as subject: the named person subject of a governing clause ("Scholz said
