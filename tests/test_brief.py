@@ -12,7 +12,9 @@ from newsdesk.store.story_claims import families
 def claim(aid, outlet, quote, published="2024-05-02T10:00", source=None, factuality="asserted"):
     return {"article_id": aid, "outlet": outlet, "quote": quote, "published": published,
             "url": f"https://{outlet.lower().replace(' ', '')}.example/{aid}", "source": source,
-            "factuality": factuality, "start": 0, "end": 5, "quote_start": 0, "quote_end": len(quote)}
+            # the trigger: the quote's first word
+            "factuality": factuality, "start": 0, "end": len(quote.split()[0]), "quote_start": 0,
+            "quote_end": len(quote)}
 
 
 def incident(iid, status, outlets, claims, type="PROTEST", actors=(), targets=(), place=None, time=None):
@@ -111,9 +113,9 @@ def test_renderers_cite_and_stay_self_contained():
         type="ASSAULT", actors=["Drones"])])
     b = brief.build([s], since="2024-05-01", generated="2024-05-03T00:00")
     md = brief.render(b, "md")
-    assert "**contested**" in md and "[A, 2024-05-02T10:00](https://a.example/a1) officials: “Eleven <b>hurt</b>.”" in md
+    assert "**contested**" in md and "[A, 2024-05-02T10:00](https://a.example/a1) officials: “**Eleven** <b>hurt</b>.”" in md
     html = brief.render(b, "html")
-    assert "Eleven &lt;b&gt;hurt&lt;/b&gt;." in html and "<b>hurt" not in html
+    assert "<mark>Eleven</mark> &lt;b&gt;hurt&lt;/b&gt;." in html and "<b>hurt" not in html
     assert "@media print" in html
     for external in ("<script", "<link", "<img", "src=", "@import", "url("):
         assert external not in html
@@ -142,3 +144,18 @@ def test_timex_values_read_as_words(value, words):
 def test_a_duration_puts_no_date_in_the_sentence():
     inc = {"type": "PROTEST", "summary": {"actors": ["Farmers"], "time": "P3D"}}
     assert "(" not in brief.sentence(inc)
+
+
+def test_excerpt_marks_the_trigger_and_keeps_it_past_the_cut():
+    said = "The ministry denied that its forces had attacked homes, saying its drones had struck depots."
+    hit = said.index("struck")
+    c = dict(claim("a1", "A", said), start=hit, end=hit + len("struck"))
+    text, mark = brief.excerpt(c)
+    assert text == said and text[mark[0]:mark[1]] == "struck"
+    # a sentence longer than the cut, its trigger near the end: the excerpt ends near it
+    long = "Officials said " + "that the talks went on, " * 20 + "and the army shelled the port."
+    hit = long.index("shelled")
+    text, mark = brief.excerpt(dict(claim("a1", "A", long), start=hit, end=hit + 7))
+    assert len(text) <= brief.QUOTE_CHARS and text.startswith("… ") and text[mark[0]:mark[1]] == "shelled"
+    # offsets that do not fall in the quote mark nothing
+    assert brief.excerpt(dict(claim("a1", "A", said), start=500, end=506))[1] is None

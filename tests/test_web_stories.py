@@ -60,6 +60,9 @@ def test_story_page_shows_incidents_with_their_claims(page, server):
         art = get(server["base"], f"/api/articles/{c['article_id']}")
         assert c["quote"] and c["quote"] in art["text"]  # the quote is the article's own words
         assert page.locator(".claim-quote", has_text=c["quote"][:60]).count() >= 1
+        # the claim's trigger is marked inside its quote (one sentence may hold two claims)
+        marks = page.locator(".claim-quote", has_text=c["quote"][:60]).locator("mark.claim-trigger")
+        assert art["text"][c["start"]:c["end"]] in marks.all_inner_texts()
     # Header: outlets, article count, first and latest report.
     meta = page.locator("#story-meta").inner_text()
     assert f"{s['article_count']} article" in meta and s["first_seen"][:10] in meta
@@ -120,6 +123,10 @@ def test_brief_ranks_stories_and_cites_every_fact(page, server):
     contested = page.locator('.brief-fact[data-status="contested"]')
     assert contested.count() >= 1
     assert contested.first.locator("p.side").count() >= 2  # both sides
+    # each citation marks its claim's word where the API says (inside a quote maybe cut)
+    cites = [c for s in b["stories"] for f in s["facts"] for c in f["citations"] if c["mark"]]
+    marked = page.locator(".brief-fact mark.claim-trigger").all_inner_texts()
+    assert cites and sorted(marked) == sorted(c["quote"][c["mark"][0]:c["mark"][1]] for c in cites)
     shot(page, "brief", full_page=True)
     # The brief links each story to its page.
     items.first.locator(".brief-story-title a").click()

@@ -141,12 +141,37 @@ def timex_words(value: str | None) -> str | None:
     return value
 
 
-def citation(c: dict[str, Any]) -> dict[str, Any]:
+def excerpt(c: dict[str, Any]) -> tuple[str, tuple[int, int] | None]:
+    """The claim's quote cut to ``QUOTE_CHARS`` around its trigger, and the trigger's span
+    in it (``mark``; None when unknown): one sentence may hold several claims, even one
+    asserted and one denied ("denied that its forces had attacked homes, saying its drones
+    had struck only military targets"), and the mark tells the reader which word each is."""
     quote = c.get("quote") or c.get("trigger") or ""
-    if len(quote) > QUOTE_CHARS:
-        quote = quote[:QUOTE_CHARS - 1].rstrip() + "…"
+    q0, s, e = c.get("quote_start"), c.get("start"), c.get("end")
+    mark = None
+    if c.get("quote") and all(isinstance(v, int) for v in (q0, s, e)) and q0 <= s < e <= q0 + len(quote):
+        mark = (s - q0, e - q0)
+    if len(quote) <= QUOTE_CHARS:
+        return quote, mark
+    lo, lead = 0, ""
+    if mark and mark[1] > QUOTE_CHARS - 1:   # the trigger lies past the cut: end near it instead
+        lo = quote.rfind(" ", 0, max(mark[0] - QUOTE_CHARS // 2, 1)) + 1
+        lead = "… "
+    cut = quote[lo:lo + QUOTE_CHARS - 1 - len(lead)]
+    if lo + len(cut) < len(quote):
+        cut = cut.rstrip() + "…"
+    text = lead + cut
+    if mark:
+        a, b = mark[0] - lo + len(lead), mark[1] - lo + len(lead)
+        mark = (a, b) if 0 <= a < b <= len(text) and text[a:b] == quote[mark[0]:mark[1]] else None
+    return text, mark
+
+
+def citation(c: dict[str, Any]) -> dict[str, Any]:
+    quote, mark = excerpt(c)
     return {"outlet": c.get("outlet"), "published": c.get("published"), "url": c.get("url"),
-            "article_id": c["article_id"], "quote": quote, "source": c.get("source"),
+            "article_id": c["article_id"], "quote": quote, "mark": list(mark) if mark else None,
+            "source": c.get("source"),
             "factuality": c.get("factuality"), "start": c.get("start"), "end": c.get("end"),
             "quote_start": c.get("quote_start"), "quote_end": c.get("quote_end")}
 
@@ -222,7 +247,10 @@ def _cite_md(c: dict[str, Any]) -> str:
     where = f"[{c['outlet'] or c['article_id']}, {c['published'] or 'undated'}]"
     where = f"{where}({c['url']})" if c.get("url") else where
     who = f" {c['source']}:" if c.get("source") else ""
-    return f"{where}{who} “{c['quote']}”"
+    q, m = c["quote"], c.get("mark")
+    if m:
+        q = f"{q[:m[0]]}**{q[m[0]:m[1]]}**{q[m[1]:]}"
+    return f"{where}{who} “{q}”"
 
 
 def _title(brief: dict[str, Any]) -> str:
@@ -270,7 +298,9 @@ def _cite_html(c: dict[str, Any]) -> str:
     label = e(f"{c['outlet'] or c['article_id']}, {c['published'] or 'undated'}")
     where = f'<a href="{e(c["url"])}">{label}</a>' if c.get("url") else label
     who = f" {e(c['source'])}:" if c.get("source") else ""
-    return f"<li>{where}{who} <q>{e(c['quote'])}</q></li>"
+    q, m = c["quote"], c.get("mark")
+    q = f"{e(q[:m[0]])}<mark>{e(q[m[0]:m[1]])}</mark>{e(q[m[1]:])}" if m else e(q)
+    return f"<li>{where}{who} <q>{q}</q></li>"
 
 
 def to_html(brief: dict[str, Any]) -> str:

@@ -36,8 +36,11 @@ def claim(report: dict[str, Any], article) -> dict[str, Any]:
     s0, s1 = report.get("sentence_start"), report.get("sentence_end")
     if not (isinstance(s0, int) and isinstance(s1, int) and 0 <= s0 < s1 <= len(text)):
         s0, s1 = report["start"], report["end"]
+    if text:   # the quote's offsets are exactly its text's: text[quote_start:quote_end] == quote
+        raw = text[s0:s1]
+        s0, s1 = s0 + len(raw) - len(raw.lstrip()), s1 - (len(raw) - len(raw.rstrip()))
     out = dict(report)
-    out.update({"quote": text[s0:s1].strip() if text else None, "quote_start": s0, "quote_end": s1,
+    out.update({"quote": text[s0:s1] if text else None, "quote_start": s0, "quote_end": s1,
                 "trigger": text[report["start"]:report["end"]] if text else None,
                 "title": article.title if article else None, "url": article.url if article else None,
                 "published": article.published if article else None})

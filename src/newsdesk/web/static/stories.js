@@ -17,12 +17,29 @@ function when(iso) {
   return typeof iso === "string" ? iso.replace("T", " ").slice(0, 16) : "undated";
 }
 
+/** The quoted sentence with its trigger marked: one sentence may hold two claims (one
+ * asserted, one denied), and the mark says which word this one is about. */
+function quoteWithTrigger(c) {
+  const q = el("q", {class: "claim-quote"});
+  const text = c.quote || c.trigger || "";
+  // the brief's citations carry their mark in the (maybe cut) quote; a story's claims, offsets
+  const [a, b] = Array.isArray(c.mark) ? c.mark : [c.start - c.quote_start, c.end - c.quote_start];
+  if (c.quote && Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= text.length) {
+    q.appendChild(document.createTextNode(text.slice(0, a)));
+    q.appendChild(el("mark", {class: "claim-trigger", text: text.slice(a, b)}));
+    q.appendChild(document.createTextNode(text.slice(b)));
+  } else {
+    q.textContent = text;
+  }
+  return q;
+}
+
 /** One citation: who said it, the quoted span, outlet, time, the article (span in view). */
 function claimItem(c) {
   const focus = Number.isInteger(c.start) ? `?focus=event-${c.start}` : "";
   const li = el("li", {class: "claim", "data-article": c.article_id});
   if (c.source) li.appendChild(el("span", {class: "claim-source", text: c.source + ": "}));
-  li.appendChild(el("q", {class: "claim-quote", text: c.quote || c.trigger || ""}));
+  li.appendChild(quoteWithTrigger(c));
   li.appendChild(document.createTextNode(" — "));
   li.appendChild(el("a", {href: `#/article/${encodeURIComponent(c.article_id)}${focus}`, class: "claim-link"},
                     `${c.outlet || "unknown outlet"}, ${when(c.published)}`));
