@@ -676,3 +676,22 @@ def test_shelling_with_no_named_victim_still_hits_its_place(enricher):
     e = [e for e in enrich(enricher, "Russian forces shelled positions in Kharkiv overnight.").events
          if e.type == "ASSAULT"][0]
     assert e.targets == ["Kharkiv"] and e.place == "Kharkiv"
+
+
+def test_event_lemma_is_the_trigger_heads(enricher):
+    art = enrich(enricher, "Russian drones struck Kharkiv overnight. Norwegian and Russian officials will meet in "
+                           "Tromsø next week, the ministry said.")
+    by_trigger = {e.trigger: e.lemma for e in art.events}
+    assert by_trigger.get("struck") == "strike"
+    assert "meet" in by_trigger.values() and all(v for v in by_trigger.values())
+
+
+def test_linking_compares_lemmas_and_falls_back_to_the_trigger_for_old_records(enricher):
+    from newsdesk.link.inputs import prepare
+    art = enrich(enricher, "Russian drones struck Kharkiv overnight, officials said.")
+    [x] = prepare([art], leads=False)
+    assert [e.lemma for e in x.events] == [e.lemma for e in art.events] and "strike" in [e.lemma for e in x.events]
+    for e in art.events:   # a record stored before events had a lemma
+        e.lemma = None
+    [x] = prepare([art], leads=False)
+    assert "struck" in [e.lemma for e in x.events]

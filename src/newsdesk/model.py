@@ -134,6 +134,9 @@ class Event:
     # sentence no pattern covered, typed by the learned classifier (less precise: filter on it)
     method: str = "pattern"
     confidence: float | None = None  # as Statement.confidence
+    # the trigger's head lemma ("struck" -> "strike", "will meet" -> "meet"): what linking
+    # compares across articles (None in records made before it: the trigger's last word)
+    lemma: str | None = None
 
 
 @dataclass

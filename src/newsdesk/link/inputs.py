@@ -185,7 +185,7 @@ def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], l
         nums = [(float(q.value), q.unit) for q in a.quantities
                 if q.value is not None and key[0] <= q.start < key[1]]
         events.append(EventInput(
-            index=i, lemma=(e.trigger.lower().split() or [""])[-1],
+            index=i, lemma=e.lemma or (e.trigger.lower().split() or [""])[-1],
             args=sorted({entity_key(x) for x in e.actors + e.targets} - {""}), time=e.time,
             place=entity_key(e.place) if e.place else None, type=e.type, start=e.start,
             end=e.end, sentence_start=e.sentence_start, sentence_end=e.sentence_end,

@@ -230,7 +230,8 @@ class Ranking:
                        time_inferred=e.time_inferred,
                        factuality="asserted" if gov.dep_ == "aux" or end_verb else self.factuality(gov, gov),
                        attributed_to=e.attributed_to, mode=None,
-                       sentence_start=e.sentence_start, sentence_end=e.sentence_end)
+                       sentence_start=e.sentence_start, sentence_end=e.sentence_end,
+                       lemma=lemma(head if gov.dep_ == "aux" else gov))
             self.where[id(ev)] = (gov.i if gov.dep_ != "aux" else head.i, None)
             self.first[id(ev)] = True
             taken.add(gov.i)

@@ -264,7 +264,7 @@ class Roles:
         return Event(type=trig.type, trigger=trigger_text, start=start, end=end,
                      actors=actors, targets=targets, place=place, time=time,
                      time_inferred=time_inferred, factuality=factuality, attributed_to=self.attribution(start),
-                     mode=trig.mode, sentence_start=s_start, sentence_end=s_end)
+                     mode=trig.mode, sentence_start=s_start, sentence_end=s_end, lemma=lemma(tok))
 
     @staticmethod
     def under(noun, verb) -> bool:

@@ -43,7 +43,7 @@ class Triggers:
                 type="REQUEST", trigger=m.text, start=m.idx, end=m.idx + len(m),
                 actors=[st.source], targets=targets, place=None,
                 time=st.date, factuality="asserted", attributed_to=st.source, mode=None,
-                sentence_start=sent.start_char, sentence_end=sent.end_char))
+                sentence_start=sent.start_char, sentence_end=sent.end_char, lemma=lemma(m)))
             self.where[id(self.out[-1])] = (m.i, root.i)
 
     def check(self, trig: Trigger, verb, noun=None, anchor=None) -> bool:
