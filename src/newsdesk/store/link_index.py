@@ -366,7 +366,14 @@ class StoredLinker(Linker):
         self._time: str | None = None
         self.loaded_stories: set[str] = set()
         self._key_spans: dict[str, tuple] = {}   # key -> stored stories read (``_keyed``)
+        self._changed: set[str] = set()   # stories changed in earlier runs (``clean``)
         self.query_s = 0.0
+
+    def clean(self) -> None:
+        # the stories a run changed stay held, their stored rows (and ``_keyed``'s copies
+        # of them, read before the run wrote) no guide to their keys and spans
+        self._changed = getattr(self, "_changed", set()) | getattr(self, "dirty_stories", set())
+        super().clean()
 
     def bind(self, store) -> None:
         from .links import _param
@@ -448,6 +455,13 @@ class StoredLinker(Linker):
         # them away; the stored rows still list them until the run writes), one merged
         # away here for none
         held, w = st.stories, st.window
+        found: set[str] = set()
+        for ids, _a, _b in stored.values():
+            found.update(ids)
+        found = {s for s in found if s not in held and s not in gone}
+        # KEY_CAP's count: a stored row counts for its story unless this linker changed
+        # the story (then held, the stored row maybe stale): those count from memory
+        changed = self._changed | self.dirty_stories
         counts = {}
         for k, (ids, a, b) in stored.items():
             mem = st.by_key.get(k, ())
@@ -457,14 +471,17 @@ class StoredLinker(Linker):
                     with np.errstate(invalid="ignore"):
                         ids = ids[np.isnan(a) | np.isnan(b) | (np.abs(a - at) <= w)
                                   | (np.abs(b - at) <= w)]
-                n = st.window_count(sum(1 for s in ids if s not in held and s not in gone),
-                                    mem, at)
+                n = st.window_count(len(ids) - len(changed.intersection(ids)),
+                                    changed.intersection(mem), at)
             counts[k] = n
         for k in st.pull(counts):
             out.update(st.by_key.get(k, ()))
-            out.update(s for s in stored[k][0] if s not in held)
+            out.update(found.intersection(stored[k][0]))
         out.difference_update(gone)
-        self._load_stories(sorted(s for s in out if s not in st.stories))
+        # the stories of the keys that do not pull are loaded too, though no candidates:
+        # the window's stories, read in one go (a later article's keys that pull reach
+        # many of them; read then, a few per article, they cost more per story)
+        self._load_stories(sorted(found | {s for s in out if s not in held}))
         self.query_s += time.perf_counter() - t0
         return out
 
