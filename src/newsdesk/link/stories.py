@@ -3,7 +3,8 @@
 An article is a unit vector of its title and lead (link.embed) plus a set of keys (its
 entities' canonical names, its places, dates, years and figures: link.keys). Candidate
 stories come from an inverted index over keys plus the most recent stories, never from
-every story; a candidate whose articles all lie outside the time window is skipped. A
+every story (a key on more than ``KEY_CAP`` stories in the time window pulls none); a
+candidate whose articles all lie outside the time window is skipped. A
 learned scorer (logistic regression, ``FEATURES``) gives the chance that the article
 belongs to each candidate; the article joins the most likely one if that chance passes
 the scorer's threshold, else it starts a story of its own. ``add`` scores in full only the
