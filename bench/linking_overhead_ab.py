@@ -2,7 +2,8 @@
 
     python bench/linking_overhead_ab.py build --stored 100000 [--db URL] [--dir D]
     PYTHONPATH=<src tree> python bench/linking_overhead_ab.py run --stored 100000 [--db URL]
-        [--dir D] [--dump FILE]
+        [--dir D] [--dump FILE] [--links FILE]
+    python bench/linking_overhead_ab.py diff LINKS_A LINKS_B
 
 ``build`` runs the AEB originals through the pipeline once (kept in D/arts.pkl) and loads
 the synthetic stored articles as linking_overhead.py does (``_load``): into D/h{N}.db,
@@ -13,8 +14,10 @@ same phases (ms per article), plus the process CPU time of the run and it less e
 (less noisy than the wall clock on a shared machine). Alternate the code trees
 (``PYTHONPATH``) run by run: a load of 100,000 takes ~3 min, a run ~10 s. ``--dump``
 writes a digest of every link table after the runs: two trees that link alike write the
-same file. ``--parts`` adds the new news' inclusive wall time in named parts of linking
-(``PARTS``: nested parts count in their callers too), per article.
+same file; ``--links`` writes each linked article's story and incidents, and ``diff``
+counts the articles two trees link differently. ``--parts`` adds the new news' inclusive
+wall time in named parts of linking (``PARTS``: nested parts count in their callers too),
+per article.
 """
 from __future__ import annotations
 
@@ -139,7 +142,7 @@ def _copy(d: Path, stored: int, db: str | None) -> str:
 
 
 def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
-        parts: bool = False) -> None:
+        parts: bool = False, links: str | None = None) -> None:
     from newsdesk.link import embed
     from newsdesk.store import open_store
     fresh, follow = lo.news(_articles(d, aeb), stored)
@@ -161,6 +164,8 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
                         print(f"    {label:<36} {acc[label] * 1000 / len(batch):6.2f}")
             if dump:
                 _dump(store, dump)
+            if links:
+                _links(store, [a.id for a in fresh + follow], links)
     finally:
         embed.encoder = real
         if not db:
@@ -187,10 +192,50 @@ def _dump(store, path: str) -> None:
     Path(path).write_text("\n".join(out) + "\n")
 
 
+def _links(store, ids: list[str], path: str) -> None:
+    """Each linked article's story (a merged-away one's survivor) and incidents (each
+    event's, a merged-away one's survivor), as JSON: ``diff`` compares two trees'."""
+    import json
+    p = "?" if store.__class__.__name__.startswith("SQLite") else "%s"
+
+    def rows(sql, args):
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r)
+                for r in store.conn.execute(sql.replace("?", p), args).fetchall()]
+
+    smap = dict(rows("SELECT story_id, survivor FROM story_merges", ()))
+    imap = dict(rows("SELECT incident_id, survivor FROM incident_merges", ()))
+
+    def last(m, x):
+        while x in m:
+            x = m[x]
+        return x
+    out = {}
+    for aid in ids:
+        st = rows("SELECT story_id FROM article_links WHERE article_id = ?", (aid,))
+        inc = rows("SELECT event_index, incident_id FROM incident_reports WHERE article_id = ?",
+                   (aid,))
+        out[aid] = [last(smap, st[0][0]) if st else None,
+                    sorted([ev, last(imap, i)] for ev, i in inc)]
+    Path(path).write_text(json.dumps(out, indent=0, sort_keys=True))
+
+
+def diff(a: str, b: str) -> None:
+    """How many articles of two ``--links`` files differ in story, in incidents."""
+    import json
+    A, B = json.loads(Path(a).read_text()), json.loads(Path(b).read_text())
+    ids = sorted(set(A) | set(B))
+    story = [i for i in ids if (A.get(i) or [None])[0] != (B.get(i) or [None])[0]]
+    inc = [i for i in ids if (A.get(i) or [None, None])[1] != (B.get(i) or [None, None])[1]]
+    print(f"{len(ids)} articles: story differs {len(story)}, incidents differ {len(inc)}")
+    for i in sorted(set(story) | set(inc)):
+        print(f"  {i}: {A.get(i)} | {B.get(i)}")
+
+
 def main() -> int:
     import argparse
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cmd", choices=("build", "run"))
+    ap.add_argument("cmd", choices=("build", "run", "diff"))
+    ap.add_argument("files", nargs="*", help="diff: two --links files")
     ap.add_argument("--stored", type=int, default=100000)
     ap.add_argument("--db", help="a PostgreSQL URL (build: emptied and loaded; run: its template)")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/linking-ab"),
@@ -198,12 +243,16 @@ def main() -> int:
     ap.add_argument("--dump", help="run: write the link tables' digests here")
     ap.add_argument("--aeb", type=Path, default=Path("/work/shared/bench/aeb"))
     ap.add_argument("--parts", action="store_true", help="run: time the parts of new news")
+    ap.add_argument("--links", help="run: write each linked article's story and incidents here")
     a = ap.parse_args()
+    if a.cmd == "diff":
+        diff(*a.files)
+        return 0
     a.dir.mkdir(parents=True, exist_ok=True)
     if a.cmd == "build":
         build(a.dir, a.stored, a.db, a.aeb)
     else:
-        run(a.dir, a.stored, a.db, a.dump, a.aeb, a.parts)
+        run(a.dir, a.stored, a.db, a.dump, a.aeb, a.parts, a.links)
     return 0
 
 

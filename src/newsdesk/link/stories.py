@@ -3,7 +3,8 @@
 An article is a unit vector of its title and lead (link.embed) plus a set of keys (its
 entities' canonical names, its places, dates, years and figures: link.keys). Candidate
 stories come from an inverted index over keys plus the most recent stories, never from
-every story; a candidate whose articles all lie outside the time window is skipped. A
+every story (a key on more than ``KEY_CAP`` stories in the time window pulls none); a
+candidate whose articles all lie outside the time window is skipped. A
 learned scorer (logistic regression, ``FEATURES``) gives the chance that the article
 belongs to each candidate; the article joins the most likely one if that chance passes
 the scorer's threshold, else it starts a story of its own. ``add`` scores in full only the
@@ -40,6 +41,10 @@ import numpy as np
 
 WINDOW_DAYS = 14.0
 RECENT = 200          # the most recent stories are always candidates (no shared key needed)
+# a key more stories in the time window carry than this pulls no candidates ("2019",
+# "PRESENT_REF" on ~1,400 in a 100,000 store): it selects less than recency does, which
+# gives RECENT candidates with no shared key at all. Its IDF still counts in the features.
+KEY_CAP = RECENT
 # with no keys on one side the scorer has no specific evidence to weigh: the article
 # joins on likeness alone, at the cut of the earlier hand-tuned rule (0.7 cos + 0.3 key
 # overlap >= 0.6, chosen on the ECB+ training topics) with no key overlap
@@ -57,6 +62,36 @@ def _when(t: str) -> datetime | None:
         return datetime.fromisoformat(t[:19].replace("Z", ""))
     except ValueError:
         return None
+
+
+def day(t: str | None) -> float | None:
+    """Days since 1970 of a story time (None: none or unparsed); ``KEY_CAP``'s window
+    count reads these, in memory as from the store's spans (store.link_index)."""
+    d = _when(t) if t else None
+    return None if d is None else (d - _EPOCH).total_seconds() / 86400.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _span_of(first: str | None, last: str | None) -> tuple[float | None, float | None]:
+    a, b = day(first), day(last)
+    if a is None or b is None:
+        return None, None
+    return min(a, b), max(a, b)
+
+
+def span_days(story: "Story") -> tuple[float | None, float | None]:
+    """The story's span in days, (None, None) if an end is unparsed: what the store keeps
+    for it (store.link_index's ``lo_day``, ``hi_day``)."""
+    return _span_of(story.first, story.last)
+
+
+def cap_inside(a: float | None, b: float | None, at: float | None, window: float) -> bool:
+    """Whether a story of span days (a, b) counts as in the window of an article at day
+    ``at`` for ``KEY_CAP``: as ``StoryIndex.in_window``, on day values (a span with an
+    unparsed end, as the store keeps it, and an article without a time count in)."""
+    if at is None or a is None or b is None:
+        return True
+    return abs(a - at) <= window or abs(b - at) <= window
 
 
 def _days(a: str | None, b: str | None) -> float | None:
@@ -314,6 +349,9 @@ class StoryIndex:
         self._head: str | None | object = _UNSET
         self._pool: tuple[list[str], np.ndarray] | None = None
         self._after: tuple | None = None
+        # the last ``candidates``' keys that pulled, and whether one was at KEY_CAP
+        self._pulled: list[str] = []
+        self._brink = False
 
     def model_or_default(self) -> StoryScorer:
         return self.model or scorer()
@@ -381,11 +419,37 @@ class StoryIndex:
         return [float(story.centroid @ vec), float(sims[near[0]]), key_share, story_share,
                 overlap, rarest, fig_share, math.log(1.0 + n)]
 
-    def candidates(self, keys: set[str]) -> list[str]:
-        """The stories sharing a key, and the most recent ones, oldest first: a fixed order
-        (not a set's, which follows the process's string hashing), so ties go the same way
-        in every process."""
-        out = {s for k in keys for s in self.by_key.get(k, ())}
+    def window_count(self, n: int, ids, at: float | None) -> int:
+        """The number of stories carrying a key in the window of an article at day ``at``
+        (``cap_inside``), ``n`` of them counted already and ``ids`` (stories held here)
+        to count; exact up to ``KEY_CAP`` + 1, where it stops (above: more, or less when
+        the upper bound ``n + len(ids)`` is under ``KEY_CAP``)."""
+        if n + len(ids) < KEY_CAP:
+            return n + len(ids)
+        stories, w = self.stories, self.window
+        for sid in ids:
+            s = stories.get(sid)
+            if s is not None and cap_inside(*span_days(s), at, w):
+                n += 1
+                if n > KEY_CAP:
+                    break
+        return n
+
+    def pull(self, counts: dict[str, int]) -> list[str]:
+        """The keys (with their ``window_count``) that pull candidates, sorted; notes
+        whether one is at the cap exactly (``add``: a story joined or made then can take
+        it over)."""
+        self._pulled = sorted(k for k, c in counts.items() if c <= KEY_CAP)
+        self._brink = any(counts[k] == KEY_CAP for k in self._pulled)
+        return self._pulled
+
+    def candidates(self, keys: set[str], time: str | None = None) -> list[str]:
+        """The stories sharing a key that no more than ``KEY_CAP`` stories in the window
+        carry, and the most recent ones, oldest first: a fixed order (not a set's, which
+        follows the process's string hashing), so ties go the same way in every process."""
+        at = day(time)
+        pulled = self.pull({k: self.window_count(0, self.by_key.get(k, ()), at) for k in keys})
+        out = {s for k in pulled for s in self.by_key.get(k, ())}
         recent = self._order[-RECENT:]
         out.update(recent)
         self._head = recent[0] if len(recent) >= RECENT else None
@@ -396,7 +460,7 @@ class StoryIndex:
         """Every candidate story in the time window and the scorer's chance for each."""
         model = self.model_or_default()
         ids, rows, memo = [], [], {}
-        for sid in self.candidates(keys):
+        for sid in self.candidates(keys, time):
             story = self.stories[sid]
             if story.vecs and self.in_window(story, time):
                 ids.append(sid)
@@ -436,7 +500,7 @@ class StoryIndex:
         tab, stories = self._table, self.stories
         sids, slots = [], []
         slot_of, ver, obj, cen = tab.slot, tab.ver, tab.obj, tab.cen
-        for sid in self.candidates(keys):
+        for sid in self.candidates(keys, time):
             story = stories[sid]
             nv = len(story.vecs)
             if not nv:
@@ -608,11 +672,13 @@ class StoryIndex:
         new = best not in self.stories
         self.put(article_id, best, vec, keys, time)
         self._after = None
-        if pool is not None and head is not _UNSET:
+        if pool is not None and head is not _UNSET and not self._brink:
             # a story made here pushes the oldest RECENT one out of the list: it is no
-            # candidate any more unless it shares a key (joining one changes no candidate)
+            # candidate any more unless it shares a key that pulls (joining one changes
+            # no candidate; a key at KEY_CAP could go over it, then no reuse)
             drop = (head if new and head is not None
-                    and not any(head in self.by_key.get(k, ()) for k in keys) else None)
+                    and not any(head in self.by_key.get(k, ()) for k in self._pulled)
+                    else None)
             self._after = (best, frozenset(keys), time, self._state(), pool, drop)
         return best
 

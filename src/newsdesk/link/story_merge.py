@@ -91,7 +91,7 @@ def merge_candidates(index: StoryIndex, sid: str, keys: set[str], hard: int = HA
     out = index.merge_pool(sid, keys, time, hard) if reuse else None
     if out is None:
         inside = index.window_test(time)
-        out = [t for t in index.candidates(keys) if t != sid and t in index.stories
+        out = [t for t in index.candidates(keys, time) if t != sid and t in index.stories
                and index.stories[t].vecs and inside(index.stories[t])]
     out.sort(key=lambda t: -float(index.stories[t].centroid @ story.centroid))
     return out[:hard]

@@ -30,18 +30,16 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter, defaultdict
-from datetime import datetime
 
 import numpy as np
 
 from ..link.corroboration import Report
 from ..link.incidents import Mention
 from ..link.linker import Incident, Linker
-from ..link.stories import RECENT, Story, StoryIndex, _when
+from ..link.stories import KEY_CAP, RECENT, Story, StoryIndex, cap_inside, day, span_days
 
 INDEX_TABLES = ("link_families", "link_bands", "link_stories", "link_keys", "link_key_df",
                 "link_index_state")
-_EPOCH = datetime(1970, 1, 1)
 _MARGIN = 1e-3   # days: the window prefilter keeps a story this near the edge (exact test after)
 
 
@@ -107,18 +105,14 @@ def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]
     ]
 
 
-def _day(t: str | None) -> float | None:
-    d = _when(t) if t else None
-    return None if d is None else (d - _EPOCH).total_seconds() / 86400.0
+_day = day
 
 
 def _span(story: Story) -> tuple[float | None, float | None]:
     """The story's time span in days for the window prefilter (None: always a candidate,
-    as ``StoryIndex.in_window`` keeps a story whose times do not parse)."""
-    a, b = _day(story.first), _day(story.last)
-    if a is None or b is None:
-        return None, None
-    return min(a, b), max(a, b)
+    as ``StoryIndex.in_window`` keeps a story whose times do not parse); the values
+    ``KEY_CAP``'s count reads in memory too (link.stories.span_days)."""
+    return span_days(story)
 
 
 def _ranges():
@@ -330,8 +324,8 @@ class StoredStoryIndex(StoryIndex):
         self.next_rank += 1
         self.made.append(story_id)
 
-    def candidates(self, keys: set[str]) -> list[str]:
-        ids = self.owner.story_candidates(keys)
+    def candidates(self, keys: set[str], time: str | None = None) -> list[str]:
+        ids = self.owner.story_candidates(keys, time)
         return sorted(ids, key=self._rank.__getitem__)
 
 
@@ -372,7 +366,14 @@ class StoredLinker(Linker):
         self._time: str | None = None
         self.loaded_stories: set[str] = set()
         self._key_spans: dict[str, tuple] = {}   # key -> stored stories read (``_keyed``)
+        self._changed: set[str] = set()   # stories changed in earlier runs (``clean``)
         self.query_s = 0.0
+
+    def clean(self) -> None:
+        # the stories a run changed stay held, their stored rows (and ``_keyed``'s copies
+        # of them, read before the run wrote) no guide to their keys and spans
+        self._changed = getattr(self, "_changed", set()) | getattr(self, "dirty_stories", set())
+        super().clean()
 
     def bind(self, store) -> None:
         from .links import _param
@@ -413,11 +414,13 @@ class StoredLinker(Linker):
             fam.lsh.insert(aid, m)
 
     # -- stories
-    def story_candidates(self, keys: set[str]) -> set[str]:
-        """Every story sharing a key or among the RECENT most recent, less stored ones that
-        lie surely outside the time window; the stored ones are loaded."""
+    def story_candidates(self, keys: set[str], when: str | None = None) -> set[str]:
+        """Every story sharing a key that pulls (link.stories.KEY_CAP) or among the RECENT
+        most recent, less stored ones that lie surely outside the time window of an
+        article at ``when`` (default: the one being linked); the stored ones are loaded."""
         st = self.stories
-        out = {s for k in keys for s in st.by_key.get(k, ())}
+        if when is None:
+            when = self._time
         # the RECENT most recent: among the stored ones and those made since (ranks grow, so
         # no other story held in memory can be among them); stories merged away here are
         # none (their stored rows go when this run writes)
@@ -434,22 +437,51 @@ class StoredLinker(Linker):
             if sid not in gone:
                 ranked.setdefault(sid, rank)
         recent = sorted(ranked, key=ranked.__getitem__)[-RECENT:]
-        out.update(recent)
+        out = set(recent)
         st._head = recent[0] if len(recent) >= RECENT else None   # as StoryIndex.candidates
         t0 = time.perf_counter()
-        day = _day(self._time)
-        if day is None:
-            stored: set[str] = set()
+        at = _day(when)
+        if at is None:
+            got: dict[str, list] = {k: [] for k in keys}
             for chunk in _chunks(sorted(keys)):
-                stored |= {r[0] for r in self.q(f"SELECT story_id FROM link_keys WHERE key IN "
-                                                f"({self._in(len(chunk))})", chunk)}
+                for k, sid in self.q(f"SELECT key, story_id FROM link_keys WHERE key IN "
+                                     f"({self._in(len(chunk))})", chunk):
+                    got[k].append(sid)
+            nan = np.zeros(0)
+            stored = {k: (np.array(v, dtype=object), nan, nan) for k, v in got.items()}
         else:
-            stored = self._keyed(keys, day - st.window - _MARGIN, day + st.window + _MARGIN)
+            stored = self._keyed(keys, at - st.window - _MARGIN, at + st.window + _MARGIN)
         # a story held in memory answers for its keys itself (a split here took some of
-        # them away; the stored rows still list them until the run writes)
-        out |= {s for s in stored if s not in st.stories}
+        # them away; the stored rows still list them until the run writes), one merged
+        # away here for none
+        held, w = st.stories, st.window
+        found: set[str] = set()
+        for ids, _a, _b in stored.values():
+            found.update(ids)
+        found = {s for s in found if s not in held and s not in gone}
+        # KEY_CAP's count: a stored row counts for its story unless this linker changed
+        # the story (then held, the stored row maybe stale): those count from memory
+        changed = self._changed | self.dirty_stories
+        counts = {}
+        for k, (ids, a, b) in stored.items():
+            mem = st.by_key.get(k, ())
+            n = len(ids) + len(mem)
+            if n >= KEY_CAP:   # else surely not over it
+                if at is not None and len(ids):
+                    with np.errstate(invalid="ignore"):
+                        ids = ids[np.isnan(a) | np.isnan(b) | (np.abs(a - at) <= w)
+                                  | (np.abs(b - at) <= w)]
+                n = st.window_count(len(ids) - len(changed.intersection(ids)),
+                                    changed.intersection(mem), at)
+            counts[k] = n
+        for k in st.pull(counts):
+            out.update(st.by_key.get(k, ()))
+            out.update(found.intersection(stored[k][0]))
         out.difference_update(gone)
-        self._load_stories(sorted(s for s in out if s not in st.stories))
+        # the stories of the keys that do not pull are loaded too, though no candidates:
+        # the window's stories, read in one go (a later article's keys that pull reach
+        # many of them; read then, a few per article, they cost more per story)
+        self._load_stories(sorted(found | {s for s in out if s not in held}))
         self.query_s += time.perf_counter() - t0
         return out
 
@@ -464,9 +496,9 @@ class StoredLinker(Linker):
                                            f"ORDER BY rank DESC LIMIT {int(n)}"))
         return self._recent_rows[1][:n]
 
-    def _keyed(self, keys, lo: float, hi: float) -> set[str]:
-        """The stored stories sharing one of ``keys`` whose span meets [lo, hi] (or has
-        none). Each key's stories ending at or after ``lo`` are read once and kept: the
+    def _keyed(self, keys, lo: float, hi: float) -> dict[str, tuple]:
+        """Per key of ``keys``, the stored stories carrying it whose span meets [lo, hi]
+        (or has none): (ids, span starts, span ends; NaN: none). Each key's stories ending at or after ``lo`` are read once and kept: the
         stored rows do not change while this linker lives (another writer's run makes
         ``link_new`` start a new one), the stories it changes itself are in memory, and
         news comes in time order, so a later article's window is read from them."""
@@ -487,12 +519,15 @@ class StoredLinker(Linker):
             spans = np.array([(np.nan, np.nan) if r[1] is None else r[1:] for r in rows],
                              dtype=np.float64).reshape(-1, 2)
             cache[k] = (lo, ids, spans[:, 0], spans[:, 1])
-        out: set[str] = set()
+        out: dict[str, tuple] = {}
         for k in keys:
             _, ids, a, b = cache[k]
             if len(ids):
                 with np.errstate(invalid="ignore"):
-                    out.update(ids[np.isnan(b) | ((b >= lo) & (a <= hi))])
+                    m = np.isnan(b) | ((b >= lo) & (a <= hi))
+                out[k] = (ids[m], a[m], b[m])
+            else:
+                out[k] = (ids, a, b)
         return out
 
     def _load_stories(self, sids: list[str]) -> None:
