@@ -3,9 +3,11 @@
 A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
 from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
 that two mentions corefer. The linker groups a new article's own events first
-(``units``: average linkage at the within-document cut), then each group joins the incident
-of its story or of a story the article nearly joined with the best mean chance over its
-pairs (``best_incident``), or starts one; both cuts are chosen by cross-validation over the
+(``units``: average linkage at the within-document cut, by a scorer of its own,
+data/unit_scorer.npz, on the static table's vectors: no model pass for an article whose
+events have nothing to compare with elsewhere), then each group joins the incident of its
+story or of a story the article nearly joined with the best mean chance over its pairs
+(``best_incident``), or starts one; both cuts are chosen by cross-validation over the
 training topics. ``cluster`` (average linkage over a whole story neighbourhood, see
 ``neighbourhoods``) is the offline comparison the bench prints. Two of the features say
 whether the two articles are in the same story and how alike their leads are, so mentions
