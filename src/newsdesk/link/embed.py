@@ -476,7 +476,7 @@ def encoder() -> Encoder:
 
 @functools.lru_cache(maxsize=1)
 def table_encoder() -> StaticEncoder:
-    """The static table's encoder (``StaticEncoder.table_words``): the process's Encoder
-    when it is one (static, static-lead: one table in memory), else one of its own."""
+    """What gives ``table_words`` (``StaticEncoder.table_words``): the process's Encoder
+    when it has them (static, static-lead: one table in memory), else a static one."""
     enc = encoder()
-    return enc if isinstance(enc, StaticEncoder) else StaticEncoder(backend="static")
+    return enc if hasattr(enc, "table_words") else StaticEncoder(backend="static")

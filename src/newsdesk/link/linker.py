@@ -317,7 +317,7 @@ class Linker:
         joins = [([j], iid) for j, iid in sorted(copied.items())]
         joins += [([rest[k] for k in u], best)
                   for u, best in assign([mine[j] for j in rest], candidates, model,
-                                        self._units(x, rest))]
+                                        own_units(x, rest))]
         ids: list[str | None] = [None] * len(mine)
         for u, best in sorted(joins):
             if best is None:
@@ -342,30 +342,6 @@ class Linker:
         if candidates and family == x.id:
             ids = self._merge_incidents(x.id, near, ids, {ids[j] for j in rest}, model)
         return ids
-
-    @staticmethod
-    def _units(x: Inputs, rest: list[int]) -> list[list[int]]:
-        """The within-document step (incidents.units) over the events ``rest`` of ``x``:
-        by the unit scorer on the static table's vectors (embed.table_encoder), so an
-        article whose events have nothing to compare with elsewhere (most new stories')
-        needs no pass of the model. Index lists into ``rest``."""
-        um = unit_scorer()
-        if len(rest) < 2 or um.doc_threshold is None:
-            return [[k] for k in range(len(rest))]
-        from .embed import table_encoder
-        sent, trig = table_encoder().table_words(x.sentences, x.spans)
-        # the k-th span of a sentence is the k-th event placed in it, in event order
-        used: dict[int, int] = {}
-        place = []
-        for e in x.events:
-            place.append(used.get(e.sentence, 0))
-            used[e.sentence] = place[-1] + 1
-        ms = [Mention(key=(x.id, x.events[j].index), doc=x.id, lemma=x.events[j].lemma,
-                      vec=trig[x.events[j].sentence][place[j]], sent_vec=sent[x.events[j].sentence],
-                      args=frozenset(x.events[j].args), time=x.events[j].time,
-                      place=x.events[j].place, type=x.events[j].type)
-              for j in rest]
-        return units(ms, um)
 
     def _stand_for(self, inc: Incident) -> list[Mention]:
         """The mentions that stand for an incident in a merge: those of the first article of
@@ -408,3 +384,27 @@ class Linker:
         if lst is not None and gone in lst:
             lst.remove(gone)
         self.dirty_incidents.update((keep, gone))
+
+
+def own_units(x: Inputs, rest: list[int]) -> list[list[int]]:
+    """The within-document step (incidents.units) over the events ``rest`` of ``x``:
+    by the unit scorer on the static table's vectors (embed.table_encoder), so an
+    article whose events have nothing to compare with elsewhere (most new stories')
+    needs no pass of the model. Index lists into ``rest``."""
+    um = unit_scorer()
+    if len(rest) < 2 or um.doc_threshold is None:
+        return [[k] for k in range(len(rest))]
+    from .embed import table_encoder
+    sent, trig = table_encoder().table_words(x.sentences, x.spans)
+    # the k-th span of a sentence is the k-th event placed in it, in event order
+    used: dict[int, int] = {}
+    place = []
+    for e in x.events:
+        place.append(used.get(e.sentence, 0))
+        used[e.sentence] = place[-1] + 1
+    ms = [Mention(key=(x.id, x.events[j].index), doc=x.id, lemma=x.events[j].lemma,
+                  vec=trig[x.events[j].sentence][place[j]], sent_vec=sent[x.events[j].sentence],
+                  args=frozenset(x.events[j].args), time=x.events[j].time,
+                  place=x.events[j].place, type=x.events[j].type)
+          for j in rest]
+    return units(ms, um)
