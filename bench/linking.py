@@ -105,7 +105,8 @@ def cluster_mentions(mentions, group_of: dict[str, str], threshold=None, model=N
 
 
 def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
-                  model=None, steps: dict | None = None, merge_cut=...) -> dict:
+                  model=None, steps: dict | None = None, merge_cut=..., unit_mentions=None,
+                  unit_model=None) -> dict:
     """The linker's incident decisions replayed (link.linker.Linker._link_events): the
     articles in arrival order (``near``'s order: each article's story and the stories it
     passed, as the story index saw them on arrival); each article's events, in units
@@ -119,7 +120,7 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
     stories (link.incident_merge at ``merge_cut``, its shipped CUT unless given; as
     Linker._merge_incidents). Mention key -> incident."""
     from newsdesk.link.incident_merge import merges
-    from newsdesk.link.incidents import assign, scorer
+    from newsdesk.link.incidents import assign, scorer, unit_scorer, units
     model = model or scorer()
     by_doc = defaultdict(list)
     for m in mentions:
@@ -160,7 +161,10 @@ def link_mentions(mentions, near: dict[str, set[str]], story_of: dict[str, str],
         cands = [(iid, [o for o in members[iid] if o.doc != doc])
                  for s in sorted(stories) for iid in of_story[s]]
         touched, fresh = set(), set()
-        for u, best in assign(ms, cands, model):
+        groups = None
+        if unit_mentions is not None:   # the within-document step on the table's vectors
+            groups = units([unit_mentions[m.key] for m in ms], unit_model or unit_scorer())
+        for u, best in assign(ms, cands, model, groups):
             unit = [ms[i] for i in u]
             if best is None:
                 best = f"{doc}:{unit[0].key[1]}"
@@ -205,25 +209,31 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
     vecs, keys = feats.story_inputs(docs)
     gold_story = {d.name: d.subtopic for d in docs}
     mentions = feats.mentions(docs)
+    # what the within-document step reads: the same mentions on the static table's vectors
+    from newsdesk.link.embed import table_encoder
+    static = {m.key: m for m in feats.mentions(docs, words=table_encoder().table_words)}
     gold = {(m.doc, m.m_id): m.gold for d in docs for m in d.mentions}
     anchor = None
     if splits:   # the anchor: the same inputs, stories without splits (cheap: no encoding)
         index = story_index(docs, vecs, keys, merges=merges, splits=False)
         place_mentions(mentions, docs, vecs, index.assignments())
-        pred0 = link_mentions(mentions, index.near, index.story_at, steps=index.steps)
+        pred0 = link_mentions(mentions, index.near, index.story_at, steps=index.steps,
+                              unit_mentions=static)
         anchor = (cm.b_cubed(gold_story, index.assignments()), cm.conll_f1(gold, pred0))
     index = story_index(docs, vecs, keys, merges=merges, splits=splits)
     story_of = index.assignments()
     place_mentions(mentions, docs, vecs, story_of)
     # the stories as the linker saw them: each article's on arrival, merges and splits
     # as they came
-    pred = link_mentions(mentions, index.near, index.story_at, steps=index.steps)
+    pred = link_mentions(mentions, index.near, index.story_at, steps=index.steps,
+                         unit_mentions=static)
     # for comparison: offline average linkage in each story neighbourhood (not shipped)
     pred_avg = cluster_mentions(mentions, incident_groups(docs, vecs, keys, index))
     pred_gold = None
     if gold_stories:   # the gold subtopics as the stories, and no neighbourhoods
         place_mentions(mentions, docs, vecs, gold_story)
-        pred_gold = link_mentions(mentions, {d: {gold_story[d]} for d in index.near}, gold_story)
+        pred_gold = link_mentions(mentions, {d: {gold_story[d]} for d in index.near}, gold_story,
+                                  unit_mentions=static)
     base_gold = lemma_baseline(mentions, gold_story)
     base_pred = lemma_baseline(mentions, story_of)
     seconds = time.perf_counter() - t0

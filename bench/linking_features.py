@@ -50,8 +50,10 @@ def story_inputs(docs) -> tuple[np.ndarray, list[set[str]]]:
     return vecs, keys
 
 
-def mentions(docs):
-    """incidents.Mention for every gold event mention, keyed (doc, m_id)."""
+def mentions(docs, words=None):
+    """incidents.Mention for every gold event mention, keyed (doc, m_id); ``words``: the
+    function giving the sentence and trigger vectors (the process encoder's
+    ``encode_words`` unless given)."""
     from spacy.tokens import Doc as SpacyDoc
     from newsdesk.link.embed import encoder
     from newsdesk.link.incidents import Mention
@@ -65,7 +67,7 @@ def mentions(docs):
             sents.append(d.sentences[s])
             spans.append([(m.start, m.end) for m in ms])
             owners.append(ms)
-    sent_vecs, span_vecs = encoder().encode_words(sents, spans)
+    sent_vecs, span_vecs = (words or encoder().encode_words)(sents, spans)
     spacy_docs = nlp.pipe((SpacyDoc(nlp.vocab, words=[w or "_" for w in ws]) for ws in sents),
                           batch_size=64)
     out = []

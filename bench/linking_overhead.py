@@ -233,6 +233,8 @@ class _TimedEncoder:
     def __init__(self, enc):
         self.enc, self.dim, self.family, self.seconds = enc, enc.dim, enc.family, 0.0
         self.event_dim = getattr(enc, "event_dim", enc.dim)   # static-lead: the model's width
+        if hasattr(enc, "table_words"):   # the within-document step's vectors (embed.table_encoder)
+            self.table_words = lambda *a, **k: self._timed(enc.table_words, *a, **k)
 
     def _timed(self, f, *a, **k):
         t0 = time.perf_counter()

@@ -49,6 +49,7 @@ PARTS = (
     ("newsdesk.link.linker:Linker", "_link_events", "link_events"),
     ("newsdesk.link.linker:Linker", "_embed", "link_events.embed (encode)"),
     ("newsdesk.link.linker", "assign", "link_events.assign"),
+    ("newsdesk.link.linker", "own_units", "link_events.own_units (table vectors, unit scorer)"),
     ("newsdesk.link.linker:Linker", "_merge_incidents", "link_events.merge_incidents"),
     ("newsdesk.store.links", "write_new", "write_new (before commit)"),
 )

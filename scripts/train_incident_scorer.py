@@ -1,15 +1,19 @@
-"""Build src/newsdesk/data/incident_scorer.npz: the pairwise event-coreference scorer.
+"""Build src/newsdesk/data/incident_scorer.npz and unit_scorer.npz: the pairwise
+event-coreference scorers, across articles and within one.
 
 Everything is chosen on the ECB+ training topics (every topic on disk except the standard
 dev topics, which stay the figure nothing was chosen on). The documents are clustered into
 stories as the system does (bench/linking.py), mentions grouped by story neighbourhood
 (link.incidents.neighbourhoods), and the logistic regression is trained on the mention
 pairs inside each group, so it sees pairs from two neighbouring stories as the linker
-does. Its two cuts, the within-document one (incidents.units; "none" keeps each event
-apart) and the one an article's unit must pass to join an incident, are the pair with the
-best mean CoNLL F1 over a 5-fold cross-validation by topic (train on four folds' topics,
-replay the linker's decisions on the fifth: bench/linking.py ``link_mentions``, incident
-merges included: bench/README.md says what that changes).
+does. The within-document step (incidents.units) has a scorer of its own, the same
+features on the static table's vectors (embed.table_encoder: no model pass for an
+article's own events), learned from the pairs inside each document. The two cuts, the
+within-document one ("none" keeps each event apart) and the one an article's unit must
+pass to join an incident, are the pair with the best mean CoNLL F1 over a 5-fold
+cross-validation by topic (train on four folds' topics, replay the linker's decisions on
+the fifth: bench/linking.py ``link_mentions``, incident merges included: bench/README.md
+says what that changes).
 ECB+ annotation is CC BY 3.0.
 
     python scripts/train_incident_scorer.py --data ../shared/bench/ecbplus
@@ -33,8 +37,9 @@ from linking import incident_groups, link_mentions, place_mentions, story_index 
 from newsdesk.link.incidents import FEATURES, feature_matrix, train  # noqa: E402
 
 OUT = ROOT / "src" / "newsdesk" / "data" / "incident_scorer.npz"
+UNIT_OUT = ROOT / "src" / "newsdesk" / "data" / "unit_scorer.npz"
 CUTS = np.round(np.arange(0.25, 0.451, 0.025), 3)
-DOC_CUTS = (None, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)   # None: no within-document step
+DOC_CUTS = (None, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85)   # None: no within-document step
 FOLDS = 5
 
 
@@ -58,12 +63,21 @@ def pairs(groups, gold):
     return np.concatenate(X), np.concatenate(y)
 
 
+def by_document(mentions) -> list[list]:
+    docs = defaultdict(list)
+    for m in mentions:
+        docs[m.doc].append(m)
+    return list(docs.values())
+
+
 def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
-                   story_of: dict) -> dict:
+                   story_of: dict, unit_mentions: dict | None = None) -> dict:
     """Mean CoNLL F1 per (within-document cut, cut) over folds of topics: train on the
     pairs of the groups whose first mention is outside the fold, replay the fold's
     articles (each group belongs to one topic's docs or, when a neighbourhood spans
-    topics, to its first mention's)."""
+    topics, to its first mention's). With ``unit_mentions`` (the same mentions with the
+    static table's vectors, by key) the within-document step is the unit scorer's,
+    trained on the training folds' within-document pairs of those mentions."""
     topics = sorted(set(topic_of.values()))
     scores: dict = defaultdict(float)
     for k in range(FOLDS):
@@ -73,11 +87,19 @@ def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
         docs = {m.doc for m in test}
         arrivals = {d: s for d, s in near.items() if d in docs}
         model = train(*pairs(fit, gold))
+        unit_model = None
+        if unit_mentions is not None:
+            unit_model = train(*pairs(by_document(unit_mentions[m.key] for ms in fit for m in ms), gold))
         g = {m.key: gold[m.key] for m in test}
         for doc_cut in DOC_CUTS:
             for cut in CUTS:
-                model.doc_threshold, model.threshold = doc_cut, float(cut)
-                pred = link_mentions(test, arrivals, story_of, model=model)
+                model.threshold = float(cut)
+                if unit_model is None:
+                    model.doc_threshold = doc_cut
+                else:
+                    unit_model.doc_threshold = doc_cut
+                pred = link_mentions(test, arrivals, story_of, model=model,
+                                     unit_mentions=unit_mentions, unit_model=unit_model)
                 scores[doc_cut, float(cut)] += cm.conll_f1(g, pred)["conll"] / FOLDS
     return dict(scores)
 
@@ -97,27 +119,43 @@ def training_groups(data: Path):
     return docs, gold, index, grouped(ms, incident_groups(docs, vecs, keys, index))
 
 
+def unit_mentions(docs) -> dict:
+    """The mentions with the static table's vectors (embed.table_encoder), by key: what
+    the within-document step reads (link.Linker._units)."""
+    from newsdesk.link.embed import table_encoder
+    return {m.key: m for m in feats.mentions(docs, words=table_encoder().table_words)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--unit-out", type=Path, default=UNIT_OUT)
     args = ap.parse_args()
     docs, gold, index, groups = training_groups(args.data)
     story_of = index.assignments()
-    scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of)
+    static = unit_mentions(docs)
+    scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of,
+                            unit_mentions=static)
     best = max(scores, key=lambda k: (scores[k], k[0] is None))
     X, y = pairs(groups.values(), gold)
     print(f"training pairs: {len(y)} ({int(y.sum())} coreferent)")
     model = train(X, y)
-    model.doc_threshold, model.threshold = best
+    model.doc_threshold, model.threshold = None, best[1]   # the within-document cut: the unit scorer's
     model.save(args.out)
+    UX, uy = pairs(by_document(static.values()), gold)
+    print(f"within-document pairs: {len(uy)} ({int(uy.sum())} coreferent)")
+    unit = train(UX, uy)
+    unit.doc_threshold = unit.threshold = best[0]
+    unit.save(args.unit_out)
     for doc_cut in DOC_CUTS:
         print(f"cross-validated CoNLL F1, within-document cut {doc_cut or 'none'}: "
               + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
-    print(f"cuts: within-document {model.doc_threshold}, join {model.threshold:.3f} "
+    print(f"cuts: within-document {unit.doc_threshold}, join {model.threshold:.3f} "
           f"(CV CoNLL F1 {scores[best]:.4f}); weights "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))
-    print(f"wrote {args.out}")
+    print("unit scorer weights " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, unit.weights)))
+    print(f"wrote {args.out}, {args.unit_out}")
     return 0
 
 

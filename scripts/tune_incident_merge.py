@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import coref_metrics as cm  # noqa: E402
 from linking import link_mentions  # noqa: E402
-from train_incident_scorer import FOLDS, pairs, training_groups  # noqa: E402
+from train_incident_scorer import FOLDS, by_document, pairs, training_groups, unit_mentions  # noqa: E402
 
-from newsdesk.link.incidents import scorer, train  # noqa: E402
+from newsdesk.link.incidents import train, unit_scorer  # noqa: E402
 
 MERGE_CUTS = (None, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 JOIN_CUTS = (0.25, 0.275, 0.3, 0.325, 0.35)
@@ -53,7 +53,8 @@ def main() -> int:
     story_of = index.assignments()
     topic_of = {d.name: d.topic for d in docs}
     topics = sorted(set(topic_of.values()))
-    doc_cut = scorer().doc_threshold
+    static = unit_mentions(docs)
+    doc_cut = unit_scorer().doc_threshold   # the shipped within-document step, as the linker
     scores = {(j, c): 0.0 for j in joins for c in cuts}
     for k in range(FOLDS):
         held = set(topics[k::FOLDS])
@@ -62,11 +63,14 @@ def main() -> int:
         fold_docs = {m.doc for m in test}
         arrivals = {d: s for d, s in index.near.items() if d in fold_docs}
         model = train(*pairs(fit, gold))
+        unit = train(*pairs(by_document(static[m.key] for ms in fit for m in ms), gold))
+        unit.doc_threshold = doc_cut
         g = {m.key: gold[m.key] for m in test}
         for j in joins:
-            model.doc_threshold, model.threshold = doc_cut, j
+            model.threshold = j
             for c in cuts:
-                pred = link_mentions(test, arrivals, story_of, model=model, merge_cut=c)
+                pred = link_mentions(test, arrivals, story_of, model=model, merge_cut=c,
+                                     unit_mentions=static, unit_model=unit)
                 scores[j, c] += cm.conll_f1(g, pred)["conll"] / FOLDS
         print(f"fold {k + 1}/{FOLDS} done ({time.perf_counter() - t0:.0f} s)", flush=True)
     print(f"{len(docs)} training documents, {len(topics)} topics; within-document cut {doc_cut}"

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from newsdesk.link.families import shingles, signature, text_hash
-from newsdesk.link.incidents import Mention, best_incident, features_to_many, join_chance, scorer, units
+from newsdesk.link.incidents import (Mention, best_incident, features_to_many, join_chance, scorer,
+                                     unit_scorer, units)
 from newsdesk.link.inputs import EventInput, Inputs
 from newsdesk.link.linker import Linker
 
@@ -27,8 +28,8 @@ def mention(doc, lemma, vec, i=0, story="s"):
 def test_units_group_an_articles_own_account_and_keep_apart_what_differs():
     ms = [mention("a", "strike", BASE, 0), mention("a", "vote", OTHER, 1),
           mention("a", "strike", BASE, 2)]
-    model = scorer()
-    assert model.doc_threshold is not None   # the shipped scorer has a within-document cut
+    model = unit_scorer()
+    assert model.doc_threshold is not None   # the shipped unit scorer has a within-document cut
     assert units(ms, model) == [[0, 2], [1]]
     assert units(ms, model, cut=1.01) == [[0], [1], [2]]   # nothing passes: each on its own
     assert units(ms[:1], model) == [[0]]
@@ -67,7 +68,40 @@ def test_the_linker_links_an_articles_events_as_units(monkeypatch):
     assert second.incidents == [first.incidents[0]]
     assert [m.doc for m in link.incidents[first.incidents[0]].mentions] == ["a", "a", "b"]
     # without the within-document step an article's events never share an incident
-    monkeypatch.setattr(scorer(), "doc_threshold", None)
+    monkeypatch.setattr(unit_scorer(), "doc_threshold", None)
     alone = Linker(encoder=object()).apply(inputs("a", ["strike", "vote", "strike"],
                                                   [BASE, OTHER, BASE]))
     assert len(set(alone.incidents)) == 3
+
+
+class NoModel:
+    """An encoder that must not run: the within-document step reads the static table."""
+
+    family = "float"
+
+    def encode_words(self, *a, **k):
+        raise AssertionError("the model ran for an article with nothing to compare")
+
+    encode = encode_words
+
+
+def test_an_articles_own_events_are_grouped_without_the_model():
+    x = inputs("a", ["strike", "vote", "strike"], [BASE, OTHER, BASE])
+    x.trigger_vecs = x.sent_vecs = None          # never embedded
+    link = Linker(encoder=NoModel())
+    first = link.apply(x)
+    assert first.incidents[0] == first.incidents[2] != first.incidents[1]
+    assert not x.embedded and link.embedded == set()
+    # the next article's event has those incidents to compare with: both are embedded then
+    calls = []
+
+    class Counting(NoModel):
+        def encode_words(self, sentences, spans, window=None):
+            calls.append(len(sentences))
+            return (np.stack([BASE] * len(sentences)), [np.stack([BASE] * len(s)) for s in spans])
+
+    link._enc = Counting()
+    y = inputs("b", ["strike"], [BASE])
+    y.trigger_vecs = y.sent_vecs = None
+    second = link.apply(y)
+    assert calls and second.incidents == [first.incidents[0]] and x.embedded

@@ -394,6 +394,11 @@ class StaticEncoder(Encoder):
     def encode_words(self, sentences, spans, window: int | None = EVENT_WINDOW):
         if self.model is not None:
             return self.model.encode_words(sentences, spans, window)
+        return self.table_words(sentences, spans, window)
+
+    def table_words(self, sentences, spans, window: int | None = EVENT_WINDOW):
+        """``encode_words`` from the table alone, whatever the backend (link.incidents'
+        within-document step reads these: no model pass for an article's own events)."""
         encodings = self.tok.encode_batch(sentences, is_pretokenized=True)
         mix = self.mix
         sent = np.zeros((len(sentences), self.dim), dtype=np.float32)
@@ -467,3 +472,11 @@ def _normalise(m: np.ndarray) -> np.ndarray:
 def encoder() -> Encoder:
     """The process's one Encoder (loaded on first use)."""
     return Encoder()
+
+
+@functools.lru_cache(maxsize=1)
+def table_encoder() -> StaticEncoder:
+    """What gives ``table_words`` (``StaticEncoder.table_words``): the process's Encoder
+    when it has them (static, static-lead: one table in memory), else a static one."""
+    enc = encoder()
+    return enc if hasattr(enc, "table_words") else StaticEncoder(backend="static")

@@ -3,9 +3,11 @@
 A pairwise scorer (logistic regression, weights built by scripts/train_incident_scorer.py
 from the ECB+ training topics and shipped in data/incident_scorer.npz) gives the chance
 that two mentions corefer. The linker groups a new article's own events first
-(``units``: average linkage at the within-document cut), then each group joins the incident
-of its story or of a story the article nearly joined with the best mean chance over its
-pairs (``best_incident``), or starts one; both cuts are chosen by cross-validation over the
+(``units``: average linkage at the within-document cut, by a scorer of its own,
+data/unit_scorer.npz, on the static table's vectors: no model pass for an article whose
+events have nothing to compare with elsewhere), then each group joins the incident of its
+story or of a story the article nearly joined with the best mean chance over its pairs
+(``best_incident``), or starts one; both cuts are chosen by cross-validation over the
 training topics. ``cluster`` (average linkage over a whole story neighbourhood, see
 ``neighbourhoods``) is the offline comparison the bench prints. Two of the features say
 whether the two articles are in the same story and how alike their leads are, so mentions
@@ -178,6 +180,16 @@ def scorer() -> Scorer:
         return Scorer.load(p)
 
 
+@functools.lru_cache(maxsize=1)
+def unit_scorer() -> Scorer:
+    """The shipped within-document scorer (``units``, its cut ``doc_threshold``): the same
+    features on the static table's vectors, learned from one article's own event pairs
+    (scripts/train_incident_scorer.py); loaded once per process."""
+    path = resources.files("newsdesk") / "data" / "unit_scorer.npz"
+    with resources.as_file(path) as p:
+        return Scorer.load(p)
+
+
 def neighbourhoods(stories, docs) -> dict[str, str]:
     """Groups of stories whose mentions are clustered together: a story joins another's
     group when one of its articles passes the story threshold with that other story too
@@ -259,8 +271,11 @@ def best_incident(unit: list[Mention], candidates, model: Scorer | None = None):
     return best
 
 
-def assign(ms: list[Mention], candidates, model: Scorer | None = None) -> list[tuple[list[int], str | None]]:
-    """The linker's decision for one article's new mentions: each unit (``units``) with the
-    candidate incident it joins (``best_incident``), None where it starts one."""
+def assign(ms: list[Mention], candidates, model: Scorer | None = None,
+           groups: list[list[int]] | None = None) -> list[tuple[list[int], str | None]]:
+    """The linker's decision for one article's new mentions: each unit (``groups``, else
+    ``units`` by ``model``) with the candidate incident it joins (``best_incident``), None
+    where it starts one."""
     model = model or scorer()
-    return [(u, best_incident([ms[j] for j in u], candidates, model)) for u in units(ms, model)]
+    groups = units(ms, model) if groups is None else groups
+    return [(u, best_incident([ms[j] for j in u], candidates, model)) for u in groups]

@@ -24,7 +24,7 @@ from ..model import Article
 from .corroboration import Report, status
 from .families import FamilyIndex
 from . import incident_merge
-from .incidents import Mention, assign, neighbour_stories, scorer
+from .incidents import Mention, assign, neighbour_stories, scorer, unit_scorer, units
 from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
                      prepare, remember)
 from .stories import StoryIndex
@@ -309,14 +309,15 @@ class Linker:
             candidates = [(iid, self._others(self.incidents[iid], x.id))
                           for s in sorted(near) for iid in self.story_incidents.get(s, [])]
             candidates = [(iid, others) for iid, others in candidates if others]
-        # vectors only when there is something to compare: another article's mention, or
-        # the article's own events to group (the within-document step)
-        if candidates or (len(rest) > 1 and model.doc_threshold is not None):
+        # the model's vectors only when there is something to compare: another article's
+        # mention (the article's own events are grouped on the table's, ``_units``)
+        if candidates:
             for doc in [x.id] + sorted({o.doc for _, others in candidates for o in others}):
                 self._embed(doc)
         joins = [([j], iid) for j, iid in sorted(copied.items())]
         joins += [([rest[k] for k in u], best)
-                  for u, best in assign([mine[j] for j in rest], candidates, model)]
+                  for u, best in assign([mine[j] for j in rest], candidates, model,
+                                        own_units(x, rest))]
         ids: list[str | None] = [None] * len(mine)
         for u, best in sorted(joins):
             if best is None:
@@ -383,3 +384,27 @@ class Linker:
         if lst is not None and gone in lst:
             lst.remove(gone)
         self.dirty_incidents.update((keep, gone))
+
+
+def own_units(x: Inputs, rest: list[int]) -> list[list[int]]:
+    """The within-document step (incidents.units) over the events ``rest`` of ``x``:
+    by the unit scorer on the static table's vectors (embed.table_encoder), so an
+    article whose events have nothing to compare with elsewhere (most new stories')
+    needs no pass of the model. Index lists into ``rest``."""
+    um = unit_scorer()
+    if len(rest) < 2 or um.doc_threshold is None:
+        return [[k] for k in range(len(rest))]
+    from .embed import table_encoder
+    sent, trig = table_encoder().table_words(x.sentences, x.spans)
+    # the k-th span of a sentence is the k-th event placed in it, in event order
+    used: dict[int, int] = {}
+    place = []
+    for e in x.events:
+        place.append(used.get(e.sentence, 0))
+        used[e.sentence] = place[-1] + 1
+    ms = [Mention(key=(x.id, x.events[j].index), doc=x.id, lemma=x.events[j].lemma,
+                  vec=trig[x.events[j].sentence][place[j]], sent_vec=sent[x.events[j].sentence],
+                  args=frozenset(x.events[j].args), time=x.events[j].time,
+                  place=x.events[j].place, type=x.events[j].type)
+          for j in rest]
+    return units(ms, um)
