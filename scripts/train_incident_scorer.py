@@ -131,6 +131,9 @@ def main() -> int:
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--unit-out", type=Path, default=UNIT_OUT)
+    ap.add_argument("--compare", action="store_true",
+                    help="also cross-validate the within-document step on the model's vectors "
+                         "with the incident scorer (as before the unit scorer), on the same grid")
     args = ap.parse_args()
     docs, gold, index, groups = training_groups(args.data)
     story_of = index.assignments()
@@ -155,6 +158,11 @@ def main() -> int:
           f"(CV CoNLL F1 {scores[best]:.4f}); weights "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))
     print("unit scorer weights " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, unit.weights)))
+    if args.compare:
+        before = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of)
+        for doc_cut in DOC_CUTS:
+            print(f"model's vectors, incident scorer: within-document cut {doc_cut or 'none'}: "
+                  + ", ".join(f"{c:.3f} {before[doc_cut, float(c)]:.4f}" for c in CUTS))
     print(f"wrote {args.out}, {args.unit_out}")
     return 0
 
