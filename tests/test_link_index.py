@@ -29,6 +29,21 @@ def url(request, tmp_path):
     return engine_url(request, tmp_path, "index.db", "pg_db3", PG_CTL, PG_SKIP)
 
 
+def link_in_batches(url: str, arts, batches) -> tuple[dict, dict]:
+    """Store and link ``arts`` in ``batches`` of (size, in a new process: the linker kept
+    in memory dropped first); the link tables' and the stored index's snapshots then."""
+    with open_store(url) as store:
+        start = 0
+        for size, fresh in batches:
+            for a in arts[start:start + size]:
+                store.add(a)
+            start += size
+            if fresh:
+                store_links._LINKERS.clear()
+            link_new(store)
+        return snapshot(store), index_snapshot(store)
+
+
 def index_snapshot(store) -> dict:
     def rows(sql):
         return sorted(json.dumps(r, sort_keys=True, default=str) for r in _fetch(store, sql))
@@ -271,16 +286,8 @@ def test_stories_out_of_the_window_and_out_of_order_alike(url, monkeypatch):
         a.entities = [Entity(text=n, label="ORG", start=0, end=4, canonical=n) for n in names]
         arts.append(a)
     arts[30].published = (t0 + timedelta(days=23)).isoformat()   # late news, 3 days after the second
+    incremental, index = link_in_batches(url, arts, ((8, True), (10, True), (6, False), (12, False)))
     with open_store(url) as store:
-        start = 0
-        for size, fresh in ((8, True), (10, True), (6, False), (12, False)):
-            for a in arts[start:start + size]:
-                store.add(a)
-            start += size
-            if fresh:
-                store_links._LINKERS.clear()
-            link_new(store)
-        incremental, index = snapshot(store), index_snapshot(store)
         spans = _fetch(store, "SELECT story_id, lo_day, hi_day FROM link_stories")
     assert any(r["lo_day"] is None for r in spans)
     links = [json.loads(r) for r in incremental["links"]]

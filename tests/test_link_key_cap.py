@@ -11,12 +11,10 @@ from newsdesk.model import Entity
 from newsdesk.link import stories as stories_mod
 from newsdesk.link.stories import StoryIndex
 from newsdesk.store import link_index
-from newsdesk.store import links as store_links
 from newsdesk.store import open_store
-from newsdesk.store.links import link_new
 
 from test_link_incremental import snapshot
-from test_link_index import index_snapshot, url  # noqa: F401 (fixtures)
+from test_link_index import index_snapshot, link_in_batches, url  # noqa: F401 (fixtures)
 from test_link_store import PG_CTL
 
 if PG_CTL:
@@ -75,16 +73,7 @@ def test_stored_and_in_memory_linkers_cap_alike(url, monkeypatch):  # noqa: F811
         a.entities = [Entity(text=n, label="ORG", start=0, end=4, canonical=n)
                       for n in ("Common Board", f"Board {i}")]
         arts.append(a)
-    with open_store(url) as store:
-        start = 0
-        for size, fresh in ((6, True), (9, True), (7, False), (10, False)):
-            for a in arts[start:start + size]:
-                store.add(a)
-            start += size
-            if fresh:
-                store_links._LINKERS.clear()
-            link_new(store)
-        incremental, index = snapshot(store), index_snapshot(store)
+    incremental, index = link_in_batches(url, arts, ((6, True), (9, True), (7, False), (10, False)))
     links = [json.loads(r) for r in incremental["links"]]
     assert "common board" in capped
     assert len({x["story_id"] for x in links}) > 2   # "Common Board" on more stories than the cap
