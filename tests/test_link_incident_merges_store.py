@@ -14,7 +14,7 @@ from newsdesk.store import open_store
 from newsdesk.store.links import _fetch, incident_row, link_new
 
 from _pg_server import engine_url  # tests/_pg_server.py
-from test_link_story_merges_store import (full_snapshot, link_in_runs, merge_articles,
+from test_link_story_merges_store import (first_merge, full_snapshot, link_in_runs, merge_articles,
                                           rebuild_then_ingest_again)
 from test_link_store import PG_CTL, PG_SKIP
 
@@ -133,13 +133,8 @@ def test_a_merged_away_incident_leads_to_its_survivor(url, capsys):
 
     from newsdesk.api import create_app
     from newsdesk.cli import main
-    arts = merge_articles(30, 1)
+    gone, keep = first_merge(url, "incident_merges", "incident_id")
     with open_store(url) as store:
-        for a in arts:
-            store.add(a)
-        link_new(store)
-        gone, keep = next((r["incident_id"], r["survivor"]) for r in _fetch(
-            store, "SELECT incident_id, survivor FROM incident_merges ORDER BY incident_id"))
         reports = {r["article_id"] for r in _fetch(
             store, "SELECT article_id FROM incident_reports WHERE incident_id = ?", (keep,))}
     client = TestClient(create_app(url))

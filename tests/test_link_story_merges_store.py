@@ -202,17 +202,22 @@ def test_a_kill_mid_write_leaves_the_store_as_it_was(url):
         assert full_snapshot(store) == incremental
 
 
+def first_merge(url: str, table: str, id_column: str) -> tuple[str, str]:
+    """``merge_articles(30, 1)`` stored and linked; the first (gone, survivor) pair of the
+    merges ``table`` (story_merges, incident_merges) by ``id_column``."""
+    with open_store(url) as store:
+        for a in merge_articles(30, 1):
+            store.add(a)
+        link_new(store)
+        return next((r[id_column], r["survivor"]) for r in _fetch(
+            store, f"SELECT {id_column}, survivor FROM {table} ORDER BY {id_column}"))
+
+
 def test_the_api_leads_a_merged_away_story_to_its_survivor(url):
     from fastapi.testclient import TestClient
 
     from newsdesk.api import create_app
-    arts = merge_articles(30, 1)
-    with open_store(url) as store:
-        for a in arts:
-            store.add(a)
-        link_new(store)
-        gone, keep = next((r["story_id"], r["survivor"]) for r in _fetch(
-            store, "SELECT story_id, survivor FROM story_merges ORDER BY story_id"))
+    gone, keep = first_merge(url, "story_merges", "story_id")
     client = TestClient(create_app(url))
     r = client.get(f"/api/stories/{gone}", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == f"/api/stories/{keep}"
