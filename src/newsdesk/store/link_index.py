@@ -36,7 +36,7 @@ import numpy as np
 from ..link.corroboration import Report
 from ..link.incidents import Mention
 from ..link.linker import Incident, Linker
-from ..link.stories import KEY_CAP, RECENT, Story, StoryIndex, cap_inside, day, span_days
+from ..link.stories import KEY_CAP, RECENT, Story, StoryIndex, day, span_days
 
 INDEX_TABLES = ("link_families", "link_bands", "link_stories", "link_keys", "link_key_df",
                 "link_index_state")
@@ -103,16 +103,6 @@ def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]
         "WHERE s.story_id = link_keys.story_id)",
         "CREATE INDEX IF NOT EXISTS link_keys_span ON link_keys (key, hi_day, lo_day, story_id)",
     ]
-
-
-_day = day
-
-
-def _span(story: Story) -> tuple[float | None, float | None]:
-    """The story's time span in days for the window prefilter (None: always a candidate,
-    as ``StoryIndex.in_window`` keeps a story whose times do not parse); the values
-    ``KEY_CAP``'s count reads in memory too (link.stories.span_days)."""
-    return span_days(story)
 
 
 def _ranges():
@@ -212,7 +202,7 @@ def _story_row(linker, sid: str) -> tuple:
     """A ``link_stories`` row; the centroid only for a merge survivor (``Linker.blended``:
     the others' is their members' replay, as ``StoredLinker`` loads them)."""
     st = linker.stories.stories[sid]
-    lo, hi = _span(st)
+    lo, hi = span_days(st)
     c = st.centroid.tobytes() if sid in linker.blended else None
     return (sid, linker.stories._rank[sid], st.first, st.last, lo, hi, c)
 
@@ -245,7 +235,7 @@ def write_all(conn, linker, links: list, p: str) -> None:
     insert(conn, p, _BANDS, bands)
     st = linker.stories
     insert(conn, p, _STORIES, [_story_row(linker, sid) for sid in st.stories])
-    insert(conn, p, _KEYS, [(k, sid) + _span(s) for sid, s in st.stories.items() for k in s.keys])
+    insert(conn, p, _KEYS, [(k, sid) + span_days(s) for sid, s in st.stories.items() for k in s.keys])
     insert(conn, p, _DF, list(st.df.items()))
     kept = (len(links), len(links) - 1, links[-1].article_id if links else None)
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1)
@@ -281,7 +271,7 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
     delete_in(conn, p, "link_stories", "story_id", gone + dirty)
     # every key of a changed story, with its span now (a story a new article joined is
     # changed, so its new keys are among these; a loaded story holds all its keys)
-    insert(conn, p, _KEYS, [(k, sid) + _span(st.stories[sid]) for sid in dirty
+    insert(conn, p, _KEYS, [(k, sid) + span_days(st.stories[sid]) for sid in dirty
                             for k in sorted(st.stories[sid].keys)],
            " ON CONFLICT (key, story_id) DO UPDATE SET lo_day = excluded.lo_day, "
            "hi_day = excluded.hi_day")
@@ -440,7 +430,7 @@ class StoredLinker(Linker):
         out = set(recent)
         st._head = recent[0] if len(recent) >= RECENT else None   # as StoryIndex.candidates
         t0 = time.perf_counter()
-        at = _day(when)
+        at = day(when)
         if at is None:
             got: dict[str, list] = {k: [] for k in keys}
             for chunk in _chunks(sorted(keys)):
