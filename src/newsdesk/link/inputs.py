@@ -257,6 +257,17 @@ def remember(x: Inputs, cache: dict) -> None:
         cache.setdefault(key, (x.sent_vecs[i], x.trigger_vecs[rows.get(i, [])]))
 
 
+def span_slots(x: Inputs) -> list[int]:
+    """Per event, which of its sentence's trigger spans is its own: the k-th span of a
+    sentence is the k-th event placed in it, in event order (``_events``)."""
+    used: dict[int, int] = {}
+    out = []
+    for ev in x.events:
+        out.append(used.get(ev.sentence, 0))
+        used[ev.sentence] = out[-1] + 1
+    return out
+
+
 def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
     """The trigger-in-context and sentence vectors of one article's events: a sentence seen
     before (a copy's) from ``cache``, the others, each distinct one once, in one batch of
@@ -275,13 +286,9 @@ def embed_events(x: Inputs, enc, cache: dict | None = None) -> None:
     dim = cache[keys[0]][0].shape[-1] if keys else getattr(enc, "event_dim", enc.dim)
     sent = np.zeros((len(keys), dim), dtype=np.float32)
     trig = np.zeros((len(x.events), dim), dtype=np.float32)
-    # the k-th span of a sentence is the k-th event placed in it, in event order
-    used: dict[int, int] = {}
     for i, k in enumerate(keys):
         sent[i] = cache[k][0]
-    for j, ev in enumerate(x.events):
-        k = used.get(ev.sentence, 0)
-        used[ev.sentence] = k + 1
+    for j, (ev, k) in enumerate(zip(x.events, span_slots(x))):
         trig[j] = cache[keys[ev.sentence]][1][k]
     x.sent_vecs, x.trigger_vecs = sent, trig
     x.vectors_of = enc.family

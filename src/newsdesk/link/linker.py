@@ -26,7 +26,7 @@ from .families import FamilyIndex
 from . import incident_merge
 from .incidents import Mention, assign, neighbour_stories, scorer, unit_scorer, units
 from .inputs import (Inputs, embed_events, embed_lead, event_keys, lead_text,  # noqa: F401  (lead_text: the linker's text)
-                     prepare, remember)
+                     prepare, remember, span_slots)
 from .stories import StoryIndex
 from .story_merge import merge_step
 from .story_split import split_step
@@ -396,15 +396,11 @@ def own_units(x: Inputs, rest: list[int]) -> list[list[int]]:
         return [[k] for k in range(len(rest))]
     from .embed import table_encoder
     sent, trig = table_encoder().table_words(x.sentences, x.spans)
-    # the k-th span of a sentence is the k-th event placed in it, in event order
-    used: dict[int, int] = {}
-    place = []
-    for e in x.events:
-        place.append(used.get(e.sentence, 0))
-        used[e.sentence] = place[-1] + 1
-    ms = [Mention(key=(x.id, x.events[j].index), doc=x.id, lemma=x.events[j].lemma,
-                  vec=trig[x.events[j].sentence][place[j]], sent_vec=sent[x.events[j].sentence],
-                  args=frozenset(x.events[j].args), time=x.events[j].time,
-                  place=x.events[j].place, type=x.events[j].type)
-          for j in rest]
+    slot = span_slots(x)
+    ms = []
+    for j in rest:
+        e = x.events[j]
+        ms.append(Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
+                          vec=trig[e.sentence][slot[j]], sent_vec=sent[e.sentence],
+                          args=frozenset(e.args), time=e.time, place=e.place, type=e.type))
     return units(ms, um)
