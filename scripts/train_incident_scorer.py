@@ -134,7 +134,11 @@ def main() -> int:
     ap.add_argument("--compare", action="store_true",
                     help="also cross-validate the within-document step on the model's vectors "
                          "with the incident scorer (as before the unit scorer), on the same grid")
+    ap.add_argument("--no-context", action="store_true",
+                    help="mentions without the time, place and type the pipeline gives them "
+                         "(bench/linking_features.context): the scorers as before they read them")
     args = ap.parse_args()
+    feats.WITH_CONTEXT = not args.no_context
     docs, gold, index, groups = training_groups(args.data)
     story_of = index.assignments()
     static = unit_mentions(docs)
