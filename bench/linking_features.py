@@ -108,7 +108,7 @@ def context(docs) -> dict:
             cs, ce = spans[m.sentence][m.start][0], spans[m.sentence][m.end - 1][1]
             span = sd.char_span(cs, ce, alignment_mode="expand")
             if span is None or not len(span):
-                out[(m.doc, m.m_id)] = (None, None, None)
+                out[(m.doc, m.m_id)] = (None, None, None, frozenset())
                 continue
             tok = span.root
             verb = tok if tok.pos_ in ("VERB", "AUX") else (
@@ -117,13 +117,34 @@ def context(docs) -> dict:
             place = ex.place(tok, verb, [])
             time = ex.time(tok, verb, tok.sent, "asserted")
             typ = next((e.type for e in events if e.start < ce and e.end > cs), None)
-            out[(m.doc, m.m_id)] = (time, entity_key(place) if place else None, typ)
+            args = frozenset(entity_key(n) for n in _role_names(ex.res, tok, verb)) - {""}
+            out[(m.doc, m.m_id)] = (time, entity_key(place) if place else None, typ, args)
     return out
+
+
+def _role_names(res, tok, verb) -> list[str]:
+    """Who the trigger's clause names as doing or undergoing it, as the event extractor's
+    actors and targets would (its subject, objects and their prepositions' objects; a
+    noun trigger's possessor, compounds and prepositional objects), by
+    ``resolve.actor_of_np``."""
+    from newsdesk.enrich.resolve import actor_of_np
+    heads = []
+    for h in {verb, tok} - {None}:
+        deps = (("nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd") if h is verb
+                else ("poss", "compound", "nmod"))
+        heads += [c for c in h.children if c.dep_ in deps]
+        heads += [p for c in h.children if c.dep_ in ("prep", "agent")
+                  for p in c.children if p.dep_ == "pobj"]
+    return [n for h in heads for n in actor_of_np(res, h)]
 
 
 # False: mentions without time, place and type, as before they were read (the anchor
 # scripts/train_incident_scorer.py --no-context cross-validates)
 WITH_CONTEXT = True
+# a mention's arguments: "sentence", the names in its sentence; "roles", the names its
+# clause gives as doing or undergoing it (``_role_names``: the link stage's events carry
+# their actors and targets)
+ARGS = "roles"
 _CONTEXT: dict = {}
 
 
@@ -165,8 +186,9 @@ def mentions(docs, words=None, with_context=None):
             span = sd[m.start:m.end]
             head = span.root
             inside = {t.lemma_.lower() for t in span} | {span.text.lower()}
-            time, place, typ = ctx.get((m.doc, m.m_id), (None, None, None))
+            time, place, typ, roles = ctx.get((m.doc, m.m_id), (None, None, None, None))
+            args = roles if ARGS == "roles" and roles is not None else frozenset(names - inside)
             out.append(Mention(key=(m.doc, m.m_id), doc=m.doc, lemma=head.lemma_.lower(),
-                               vec=tv[j], sent_vec=sv, args=frozenset(names - inside),
+                               vec=tv[j], sent_vec=sv, args=args,
                                time=time, place=place, type=typ))
     return out

@@ -80,8 +80,20 @@ def test_gold_mentions_get_the_place_and_date_the_pipeline_reads():
               ["The", "weather", "was", "fine", "."]],
              [(1, 1, 2), (2, 2, 3)])
     ctx = feats.context([d])
-    time, place, _ = ctx[(d.name, "0")]
+    time, place = ctx[(d.name, "0")][:2]
     assert place == "paris"
     # the header's date anchors "Tuesday": the Tuesday before Thursday 2 May 2013
     assert time == "2013-04-30"
     assert ctx[(d.name, "1")][:2] == (None, None)
+
+
+def test_gold_mentions_get_who_did_it_and_to_whom():
+    feats = _bench("linking_features")
+    d = _doc([["Posted", "May", "2", ",", "2013"],
+              ["Lindsay", "Lohan", "checked", "into", "the", "Betty", "Ford", "Center", "on",
+               "Thursday", ",", "her", "lawyer", "Mark", "Heller", "said", "."]],
+             [(1, 2, 3)])
+    args = feats.context([d])[(d.name, "0")][3]
+    # the one who checked in and where: not the lawyer the sentence also names
+    assert "lindsay lohan" in args and "betty ford center" in args
+    assert "mark heller" not in args
