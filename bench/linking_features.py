@@ -50,10 +50,117 @@ def story_inputs(docs) -> tuple[np.ndarray, list[set[str]]]:
     return vecs, keys
 
 
-def mentions(docs, words=None):
+_NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "%", "n't", "'s", "’s", "'", "”", "’"}
+_NO_SPACE_AFTER = {"(", "[", "$", "“", "‘"}
+HEADER_SENTENCES = 3
+
+
+def _detok(d) -> tuple[str, dict[int, list[tuple[int, int]]]]:
+    """ECB+ gives words; the pipeline reads text. The document as a page would write it
+    ("May 2 , 2013" -> "May 2, 2013": spaCy's tokens do not split the way ECB+'s do, and
+    the date patterns expect the comma after the day), with each word's character span,
+    by sentence (sentences on lines of their own)."""
+    parts, spans, pos = [], {}, 0
+    for k in sorted(d.sentences):
+        if parts:
+            parts.append("\n")
+            pos += 1
+        out, prev = [], None
+        for w in d.sentences[k]:
+            if prev is not None and w not in _NO_SPACE_BEFORE and prev not in _NO_SPACE_AFTER:
+                parts.append(" ")
+                pos += 1
+            out.append((pos, pos + len(w)))
+            parts.append(w)
+            pos += len(w)
+            prev = w
+        spans[k] = out or [(pos, pos)]
+    return "".join(parts), spans
+
+
+def context(docs) -> dict:
+    """(time, place, type) of every gold mention, keyed (doc, m_id), as the link stage's
+    events carry them: the document goes through newsdesk's own enrichment, the trigger's
+    place and time come from the event extractor's own rules (``Context.place`` /
+    ``Context.time`` on the trigger's head) and its PLOVER type from an extracted event on
+    the same words (None when the extractor found none there). ECB+ has no publication
+    dates: as for a flattened page, the first date of the header lines (the page's
+    dateline) is taken for one, else relative dates stay unresolved."""
+    from newsdesk.enrich import load_nlp
+    from newsdesk.enrich.events import _Events
+    from newsdesk.link.keys import entity_key
+    from newsdesk.extract.dates import find_dates
+    nlp = load_nlp()
+    texts = [_detok(d) for d in docs]
+
+    def pages():
+        for text, _ in texts:
+            doc = nlp.make_doc(text)
+            found = find_dates("\n".join(text.split("\n")[:HEADER_SENTENCES]))
+            doc._.published = found[0].date if found else None
+            yield doc
+
+    out = {}
+    for d, (_, spans), sd in zip(docs, texts, nlp.pipe(pages(), batch_size=16)):
+        ex = _Events(sd)
+        events = list(sd._.nd_events or [])
+        for m in d.mentions:
+            cs, ce = spans[m.sentence][m.start][0], spans[m.sentence][m.end - 1][1]
+            span = sd.char_span(cs, ce, alignment_mode="expand")
+            if span is None or not len(span):
+                out[(m.doc, m.m_id)] = (None, None, None, frozenset())
+                continue
+            tok = span.root
+            verb = tok if tok.pos_ in ("VERB", "AUX") else (
+                tok.head if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
+                else None)
+            place = ex.place(tok, verb, [])
+            time = ex.time(tok, verb, tok.sent, "asserted")
+            typ = next((e.type for e in events if e.start < ce and e.end > cs), None)
+            args = frozenset(entity_key(n) for n in _role_names(ex.res, tok, verb)) - {""}
+            out[(m.doc, m.m_id)] = (time, entity_key(place) if place else None, typ, args)
+    return out
+
+
+def _role_names(res, tok, verb) -> list[str]:
+    """Who the trigger's clause names as doing or undergoing it, as the event extractor's
+    actors and targets would (its subject, objects and their prepositions' objects; a
+    noun trigger's possessor, compounds and prepositional objects), by
+    ``resolve.actor_of_np``."""
+    from newsdesk.enrich.resolve import actor_of_np
+    heads = []
+    for h in {verb, tok} - {None}:
+        deps = (("nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd") if h is verb
+                else ("poss", "compound", "nmod"))
+        heads += [c for c in h.children if c.dep_ in deps]
+        heads += [p for c in h.children if c.dep_ in ("prep", "agent")
+                  for p in c.children if p.dep_ == "pobj"]
+    return [n for h in heads for n in actor_of_np(res, h)]
+
+
+# False: mentions without time, place and type, as before they were read (the anchor
+# scripts/train_incident_scorer.py --no-context cross-validates)
+WITH_CONTEXT = True
+# a mention's arguments: "sentence", the names in its sentence; "roles", the names its
+# clause gives as doing or undergoing it (``_role_names``: the link stage's events carry
+# their actors and targets)
+ARGS = "roles"
+_CONTEXT: dict = {}
+
+
+def _context(docs) -> dict:
+    names = tuple(d.name for d in docs)
+    if names not in _CONTEXT:     # the model's and the table's mentions read the same pass
+        _CONTEXT.clear()
+        _CONTEXT[names] = context(docs)
+    return _CONTEXT[names]
+
+
+def mentions(docs, words=None, with_context=None):
     """incidents.Mention for every gold event mention, keyed (doc, m_id); ``words``: the
     function giving the sentence and trigger vectors (the process encoder's
-    ``encode_words`` unless given)."""
+    ``encode_words`` unless given); ``with_context`` (default ``WITH_CONTEXT``): time, place and type as
+    ``context`` gives them (else None: ECB+'s markables carry none)."""
     from spacy.tokens import Doc as SpacyDoc
     from newsdesk.link.embed import encoder
     from newsdesk.link.incidents import Mention
@@ -70,6 +177,7 @@ def mentions(docs, words=None):
     sent_vecs, span_vecs = (words or encoder().encode_words)(sents, spans)
     spacy_docs = nlp.pipe((SpacyDoc(nlp.vocab, words=[w or "_" for w in ws]) for ws in sents),
                           batch_size=64)
+    ctx = _context(docs) if (WITH_CONTEXT if with_context is None else with_context) else {}
     out = []
     for sd, ms, sv, tv in zip(spacy_docs, owners, sent_vecs, span_vecs):
         names = {e.text.lower() for e in sd.ents}
@@ -78,6 +186,9 @@ def mentions(docs, words=None):
             span = sd[m.start:m.end]
             head = span.root
             inside = {t.lemma_.lower() for t in span} | {span.text.lower()}
+            time, place, typ, roles = ctx.get((m.doc, m.m_id), (None, None, None, None))
+            args = roles if ARGS == "roles" and roles is not None else frozenset(names - inside)
             out.append(Mention(key=(m.doc, m.m_id), doc=m.doc, lemma=head.lemma_.lower(),
-                               vec=tv[j], sent_vec=sv, args=frozenset(names - inside)))
+                               vec=tv[j], sent_vec=sv, args=args,
+                               time=time, place=place, type=typ))
     return out

@@ -70,37 +70,89 @@ def by_document(mentions) -> list[list]:
     return list(docs.values())
 
 
-def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
-                   story_of: dict, unit_mentions: dict | None = None) -> dict:
-    """Mean CoNLL F1 per (within-document cut, cut) over folds of topics: train on the
+def fold_scores(k: int, groups: dict, topic_of: dict, gold: dict, near: dict, story_of: dict,
+                unit_mentions: dict | None = None, drop=()) -> dict:
+    """CoNLL F1 per (within-document cut, cut) on fold ``k`` of the topics: train on the
     pairs of the groups whose first mention is outside the fold, replay the fold's
     articles (each group belongs to one topic's docs or, when a neighbourhood spans
     topics, to its first mention's). With ``unit_mentions`` (the same mentions with the
     static table's vectors, by key) the within-document step is the unit scorer's,
-    trained on the training folds' within-document pairs of those mentions."""
+    trained on the training folds' within-document pairs of those mentions. ``drop``:
+    features held constant (the scorer cannot use them)."""
     topics = sorted(set(topic_of.values()))
+    held = set(topics[k::FOLDS])
+    fit = [ms for ms in groups.values() if topic_of[ms[0].doc] not in held]
+    test = [m for ms in groups.values() if topic_of[ms[0].doc] in held for m in ms]
+    docs = {m.doc for m in test}
+    arrivals = {d: s for d, s in near.items() if d in docs}
+    model = train(*masked(pairs(fit, gold), drop))
+    unit_model = None
+    if unit_mentions is not None:
+        unit_model = train(*masked(pairs(by_document(unit_mentions[m.key] for ms in fit for m in ms),
+                                         gold), drop))
+    g = {m.key: gold[m.key] for m in test}
+    out = {}
+    for doc_cut in DOC_CUTS:
+        for cut in CUTS:
+            model.threshold = float(cut)
+            if unit_model is None:
+                model.doc_threshold = doc_cut
+            else:
+                unit_model.doc_threshold = doc_cut
+            pred = link_mentions(test, arrivals, story_of, model=model,
+                                 unit_mentions=unit_mentions, unit_model=unit_model)
+            out[doc_cut, float(cut)] = cm.conll_f1(g, pred)["conll"]
+    return out
+
+
+def masked(Xy, drop):
+    X, y = Xy
+    if drop:
+        X = X.copy()
+        X[:, [FEATURES.index(f) for f in drop]] = 0.0
+    return X, y
+
+
+def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
+                   story_of: dict, unit_mentions: dict | None = None, drop=()) -> dict:
+    """Mean CoNLL F1 per (within-document cut, cut) over the folds (``fold_scores``), on
+    the stories the shipped story models make of all the training topics."""
+    scores: dict = defaultdict(float)
+    for k in range(FOLDS):
+        for c, f in fold_scores(k, groups, topic_of, gold, near, story_of, unit_mentions,
+                                drop).items():
+            scores[c] += f / FOLDS
+    return dict(scores)
+
+
+def held_out_stories(docs, vecs, keys, mentions, unit_mentions, gold, drop=()) -> dict:
+    """``cross_validate`` on stories the scorer has not seen: for each fold, the article-to-
+    story scorer is refitted on the other folds' topics (bench/linking_stories.py, the
+    shipped cut) and the stories of every training topic rebuilt with it, so the fold
+    being scored is clustered as unseen news would be (its story errors, not the
+    in-sample ones). The merge and split steps keep the shipped merge scorer (fitted on
+    all training topics: a leak this leaves, smaller than the article scorer's)."""
+    import dataclasses
+
+    import linking_stories as ls
+    from newsdesk.link.stories import scorer as story_scorer
+    topic_of = {d.name: d.topic for d in docs}
+    topics = sorted(set(topic_of.values()))
+    cut = story_scorer().threshold
     scores: dict = defaultdict(float)
     for k in range(FOLDS):
         held = set(topics[k::FOLDS])
-        fit = [ms for ms in groups.values() if topic_of[ms[0].doc] not in held]
-        test = [m for ms in groups.values() if topic_of[ms[0].doc] in held for m in ms]
-        docs = {m.doc for m in test}
-        arrivals = {d: s for d, s in near.items() if d in docs}
-        model = train(*pairs(fit, gold))
-        unit_model = None
-        if unit_mentions is not None:
-            unit_model = train(*pairs(by_document(unit_mentions[m.key] for ms in fit for m in ms), gold))
-        g = {m.key: gold[m.key] for m in test}
-        for doc_cut in DOC_CUTS:
-            for cut in CUTS:
-                model.threshold = float(cut)
-                if unit_model is None:
-                    model.doc_threshold = doc_cut
-                else:
-                    unit_model.doc_threshold = doc_cut
-                pred = link_mentions(test, arrivals, story_of, model=model,
-                                     unit_mentions=unit_mentions, unit_model=unit_model)
-                scores[doc_cut, float(cut)] += cm.conll_f1(g, pred)["conll"] / FOLDS
+        idx = [i for i, d in enumerate(docs) if d.topic not in held]
+        model = ls.fit(*ls.rows([docs[i].name for i in idx], [docs[i].subtopic for i in idx],
+                                [vecs[i] for i in idx], [keys[i] for i in idx]), threshold=cut)
+        index = story_index(docs, vecs, keys, merges=True, splits=True, model=model,
+                            threshold=cut)
+        ms = [dataclasses.replace(m) for m in mentions]
+        place_mentions(ms, docs, vecs, index.assignments())
+        groups = grouped(ms, incident_groups(docs, vecs, keys, index))
+        for c, f in fold_scores(k, groups, topic_of, gold, index.near, index.assignments(),
+                                unit_mentions, drop).items():
+            scores[c] += f / FOLDS
     return dict(scores)
 
 
@@ -134,19 +186,46 @@ def main() -> int:
     ap.add_argument("--compare", action="store_true",
                     help="also cross-validate the within-document step on the model's vectors "
                          "with the incident scorer (as before the unit scorer), on the same grid")
+    ap.add_argument("--no-context", action="store_true",
+                    help="mentions without the time, place and type the pipeline gives them "
+                         "(bench/linking_features.context): the scorers as before they read them")
+    ap.add_argument("--held-out-stories", action="store_true",
+                    help="only cross-validate, each fold on stories from an article-to-story "
+                         "scorer refitted without its topics (held_out_stories); writes nothing")
+    ap.add_argument("--drop", default="",
+                    help="comma-separated features held constant (the scorers cannot use them)")
+    ap.add_argument("--args", choices=("sentence", "roles"), default=feats.ARGS,
+                    help="a mention's arguments: the names in its sentence, or those its "
+                         "clause gives as actors and targets (bench/linking_features.ARGS)")
     args = ap.parse_args()
+    feats.WITH_CONTEXT = not args.no_context
+    feats.ARGS = args.args
+    drop = tuple(f for f in args.drop.split(",") if f)
+    if set(drop) - set(FEATURES):
+        ap.error(f"--drop: unknown feature(s) {sorted(set(drop) - set(FEATURES))}")
     docs, gold, index, groups = training_groups(args.data)
     story_of = index.assignments()
     static = unit_mentions(docs)
+    if args.held_out_stories:
+        vecs, keys = feats.story_inputs(docs)
+        scores = held_out_stories(docs, vecs, keys, [m for ms in groups.values() for m in ms],
+                                  static, gold, drop)
+        for doc_cut in DOC_CUTS:
+            print(f"held-out stories, CV CoNLL F1, within-document cut {doc_cut or 'none'}: "
+                  + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
+        best = max(scores, key=lambda k: (scores[k], k[0] is None))
+        print(f"held-out stories: best cuts {best[0]} / {best[1]:.3f}, CV CoNLL F1 {scores[best]:.4f}"
+              + (f" (dropped: {', '.join(drop)})" if drop else "") + "; nothing written")
+        return 0
     scores = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of,
-                            unit_mentions=static)
+                            unit_mentions=static, drop=drop)
     best = max(scores, key=lambda k: (scores[k], k[0] is None))
-    X, y = pairs(groups.values(), gold)
+    X, y = masked(pairs(groups.values(), gold), drop)
     print(f"training pairs: {len(y)} ({int(y.sum())} coreferent)")
     model = train(X, y)
     model.doc_threshold, model.threshold = None, best[1]   # the within-document cut: the unit scorer's
     model.save(args.out)
-    UX, uy = pairs(by_document(static.values()), gold)
+    UX, uy = masked(pairs(by_document(static.values()), gold), drop)
     print(f"within-document pairs: {len(uy)} ({int(uy.sum())} coreferent)")
     unit = train(UX, uy)
     unit.doc_threshold = unit.threshold = best[0]

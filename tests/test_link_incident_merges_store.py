@@ -154,3 +154,16 @@ def test_a_merged_away_incident_leads_to_its_survivor(url, capsys):
     assert json.loads(out.out)["id"] == keep and f"merged into {keep}" in out.err
     with pytest.raises(SystemExit, match="no incident"):
         main(["incident", "no-such-incident", "--db", url])
+
+
+def test_the_link_report_counts_incidents_as_stored(url):
+    # a merged-away incident is no incident: the report says what the table holds
+    arts = merge_articles(30, 1)
+    _linker, merges = linked(arts)
+    assert merges
+    with open_store(url) as store:
+        for a in arts:
+            store.add(a)
+        report = store_links.relink(store)
+        stored = _fetch(store, "SELECT COUNT(*) AS n FROM incidents", ())[0]["n"]
+    assert report["incidents"] == stored

@@ -56,8 +56,10 @@ def _agree(a, b) -> float:
 
 
 def _time_agree(a: str | None, b: str | None) -> float:
-    # TIMEX3 values agree when one contains the other (2023-01 contains 2023-01-05).
-    if not a or not b:
+    # TIMEX3 values agree when one contains the other (2023-01 contains 2023-01-05); only
+    # calendar values count: "PRESENT_REF" or an unanchored "XXXX-WXX-4" says nothing of
+    # whether two reports are of one day
+    if not a or not b or not a[:1].isdigit() or not b[:1].isdigit():
         return 0.0
     return 1.0 if a.startswith(b) or b.startswith(a) else -1.0
 

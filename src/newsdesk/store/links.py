@@ -296,7 +296,7 @@ def _report(linker, links) -> dict[str, int]:
     return {"articles": len(links), "copies": sum(1 for x in links if x.duplicate_of),
             "families": len({x.duplicate_of for x in links if x.duplicate_of}),
             "stories": len({linker.survivor(x.story_id) for x in links}),
-            "incidents": len({i for x in links for i in x.incidents})}
+            "incidents": len({linker.incident_survivor(i) for x in links for i in x.incidents})}
 
 
 def relink(store, batch_size: int = 64, re_embed: bool = False) -> dict[str, int]:
