@@ -79,11 +79,12 @@ def _detok(d) -> tuple[str, dict[int, list[tuple[int, int]]]]:
 
 
 def context(docs) -> dict:
-    """(time, place, type) of every gold mention, keyed (doc, m_id), as the link stage's
-    events carry them: the document goes through newsdesk's own enrichment, the trigger's
+    """(time, place, type, arguments) of every gold mention, keyed (doc, m_id), as the
+    link stage's events carry them: the document goes through newsdesk's own enrichment, the trigger's
     place and time come from the event extractor's own rules (``Context.place`` /
     ``Context.time`` on the trigger's head) and its PLOVER type from an extracted event on
-    the same words (None when the extractor found none there). ECB+ has no publication
+    the same words (None when the extractor found none there), its arguments the names
+    ``_role_names`` finds (as entity keys). ECB+ has no publication
     dates: as for a flattened page, the first date of the header lines (the page's
     dateline) is taken for one, else relative dates stay unresolved."""
     from newsdesk.enrich import load_nlp
@@ -159,8 +160,10 @@ def _context(docs) -> dict:
 def mentions(docs, words=None, with_context=None):
     """incidents.Mention for every gold event mention, keyed (doc, m_id); ``words``: the
     function giving the sentence and trigger vectors (the process encoder's
-    ``encode_words`` unless given); ``with_context`` (default ``WITH_CONTEXT``): time, place and type as
-    ``context`` gives them (else None: ECB+'s markables carry none)."""
+    ``encode_words`` unless given); ``with_context`` (default ``WITH_CONTEXT``): time,
+    place, type and (with ``ARGS`` "roles") arguments as ``context`` gives them; without
+    it the first three are None (ECB+'s markables carry none) and the arguments are the
+    sentence's names."""
     from spacy.tokens import Doc as SpacyDoc
     from newsdesk.link.embed import encoder
     from newsdesk.link.incidents import Mention
