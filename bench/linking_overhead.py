@@ -161,7 +161,7 @@ def _load(store, models, arts, stored: int, log) -> None:
             st.last = max(st.last or x.published, x.published)
             keys |= set(x.keys)
             df.update(set(x.keys))
-        lo, hi = li._span(st)
+        lo, hi = li.span_days(st)
         lrows.append((sid, rank, st.first, st.last, lo, hi))
         srows_keys.extend((k, sid, lo, hi) for k in sorted(keys))
     for iid, (sid, typ, ms) in incidents.items():
