@@ -144,8 +144,9 @@ def _role_names(res, tok, verb) -> list[str]:
 WITH_CONTEXT = True
 # a mention's arguments: "sentence", the names in its sentence; "roles", the names its
 # clause gives as doing or undergoing it (``_role_names``: the link stage's events carry
-# their actors and targets)
-ARGS = "roles"
+# their actors and targets; not the default: bench/README.md, "Time, place, type and
+# arguments", says why)
+ARGS = "sentence"
 _CONTEXT: dict = {}
 
 
