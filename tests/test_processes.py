@@ -69,8 +69,14 @@ def _start(tmp_path, n):
     proc = subprocess.Popen([str(BIN), "ingest", str(folder), "--db", str(db), "--workers", "2",
                              "--steps", "extract", "--no-templates"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_ctrl_c)
     return proc, db
+
+
+def _default_ctrl_c():
+    # A test run started in the background (`cmd &`, nohup) ignores SIGINT, and a child
+    # inherits that: the ingest would never see the Ctrl-C these tests send it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for(cond, timeout):
