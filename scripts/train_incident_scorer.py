@@ -14,7 +14,8 @@ pass to join an incident, are the pair with the best mean CoNLL F1 over a 5-fold
 cross-validation by topic (train on four folds' topics, replay the linker's decisions on
 the fifth: bench/linking.py ``link_mentions``, incident merges included: bench/README.md
 says what that changes).
-ECB+ annotation is CC BY 3.0.
+The mentions carry the time, place and type newsdesk's own enrichment gives them
+(bench/linking_features.context), as the run-time events do. ECB+ annotation is CC BY 3.0.
 
     python scripts/train_incident_scorer.py --data ../shared/bench/ecbplus
 """
@@ -117,10 +118,14 @@ def cross_validate(groups: dict, topic_of: dict, gold: dict, near: dict,
                    story_of: dict, unit_mentions: dict | None = None, drop=()) -> dict:
     """Mean CoNLL F1 per (within-document cut, cut) over the folds (``fold_scores``), on
     the stories the shipped story models make of all the training topics."""
+    return mean_over_folds(fold_scores(k, groups, topic_of, gold, near, story_of,
+                                       unit_mentions, drop) for k in range(FOLDS))
+
+
+def mean_over_folds(per_fold) -> dict:
     scores: dict = defaultdict(float)
-    for k in range(FOLDS):
-        for c, f in fold_scores(k, groups, topic_of, gold, near, story_of, unit_mentions,
-                                drop).items():
+    for fold in per_fold:
+        for c, f in fold.items():
             scores[c] += f / FOLDS
     return dict(scores)
 
@@ -139,8 +144,8 @@ def held_out_stories(docs, vecs, keys, mentions, unit_mentions, gold, drop=()) -
     topic_of = {d.name: d.topic for d in docs}
     topics = sorted(set(topic_of.values()))
     cut = story_scorer().threshold
-    scores: dict = defaultdict(float)
-    for k in range(FOLDS):
+
+    def fold(k: int) -> dict:
         held = set(topics[k::FOLDS])
         idx = [i for i, d in enumerate(docs) if d.topic not in held]
         model = ls.fit(*ls.rows([docs[i].name for i in idx], [docs[i].subtopic for i in idx],
@@ -150,10 +155,9 @@ def held_out_stories(docs, vecs, keys, mentions, unit_mentions, gold, drop=()) -
         ms = [dataclasses.replace(m) for m in mentions]
         place_mentions(ms, docs, vecs, index.assignments())
         groups = grouped(ms, incident_groups(docs, vecs, keys, index))
-        for c, f in fold_scores(k, groups, topic_of, gold, index.near, index.assignments(),
-                                unit_mentions, drop).items():
-            scores[c] += f / FOLDS
-    return dict(scores)
+        return fold_scores(k, groups, topic_of, gold, index.near, index.assignments(),
+                           unit_mentions, drop)
+    return mean_over_folds(fold(k) for k in range(FOLDS))
 
 
 def training_groups(data: Path):
@@ -176,6 +180,13 @@ def unit_mentions(docs) -> dict:
     the within-document step reads (link.Linker._units)."""
     from newsdesk.link.embed import table_encoder
     return {m.key: m for m in feats.mentions(docs, words=table_encoder().table_words)}
+
+
+def print_grid(label: str, scores: dict) -> None:
+    """One line per within-document cut: each join cut with its score."""
+    for doc_cut in DOC_CUTS:
+        print(f"{label} within-document cut {doc_cut or 'none'}: "
+              + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
 
 
 def main() -> int:
@@ -210,9 +221,7 @@ def main() -> int:
         vecs, keys = feats.story_inputs(docs)
         scores = held_out_stories(docs, vecs, keys, [m for ms in groups.values() for m in ms],
                                   static, gold, drop)
-        for doc_cut in DOC_CUTS:
-            print(f"held-out stories, CV CoNLL F1, within-document cut {doc_cut or 'none'}: "
-                  + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
+        print_grid("held-out stories, CV CoNLL F1,", scores)
         best = max(scores, key=lambda k: (scores[k], k[0] is None))
         print(f"held-out stories: best cuts {best[0]} / {best[1]:.3f}, CV CoNLL F1 {scores[best]:.4f}"
               + (f" (dropped: {', '.join(drop)})" if drop else "") + "; nothing written")
@@ -230,18 +239,14 @@ def main() -> int:
     unit = train(UX, uy)
     unit.doc_threshold = unit.threshold = best[0]
     unit.save(args.unit_out)
-    for doc_cut in DOC_CUTS:
-        print(f"cross-validated CoNLL F1, within-document cut {doc_cut or 'none'}: "
-              + ", ".join(f"{c:.3f} {scores[doc_cut, float(c)]:.4f}" for c in CUTS))
+    print_grid("cross-validated CoNLL F1,", scores)
     print(f"cuts: within-document {unit.doc_threshold}, join {model.threshold:.3f} "
           f"(CV CoNLL F1 {scores[best]:.4f}); weights "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))
     print("unit scorer weights " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, unit.weights)))
     if args.compare:
         before = cross_validate(groups, {d.name: d.topic for d in docs}, gold, index.near, story_of)
-        for doc_cut in DOC_CUTS:
-            print(f"model's vectors, incident scorer: within-document cut {doc_cut or 'none'}: "
-                  + ", ".join(f"{c:.3f} {before[doc_cut, float(c)]:.4f}" for c in CUTS))
+        print_grid("model's vectors, incident scorer:", before)
     print(f"wrote {args.out}, {args.unit_out}")
     return 0
 
