@@ -297,11 +297,9 @@ class Linker:
         ms = self.mentions_of.setdefault(x.id, [])
         mine = []
         for j, e in enumerate(x.events):
-            mine.append(Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
-                                vec=None if x.trigger_vecs is None else x.trigger_vecs[j],
-                                sent_vec=None if x.sent_vecs is None else x.sent_vecs[e.sentence],
-                                args=frozenset(e.args), time=e.time, place=e.place, type=e.type,
-                                doc_vec=lead, story=sid))
+            mine.append(event_mention(
+                x, j, None if x.trigger_vecs is None else x.trigger_vecs[j],
+                None if x.sent_vecs is None else x.sent_vecs[e.sentence], doc_vec=lead, story=sid))
         ms.extend(mine)
         rest = [j for j in range(len(mine)) if j not in copied]
         candidates = []
@@ -397,10 +395,14 @@ def own_units(x: Inputs, rest: list[int]) -> list[list[int]]:
     from .embed import table_encoder
     sent, trig = table_encoder().table_words(x.sentences, x.spans)
     slot = span_slots(x)
-    ms = []
-    for j in rest:
-        e = x.events[j]
-        ms.append(Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma,
-                          vec=trig[e.sentence][slot[j]], sent_vec=sent[e.sentence],
-                          args=frozenset(e.args), time=e.time, place=e.place, type=e.type))
+    ms = [event_mention(x, j, trig[x.events[j].sentence][slot[j]], sent[x.events[j].sentence])
+          for j in rest]
     return units(ms, um)
+
+
+def event_mention(x: Inputs, j: int, vec, sent_vec, **kw) -> Mention:
+    """The scorer's view of event ``j`` of ``x`` with the given trigger and sentence
+    vectors (the model's or the static table's)."""
+    e = x.events[j]
+    return Mention(key=(x.id, e.index), doc=x.id, lemma=e.lemma, vec=vec, sent_vec=sent_vec,
+                   args=frozenset(e.args), time=e.time, place=e.place, type=e.type, **kw)
