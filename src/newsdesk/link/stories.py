@@ -313,6 +313,56 @@ class _Table:
         self.cen[j] = story.centroid
         return j
 
+    def add_many(self, items: list[tuple[str, "Story"]]) -> list[int]:
+        """New slots for stories the table does not hold (or holds another object of):
+        the rows ``sync`` would write for each in turn, the arrays written once for all
+        (a new article brings tens of stories first read from the store)."""
+        if not items:
+            return []
+        first = items[0][1].centroid
+        if self.C is None:
+            self.C = np.zeros((0, len(first)), dtype=first.dtype)
+            self.M = np.zeros((0, len(first)), dtype=first.dtype)
+        j0 = self.n
+        js = list(range(j0, j0 + len(items)))
+        self.n += len(items)
+        if self.n > len(self.F):
+            self.F = self._grow(self.F, self.n)
+        vecs = [v for _, story in items for v in story.vecs]
+        dt = self._dtype([story.centroid for _, story in items] + vecs)
+        if self.n > len(self.C) or dt != self.C.dtype:
+            self.C = self._grow(self.C, self.n, dt)
+        C = self.C[j0:self.n]
+        C[:] = np.stack([story.centroid for _, story in items])
+        if vecs:
+            a, b = self.m, self.m + len(vecs)
+            if b > len(self.M) or dt != self.M.dtype:
+                self.M = self._grow(self.M, b, dt)
+                self.mn = self._grow(self.mn, b)
+                self.rslot = self._grow(self.rslot, b)
+            self.rslot[a:b] = np.repeat(js, [len(story.vecs) for _, story in items])
+            V = self.M[a:b]
+            V[:] = np.stack(vecs)
+            self.mn[a:b] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
+            self.m = b
+        post, arr, F = self.post, self._arr, self.F
+        for (sid, story), j, c in zip(items, js, C):
+            self.slot[sid] = j
+            self.obj.append(story)
+            self.ver.append(len(story.vecs))
+            self.cen.append(story.centroid)
+            F[j] = (math.sqrt(np.dot(c, c)), len(story.vecs), story.key_count(),
+                    len(story.keys), _secs(story.first), _secs(story.last))
+            for k, n in story.keys.items():   # a new slot: in no posting yet
+                p = post.get(k)
+                if p is None:
+                    post[k] = {j: n}
+                else:
+                    p[j] = n
+            for k in story.keys.keys() & arr.keys():
+                del arr[k]
+        return js
+
     def postings(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
         """The slots whose story carries ``key`` and its count in each (orphaned slots of
         merged or replaced stories too: only candidates' slots are read)."""
@@ -500,16 +550,22 @@ class StoryIndex:
         tab, stories = self._table, self.stories
         sids, slots = [], []
         slot_of, ver, obj, cen = tab.slot, tab.ver, tab.obj, tab.cen
+        fresh: list[tuple[int, str, Story]] = []   # not in the table: added in one go
         for sid in self.candidates(keys, time):
             story = stories[sid]
             nv = len(story.vecs)
             if not nv:
                 continue
             j = slot_of.get(sid)
-            if j is None or ver[j] != nv or obj[j] is not story or cen[j] is not story.centroid:
+            if j is None or obj[j] is not story:
+                fresh.append((len(sids), sid, story))
+            elif ver[j] != nv or cen[j] is not story.centroid:
                 j = tab.sync(sid, story)
             sids.append(sid)
             slots.append(j)
+        if fresh:
+            for (i, _, _), j in zip(fresh, tab.add_many([(sid, st) for _, sid, st in fresh])):
+                slots[i] = j
         if not sids:
             self._pool = ([], np.zeros(0, dtype=np.intp))
             return None, []
