@@ -108,3 +108,41 @@ def test_choose_matches_plain_with_merges_window_edges_and_float32(seed):
             s = idx.stories[sorted(idx.stories)[int(rng.integers(len(idx.stories)))]]
             s.centroid = _unit(s.centroid + rng.normal(size=24) * 0.3).astype(np.float32)
     assert merges > 5 and edges > 20
+
+
+def test_table_add_many_writes_what_sync_writes():
+    """Stories added in one go (``_Table.add_many``, as ``choose`` does for candidates it
+    has not seen) give the rows, member rows and key postings ``sync`` gives one by one,
+    mixed float16 and float32 vectors included (the table widens to both)."""
+    from newsdesk.link.stories import Story, _Table
+    rng = np.random.default_rng(7)
+    stories = []
+    for i in range(60):
+        dt = np.float16 if i % 7 == 3 else np.float32
+        vecs = [_unit(rng.normal(size=16)).astype(dt) for _ in range(i % 4)]
+        keys = {f"k{int(rng.integers(0, 40))}": int(rng.integers(1, 4)) for _ in range(5)}
+        stories.append(Story(f"s{i}", _unit(rng.normal(size=16)).astype(dt), keys=keys,
+                             vecs=vecs, first=None if i % 5 == 0 else f"2026-01-{1 + i % 9:02d}",
+                             last=None if i % 5 == 0 else f"2026-02-{1 + i % 9:02d}"))
+    one, many = _Table(), _Table()
+    cached = sorted(stories[0].keys)   # posting arrays cached that later stories must drop
+    one.sync(stories[0].id, stories[0])
+    many.sync(stories[0].id, stories[0])
+    for k in cached:
+        assert one.postings(k) is not None and many.postings(k) is not None
+    for s in stories[1:]:
+        one.sync(s.id, s)
+    got = many.add_many([(s.id, s) for s in stories[1:21]]) + many.add_many(
+        [(s.id, s) for s in stories[21:]])
+    assert got == list(range(1, 60))
+    assert one.slot == many.slot and one.n == many.n and one.m == many.m
+    assert one.C.dtype == many.C.dtype == np.float32
+    np.testing.assert_array_equal(one.C[:one.n], many.C[:many.n])
+    np.testing.assert_array_equal(one.F[:one.n], many.F[:many.n])
+    np.testing.assert_array_equal(one.M[:one.m], many.M[:many.m])
+    np.testing.assert_array_equal(one.mn[:one.m], many.mn[:many.m])
+    np.testing.assert_array_equal(one.rslot[:one.m], many.rslot[:many.m])
+    assert one.post == many.post and one.ver == many.ver
+    for k in one.post:
+        for a, b in zip(one.postings(k), many.postings(k)):
+            np.testing.assert_array_equal(a, b)
