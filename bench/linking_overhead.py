@@ -300,8 +300,46 @@ def link_timed(store, batch, cold: bool, enc) -> tuple[float, float, dict, dict]
     return ms, cpu, per, tm
 
 
+def _round_copy(base: str, r: int) -> str:
+    """A copy of the loaded store for round ``r``: a file copy (SQLite), or a database made
+    from it as a template (PostgreSQL, ``<name>_r``); linking writes, so each round
+    starts from the same store."""
+    if base.startswith("postgresql"):
+        import psycopg
+        root, name = base.rsplit("/", 1)
+        with psycopg.connect(root + "/postgres", autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name}_r")
+            c.execute(f"CREATE DATABASE {name}_r TEMPLATE {name}")
+        return f"{root}/{name}_r"
+    import shutil
+    url = f"{base}.r{r}"
+    shutil.copy(base, url)
+    return url
+
+
+def _drop_copy(url: str) -> None:
+    if url.startswith("postgresql"):
+        import psycopg
+        root, name = url.rsplit("/", 1)
+        with psycopg.connect(root + "/postgres", autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name}")
+        return
+    for suf in ("", "-wal", "-shm"):
+        try:
+            os.unlink(url + suf)
+        except FileNotFoundError:
+            pass
+
+
 def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
-            log=print) -> dict[str, float]:
+            log=print, rounds: int = 1) -> dict[str, float]:
+    """Print and return the figures (ms per article, share of the pipeline's, phases) of the
+    three linkings; with ``rounds`` > 1, the pipeline timed and the three linkings run
+    again per round on a copy of the same loaded store, each round's rows printed, then
+    the median of each figure (the ratio: of the rounds' ratios, each against its own
+    round's pipeline time; this machine's speed drifts between runs)."""
+    import statistics
+
     import linking_families
     from newsdesk.link import embed
     from newsdesk.link.inputs import embed_events, prepare
@@ -314,16 +352,20 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
     pipe = Pipeline()
     pipe.warm_up()
     enc = _TimedEncoder(embed.encoder())
-    t0 = time.perf_counter()
-    arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
-    pipe_ms = (time.perf_counter() - t0) / max(len(arts), 1) * 1000
+
+    def timed_pipeline() -> tuple[list, float]:
+        t0 = time.perf_counter()
+        arts = [a for a in pipe.process(pages) if hasattr(a, "text")]
+        return arts, (time.perf_counter() - t0) / max(len(arts), 1) * 1000
+
+    arts, pipe_ms = timed_pipeline()
     base = arts[len(arts) // 2:]
     fresh, follow = news(arts, stored)
     tmp = None
     if db is None:
         tmp = tempfile.mkdtemp(prefix="newsdesk-link-")
         db = os.path.join(tmp, "overhead.db")
-    out = {"pipeline_ms": pipe_ms}
+    per_round: list[dict[str, float]] = []
     real = embed.encoder
     embed.encoder = lambda: enc   # the linker's encoder, timed
     try:
@@ -332,27 +374,48 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
             for x in models:
                 embed_events(x, enc.enc)
             _load(store, models, base, stored, log)
-            log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} {'encode':>6} "
-                f"{'query':>6} {'score':>6} {'write':>6} {'gc':>6}  "
-                f"(ms/article; pipeline {pipe_ms:.0f} ms/article)")
-            for name, batch, cold in runs(fresh, follow):
-                ms, _cpu, per, tm = link_timed(store, batch, cold, enc)
-                key = name.replace(" ", "_").replace("-", "_")
-                out[f"{key}_ms"] = ms
-                out[f"{key}_ratio"] = ms / pipe_ms
-                out.update({f"{key}_{p}_ms": v for p, v in per.items()})
-                log(f"  {name:<11} {len(batch):>3} {ms:>7.1f} {ms / pipe_ms:>6.1%} | "
-                    + " ".join(f"{per[p]:>6.1f}" for p in ("setup", "encode", "query", "score",
-                                                             "write", "gc"))
-                    + f"  ({'new process' if cold else 'same process'}, "
-                      f"{'full restore' if tm['full'] else 'stored index'}, event vectors "
-                      f"for {tm['embedded']} articles)")
+        for r in range(rounds):
+            if r:
+                _arts, pipe_ms = timed_pipeline()
+            url = db if rounds == 1 else _round_copy(db, r)
+            out = {"pipeline_ms": pipe_ms}
+            try:
+                with open_store(url) as store:
+                    log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} "
+                        f"{'encode':>6} {'query':>6} {'score':>6} {'write':>6} {'gc':>6}  "
+                        f"(ms/article; pipeline {pipe_ms:.0f} ms/article"
+                        + (f"; round {r + 1} of {rounds})" if rounds > 1 else ")"))
+                    for name, batch, cold in runs(fresh, follow):
+                        ms, _cpu, per, tm = link_timed(store, batch, cold, enc)
+                        key = name.replace(" ", "_").replace("-", "_")
+                        out[f"{key}_ms"] = ms
+                        out[f"{key}_ratio"] = ms / pipe_ms
+                        out.update({f"{key}_{p}_ms": v for p, v in per.items()})
+                        log(f"  {name:<11} {len(batch):>3} {ms:>7.1f} {ms / pipe_ms:>6.1%} | "
+                            + " ".join(f"{per[p]:>6.1f}" for p in ("setup", "encode", "query",
+                                                                     "score", "write", "gc"))
+                            + f"  ({'new process' if cold else 'same process'}, "
+                              f"{'full restore' if tm['full'] else 'stored index'}, event "
+                              f"vectors for {tm['embedded']} articles)")
+            finally:
+                if url != db:
+                    _drop_copy(url)
+            per_round.append(out)
     finally:
         embed.encoder = real
         if tmp is not None:   # a 100,000-article store is ~2.7 GB: not left behind
             import shutil
             shutil.rmtree(tmp, ignore_errors=True)
-    return out
+    if rounds == 1:
+        return per_round[0]
+    med = {k: statistics.median(o[k] for o in per_round) for k in per_round[0]}
+    log(f"  median of {rounds} rounds (pipeline {med['pipeline_ms']:.0f} ms/article):")
+    for name, batch, _cold in runs(fresh, follow):
+        key = name.replace(" ", "_").replace("-", "_")
+        log(f"  {name:<11} {len(batch):>3} {med[f'{key}_ms']:>7.1f} {med[f'{key}_ratio']:>6.1%} | "
+            + " ".join(f"{med[f'{key}_{p}_ms']:>6.1f}" for p in ("setup", "encode", "query",
+                                                                 "score", "write", "gc")))
+    return med
 
 
 def main() -> int:
@@ -364,6 +427,9 @@ def main() -> int:
                     help="stored articles before the news (several: one run each)")
     ap.add_argument("--db", help="a PostgreSQL URL (an empty database; dropped and made again "
                                  "per run) or a SQLite path; default a fresh SQLite file")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="time the pipeline and link again on a copy of the same store this "
+                         "many times, and print the medians (default 1)")
     args = ap.parse_args()
     for n in args.stored:
         db = args.db
@@ -371,7 +437,8 @@ def main() -> int:
             _reset_pg(db)
         print(f"Linking overhead ({'PostgreSQL' if db and db.startswith('postgresql') else 'SQLite'},"
               f" {n} stored articles)")
-        measure(args.aeb, stored=n, db=db if db and db.startswith("postgresql") else None)
+        measure(args.aeb, stored=n, db=db if db and db.startswith("postgresql") else None,
+                rounds=args.rounds)
     return 0
 
 
