@@ -289,18 +289,8 @@ class _Table:
         c = self.C[j]
         c[:] = story.centroid
         if new:
-            a, b = self.m, self.m + len(new)
-            if b > len(self.M) or dt != self.M.dtype:
-                self.M = self._grow(self.M, b, dt)
-                self.mn = self._grow(self.mn, b)
-                self.rslot = self._grow(self.rslot, b)
-            self.rslot[a:b] = j
-            V = self.M[a:b]
-            V[:] = new
-            self.mn[a:b] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
-            self.m = b
-        self.F[j] = (math.sqrt(np.dot(c, c)), len(story.vecs), story.key_count(),
-                     len(story.keys), _secs(story.first), _secs(story.last))
+            self._append_members(new, j, dt)
+        self._stats(j, c, story)
         post, arr = self.post, self._arr
         for k, n in story.keys.items():
             p = post.get(k)
@@ -335,24 +325,15 @@ class _Table:
         C = self.C[j0:self.n]
         C[:] = np.stack([story.centroid for _, story in items])
         if vecs:
-            a, b = self.m, self.m + len(vecs)
-            if b > len(self.M) or dt != self.M.dtype:
-                self.M = self._grow(self.M, b, dt)
-                self.mn = self._grow(self.mn, b)
-                self.rslot = self._grow(self.rslot, b)
-            self.rslot[a:b] = np.repeat(js, [len(story.vecs) for _, story in items])
-            V = self.M[a:b]
-            V[:] = np.stack(vecs)
-            self.mn[a:b] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
-            self.m = b
-        post, arr, F = self.post, self._arr, self.F
+            self._append_members(np.stack(vecs), np.repeat(js, [len(st.vecs) for _, st in items]),
+                                 dt)
+        post, arr = self.post, self._arr
         for (sid, story), j, c in zip(items, js, C):
             self.slot[sid] = j
             self.obj.append(story)
             self.ver.append(len(story.vecs))
             self.cen.append(story.centroid)
-            F[j] = (math.sqrt(np.dot(c, c)), len(story.vecs), story.key_count(),
-                    len(story.keys), _secs(story.first), _secs(story.last))
+            self._stats(j, c, story)
             for k, n in story.keys.items():   # a new slot: in no posting yet
                 p = post.get(k)
                 if p is None:
@@ -362,6 +343,25 @@ class _Table:
             for k in story.keys.keys() & arr.keys():
                 del arr[k]
         return js
+
+    def _append_members(self, vecs, slots, dt) -> None:
+        """Scored members' vectors as new rows of M, with their norms and their stories'
+        slots."""
+        a, b = self.m, self.m + len(vecs)
+        if b > len(self.M) or dt != self.M.dtype:
+            self.M = self._grow(self.M, b, dt)
+            self.mn = self._grow(self.mn, b)
+            self.rslot = self._grow(self.rslot, b)
+        self.rslot[a:b] = slots
+        V = self.M[a:b]
+        V[:] = vecs
+        self.mn[a:b] = np.sqrt(np.einsum("ij,ij->i", V, V, dtype=np.float64))
+        self.m = b
+
+    def _stats(self, j: int, c: np.ndarray, story: "Story") -> None:
+        """Slot ``j``'s row of F from its centroid row ``c`` and the story."""
+        self.F[j] = (math.sqrt(np.dot(c, c)), len(story.vecs), story.key_count(),
+                     len(story.keys), _secs(story.first), _secs(story.last))
 
     def postings(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
         """The slots whose story carries ``key`` and its count in each (orphaned slots of
