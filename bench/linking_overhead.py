@@ -300,6 +300,15 @@ def link_timed(store, batch, cold: bool, enc) -> tuple[float, float, dict, dict]
     return ms, cpu, per, tm
 
 
+PHASES = ("setup", "encode", "query", "score", "write", "gc")
+
+
+def _row(name: str, n: int, ms: float, share: float, per: dict) -> str:
+    """One linking's line of the table: ms per article, share, phases."""
+    return (f"  {name:<11} {n:>3} {ms:>7.1f} {share:>6.1%} | "
+            + " ".join(f"{per[p]:>6.1f}" for p in PHASES))
+
+
 def _round_copy(base: str, r: int) -> str:
     """A copy of the loaded store for round ``r``: a file copy (SQLite), or a database made
     from it as a template (PostgreSQL, ``<name>_r``); linking writes, so each round
@@ -391,9 +400,7 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
                         out[f"{key}_ms"] = ms
                         out[f"{key}_ratio"] = ms / pipe_ms
                         out.update({f"{key}_{p}_ms": v for p, v in per.items()})
-                        log(f"  {name:<11} {len(batch):>3} {ms:>7.1f} {ms / pipe_ms:>6.1%} | "
-                            + " ".join(f"{per[p]:>6.1f}" for p in ("setup", "encode", "query",
-                                                                     "score", "write", "gc"))
+                        log(_row(name, len(batch), ms, ms / pipe_ms, per)
                             + f"  ({'new process' if cold else 'same process'}, "
                               f"{'full restore' if tm['full'] else 'stored index'}, event "
                               f"vectors for {tm['embedded']} articles)")
@@ -412,9 +419,8 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
     log(f"  median of {rounds} rounds (pipeline {med['pipeline_ms']:.0f} ms/article):")
     for name, batch, _cold in runs(fresh, follow):
         key = name.replace(" ", "_").replace("-", "_")
-        log(f"  {name:<11} {len(batch):>3} {med[f'{key}_ms']:>7.1f} {med[f'{key}_ratio']:>6.1%} | "
-            + " ".join(f"{med[f'{key}_{p}_ms']:>6.1f}" for p in ("setup", "encode", "query",
-                                                                 "score", "write", "gc")))
+        log(_row(name, len(batch), med[f"{key}_ms"], med[f"{key}_ratio"],
+                 {p: med[f"{key}_{p}_ms"] for p in PHASES}))
     return med
 
 

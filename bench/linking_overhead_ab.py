@@ -8,9 +8,9 @@
 ``build`` runs the AEB originals through the pipeline once (kept in D/arts.pkl) and loads
 the synthetic stored articles as linking_overhead.py does (``_load``): into D/h{N}.db,
 or into the given PostgreSQL database. ``run`` links the same first one, new news and
-follow-ups (same times, same cold/warm process) on a copy of that store (a file copy;
-PostgreSQL: a database made from it as a template, named ``<db>_run``) and prints the
-same phases (ms per article), plus the process CPU time of the run and it less encode
+follow-ups (same times, same cold/warm process) on a copy of that store
+(linking_overhead's ``_round_copy``: a file copy, or a PostgreSQL database made from it as
+a template, named ``<db>_r``; dropped after) and prints the same phases (ms per article), plus the process CPU time of the run and it less encode
 (less noisy than the wall clock on a shared machine). Alternate the code trees
 (``PYTHONPATH``) run by run: a load of 100,000 takes ~3 min, a run ~10 s. ``--dump``
 writes a digest of every link table after the runs: two trees that link alike write the
@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -129,25 +128,12 @@ def build(d: Path, stored: int, db: str | None, aeb: Path) -> None:
         lo._load(store, models, base, stored, print)
 
 
-def _copy(d: Path, stored: int, db: str | None) -> str:
-    if db:
-        import psycopg
-        base, name = db.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {name}_run")
-            c.execute(f"CREATE DATABASE {name}_run TEMPLATE {name}")
-        return f"{base}/{name}_run"
-    url = str(d / f"run{os.getpid()}.db")
-    shutil.copy(d / f"h{stored}.db", url)
-    return url
-
-
 def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
         parts: bool = False, links: str | None = None) -> None:
     from newsdesk.link import embed
     from newsdesk.store import open_store
     fresh, follow = lo.news(_articles(d, aeb), stored)
-    url = _copy(d, stored, db)
+    url = lo._round_copy(db or str(d / f"h{stored}.db"), os.getpid())
     acc = _timed_parts() if parts else None
     enc = lo._TimedEncoder(embed.encoder())
     real = embed.encoder
@@ -169,12 +155,7 @@ def run(d: Path, stored: int, db: str | None, dump: str | None, aeb: Path,
                 _links(store, [a.id for a in fresh + follow], links)
     finally:
         embed.encoder = real
-        if not db:
-            for suf in ("", "-wal", "-shm"):
-                try:
-                    os.unlink(url + suf)
-                except FileNotFoundError:
-                    pass
+        lo._drop_copy(url)
 
 
 def _dump(store, path: str) -> None:
