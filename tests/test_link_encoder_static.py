@@ -106,3 +106,21 @@ def test_event_vectors_take_their_own_width_through_a_wrapped_encoder(table):
     x = one_event()
     embed_events(x, Wrapped())
     assert mixed.dim == 32 and x.sent_vecs.shape == (1, 384) and x.trigger_vecs.shape == (1, 384)
+
+
+def test_word_pieces_are_the_tokenizers_own_split_of_pre_tokenised_sentences():
+    """WordPieces (each word split once per process) gives what the tokenizer gives for the
+    whole sentence: the same pieces and words, [CLS]/[SEP], the cut at MAX_TOKENS; and again
+    after its cache starts over."""
+    from newsdesk.link import embed
+    tok = embed._tokenizer(embed.model_dir())
+    sents = [s.split() for s in TEXTS if s] + [
+        ["Ñandú", "déjà", "vu", "北京", "\u200b", "x" * 300, "don", "'", "t"], ["_"], [],
+        ["troops"] * 300, ["Rebels", "seized", "Kidal", ",", "a", "town", "."]]
+    want = [(e.ids, e.word_ids) for e in tok.encode_batch(sents, is_pretokenized=True)]
+    pieces = embed.WordPieces(tok)
+    assert pieces(sents) == want
+    assert pieces(sents[::-1]) == want[::-1]     # from the cache
+    assert len(want[-2][0]) == embed.MAX_TOKENS  # the long one was cut
+    pieces.LIMIT = 5
+    assert pieces(sents) == want and len(pieces.words) <= len({w for s in sents for w in s})
