@@ -184,7 +184,7 @@ def test_sqlite_upgrade_counts_what_is_stored(tmp_path):
     assert migrate(conn, upto=17) == 17
     conn.close()
     with open_store(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 19
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 20
         assert kept(store) == real(store) == (6, 5)
         assert link_new(store)["articles"] == 1
         assert kept(store) == real(store) == (6, 6)
@@ -208,7 +208,7 @@ def test_postgres_upgrade_counts_what_is_stored(url):
         store.add(articles()[6])
     store_links._LINKERS.clear()
     with open_store(url) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 17
+        assert store.schema_version() == SCHEMA_VERSION == 18
         assert kept(store) == real(store) == (7, 5)
         assert link_new(store)["articles"] == 2
         assert kept(store) == real(store) == (7, 7)

@@ -257,6 +257,52 @@ def test_postgres_upgrade_gives_the_keys_their_spans(pg_url):
         _link_rest_equals_rebuild(store, url, arts[12:])
 
 
+def _key_indexes(store, url: str) -> list[str]:
+    if url.startswith("postgresql"):
+        return sorted(r["indexname"] for r in _fetch(
+            store, "SELECT indexname FROM pg_indexes WHERE tablename = 'link_keys'"))
+    return sorted(r[1] for r in store.conn.execute("PRAGMA index_list(link_keys)"))
+
+
+def test_upgrade_keys_link_keys_by_their_span_index_alone(url):
+    """A store whose link_keys still has its (key, story) primary key (SQLite version 19,
+    PostgreSQL 17) keeps every row through the upgrade, is left with the span index
+    alone, and links on from its indexes as ``link --rebuild`` would."""
+    import sqlite3
+    arts = many_articles(16, seed=11)
+    with open_store(url) as store:
+        if url.startswith("postgresql"):
+            for t in store_links.LINK_TABLES + ("link_families", "link_bands", "link_stories",
+                                                "link_keys", "link_key_df", "link_index_state",
+                                                "articles"):
+                store.conn.execute(f"DELETE FROM {t}")
+        store_links._LINKERS.clear()
+        for a in arts[:12]:
+            store.add(a)
+        link_new(store)
+        want = index_snapshot(store)
+        if url.startswith("postgresql"):   # the version 17 shape
+            store.conn.execute("ALTER TABLE link_keys ADD PRIMARY KEY (key, story_id)")
+            store.conn.execute("UPDATE schema_version SET version = 17")
+            store.conn.commit()
+            assert _key_indexes(store, url) == ["link_keys_pkey", "link_keys_span"]
+    if not url.startswith("postgresql"):   # the version 19 shape
+        conn = sqlite3.connect(url)
+        conn.executescript(
+            "CREATE TABLE k19 (key TEXT NOT NULL, story_id TEXT NOT NULL, lo_day DOUBLE "
+            "PRECISION, hi_day DOUBLE PRECISION, PRIMARY KEY (key, story_id));"
+            "INSERT INTO k19 SELECT * FROM link_keys; DROP TABLE link_keys;"
+            "ALTER TABLE k19 RENAME TO link_keys;"
+            "CREATE INDEX link_keys_span ON link_keys (key, hi_day, lo_day, story_id);"
+            "PRAGMA user_version = 19;")
+        conn.close()
+    store_links._LINKERS.clear()
+    with open_store(url) as store:
+        assert _key_indexes(store, url) == ["link_keys_span"]
+        assert index_snapshot(store) == want
+        _link_rest_equals_rebuild(store, url, arts[12:])
+
+
 def test_stories_out_of_the_window_and_out_of_order_alike(url, monkeypatch):
     """Articles 20 days apart (the stored stories sharing a key are mostly outside the
     window), some without a time (a story without a span is always a candidate), one

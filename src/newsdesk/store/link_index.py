@@ -13,7 +13,9 @@ those stories' incidents. The tables below answer those look-ups through indexes
 - ``link_keys``: key -> the stories whose scored articles carry it, each with the story's
   time span (kept in step with ``link_stories``), so that the stories sharing a key within
   the time window come from one range of an index, without reading the key's older
-  stories (a common name's run over a year of stories); ``link_key_df``: key ->
+  stories (a common name's run over a year of stories). That index is its only one: the
+  writers know each stored story's rows (``stored_keys``), so a key costs one index
+  entry, not two, and a story's unchanged rows are not written again; ``link_key_df``: key ->
   how many scored articles carry it (the scorer's IDF); ``link_index_state``: the articles
   seen, the next rank and which kept inputs the index reflects;
 - ``incident_reports.event_index``: which event of the article each report is.
@@ -102,6 +104,24 @@ def schema_spans(add_columns: bool = True, if_not_exists: str = "") -> list[str]
         "s.story_id = link_keys.story_id), hi_day = (SELECT s.hi_day FROM link_stories s "
         "WHERE s.story_id = link_keys.story_id)",
         "CREATE INDEX IF NOT EXISTS link_keys_span ON link_keys (key, hi_day, lo_day, story_id)",
+    ]
+
+
+def schema_keys_by_span(engine: str) -> list[str]:
+    """``link_keys`` without its (key, story) primary key: the span index alone serves the
+    reads and the writes (``write_changes`` knows each stored story's rows), so each key a
+    story gains is one index entry instead of two. No row changes."""
+    if engine == "postgresql":
+        return ["ALTER TABLE link_keys DROP CONSTRAINT IF EXISTS link_keys_pkey"]
+    # SQLite cannot drop a primary key: the table is made again (its index goes with it)
+    return [
+        """CREATE TABLE link_keys_v (key TEXT NOT NULL, story_id TEXT NOT NULL,
+            lo_day DOUBLE PRECISION, hi_day DOUBLE PRECISION)""",
+        "INSERT INTO link_keys_v SELECT key, story_id, lo_day, hi_day FROM link_keys "
+        "ORDER BY key, hi_day, lo_day, story_id",
+        "DROP TABLE link_keys",
+        "ALTER TABLE link_keys_v RENAME TO link_keys",
+        "CREATE INDEX link_keys_span ON link_keys (key, hi_day, lo_day, story_id)",
     ]
 
 
@@ -236,6 +256,7 @@ def write_all(conn, linker, links: list, p: str) -> None:
     st = linker.stories
     insert(conn, p, _STORIES, [_story_row(linker, sid) for sid in st.stories])
     insert(conn, p, _KEYS, [(k, sid) + span_days(s) for sid, s in st.stories.items() for k in s.keys])
+    linker.stored_keys = {sid: (span_days(s), frozenset(s.keys)) for sid, s in st.stories.items()}
     insert(conn, p, _DF, list(st.df.items()))
     kept = (len(links), len(links) - 1, links[-1].article_id if links else None)
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1)
@@ -255,31 +276,59 @@ def write_changes(conn, linker, links: list, first_seq: int, p: str, kept: tuple
         if lk.duplicate_of is None:   # a scored article (a copy adds no key)
             df.update(set(linker.articles[lk.article_id].keys))
     dirty = sorted(s for s in linker.dirty_stories if s in st.stories)
-    # stories merged away: their rows go (the survivor, dirty too, holds their keys now).
-    # link_keys is keyed (key, story): its rows of a gone story are found by the keys
-    # that story can have stored, all among its survivor's (a merge unites the keys, and
-    # without a split a story's keys only grow), not by a scan of the whole table for the
-    # story. A split (link.story_split, rare) breaks that: the split and gone stories' rows
-    # are then deleted by story (a scan) and the kept ones written anew below.
     gone = sorted(s for s in linker.dirty_stories if s not in st.stories)
-    if linker.split_stories:
-        delete_in(conn, p, "link_keys", "story_id", sorted(set(gone) | linker.split_stories))
-    else:
-        for sid in gone:
-            keys = sorted(st.stories[linker.survivor(sid)].keys)
-            delete_in(conn, p, "link_keys", "key", keys, f" AND story_id = {p}", (sid,))
+    _write_keys(conn, p, linker, dirty, gone)
     delete_in(conn, p, "link_stories", "story_id", gone + dirty)
-    # every key of a changed story, with its span now (a story a new article joined is
-    # changed, so its new keys are among these; a loaded story holds all its keys)
-    insert(conn, p, _KEYS, [(k, sid) + span_days(st.stories[sid]) for sid in dirty
-                            for k in sorted(st.stories[sid].keys)],
-           " ON CONFLICT (key, story_id) DO UPDATE SET lo_day = excluded.lo_day, "
-           "hi_day = excluded.hi_day")
     insert(conn, p, _DF, sorted(df.items()),
            " ON CONFLICT (key) DO UPDATE SET n = link_key_df.n + excluded.n")
     insert(conn, p, _STORIES, [_story_row(linker, sid) for sid in dirty])
     _put_state(conn, p, kept, st.seen, max(st._rank.values(), default=-1) + 1
                if not isinstance(st, StoredStoryIndex) else st.next_rank)
+
+
+def _write_keys(conn, p: str, linker, dirty: list[str], gone: list[str]) -> None:
+    """``link_keys`` in step with the changed stories (``dirty``) and those merged away
+    (``gone``), from what each stored story's rows are (``linker.stored_keys``: story ->
+    (span, keys) as last written or as read; a story missing there has none): a gone
+    story's rows go, a changed one's rows move to its new span only when it moved, and
+    only its new keys are added. Each row is found through the one index, key then
+    span then story. A split (link.story_split, rare), or a linker that kept no record,
+    has its stories' rows deleted by story (a scan) and written anew."""
+    st = linker.stories
+    rec = getattr(linker, "stored_keys", None)
+    scan = set(linker.split_stories)
+    if rec is None:
+        rec = linker.stored_keys = {}
+        scan |= set(dirty) | set(gone)
+    scan = sorted(scan)
+    delete_in(conn, p, "link_keys", "story_id", scan)
+    for sid in scan:
+        rec.pop(sid, None)
+    from .links import _update_many
+    drop, moved, add = [], [], []   # (key, story, stored span, what to set)
+    for sid in gone:
+        if sid in rec:
+            span, keys = rec.pop(sid)
+            drop += [(k, sid, span, ()) for k in sorted(keys)]
+    for sid in dirty:
+        span, keys = span_days(st.stories[sid]), frozenset(st.stories[sid].keys)
+        was, had = rec.get(sid, (None, frozenset()))
+        if had and was != span:
+            moved += [(k, sid, was, span) for k in sorted(had)]
+        add += [(k, sid) + span for k in sorted(keys - had)]
+        rec[sid] = (span, keys)
+    for head, rows in (("DELETE FROM link_keys", drop),
+                       (f"UPDATE link_keys SET lo_day = {p}, hi_day = {p}", moved)):
+        for nulls in (False, True):   # a span with an unparsed end is kept as NULLs
+            part = [r for r in rows if (r[2][1] is None) == nulls]
+            if nulls:
+                _update_many(conn, f"{head} WHERE key = {p} AND hi_day IS NULL AND lo_day IS "
+                                   f"NULL AND story_id = {p}", [r[3] + r[:2] for r in part])
+            else:
+                _update_many(conn, f"{head} WHERE key = {p} AND hi_day = {p} AND lo_day = {p} "
+                                   f"AND story_id = {p}",
+                             [r[3] + (r[0], r[2][1], r[2][0], r[1]) for r in part])
+    insert(conn, p, _KEYS, add)
 
 
 def state(conn, p: str) -> tuple | None:
@@ -357,6 +406,7 @@ class StoredLinker(Linker):
         self.loaded_stories: set[str] = set()
         self._key_spans: dict[str, tuple] = {}   # key -> stored stories read (``_keyed``)
         self._changed: set[str] = set()   # stories changed in earlier runs (``clean``)
+        self.stored_keys: dict[str, tuple] = {}   # story -> its link_keys rows (``_write_keys``)
         self.query_s = 0.0
 
     def clean(self) -> None:
@@ -529,11 +579,13 @@ class StoredLinker(Linker):
         if not sids:
             return
         rows = self._article_rows("al.story_id", sids)
-        centroids = {}
+        centroids, spans = {}, {}
         for chunk in _chunks(sids):
-            for sid, rank, c in self.q(f"SELECT story_id, rank, centroid FROM link_stories "
-                                       f"WHERE story_id IN ({self._in(len(chunk))})", chunk):
+            for sid, rank, c, lo, hi in self.q(
+                    f"SELECT story_id, rank, centroid, lo_day, hi_day FROM link_stories "
+                    f"WHERE story_id IN ({self._in(len(chunk))})", chunk):
                 st._rank[sid] = rank
+                spans[sid] = (lo, hi)
                 if c is not None:
                     centroids[sid] = bytes(c)
         rows.sort(key=lambda r: r[1])
@@ -555,6 +607,10 @@ class StoredLinker(Linker):
                 for k in ks:
                     st.by_key[k].add(sid)
                 keys |= ks
+        # its link_keys rows: its keys (all its scored members', as written) at its span
+        for sid, span in spans.items():
+            if sid in st.stories:
+                self.stored_keys[sid] = (span, frozenset(st.stories[sid].keys))
         # a merge survivor's centroid is the merge's, not its members' replay: kept
         for sid, c in centroids.items():
             story = st.stories[sid]

@@ -30,7 +30,7 @@ from .base import Filters
 from .query import EXCERPT_CHARS, HL_START, HL_STOP, QueryMixin, WriteMixin
 from .sqlite import ANNOTATIONS, _columns, _json, _now, _q, _TOKEN, error_id
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 _HASH_END = 2 ** 31  # facet samples: hashtext(id) & 0x7fffffff lies in [0, _HASH_END)
 TS_CONFIG = "english"
 _LOCK_KEY = 0x6E657773  # "news": advisory lock held while migrating
@@ -276,8 +276,14 @@ def _schema_v17() -> list[str]:
     return schema_incident_merges()
 
 
+def _schema_v18() -> list[str]:
+    """``link_keys`` without its (key, story) primary key, as in SQLite's version 20."""
+    from .link_index import schema_keys_by_span
+    return schema_keys_by_span("postgresql")
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7, _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12, _schema_v13, _schema_v14, _schema_v15,
-              _schema_v16, _schema_v17]
+              _schema_v16, _schema_v17, _schema_v18]
 
 
 def migrate(conn, upto: int = SCHEMA_VERSION) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 # Annotation table -> model record. Columns are the model's fields, so the tables
 # follow the model; list fields (event actors/targets) are stored as JSON.
@@ -389,10 +389,17 @@ def _schema_v19() -> list[str]:
     return schema_incident_merges()
 
 
+def _schema_v20() -> list[str]:
+    """``link_keys`` keyed by its span index alone (store.link_index.schema_keys_by_span):
+    the table is copied without its (key, story) primary key. No row changes."""
+    from .link_index import schema_keys_by_span
+    return schema_keys_by_span("sqlite")
+
+
 MIGRATIONS = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5, _schema_v6, _schema_v7,
               _schema_v8, _schema_v9, _schema_v10, _schema_v11, _schema_v12,
               _schema_v13, _schema_v14, _schema_v15, _schema_v16, _schema_v17, _schema_v18,
-              _schema_v19]
+              _schema_v19, _schema_v20]
 
 
 def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
