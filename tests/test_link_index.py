@@ -231,20 +231,27 @@ def pg_url(request, tmp_path):
     return engine_url(request, tmp_path, "x.db", "pg_db3", PG_CTL, PG_SKIP)
 
 
+def _linked_first(store, arts, url: str) -> dict:
+    """``arts`` stored and linked in a store emptied first (a PostgreSQL test database
+    outlives its test); the index tables then."""
+    if url.startswith("postgresql"):
+        for t in store_links.LINK_TABLES + ("link_families", "link_bands", "link_stories",
+                                            "link_keys", "link_key_df", "link_index_state",
+                                            "articles"):
+            store.conn.execute(f"DELETE FROM {t}")
+    store_links._LINKERS.clear()
+    for a in arts:
+        store.add(a)
+    link_new(store)
+    return index_snapshot(store)
+
+
 def test_postgres_upgrade_gives_the_keys_their_spans(pg_url):
     """As in SQLite: a version 13 store's link_keys rows get their stories' spans."""
     url = pg_url
     arts = many_articles(16, seed=7)
     with open_store(url) as store:
-        for t in store_links.LINK_TABLES + ("link_families", "link_bands", "link_stories",
-                                            "link_keys", "link_key_df", "link_index_state",
-                                            "articles"):
-            store.conn.execute(f"DELETE FROM {t}")
-        store_links._LINKERS.clear()
-        for a in arts[:12]:
-            store.add(a)
-        link_new(store)
-        want = index_snapshot(store)
+        want = _linked_first(store, arts[:12], url)
         store.conn.execute("DROP INDEX link_keys_span")
         store.conn.execute("ALTER TABLE link_keys DROP COLUMN lo_day, DROP COLUMN hi_day")
         store.conn.execute("UPDATE schema_version SET version = 13")
@@ -271,16 +278,7 @@ def test_upgrade_keys_link_keys_by_their_span_index_alone(url):
     import sqlite3
     arts = many_articles(16, seed=11)
     with open_store(url) as store:
-        if url.startswith("postgresql"):
-            for t in store_links.LINK_TABLES + ("link_families", "link_bands", "link_stories",
-                                                "link_keys", "link_key_df", "link_index_state",
-                                                "articles"):
-                store.conn.execute(f"DELETE FROM {t}")
-        store_links._LINKERS.clear()
-        for a in arts[:12]:
-            store.add(a)
-        link_new(store)
-        want = index_snapshot(store)
+        want = _linked_first(store, arts[:12], url)
         if url.startswith("postgresql"):   # the version 17 shape
             store.conn.execute("ALTER TABLE link_keys ADD PRIMARY KEY (key, story_id)")
             store.conn.execute("UPDATE schema_version SET version = 17")
