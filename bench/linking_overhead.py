@@ -303,6 +303,11 @@ def link_timed(store, batch, cold: bool, enc) -> tuple[float, float, dict, dict]
 PHASES = ("setup", "encode", "query", "score", "write", "gc")
 
 
+def _key(name: str) -> str:
+    """A linking's name as the prefix of its figures ("new news" -> "new_news")."""
+    return name.replace(" ", "_").replace("-", "_")
+
+
 def _row(name: str, n: int, ms: float, share: float, per: dict) -> str:
     """One linking's line of the table: ms per article, share, phases."""
     return (f"  {name:<11} {n:>3} {ms:>7.1f} {share:>6.1%} | "
@@ -390,13 +395,13 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
             out = {"pipeline_ms": pipe_ms}
             try:
                 with open_store(url) as store:
-                    log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | {'setup':>6} "
-                        f"{'encode':>6} {'query':>6} {'score':>6} {'write':>6} {'gc':>6}  "
-                        f"(ms/article; pipeline {pipe_ms:.0f} ms/article"
+                    log(f"  {'':<11} {'n':>3} {'ms/art':>7} {'share':>6} | "
+                        + " ".join(f"{p:>6}" for p in PHASES)
+                        + f"  (ms/article; pipeline {pipe_ms:.0f} ms/article"
                         + (f"; round {r + 1} of {rounds})" if rounds > 1 else ")"))
                     for name, batch, cold in runs(fresh, follow):
                         ms, _cpu, per, tm = link_timed(store, batch, cold, enc)
-                        key = name.replace(" ", "_").replace("-", "_")
+                        key = _key(name)
                         out[f"{key}_ms"] = ms
                         out[f"{key}_ratio"] = ms / pipe_ms
                         out.update({f"{key}_{p}_ms": v for p, v in per.items()})
@@ -418,7 +423,7 @@ def measure(aeb: Path, n: int = 40, stored: int = 1000, db: str | None = None,
     med = {k: statistics.median(o[k] for o in per_round) for k in per_round[0]}
     log(f"  median of {rounds} rounds (pipeline {med['pipeline_ms']:.0f} ms/article):")
     for name, batch, _cold in runs(fresh, follow):
-        key = name.replace(" ", "_").replace("-", "_")
+        key = _key(name)
         log(_row(name, len(batch), med[f"{key}_ms"], med[f"{key}_ratio"],
                  {p: med[f"{key}_{p}_ms"] for p in PHASES}))
     return med

@@ -10,8 +10,9 @@ the synthetic stored articles as linking_overhead.py does (``_load``): into D/h{
 or into the given PostgreSQL database. ``run`` links the same first one, new news and
 follow-ups (same times, same cold/warm process) on a copy of that store
 (linking_overhead's ``_round_copy``: a file copy, or a PostgreSQL database made from it as
-a template, named ``<db>_r``; dropped after) and prints the same phases (ms per article), plus the process CPU time of the run and it less encode
-(less noisy than the wall clock on a shared machine). Alternate the code trees
+a template, named ``<db>_r``; dropped after) and prints the same phases (ms per article),
+plus the process CPU time of the run and it less encode (less noisy than the wall clock on
+a shared machine). Alternate the code trees
 (``PYTHONPATH``) run by run: a load of 100,000 takes ~3 min, a run ~10 s. ``--dump``
 writes a digest of every link table after the runs: two trees that link alike write the
 same file; ``--links`` writes each linked article's story and incidents, and ``diff``
