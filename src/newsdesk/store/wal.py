@@ -1,0 +1,57 @@
+"""Checkpoints of a SQLite store's write-ahead log, off the writers' path.
+
+SQLite copies the log back into the database file (a checkpoint) in the commit that finds
+the log past ``wal_autocheckpoint`` pages, and that commit waits for the copy and its two
+fsyncs. ``Checkpointer`` does the copy from a thread with a connection of its own, as
+SQLite's documentation suggests for applications that must not stall a writer: every
+``INTERVAL`` seconds a PASSIVE checkpoint (it takes no lock a reader or the writer
+waits on; one with nothing new to copy returns at once). The writer's own automatic
+checkpoint stays as a bound, raised to ``BOUND_PAGES``, for a log this thread falls far
+behind on (a bulk load).
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+BOUND_PAGES = 16384        # the writer's own checkpoint past 64 MiB of log (4 KiB pages)
+LOG_LIMIT = 64 * 2**20     # bytes a log file is cut back to when it restarts
+INTERVAL = 0.5             # seconds between checkpoints
+
+
+class Checkpointer:
+    """A daemon thread checkpointing the WAL of the database at ``path``; ``stop()`` ends
+    it (its connection closed) before the store closes its own."""
+
+    def __init__(self, path: str, interval: float | None = None):
+        self.interval = INTERVAL if interval is None else interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True,
+                                        name="newsdesk-wal-checkpoint")
+        self._thread.start()
+
+    @staticmethod
+    def configure(conn: sqlite3.Connection) -> None:
+        """The writer's settings when a thread checkpoints for it."""
+        conn.execute(f"PRAGMA wal_autocheckpoint = {BOUND_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit = {LOG_LIMIT}")
+
+    def _run(self, path: str) -> None:
+        conn = sqlite3.connect(path, timeout=1.0)
+        try:
+            while not self._stop.wait(self.interval):
+                self.checkpoint(conn)
+            self.checkpoint(conn)   # what the last commits wrote
+        finally:
+            conn.close()
+
+    @staticmethod
+    def checkpoint(conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:   # another checkpoint holds the lock, the file went: next time
+            pass
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
