@@ -64,3 +64,37 @@ def test_a_store_in_memory_has_no_thread():
         assert _threads() == before
     finally:
         store.close()
+
+
+def _child_writes(path: str, out) -> None:
+    try:
+        s = open_store(path)
+        s.add(article(os.getpid() % 10000))
+        s.close()
+        out.put("ok")
+    except Exception as exc:  # reported to the parent
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_a_fork_waits_for_the_checkpoint_under_way(tmp_path, monkeypatch):
+    """A child forked while the thread is inside SQLite would inherit its locks held and
+    hang opening a store of its own; with the thread checkpointing all the time, children
+    made by fork all finish."""
+    import multiprocessing
+    monkeypatch.setattr(wal, "INTERVAL", 0.0)
+    store = open_store(str(tmp_path / "busy.db"))
+    try:
+        list(store.add_many(article(i) for i in range(1, 21)))
+        ctx = multiprocessing.get_context("fork")
+        out = ctx.Queue()
+        for k in range(30):
+            p = ctx.Process(target=_child_writes, args=(str(tmp_path / f"child{k}.db"), out))
+            p.start()
+            p.join(30)
+            hung = p.is_alive()
+            if hung:
+                p.kill()
+            assert not hung, f"child {k} hung"
+            assert out.get(timeout=5) == "ok"
+    finally:
+        store.close()

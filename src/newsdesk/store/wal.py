@@ -7,16 +7,24 @@ SQLite's documentation suggests for applications that must not stall a writer: e
 ``INTERVAL`` seconds a PASSIVE checkpoint (it takes no lock a reader or the writer
 waits on; one with nothing new to copy returns at once). The writer's own automatic
 checkpoint stays as a bound, raised to ``BOUND_PAGES``, for a log this thread falls far
-behind on (a bulk load).
+behind on (a bulk load). A process forking waits for a checkpoint under way: a child
+made while a thread is inside SQLite would inherit its locks held, and hang on them.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 
 BOUND_PAGES = 16384        # the writer's own checkpoint past 64 MiB of log (4 KiB pages)
 LOG_LIMIT = 64 * 2**20     # bytes a log file is cut back to when it restarts
 INTERVAL = 0.5             # seconds between checkpoints
+
+# held by a checkpoint in SQLite, and by a fork from before to after (both sides)
+_IN_SQLITE = threading.Lock()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_IN_SQLITE.acquire, after_in_parent=_IN_SQLITE.release,
+                        after_in_child=_IN_SQLITE.release)
 
 
 class Checkpointer:
@@ -37,20 +45,23 @@ class Checkpointer:
         conn.execute(f"PRAGMA journal_size_limit = {LOG_LIMIT}")
 
     def _run(self, path: str) -> None:
-        conn = sqlite3.connect(path, timeout=1.0)
+        with _IN_SQLITE:
+            conn = sqlite3.connect(path, timeout=1.0)
         try:
             while not self._stop.wait(self.interval):
                 self.checkpoint(conn)
             self.checkpoint(conn)   # what the last commits wrote
         finally:
-            conn.close()
+            with _IN_SQLITE:
+                conn.close()
 
     @staticmethod
     def checkpoint(conn: sqlite3.Connection) -> None:
-        try:
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error:   # another checkpoint holds the lock, the file went: next time
-            pass
+        with _IN_SQLITE:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:   # another checkpoint holds the lock, the file went: next time
+                pass
 
     def stop(self) -> None:
         self._stop.set()
