@@ -98,3 +98,20 @@ def test_a_fork_waits_for_the_checkpoint_under_way(tmp_path, monkeypatch):
             assert out.get(timeout=5) == "ok"
     finally:
         store.close()
+
+
+def test_stores_on_one_file_share_one_thread(tmp_path):
+    before = _threads()
+    a = open_store(str(tmp_path / "nd.db"))
+    b = open_store(f"sqlite:///{tmp_path}/./nd.db")   # the same file by another name
+    other = open_store(str(tmp_path / "other.db"))
+    try:
+        assert a._checkpointer is b._checkpointer is not other._checkpointer
+        assert _threads() == before + 2
+        a.close()
+        assert _threads() == before + 2   # b still writes to it
+        b.add(article(1))
+    finally:
+        b.close()
+        other.close()
+    assert _threads() == before

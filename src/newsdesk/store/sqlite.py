@@ -13,7 +13,7 @@ from typing import Any
 
 from ..model import Article, Entity, Event, PageError, Place, Quantity, Statement, TimeRef
 from .query import HL_START, HL_STOP, QueryMixin, WriteMixin
-from .wal import Checkpointer
+from . import wal
 
 SCHEMA_VERSION = 20
 
@@ -551,15 +551,12 @@ class SQLiteStore(WriteMixin, QueryMixin):
         self._fts_pending = False
         migrate(self.conn)
         # the log copied back by a thread of its own (store.wal), not in a writer's commit
-        self._checkpointer = None
-        if self.path != ":memory:":
-            Checkpointer.configure(self.conn)
-            self._checkpointer = Checkpointer(self.path)
+        self._checkpointer = None if self.path == ":memory:" else wal.attach(self.conn, self.path)
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
         if self._checkpointer is not None:
-            self._checkpointer.stop()
+            wal.detach(self._checkpointer)
             self._checkpointer = None
         self.conn.close()
 

@@ -22,27 +22,62 @@ INTERVAL = 0.5             # seconds between checkpoints
 
 # held by a checkpoint in SQLite, and by a fork from before to after (both sides)
 _IN_SQLITE = threading.Lock()
+_SHARED: dict[str, list] = {}   # database file -> [its Checkpointer, stores using it]
+_SHARED_LOCK = threading.Lock()
+
+
+def _forked() -> None:
+    """In a child: the parent's threads are not there; its stores start their own."""
+    global _SHARED_LOCK
+    _IN_SQLITE.release()
+    _SHARED.clear()
+    _SHARED_LOCK = threading.Lock()
+
+
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_IN_SQLITE.acquire, after_in_parent=_IN_SQLITE.release,
-                        after_in_child=_IN_SQLITE.release)
+                        after_in_child=_forked)
+
+
+def attach(conn: sqlite3.Connection, path: str) -> "Checkpointer":
+    """The process's checkpointer of the database at ``path`` (one thread however many
+    stores are open on it: an API server keeps one per worker thread), ``conn`` set up
+    to leave it the checkpoints. ``detach`` when the store closes."""
+    conn.execute(f"PRAGMA wal_autocheckpoint = {BOUND_PAGES}")
+    conn.execute(f"PRAGMA journal_size_limit = {LOG_LIMIT}")
+    key = os.path.realpath(path)
+    with _SHARED_LOCK:
+        entry = _SHARED.get(key)
+        if entry is None:
+            entry = _SHARED[key] = [Checkpointer(key), 0]
+        entry[1] += 1
+        return entry[0]
+
+
+def detach(cp: "Checkpointer") -> None:
+    """A store on ``cp``'s database closes; the last one stops the thread."""
+    with _SHARED_LOCK:
+        entry = _SHARED.get(cp.path)
+        if entry is None or entry[0] is not cp:   # made before a fork: no thread here
+            return
+        entry[1] -= 1
+        if entry[1]:
+            return
+        del _SHARED[cp.path]
+    cp.stop()
 
 
 class Checkpointer:
     """A daemon thread checkpointing the WAL of the database at ``path``; ``stop()`` ends
-    it (its connection closed) before the store closes its own."""
+    it (its connection closed). Stores get theirs from ``attach``."""
 
     def __init__(self, path: str, interval: float | None = None):
+        self.path = path
         self.interval = INTERVAL if interval is None else interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True,
                                         name="newsdesk-wal-checkpoint")
         self._thread.start()
-
-    @staticmethod
-    def configure(conn: sqlite3.Connection) -> None:
-        """The writer's settings when a thread checkpoints for it."""
-        conn.execute(f"PRAGMA wal_autocheckpoint = {BOUND_PAGES}")
-        conn.execute(f"PRAGMA journal_size_limit = {LOG_LIMIT}")
 
     def _run(self, path: str) -> None:
         with _IN_SQLITE:
