@@ -550,7 +550,7 @@ class SQLiteStore(WriteMixin, QueryMixin):
             self.conn.execute("PRAGMA synchronous = NORMAL")
         self._fts_pending = False
         migrate(self.conn)
-        # the log copied back by a thread of its own (store.wal), not in a writer's commit
+        # the log copied back by the process's thread for this file (store.wal), not in a commit
         self._checkpointer = None if self.path == ":memory:" else wal.attach(self.conn, self.path)
 
     # -- lifecycle -----------------------------------------------------------------
