@@ -172,7 +172,10 @@ def _chunks(seq, n: int = 500):
 # ---- writing ---------------------------------------------------------------------------
 
 _PG_PARAMS = 30000   # parameters per multi-row statement (psycopg binds at most 65,535)
-_COPY_AT = 2000      # rows from which PostgreSQL gets them by COPY (no ON CONFLICT clause)
+# rows from which PostgreSQL gets them by COPY (no ON CONFLICT clause): psycopg converts a
+# multi-row statement's placeholders in Python, anew for each long one; at ~500 rows (a
+# new article's keys and bands) COPY took half the time (docs/scale.md Run AE)
+_COPY_AT = 200
 
 
 def insert(conn, p: str, into: str, rows, tail: str = "") -> None:
