@@ -109,11 +109,29 @@ def _articles(db) -> int:
         return 0
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _blocks_ctrl_c(pid: int) -> bool:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigBlk:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
 def test_ctrl_c_commits_finished_work_and_stops(tmp_path):
     proc, db = _start(tmp_path, 1500)
     try:
         assert _wait_for(lambda: _articles(db) > 0, 180), "nothing stored"
         kids = _children(proc.pid)
+        # the workers are spawned with Ctrl-C blocked (one still starting up printed a
+        # traceback): the parent stops them
+        workers = [k for k in kids if "spawn_main" in _cmdline(k)]
+        assert workers and all(_blocks_ctrl_c(k) for k in workers), workers
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, err

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from ..extract.templates import TemplateBook, host_of
@@ -43,6 +45,22 @@ def _init_worker(steps: tuple[str, ...], batch_size: int) -> None:
 def _run_chunk(pages: list[RawPage | PageError], profiles: dict | None = None) -> list[Article | PageError]:
     assert _worker_pipeline is not None
     return list(_worker_pipeline.process(pages, profiles=profiles))
+
+
+@contextmanager
+def _ctrl_c_blocked():
+    """Ctrl-C blocked in this thread while it spawns workers: a spawned process keeps the
+    mask across exec, so a terminal's Ctrl-C (sent to the whole group) never interrupts a
+    worker, not even one still starting up (it printed a traceback); the parent stops the
+    pool. The parent's own Ctrl-C still comes, by its other threads."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 class ProcessExecutor:
@@ -87,7 +105,9 @@ class ProcessExecutor:
                     chunk = list(islice(pages, self.chunk_size))
                     if not chunk:
                         break
-                    pending.append(pool.submit(_run_chunk, chunk, self._profiles(chunk)))
+                    profiles = self._profiles(chunk)
+                    with _ctrl_c_blocked():   # a submit may spawn a worker
+                        pending.append(pool.submit(_run_chunk, chunk, profiles))
                 if not pending:
                     finished = True
                     return
