@@ -71,17 +71,17 @@ class Checkpointer:
     """A daemon thread checkpointing the WAL of the database at ``path``; ``stop()`` ends
     it (its connection closed). Stores get theirs from ``attach``."""
 
-    def __init__(self, path: str, interval: float | None = None):
+    def __init__(self, path: str):
         self.path = path
-        self.interval = INTERVAL if interval is None else interval
+        self.interval = INTERVAL
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True,
+        self._thread = threading.Thread(target=self._run, daemon=True,
                                         name="newsdesk-wal-checkpoint")
         self._thread.start()
 
-    def _run(self, path: str) -> None:
+    def _run(self) -> None:
         with _IN_SQLITE:
-            conn = sqlite3.connect(path, timeout=1.0)
+            conn = sqlite3.connect(self.path, timeout=1.0)
         try:
             while not self._stop.wait(self.interval):
                 self.checkpoint(conn)
