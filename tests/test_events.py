@@ -695,3 +695,22 @@ def test_linking_compares_lemmas_and_falls_back_to_the_trigger_for_old_records(e
         e.lemma = None
     [x] = prepare([art], leads=False)
     assert "struck" in [e.lemma for e in x.events]
+
+
+def test_kept_linking_inputs_leave_the_garbage_collectors_rounds(enricher):
+    """A long-running linker keeps thousands of articles' inputs: their words, spans,
+    arguments and keys are tuples of plain values, which the collector stops tracking, from
+    a fresh article and from a stored row alike."""
+    import gc
+
+    from newsdesk.link.inputs import Inputs, prepare
+    art = enrich(enricher, "Russian drones struck Kharkiv overnight, officials said. Ukraine said "
+                           "it shot down 12 drones over Kharkiv and Poltava.")
+    [x] = prepare([art], leads=False)
+    assert x.events and x.sentences and x.keys
+    for y in (x, Inputs.from_row(*x.to_row())):
+        for _ in range(3):   # a pass drops a tuple whose items are untracked: one level each
+            gc.collect()
+        held = [y.keys, y.names, y.places, y.sentences, y.spans, *y.sentences, *y.spans,
+                *(e.args for e in y.events), *(e.numbers for e in y.events)]
+        assert [v for v in held if gc.is_tracked(v)] == []

@@ -50,7 +50,7 @@ class EventInput:
 
     index: int                  # position in article.events
     lemma: str
-    args: list[str]
+    args: tuple[str, ...]
     time: str | None
     place: str | None
     type: str | None
@@ -60,7 +60,7 @@ class EventInput:
     sentence_end: int | None
     factuality: str
     source: str | None
-    numbers: list[tuple[float, str | None]]
+    numbers: tuple[tuple[float, str | None], ...]
     sentence: int = 0           # row of its sentence in Inputs.sent_vecs
 
 
@@ -70,16 +70,16 @@ class Inputs:
     hash: str
     sig: bytes
     nshingles: int
-    keys: list[str]
+    keys: tuple[str, ...]
     title: str | None
     outlet: str | None
     published: str | None
-    names: list[str]            # PERSON/ORG/NORP names, for the story label
-    places: list[str]
+    names: tuple[str, ...]      # PERSON/ORG/NORP names, for the story label
+    places: tuple[str, ...]
     first_words: str            # the text's opening, a label when there is no title
     events: list[EventInput] = field(default_factory=list)
-    sentences: list[list[str]] = field(default_factory=list)   # each event sentence's words
-    spans: list[list[tuple[int, int]]] = field(default_factory=list)  # its triggers' words
+    sentences: tuple[tuple[str, ...], ...] = ()   # each event sentence's words
+    spans: tuple[tuple[tuple[int, int], ...], ...] = ()   # its triggers' words
     lead: str = ""              # lead_text, kept to compute lead_vec when first needed
     lead_vec: np.ndarray | None = None       # None until needed: a copy joins its head's story
     trigger_vecs: np.ndarray | None = None   # one row per event (None until embed_events)
@@ -117,16 +117,22 @@ class Inputs:
         encoder's) computed again with it (the process's encoder unless ``enc``)."""
         m = json.loads(meta)
         m.setdefault("vectors_of", "float" if vectors else "")  # kept before families
-        events = [EventInput(**{**e, "numbers": [tuple(x) for x in e["numbers"]]})
-                  for e in m.pop("events")]
-        spans = [[tuple(x) for x in s] for s in m.pop("spans")]
+        events = m.pop("events")
+        for i, e in enumerate(events):
+            e["args"] = tuple(e["args"])
+            e["numbers"] = tuple(map(tuple, e["numbers"]))
+            events[i] = EventInput(**e)
+        spans = tuple(tuple(map(tuple, s)) for s in m.pop("spans"))
+        sentences = tuple(map(tuple, m.pop("sentences")))
+        for f in ("keys", "names", "places"):
+            m[f] = tuple(m[f])
         sig = bytes.fromhex(m.pop("sig"))
         n_ev = len(events)
         lead = 1 if m.pop("has_lead", True) else 0   # rows kept before v14 always had one
         lead_dim = lead * m.pop("lead_dim", dim)
         dim = m.pop("dim", dim)
-        v = np.frombuffer(bytes(vectors), dtype=np.float16).astype(np.float32)
-        x = cls(**m, sig=sig, events=events, spans=spans,
+        v = np.frombuffer(vectors, dtype=np.float16).astype(np.float32)
+        x = cls(**m, sig=sig, events=events, sentences=sentences, spans=spans,
                 lead_vec=v[:lead_dim] if lead else None)
         if len(v) > lead_dim:
             v = v[lead_dim:].reshape(-1, dim)
@@ -164,7 +170,7 @@ def _half(m: np.ndarray) -> np.ndarray:
     return np.asarray(m, dtype=np.float32).astype(np.float16).astype(np.float32)
 
 
-def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], list[list[tuple]]]:
+def _events(a: Article) -> tuple[list[EventInput], list, tuple, tuple]:
     """The events with a sentence, and each distinct sentence once as words with the
     trigger spans inside it (one forward pass per sentence, however many events)."""
     events, sent_keys, sents, spans = [], [], [], []
@@ -186,12 +192,15 @@ def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], l
                 if q.value is not None and key[0] <= q.start < key[1]]
         events.append(EventInput(
             index=i, lemma=e.lemma or (e.trigger.lower().split() or [""])[-1],
-            args=sorted({entity_key(x) for x in e.actors + e.targets} - {""}), time=e.time,
+            args=tuple(sorted({entity_key(x) for x in e.actors + e.targets} - {""})), time=e.time,
             place=entity_key(e.place) if e.place else None, type=e.type, start=e.start,
             end=e.end, sentence_start=e.sentence_start, sentence_end=e.sentence_end,
-            factuality=e.factuality, source=e.attributed_to, numbers=nums,
+            factuality=e.factuality, source=e.attributed_to, numbers=tuple(nums),
             sentence=where[key]))
-    return events, sent_keys, sents, spans
+    # tuples, not lists: a tuple of strings and numbers drops out of the garbage collector's
+    # rounds, and a long-running linker keeps thousands of articles' Inputs
+    return (events, sent_keys, tuple(tuple(s) for s in sents),
+            tuple(tuple(sp) for sp in spans))
 
 
 def embed_lead(x: Inputs, enc) -> np.ndarray:
@@ -219,9 +228,10 @@ def prepare(articles: list[Article], enc=None, leads: bool = True) -> list[Input
         sh = shingles(tokens=w)
         out.append(Inputs(
             id=a.id, hash=text_hash(tokens=w), sig=signature(shingled=sh), nshingles=len(sh),
-            keys=sorted(article_keys(a)), title=a.title, outlet=a.outlet, published=a.published,
-            names=[e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS],
-            places=[p.name for p in a.places], first_words=(a.text or "")[:80], events=events,
+            keys=tuple(sorted(article_keys(a))), title=a.title, outlet=a.outlet,
+            published=a.published,
+            names=tuple(e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS),
+            places=tuple(p.name for p in a.places), first_words=(a.text or "")[:80], events=events,
             sentences=sents, spans=spans, lead=lead_text(a)))
         if leads:
             embed_lead(out[-1], enc)
