@@ -63,9 +63,16 @@ class EventInput:
     numbers: tuple[tuple[float, str | None], ...]
     sentence: int = 0           # row of its sentence in Inputs.sent_vecs
 
+    def __post_init__(self):
+        self.args, self.numbers = tuple(self.args), tuple(map(tuple, self.numbers))
+
 
 @dataclass
 class Inputs:
+    """Its sequences are tuples whatever they are built from (``__post_init__``): a tuple of
+    strings and numbers drops out of the garbage collector's rounds, a list never does, and
+    a long-running linker keeps thousands of articles' Inputs."""
+
     id: str
     hash: str
     sig: bytes
@@ -85,6 +92,12 @@ class Inputs:
     trigger_vecs: np.ndarray | None = None   # one row per event (None until embed_events)
     sent_vecs: np.ndarray | None = None      # one row per distinct event sentence
     vectors_of: str = ""                     # their encoder's family ("" while none)
+
+    def __post_init__(self):
+        self.keys, self.names = tuple(self.keys), tuple(self.names)
+        self.places = tuple(self.places)
+        self.sentences = tuple(map(tuple, self.sentences))
+        self.spans = tuple(tuple(map(tuple, s)) for s in self.spans)
 
     @property
     def embedded(self) -> bool:
@@ -117,22 +130,14 @@ class Inputs:
         encoder's) computed again with it (the process's encoder unless ``enc``)."""
         m = json.loads(meta)
         m.setdefault("vectors_of", "float" if vectors else "")  # kept before families
-        events = m.pop("events")
-        for i, e in enumerate(events):
-            e["args"] = tuple(e["args"])
-            e["numbers"] = tuple(map(tuple, e["numbers"]))
-            events[i] = EventInput(**e)
-        spans = tuple(tuple(map(tuple, s)) for s in m.pop("spans"))
-        sentences = tuple(map(tuple, m.pop("sentences")))
-        for f in ("keys", "names", "places"):
-            m[f] = tuple(m[f])
+        events = [EventInput(**e) for e in m.pop("events")]
         sig = bytes.fromhex(m.pop("sig"))
         n_ev = len(events)
         lead = 1 if m.pop("has_lead", True) else 0   # rows kept before v14 always had one
         lead_dim = lead * m.pop("lead_dim", dim)
         dim = m.pop("dim", dim)
         v = np.frombuffer(vectors, dtype=np.float16).astype(np.float32)
-        x = cls(**m, sig=sig, events=events, sentences=sentences, spans=spans,
+        x = cls(**m, sig=sig, events=events,
                 lead_vec=v[:lead_dim] if lead else None)
         if len(v) > lead_dim:
             v = v[lead_dim:].reshape(-1, dim)
@@ -170,7 +175,7 @@ def _half(m: np.ndarray) -> np.ndarray:
     return np.asarray(m, dtype=np.float32).astype(np.float16).astype(np.float32)
 
 
-def _events(a: Article) -> tuple[list[EventInput], list, tuple, tuple]:
+def _events(a: Article) -> tuple[list[EventInput], list[str], list[list[str]], list[list[tuple]]]:
     """The events with a sentence, and each distinct sentence once as words with the
     trigger spans inside it (one forward pass per sentence, however many events)."""
     events, sent_keys, sents, spans = [], [], [], []
@@ -192,15 +197,12 @@ def _events(a: Article) -> tuple[list[EventInput], list, tuple, tuple]:
                 if q.value is not None and key[0] <= q.start < key[1]]
         events.append(EventInput(
             index=i, lemma=e.lemma or (e.trigger.lower().split() or [""])[-1],
-            args=tuple(sorted({entity_key(x) for x in e.actors + e.targets} - {""})), time=e.time,
+            args=sorted({entity_key(x) for x in e.actors + e.targets} - {""}), time=e.time,
             place=entity_key(e.place) if e.place else None, type=e.type, start=e.start,
             end=e.end, sentence_start=e.sentence_start, sentence_end=e.sentence_end,
-            factuality=e.factuality, source=e.attributed_to, numbers=tuple(nums),
+            factuality=e.factuality, source=e.attributed_to, numbers=nums,
             sentence=where[key]))
-    # tuples, not lists: a tuple of strings and numbers drops out of the garbage collector's
-    # rounds, and a long-running linker keeps thousands of articles' Inputs
-    return (events, sent_keys, tuple(tuple(s) for s in sents),
-            tuple(tuple(sp) for sp in spans))
+    return events, sent_keys, sents, spans
 
 
 def embed_lead(x: Inputs, enc) -> np.ndarray:
@@ -228,10 +230,9 @@ def prepare(articles: list[Article], enc=None, leads: bool = True) -> list[Input
         sh = shingles(tokens=w)
         out.append(Inputs(
             id=a.id, hash=text_hash(tokens=w), sig=signature(shingled=sh), nshingles=len(sh),
-            keys=tuple(sorted(article_keys(a))), title=a.title, outlet=a.outlet,
-            published=a.published,
-            names=tuple(e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS),
-            places=tuple(p.name for p in a.places), first_words=(a.text or "")[:80], events=events,
+            keys=sorted(article_keys(a)), title=a.title, outlet=a.outlet, published=a.published,
+            names=[e.canonical or e.text for e in a.entities if e.label in LABEL_LABELS],
+            places=[p.name for p in a.places], first_words=(a.text or "")[:80], events=events,
             sentences=sents, spans=spans, lead=lead_text(a)))
         if leads:
             embed_lead(out[-1], enc)
