@@ -197,10 +197,11 @@ def lemma_baseline(mentions, group_of: dict[str, str]) -> dict:
 
 def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
              log=print, gold_stories: bool = True, merges: bool = True,
-             splits: bool = True) -> dict[str, float]:
+             splits: bool = True, gold_topics: bool = False) -> dict[str, float]:
     """Scores with the system's own stories and, with ``gold_stories``, also clustering
     the mentions inside the gold subtopics (the incident scorer alone, as the published
-    lemma baseline is measured)."""
+    lemma baseline is measured); with ``gold_topics``, inside the gold topics too (both
+    subtopics of a topic as one story: how much the incidents owe the story split)."""
     import linking_features as feats
     t0 = time.perf_counter()
     docs = ecb.read(data, topics)
@@ -234,6 +235,13 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
         place_mentions(mentions, docs, vecs, gold_story)
         pred_gold = link_mentions(mentions, {d: {gold_story[d]} for d in index.near}, gold_story,
                                   unit_mentions=static)
+    pred_topic = base_topic = None
+    if gold_topics:
+        gold_topic = {d.name: str(d.topic) for d in docs}
+        place_mentions(mentions, docs, vecs, gold_topic)
+        pred_topic = link_mentions(mentions, {d: {gold_topic[d]} for d in index.near},
+                                   gold_topic, unit_mentions=static)
+        base_topic = lemma_baseline(mentions, gold_topic)
     base_gold = lemma_baseline(mentions, gold_story)
     base_pred = lemma_baseline(mentions, story_of)
     seconds = time.perf_counter() - t0
@@ -250,8 +258,12 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
     if pred_gold is not None:
         ours_gold = cm.conll_f1(gold, pred_gold)
         rows.append(("newsdesk | gold subtopics", ours_gold))
+    if pred_topic is not None:
+        rows.append(("newsdesk | gold topics", cm.conll_f1(gold, pred_topic)))
     rows.append(("offline avg-link (own)", avg))
     rows += [("lemma | gold subtopics", lem), ("lemma | own stories", lem_pred)]
+    if base_topic is not None:
+        rows.append(("lemma | gold topics", cm.conll_f1(gold, base_topic)))
     log(f"ECB+ topics {','.join(map(str, topics))}: {len(docs)} documents, {len(gold)} event mentions"
         f" ({seconds:.0f} s)")
     log(f"  stories vs gold subtopics   B3 P {s[0]:.3f} R {s[1]:.3f} F1 {s[2]:.3f}"
@@ -307,6 +319,9 @@ def main() -> int:
     ap.add_argument("--gold-stories", action=argparse.BooleanOptionalAction, default=True,
                     help="also cluster the mentions inside the gold subtopics and report that "
                          "figure (default on; --no-gold-stories skips it)")
+    ap.add_argument("--gold-topics", action="store_true",
+                    help="also cluster the mentions inside the gold topics (both subtopics of "
+                         "a topic as one story) and report that figure beside")
     ap.add_argument("--story-merges", action=argparse.BooleanOptionalAction, default=True,
                     help="merge stories with the learned story-to-story scorer as the linker "
                          "does (link.story_merge; default on; --no-story-merges: never)")
@@ -344,7 +359,8 @@ def main() -> int:
                 tune_stories(args.data, topics)
             else:
                 evaluate(args.data, topics, args.predictions, gold_stories=args.gold_stories,
-                         merges=args.story_merges, splits=args.story_splits)
+                         merges=args.story_merges, splits=args.story_splits,
+                         gold_topics=args.gold_topics)
     if args.families:
         import linking_families
         t0 = time.perf_counter()
