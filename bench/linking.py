@@ -230,18 +230,19 @@ def evaluate(data: Path, topics: list[int], predictions: Path | None = None,
                          unit_mentions=static)
     # for comparison: offline average linkage in each story neighbourhood (not shipped)
     pred_avg = cluster_mentions(mentions, incident_groups(docs, vecs, keys, index))
-    pred_gold = None
-    if gold_stories:   # the gold subtopics as the stories, and no neighbourhoods
-        place_mentions(mentions, docs, vecs, gold_story)
-        pred_gold = link_mentions(mentions, {d: {gold_story[d]} for d in index.near}, gold_story,
-                                  unit_mentions=static)
+
+    def linked_in(scope: dict[str, str]) -> dict:
+        """The linker replayed with ``scope`` (article -> group) as the stories, and no
+        neighbourhoods."""
+        place_mentions(mentions, docs, vecs, scope)
+        return link_mentions(mentions, {d: {scope[d]} for d in index.near}, scope,
+                             unit_mentions=static)
+
+    pred_gold = linked_in(gold_story) if gold_stories else None
     pred_topic = base_topic = None
     if gold_topics:
         gold_topic = {d.name: str(d.topic) for d in docs}
-        place_mentions(mentions, docs, vecs, gold_topic)
-        pred_topic = link_mentions(mentions, {d: {gold_topic[d]} for d in index.near},
-                                   gold_topic, unit_mentions=static)
-        base_topic = lemma_baseline(mentions, gold_topic)
+        pred_topic, base_topic = linked_in(gold_topic), lemma_baseline(mentions, gold_topic)
     base_gold = lemma_baseline(mentions, gold_story)
     base_pred = lemma_baseline(mentions, story_of)
     seconds = time.perf_counter() - t0
